@@ -1,0 +1,1037 @@
+"""The ecosystem data model: one typed property multigraph.
+
+Nodes are organisations (platforms, alliances, associations and districts are organisations
+too). Every node has an ``id`` (str, unique), a Unicode ``name``, a ``kind`` and a ``sector``
+plus free attributes. Relations are typed edges whose key defaults to the relation type.
+
+The :class:`Ecosystem` validates as it is built: an unknown kind, a dangling endpoint, a ring
+outside the four circle layers, a chain stage the alliance does not declare or a hierarchy
+cycle raises a specific :class:`~ecograph.errors.ValidationError` and leaves the ecosystem
+unchanged.
+
+Examples
+--------
+>>> from ecograph import Ecosystem
+>>> eco = Ecosystem(name="demo")
+>>> eco.add_org("p", "电机平台", kind="platform")
+>>> eco.add_org("c", "国家电机工程中心", kind="research_institute")
+>>> eco.add_relation("c", "p", "in_ring", ring="core")
+>>> eco.rings("p")["core"]
+['c']
+>>> eco.node("c")["sector"]
+'research'
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import networkx as nx
+
+from .errors import (
+    AttributeTypeError,
+    DanglingEndpointError,
+    DuplicateIdError,
+    DuplicateRelationError,
+    EndpointKindError,
+    HierarchyCycleError,
+    InvalidRingError,
+    InvalidStageError,
+    NodeNotFoundError,
+    UnknownKindError,
+    UnknownRelationError,
+    UnknownSectorError,
+    ValidationError,
+)
+
+__all__ = [
+    "Ecosystem",
+    "Vocabulary",
+    "RelationSpec",
+    "Chain",
+    "Hierarchy",
+    "RINGS",
+    "SECTORS",
+    "DEFAULT_KINDS",
+    "DEFAULT_RELATIONS",
+    "RESERVED_NODE_FIELDS",
+]
+
+#: The four circle layers (圈层) of a platform, innermost first.
+RINGS: tuple[str, ...] = ("core", "core_ring", "collaboration", "radiation")
+
+#: 政产学研金介: government, industry, academia, research, intermediary, finance.
+SECTORS: tuple[str, ...] = (
+    "government",
+    "industry",
+    "academia",
+    "research",
+    "intermediary",
+    "finance",
+)
+
+#: Built-in kinds and the sector each defaults to.
+DEFAULT_KINDS: dict[str, str] = {
+    "government": "government",
+    "enterprise": "industry",
+    "university": "academia",
+    "research_institute": "research",
+    "association": "intermediary",
+    "society": "intermediary",
+    "productivity_center": "intermediary",
+    "service_org": "intermediary",
+    "finance": "finance",
+    "platform": "intermediary",
+    "alliance": "intermediary",
+    "district": "intermediary",
+}
+
+#: Node fields every organisation has; everything else is a free attribute.
+RESERVED_NODE_FIELDS: tuple[str, ...] = ("id", "name", "kind", "sector")
+
+#: Kinds that hold members through ``member_of``.
+MEMBERSHIP_KINDS: frozenset[str] = frozenset({"association", "society", "district"})
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+_SCALARS = (str, bool, int, float, Decimal, _dt.date)  # datetime is a date subclass
+
+
+@dataclass(frozen=True)
+class RelationSpec:
+    """What a relation type means and which attributes it checks.
+
+    Parameters
+    ----------
+    name : str
+        The type, also the default edge key (a lower-case identifier).
+    directed : bool
+        ``False`` for symmetric relations such as ``collaborates``: stored once, read both ways.
+    target_kinds : frozenset of str, optional
+        Kinds allowed as target; ``None`` allows any.
+    money : tuple of str
+        Attributes holding money: they must be exact (``int`` in the smallest unit or
+        ``Decimal``), never ``float``.
+    integers : tuple of str
+        Attributes that must be integers (counts, years).
+    """
+
+    name: str
+    directed: bool = True
+    target_kinds: frozenset[str] | None = None
+    money: tuple[str, ...] = ()
+    integers: tuple[str, ...] = ()
+    description: str = ""
+
+
+DEFAULT_RELATIONS: dict[str, RelationSpec] = {
+    spec.name: spec
+    for spec in (
+        RelationSpec(
+            "in_ring",
+            target_kinds=frozenset({"platform"}),
+            description="org -> platform; attribute ring in core, core_ring, collaboration, radiation",
+        ),
+        RelationSpec(
+            "chain_member",
+            target_kinds=frozenset({"alliance"}),
+            integers=("capacity",),
+            description="org -> alliance; stages (list), capacity, role anchor/member",
+        ),
+        RelationSpec(
+            "member_of",
+            target_kinds=MEMBERSHIP_KINDS,
+            integers=("since",),
+            description="org -> association; since, role",
+        ),
+        RelationSpec("part_of", description="child -> parent in a hierarchy"),
+        RelationSpec(
+            "serves",
+            money=("revenue",),
+            integers=("count", "year"),
+            description="provider -> client; count, revenue, year, service",
+        ),
+        RelationSpec(
+            "collaborates",
+            directed=False,
+            integers=("year",),
+            description="symmetric; project, year, weight",
+        ),
+        RelationSpec(
+            "funds",
+            money=("amount",),
+            integers=("year",),
+            description="funder -> recipient; amount (exact), year",
+        ),
+    )
+}
+
+
+class Vocabulary:
+    """The kinds, sectors and relation types an ecosystem accepts.
+
+    Extensible per ecosystem; names must be lower-case identifiers because they become Neo4j
+    labels and relationship types, which cannot be query parameters.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem()
+    >>> eco.vocabulary.add_kind("incubator", sector="intermediary")
+    >>> eco.add_org("i1", "张江孵化器", kind="incubator")
+    >>> eco.node("i1")["sector"]
+    'intermediary'
+    """
+
+    def __init__(
+        self,
+        kinds: Mapping[str, str] | None = None,
+        sectors: Iterable[str] | None = None,
+        relations: Mapping[str, RelationSpec] | None = None,
+    ) -> None:
+        self.sectors: tuple[str, ...] = tuple(SECTORS if sectors is None else sectors)
+        self.kinds: dict[str, str] = {}
+        self.relations: dict[str, RelationSpec] = {}
+        for kind, sector in (DEFAULT_KINDS if kinds is None else kinds).items():
+            self.add_kind(kind, sector)
+        for spec in (DEFAULT_RELATIONS if relations is None else relations).values():
+            self.add_relation(spec)
+
+    def add_kind(self, kind: str, sector: str) -> None:
+        """Accept a new node kind whose sector defaults to ``sector``."""
+        _check_identifier(kind, "kind")
+        if sector not in self.sectors:
+            raise UnknownSectorError(
+                f"kind {kind!r}: default sector {sector!r} is not one of {list(self.sectors)}",
+                field="sector",
+                value=sector,
+            )
+        self.kinds[kind] = sector
+
+    def add_relation(self, spec: RelationSpec | str, **options: Any) -> None:
+        """Accept a new relation type (a :class:`RelationSpec` or a name plus its options)."""
+        if isinstance(spec, str):
+            spec = RelationSpec(spec, **options)
+        _check_identifier(spec.name, "type")
+        self.relations[spec.name] = spec
+
+    def copy(self) -> Vocabulary:
+        return Vocabulary(self.kinds, self.sectors, self.relations)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Vocabulary):
+            return NotImplemented
+        return (self.kinds, self.sectors, self.relations) == (
+            other.kinds,
+            other.sectors,
+            other.relations,
+        )
+
+    def __repr__(self) -> str:
+        return f"Vocabulary(kinds={len(self.kinds)}, sectors={len(self.sectors)}, relations={len(self.relations)})"
+
+
+def _check_identifier(name: object, what: str) -> None:
+    if not isinstance(name, str) or not _IDENTIFIER.match(name):
+        raise ValidationError(
+            f"{what} {name!r} is not a valid name: expected a lower-case identifier "
+            "(letters, digits, underscore, starting with a letter)",
+            field=what,
+            value=name,
+        )
+
+
+def check_value(value: object, where: str, field: str) -> None:
+    """Raise :class:`AttributeTypeError` unless ``value`` is a storable attribute value.
+
+    Allowed: ``str``, ``bool``, ``int``, ``float`` (finite or not), ``Decimal``,
+    ``datetime.date``/``datetime.datetime`` and lists of those. ``None`` means "missing" and
+    is not stored.
+    """
+    if isinstance(value, _SCALARS):
+        return
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            if not isinstance(item, _SCALARS):
+                raise AttributeTypeError(
+                    f"{where}: field {field!r} holds a list item of type {type(item).__name__}; "
+                    "expected str, int, float, bool, Decimal or date",
+                    field=field,
+                )
+        return
+    raise AttributeTypeError(
+        f"{where}: field {field!r} has type {type(value).__name__}; expected str, int, float, "
+        "bool, Decimal, date or a list of those",
+        field=field,
+    )
+
+
+def _clean_attrs(attrs: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Drop ``None`` (missing), turn tuples into lists, check every value's type."""
+    cleaned: dict[str, Any] = {}
+    for key, value in attrs.items():
+        if not isinstance(key, str) or not key:
+            raise AttributeTypeError(f"{where}: attribute name {key!r} must be a non-empty string", field=key)
+        if value is None:
+            continue
+        check_value(value, where, key)
+        cleaned[key] = list(value) if isinstance(value, tuple) else value
+    return cleaned
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A chain alliance (链式联盟) seen along its stages.
+
+    Attributes
+    ----------
+    alliance : str
+        The alliance's id.
+    stages : tuple of str
+        The declared stages, in chain order.
+    anchor : str or None
+        The anchor unit (依托单位): the member whose ``role`` is ``"anchor"``.
+    members : dict
+        member id -> the stages it covers (in chain order).
+    capacity : dict
+        member id -> declared capacity (``None`` where not given).
+    """
+
+    alliance: str
+    stages: tuple[str, ...]
+    anchor: str | None
+    members: dict[str, tuple[str, ...]]
+    capacity: dict[str, int | None]
+
+    @property
+    def by_stage(self) -> dict[str, list[str]]:
+        """Stage -> members covering it (every declared stage present, possibly empty)."""
+        table: dict[str, list[str]] = {stage: [] for stage in self.stages}
+        for member, stages in self.members.items():
+            for stage in stages:
+                table[stage].append(member)
+        return table
+
+    @property
+    def gaps(self) -> list[str]:
+        """Declared stages that no member covers."""
+        return [stage for stage, members in self.by_stage.items() if not members]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "alliance": self.alliance,
+            "stages": list(self.stages),
+            "anchor": self.anchor,
+            "members": {m: list(s) for m, s in self.members.items()},
+            "capacity": dict(self.capacity),
+            "by_stage": self.by_stage,
+        }
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """The ``part_of`` forest: child -> parent.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for i, k in [("n", "association"), ("d", "district"), ("c", "productivity_center")]:
+    ...     eco.add_org(i, kind=k)
+    >>> eco.add_relation("d", "n", "part_of"); eco.add_relation("c", "d", "part_of")
+    >>> h = eco.hierarchy()
+    >>> h.roots, h.path("c")
+    (['n'], ['c', 'd', 'n'])
+    """
+
+    parent: dict[str, str]
+    nodes: tuple[str, ...] = field(default=())
+
+    @property
+    def roots(self) -> list[str]:
+        """Nodes with children but no parent, in insertion order."""
+        has_children = set(self.parent.values())
+        return [n for n in self.nodes if n in has_children and n not in self.parent]
+
+    def children(self, node: str) -> list[str]:
+        return [c for c, p in self.parent.items() if p == node]
+
+    def path(self, node: str) -> list[str]:
+        """``node`` and its ancestors up to the root."""
+        chain = [node]
+        while chain[-1] in self.parent:
+            chain.append(self.parent[chain[-1]])
+        return chain
+
+    def depth(self, node: str) -> int:
+        return len(self.path(node)) - 1
+
+    def descendants(self, node: str) -> list[str]:
+        kids: dict[str, list[str]] = {}
+        for child, parent in self.parent.items():
+            kids.setdefault(parent, []).append(child)
+        found: list[str] = []
+        stack = list(kids.get(node, ()))
+        while stack:
+            child = stack.pop()
+            found.append(child)
+            stack.extend(kids.get(child, ()))
+        return found
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"parent": dict(self.parent), "roots": self.roots}
+
+
+T = TypeVar("T")
+
+
+class Ecosystem:
+    """An innovation ecosystem: organisations and their typed relations.
+
+    Wraps a :class:`networkx.MultiDiGraph` whose edge keys default to the relation type.
+    Symmetric relations (``collaborates``) are stored once and read both ways.
+
+    Parameters
+    ----------
+    name : str, optional
+        A label for the ecosystem (also the namespace used when persisting it).
+    vocabulary : Vocabulary, optional
+        Kinds, sectors and relation types accepted; the built-in vocabulary by default.
+    **attrs
+        Free ecosystem-level attributes (source, year ...).
+
+    Examples
+    --------
+    >>> eco = Ecosystem(name="bio")
+    >>> eco.add_org("a", "生物医药联盟", kind="alliance", stages=["discovery", "clinical"])
+    >>> eco.add_org("u", "复旦大学", kind="university")
+    >>> eco.add_relation("u", "a", "chain_member", stages=["discovery"], role="anchor")
+    >>> eco.chain("a").anchor
+    'u'
+    >>> len(eco), eco.number_of_relations()
+    (2, 1)
+    """
+
+    def __init__(self, name: str = "ecosystem", vocabulary: Vocabulary | None = None, **attrs: Any) -> None:
+        self.name = name
+        self.vocabulary = vocabulary if vocabulary is not None else Vocabulary()
+        self.attrs: dict[str, Any] = _clean_attrs(attrs, f"ecosystem {name!r}")
+        self._graph = nx.MultiDiGraph()
+        self._version = 0
+        self._cache: dict[Hashable, Any] = {}
+
+    # ------------------------------------------------------------------ building
+    def add_org(
+        self,
+        id: str,
+        name: str | None = None,
+        kind: str = "enterprise",
+        sector: str | None = None,
+        **attrs: Any,
+    ) -> None:
+        """Add an organisation.
+
+        Parameters
+        ----------
+        id : str
+            Unique, non-empty id.
+        name : str, optional
+            Display name (Unicode); defaults to ``id``.
+        kind : str
+            One of the vocabulary's kinds (``enterprise`` by default).
+        sector : str, optional
+            Defaults to the kind's sector.
+        **attrs
+            Free attributes; ``None`` values are treated as missing.
+
+        Raises
+        ------
+        DuplicateIdError, UnknownKindError, UnknownSectorError, AttributeTypeError
+        """
+        where = f"organisation {id!r}"
+        if not isinstance(id, str) or not id:
+            raise ValidationError(f"organisation id {id!r} must be a non-empty string", field="id", id=id)
+        if id in self._graph:
+            raise DuplicateIdError(f"duplicate organisation id {id!r}: ids must be unique", field="id", id=id)
+        record = self._node_record(id, name, kind, sector, attrs, where)
+        self._graph.add_node(id, **record)
+        self._touch()
+
+    def update_org(self, id: str, **attrs: Any) -> None:
+        """Change fields of an existing organisation; ``None`` removes a free attribute.
+
+        Changing ``kind`` re-defaults ``sector`` unless a sector is given. The change is undone
+        if it would break a relation touching the organisation.
+
+        Raises
+        ------
+        NodeNotFoundError, ValidationError
+        """
+        current = self.node(id)
+        del current["id"]
+        merged = {**current, **attrs}
+        if "kind" in attrs and "sector" not in attrs:
+            merged["sector"] = None
+        where = f"organisation {id!r}"
+        record = self._node_record(id, merged.pop("name"), merged.pop("kind"), merged.pop("sector"), merged, where)
+        data = self._graph.nodes[id]
+        previous = dict(data)
+        data.clear()
+        data.update(record)
+        try:
+            for u, v, _k, d in [*self._graph.in_edges(id, keys=True, data=True),
+                                *self._graph.out_edges(id, keys=True, data=True)]:
+                spec = self.vocabulary.relations[d["type"]]
+                rel_attrs = {a: b for a, b in d.items() if a != "type"}
+                self._check_relation(spec, u, v, rel_attrs, f"relation {u!r} -[{d['type']}]-> {v!r}", existing=True)
+        except ValidationError:
+            data.clear()
+            data.update(previous)
+            raise
+        self._touch()
+
+    def remove_org(self, id: str) -> None:
+        """Remove an organisation and every relation touching it."""
+        self._require(id)
+        self._graph.remove_node(id)
+        self._touch()
+
+    def add_relation(self, source: str, target: str, type: str, key: str | None = None, **attrs: Any) -> None:
+        """Add a typed relation ``source -> target``.
+
+        Parameters
+        ----------
+        source, target : str
+            Ids of existing organisations.
+        type : str
+            One of the vocabulary's relation types.
+        key : str, optional
+            Edge key; defaults to ``type``. Give distinct keys to keep several relations of one
+            type between the same pair (e.g. ``serves`` records per year).
+        **attrs
+            Relation attributes (see :data:`DEFAULT_RELATIONS`).
+
+        Raises
+        ------
+        UnknownRelationError, DanglingEndpointError, EndpointKindError, DuplicateRelationError,
+        InvalidRingError, InvalidStageError, HierarchyCycleError, AttributeTypeError
+        """
+        spec = self.vocabulary.relations.get(type)
+        where = f"relation {source!r} -[{type}]-> {target!r}"
+        if spec is None:
+            raise UnknownRelationError(
+                f"{where}: unknown relation type {type!r}; expected one of {sorted(self.vocabulary.relations)}",
+                field="type",
+                value=type,
+            )
+        for role, node in (("source", source), ("target", target)):
+            if node not in self._graph:
+                raise DanglingEndpointError(
+                    f"{where}: {role} {node!r} is not an organisation of the ecosystem",
+                    field=role,
+                    id=node,
+                )
+        key = type if key is None else key
+        if not isinstance(key, str) or not key:
+            raise ValidationError(f"{where}: key {key!r} must be a non-empty string", field="key")
+        if self._graph.has_edge(source, target, key) or (
+            not spec.directed and self._graph.has_edge(target, source, key)
+        ):
+            raise DuplicateRelationError(
+                f"{where}: a relation with key {key!r} exists already; pass a distinct key= to keep both",
+                field="key",
+                id=key,
+            )
+        if "type" in attrs:
+            raise AttributeTypeError(f"{where}: 'type' is reserved for the relation type", field="type")
+        data = _clean_attrs(attrs, where)
+        self._check_relation(spec, source, target, data, where)
+        self._graph.add_edge(source, target, key=key, type=type, **data)
+        self._touch()
+
+    def remove_relation(self, source: str, target: str, key: str) -> None:
+        """Remove one relation (for symmetric relations either orientation works)."""
+        if self._graph.has_edge(source, target, key):
+            self._graph.remove_edge(source, target, key)
+        elif self._graph.has_edge(target, source, key) and not self._spec_of(target, source, key).directed:
+            self._graph.remove_edge(target, source, key)
+        else:
+            raise NodeNotFoundError(f"no relation {source!r} -[{key}]-> {target!r}", id=key)
+        self._touch()
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The underlying multigraph. Read it freely; mutate only through the Ecosystem."""
+        return self._graph
+
+    @property
+    def version(self) -> int:
+        """A counter bumped on every mutation (used to invalidate compiled matrices)."""
+        return self._version
+
+    def cached(self, key: Hashable, factory: Callable[[], T]) -> T:
+        """Return ``factory()`` memoised until the ecosystem next changes."""
+        if key not in self._cache:
+            self._cache[key] = factory()
+        return self._cache[key]
+
+    def __len__(self) -> int:
+        return self._graph.number_of_nodes()
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._graph
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._graph)
+
+    def number_of_relations(self, type: str | None = None) -> int:
+        if type is None:
+            return self._graph.number_of_edges()
+        return sum(1 for *_e, t in self._graph.edges(data="type") if t == type)
+
+    def node(self, id: str) -> dict[str, Any]:
+        """A copy of one organisation's record: ``id``, ``name``, ``kind``, ``sector``, attributes."""
+        self._require(id)
+        return {"id": id, **self._graph.nodes[id]}
+
+    def nodes(self, kind: str | Iterable[str] | None = None) -> list[str]:
+        """Ids of organisations, optionally of one kind or several kinds, in insertion order."""
+        if kind is None:
+            return list(self._graph)
+        kinds = {kind} if isinstance(kind, str) else set(kind)
+        return [n for n, k in self._graph.nodes(data="kind") if k in kinds]
+
+    def relations(
+        self, type: str | Iterable[str] | None = None
+    ) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """Iterate ``(source, target, key, attrs)``; attrs include ``type``. Do not mutate them."""
+        types = None if type is None else ({type} if isinstance(type, str) else set(type))
+        for u, v, k, d in self._graph.edges(keys=True, data=True):
+            if types is None or d["type"] in types:
+                yield u, v, k, d
+
+    def kind_of(self, id: str) -> str:
+        self._require(id)
+        return self._graph.nodes[id]["kind"]
+
+    def is_directed_relation(self, type: str) -> bool:
+        return self.vocabulary.relations[type].directed
+
+    # ------------------------------------------------------------------ typed views
+    def platforms(self) -> list[str]:
+        """Ids of the platforms (技术创新服务平台)."""
+        return self.nodes("platform")
+
+    def rings(self, platform: str) -> dict[str, list[str]]:
+        """Members of a platform by circle layer, innermost first (all four keys present).
+
+        Raises
+        ------
+        NodeNotFoundError, EndpointKindError
+        """
+        self._require_kind(platform, {"platform"})
+        layers: dict[str, list[str]] = {ring: [] for ring in RINGS}
+        for u, _, d in self._graph.in_edges(platform, data=True):
+            if d["type"] == "in_ring":
+                layers[d["ring"]].append(u)
+        return layers
+
+    def alliances(self) -> list[str]:
+        """Ids of the chain alliances (链式平台/联盟)."""
+        return self.nodes("alliance")
+
+    def chain(self, alliance: str) -> Chain:
+        """The alliance's members along its declared stages, and its anchor unit."""
+        self._require_kind(alliance, {"alliance"})
+        stages = tuple(self._graph.nodes[alliance].get("stages", ()))
+        order = {s: i for i, s in enumerate(stages)}
+        members: dict[str, tuple[str, ...]] = {}
+        capacity: dict[str, int | None] = {}
+        anchor = None
+        for u, _, d in self._graph.in_edges(alliance, data=True):
+            if d["type"] != "chain_member":
+                continue
+            members[u] = tuple(sorted(d.get("stages", ()), key=order.__getitem__))
+            capacity[u] = d.get("capacity")
+            if d.get("role") == "anchor":
+                anchor = u
+        return Chain(alliance, stages, anchor, members, capacity)
+
+    def associations(self) -> list[str]:
+        """Ids of associations and societies (行业协会/商会/学会)."""
+        return self.nodes(("association", "society"))
+
+    def members(self, association: str) -> list[str]:
+        """Direct members (``member_of`` sources) of an association, society or district."""
+        self._require_kind(association, set(MEMBERSHIP_KINDS))
+        return [u for u, _, t in self._graph.in_edges(association, data="type") if t == "member_of"]
+
+    def hierarchy(self) -> Hierarchy:
+        """The ``part_of`` forest (e.g. national association -> districts -> centres)."""
+        parent = {u: v for u, v, t in self._graph.edges(data="type") if t == "part_of"}
+        return Hierarchy(parent, tuple(self._graph))
+
+    # ------------------------------------------------------------------ whole-graph operations
+    def subgraph(
+        self,
+        relations: str | Iterable[str] | None = None,
+        kinds: str | Iterable[str] | None = None,
+        nodes: Iterable[str] | None = None,
+    ) -> Ecosystem:
+        """A new ecosystem with only the given relation types, node kinds and/or nodes."""
+        keep = set(self.nodes(kinds))
+        if nodes is not None:
+            wanted = set(nodes)
+            for node in wanted:
+                self._require(node)
+            keep &= wanted
+        types = None if relations is None else ({relations} if isinstance(relations, str) else set(relations))
+        if types is not None:
+            for t in types:
+                if t not in self.vocabulary.relations:
+                    raise UnknownRelationError(f"subgraph: unknown relation type {t!r}", field="relations", value=t)
+        out = self._empty_like()
+        out._graph.add_nodes_from((n, dict(d)) for n, d in self._graph.nodes(data=True) if n in keep)
+        out._graph.add_edges_from(
+            (u, v, k, dict(d))
+            for u, v, k, d in self._graph.edges(keys=True, data=True)
+            if u in keep and v in keep and (types is None or d["type"] in types)
+        )
+        return out
+
+    def copy(self) -> Ecosystem:
+        """A deep-enough copy: the graph and attribute dicts are new, values are shared."""
+        out = self._empty_like()
+        out._graph = nx.MultiDiGraph()
+        out._graph.add_nodes_from((n, _copy_attrs(d)) for n, d in self._graph.nodes(data=True))
+        out._graph.add_edges_from((u, v, k, _copy_attrs(d)) for u, v, k, d in self._graph.edges(keys=True, data=True))
+        return out
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """A new :class:`networkx.MultiDiGraph`: node attributes include ``name``, ``kind`` and
+        ``sector``; every edge has a ``type`` and its key."""
+        graph = nx.MultiDiGraph(name=self.name, **self.attrs)
+        graph.add_nodes_from((n, _copy_attrs(d)) for n, d in self._graph.nodes(data=True))
+        graph.add_edges_from((u, v, k, _copy_attrs(d)) for u, v, k, d in self._graph.edges(keys=True, data=True))
+        return graph
+
+    @classmethod
+    def from_networkx(
+        cls,
+        graph: nx.Graph,
+        *,
+        name: str | None = None,
+        default_kind: str = "enterprise",
+        default_relation: str | None = None,
+        vocabulary: Vocabulary | None = None,
+    ) -> Ecosystem:
+        """Build an ecosystem from any networkx graph, validating everything.
+
+        Node ids are turned into strings. Node attributes ``name``, ``kind`` and ``sector`` are
+        used when present (``kind`` defaults to ``default_kind``). The relation type is the
+        edge attribute ``type``, else ``default_relation`` (``collaborates`` for undirected
+        graphs, ``serves`` for directed ones).
+
+        Raises
+        ------
+        ValidationError
+            The first problem found; nothing is returned half-built.
+
+        Examples
+        --------
+        >>> import networkx as nx
+        >>> eco = Ecosystem.from_networkx(nx.path_graph(3))
+        >>> sorted(eco), eco.number_of_relations("collaborates")
+        (['0', '1', '2'], 2)
+        """
+        relation = default_relation or ("serves" if graph.is_directed() else "collaborates")
+        eco = cls(name=name or str(graph.graph.get("name") or "ecosystem"), vocabulary=vocabulary)
+        for node, data in graph.nodes(data=True):
+            attrs = {k: v for k, v in data.items() if k not in ("id", "name", "kind", "sector")}
+            eco.add_org(
+                str(node),
+                data.get("name"),
+                kind=data.get("kind", default_kind),
+                sector=data.get("sector"),
+                **attrs,
+            )
+        if graph.is_multigraph():
+            edges: Iterable[tuple[Any, Any, Any, dict]] = graph.edges(keys=True, data=True)
+        else:
+            edges = ((u, v, None, d) for u, v, d in graph.edges(data=True))
+        for u, v, k, d in edges:
+            attrs = {a: b for a, b in d.items() if a != "type"}
+            rtype = d.get("type", relation)
+            key = k if isinstance(k, str) and k != rtype else None
+            eco.add_relation(str(u), str(v), rtype, key=key, **attrs)
+        return eco
+
+    # ------------------------------------------------------------------ validation
+    def problems(self) -> list[ValidationError]:
+        """Every data-model problem found, as exceptions (empty when the ecosystem is valid).
+
+        Ecosystems built through the API are valid by construction; this re-checks a graph that
+        was edited directly, or one assembled by a loader before it is handed out.
+        """
+        found: list[ValidationError] = []
+        seen_ids: set[str] = set()
+        for node, data in self._graph.nodes(data=True):
+            try:
+                if node in seen_ids:
+                    raise DuplicateIdError(f"duplicate organisation id {node!r}", field="id", id=node)
+                seen_ids.add(node)
+                self._node_record(node, data.get("name"), data.get("kind"), data.get("sector"),
+                                  {k: v for k, v in data.items() if k not in RESERVED_NODE_FIELDS},
+                                  f"organisation {node!r}")
+            except ValidationError as exc:
+                found.append(exc)
+        for u, v, k, d in self._graph.edges(keys=True, data=True):
+            where = f"relation {u!r} -[{d.get('type')}]-> {v!r}"
+            spec = self.vocabulary.relations.get(d.get("type"))
+            try:
+                if spec is None:
+                    raise UnknownRelationError(f"{where}: unknown relation type {d.get('type')!r}", field="type")
+                attrs = {a: b for a, b in d.items() if a != "type"}
+                self._check_relation(spec, u, v, _clean_attrs(attrs, where), where, existing=True)
+            except ValidationError as exc:
+                found.append(exc)
+        cycle = self._hierarchy_cycle()
+        if cycle:
+            found.append(
+                HierarchyCycleError(f"part_of relations form a cycle: {' -> '.join(cycle)}", field="part_of", id=cycle[0])
+            )
+        return found
+
+    def validate(self) -> None:
+        """Raise the first problem found (its ``problems`` attribute lists them all).
+
+        Raises
+        ------
+        ValidationError
+            A specific subclass (e.g. :class:`~ecograph.errors.InvalidRingError`).
+        """
+        found = self.problems()
+        if found:
+            first = found[0]
+            first.problems = found  # type: ignore[attr-defined]
+            raise first
+
+    # ------------------------------------------------------------------ comparison, display
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ecosystem):
+            return NotImplemented
+        if self.name != other.name or self.attrs != other.attrs:
+            return False
+        if dict(self._graph.nodes(data=True)) != dict(other._graph.nodes(data=True)):
+            return False
+        return _edge_table(self) == _edge_table(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def diff(self, other: Ecosystem) -> list[str]:
+        """Human-readable differences with another ecosystem (empty when equal)."""
+        out: list[str] = []
+        if self.name != other.name:
+            out.append(f"name: {self.name!r} != {other.name!r}")
+        if self.attrs != other.attrs:
+            out.append(f"attrs: {self.attrs!r} != {other.attrs!r}")
+        mine, theirs = dict(self._graph.nodes(data=True)), dict(other._graph.nodes(data=True))
+        for n in mine.keys() - theirs.keys():
+            out.append(f"node {n!r} only in self")
+        for n in theirs.keys() - mine.keys():
+            out.append(f"node {n!r} only in other")
+        for n in mine.keys() & theirs.keys():
+            if mine[n] != theirs[n]:
+                out.append(f"node {n!r}: {mine[n]!r} != {theirs[n]!r}")
+        a, b = _edge_table(self), _edge_table(other)
+        for e in a.keys() - b.keys():
+            out.append(f"relation {e!r} only in self")
+        for e in b.keys() - a.keys():
+            out.append(f"relation {e!r} only in other")
+        for e in a.keys() & b.keys():
+            if a[e] != b[e]:
+                out.append(f"relation {e!r}: {a[e]!r} != {b[e]!r}")
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """Counts by kind, sector and relation type."""
+        def count(values: Iterable[str]) -> dict[str, int]:
+            table: dict[str, int] = {}
+            for v in values:
+                table[v] = table.get(v, 0) + 1
+            return dict(sorted(table.items(), key=lambda kv: (-kv[1], kv[0])))
+
+        return {
+            "name": self.name,
+            "organisations": len(self),
+            "relations": self.number_of_relations(),
+            "by_kind": count(k for _, k in self._graph.nodes(data="kind")),
+            "by_sector": count(s for _, s in self._graph.nodes(data="sector")),
+            "by_relation": count(t for *_e, t in self._graph.edges(data="type")),
+        }
+
+    def __repr__(self) -> str:
+        kinds = self.summary()["by_kind"]
+        top = ", ".join(f"{k}={v}" for k, v in list(kinds.items())[:4])
+        more = ", ..." if len(kinds) > 4 else ""
+        return (
+            f"<Ecosystem {self.name!r}: {len(self)} organisations ({top}{more}), "
+            f"{self.number_of_relations()} relations>"
+        )
+
+    # ------------------------------------------------------------------ internals
+    def _touch(self) -> None:
+        self._version += 1
+        self._cache.clear()
+
+    def _empty_like(self) -> Ecosystem:
+        return Ecosystem(self.name, self.vocabulary.copy(), **self.attrs)
+
+    def _require(self, id: str) -> None:
+        if id not in self._graph:
+            raise NodeNotFoundError(f"no organisation with id {id!r}", id=id)
+
+    def _require_kind(self, id: str, kinds: set[str]) -> None:
+        self._require(id)
+        kind = self._graph.nodes[id]["kind"]
+        if kind not in kinds:
+            raise EndpointKindError(
+                f"organisation {id!r} has kind {kind!r}; expected one of {sorted(kinds)}", id=id, field="kind"
+            )
+
+    def _spec_of(self, u: str, v: str, key: str) -> RelationSpec:
+        return self.vocabulary.relations[self._graph.edges[u, v, key]["type"]]
+
+    def _node_record(
+        self, id: str, name: Any, kind: Any, sector: Any, attrs: Mapping[str, Any], where: str
+    ) -> dict[str, Any]:
+        if kind not in self.vocabulary.kinds:
+            raise UnknownKindError(
+                f"{where}: unknown kind {kind!r}; expected one of {sorted(self.vocabulary.kinds)}",
+                field="kind",
+                id=id,
+                value=kind,
+            )
+        if sector is None:
+            sector = self.vocabulary.kinds[kind]
+        if sector not in self.vocabulary.sectors:
+            raise UnknownSectorError(
+                f"{where}: unknown sector {sector!r}; expected one of {list(self.vocabulary.sectors)}",
+                field="sector",
+                id=id,
+                value=sector,
+            )
+        if name is None:
+            name = id
+        if not isinstance(name, str):
+            raise AttributeTypeError(f"{where}: field 'name' must be a string, got {type(name).__name__}", field="name", id=id)
+        for reserved in ("id", "type"):
+            if reserved in attrs:
+                raise AttributeTypeError(f"{where}: attribute {reserved!r} is reserved", field=reserved, id=id)
+        record = {"name": name, "kind": kind, "sector": sector, **_clean_attrs(attrs, where)}
+        if kind == "alliance" and "stages" in record:
+            stages = record["stages"]
+            if not isinstance(stages, list) or not all(isinstance(s, str) and s for s in stages):
+                raise AttributeTypeError(f"{where}: field 'stages' must be a list of stage names", field="stages", id=id)
+            if len(set(stages)) != len(stages):
+                raise InvalidStageError(f"{where}: field 'stages' repeats a stage: {stages}", field="stages", id=id)
+        return record
+
+    def _check_relation(
+        self, spec: RelationSpec, source: str, target: str, attrs: dict[str, Any], where: str, existing: bool = False
+    ) -> None:
+        for endpoint, role in ((source, "source"), (target, "target")):
+            if endpoint not in self._graph:
+                raise DanglingEndpointError(f"{where}: {role} {endpoint!r} is not an organisation", field=role, id=endpoint)
+        if spec.target_kinds is not None:
+            kind = self._graph.nodes[target]["kind"]
+            if kind not in spec.target_kinds:
+                raise EndpointKindError(
+                    f"{where}: target {target!r} has kind {kind!r}; {spec.name} expects a target of kind "
+                    f"{' or '.join(sorted(spec.target_kinds))}",
+                    field="target",
+                    id=target,
+                )
+        for name in spec.money:
+            value = attrs.get(name)
+            if value is not None and (isinstance(value, (bool, float)) or not isinstance(value, (int, Decimal))):
+                raise AttributeTypeError(
+                    f"{where}: field {name!r} is money and must be exact: an int in the smallest unit "
+                    f"(fen) or a Decimal, got {type(value).__name__} {value!r}",
+                    field=name,
+                )
+        for name in spec.integers:
+            value = attrs.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+                raise AttributeTypeError(
+                    f"{where}: field {name!r} must be an integer, got {type(value).__name__} {value!r}", field=name
+                )
+        if spec.name == "in_ring":
+            ring = attrs.get("ring")
+            if ring not in RINGS:
+                raise InvalidRingError(
+                    f"{where}: field 'ring' is {ring!r}; expected one of {list(RINGS)}", field="ring", id=source
+                )
+        elif spec.name == "chain_member":
+            self._check_chain_member(target, attrs, where, source)
+        elif spec.name == "part_of" and not existing:
+            if source == target or nx.has_path(self._hierarchy_graph(), target, source):
+                raise HierarchyCycleError(
+                    f"{where}: would close a part_of cycle ({target!r} is already below {source!r})",
+                    field="part_of",
+                    id=source,
+                )
+
+    def _check_chain_member(self, alliance: str, attrs: dict[str, Any], where: str, member: str) -> None:
+        declared = self._graph.nodes[alliance].get("stages")
+        stages = attrs.get("stages", [])
+        if isinstance(stages, str):
+            raise AttributeTypeError(f"{where}: field 'stages' must be a list, got the string {stages!r}", field="stages")
+        if declared is not None:
+            for stage in stages:
+                if stage not in declared:
+                    raise InvalidStageError(
+                        f"{where}: stage {stage!r} is not a stage of alliance {alliance!r}; expected one of {declared}",
+                        field="stages",
+                        id=member,
+                        value=stage,
+                    )
+        role = attrs.get("role", "member")
+        if role not in ("anchor", "member"):
+            raise ValidationError(f"{where}: field 'role' is {role!r}; expected 'anchor' or 'member'", field="role", id=member)
+        if role == "anchor":
+            for u, _, d in self._graph.in_edges(alliance, data=True):
+                if d["type"] == "chain_member" and d.get("role") == "anchor" and u != member:
+                    raise ValidationError(
+                        f"{where}: alliance {alliance!r} already has the anchor unit {u!r}; an alliance has one anchor",
+                        field="role",
+                        id=member,
+                    )
+
+    def _hierarchy_graph(self) -> nx.DiGraph:
+        return nx.DiGraph((u, v) for u, v, t in self._graph.edges(data="type") if t == "part_of")
+
+    def _hierarchy_cycle(self) -> list[str]:
+        try:
+            cycle = nx.find_cycle(self._hierarchy_graph())
+        except nx.NetworkXNoCycle:
+            return []
+        return [u for u, _ in cycle] + [cycle[0][0]]
+
+
+def _copy_attrs(data: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (list(v) if isinstance(v, list) else v) for k, v in data.items()}
+
+
+def _edge_table(eco: Ecosystem) -> dict[tuple[str, str, str], dict[str, Any]]:
+    table = {}
+    for u, v, k, d in eco.graph.edges(keys=True, data=True):
+        if not eco.vocabulary.relations[d["type"]].directed and v < u:
+            u, v = v, u  # a symmetric relation is the same whichever way it was stored
+        table[(u, v, k)] = dict(d)
+    return table

@@ -1,0 +1,121 @@
+"""Result containers: per-node values over a numpy array.
+
+Examples
+--------
+>>> import numpy as np
+>>> from ecograph.results import NodeValues
+>>> v = NodeValues(["a", "b", "c"], np.array([0.2, 0.5, 0.3]), name="pagerank")
+>>> v["b"], v.top(2)
+(0.5, [('b', 0.5), ('c', 0.3)])
+>>> v.to_dict()
+{'a': 0.2, 'b': 0.5, 'c': 0.3}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from .errors import NodeNotFoundError
+
+__all__ = ["NodeValues"]
+
+
+class NodeValues(Mapping[Any, Any]):
+    """A read-only ``Mapping[node, value]`` backed by a numpy array.
+
+    Parameters
+    ----------
+    nodes : sequence
+        Node ids, in array order.
+    array : numpy.ndarray
+        One value per node (made read-only).
+    name : str, optional
+        What the values are (used as column name by :meth:`to_pandas`).
+    index : dict, optional
+        Precomputed node -> position map (shared with a compiled graph to avoid rebuilding it).
+
+    Notes
+    -----
+    Iteration follows array order. Values come back as Python ``float``/``int`` so that
+    ``to_dict()`` equals what networkx returns.
+    """
+
+    __slots__ = ("_nodes", "_array", "_index", "name")
+
+    def __init__(
+        self,
+        nodes: Sequence[Any],
+        array: np.ndarray,
+        name: str = "value",
+        index: Mapping[Any, int] | None = None,
+    ) -> None:
+        array = np.asarray(array)
+        if array.ndim != 1 or len(array) != len(nodes):
+            raise ValueError(f"NodeValues: {len(nodes)} nodes but array of shape {array.shape}")
+        array = array.view()  # a read-only view; the caller's buffer stays its own
+        array.flags.writeable = False
+        self._nodes = nodes if isinstance(nodes, (list, tuple)) else list(nodes)
+        self._array = array
+        self._index = index
+        self.name = name
+
+    @property
+    def array(self) -> np.ndarray:
+        """The values as a read-only numpy array, in :attr:`nodes` order."""
+        return self._array
+
+    @property
+    def nodes(self) -> list[Any]:
+        """The node ids, in array order."""
+        return list(self._nodes)
+
+    def _position(self, node: Any) -> int:
+        if self._index is None:
+            self._index = {n: i for i, n in enumerate(self._nodes)}
+        try:
+            return self._index[node]
+        except (KeyError, TypeError):
+            raise NodeNotFoundError(f"{self.name}: no value for node {node!r}", id=node) from None
+
+    def __getitem__(self, node: Any) -> Any:
+        return self._array[self._position(node)].item()
+
+    def __contains__(self, node: object) -> bool:
+        try:
+            self._position(node)
+        except NodeNotFoundError:
+            return False
+        return True
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._nodes)
+
+    def __len__(self) -> int:
+        return len(self._nodes)
+
+    def top(self, k: int = 10) -> list[tuple[Any, Any]]:
+        """The ``k`` largest values as ``(node, value)``, ties broken by array order."""
+        if k <= 0 or len(self) == 0:
+            return []
+        order = np.argsort(-self._array, kind="stable")[:k]
+        return [(self._nodes[i], self._array[i].item()) for i in order]
+
+    def to_dict(self) -> dict[Any, Any]:
+        """A plain ``dict`` (what networkx would return)."""
+        return dict(zip(self._nodes, self._array.tolist()))
+
+    def to_pandas(self) -> Any:
+        """A :class:`pandas.Series` indexed by node (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("to_pandas() needs pandas: pip install 'ecograph[pandas]'") from exc
+        return pd.Series(self._array, index=pd.Index(self._nodes, name="node"), name=self.name)
+
+    def __repr__(self) -> str:
+        head = ", ".join(f"{n!r}: {v:.6g}" if isinstance(v, float) else f"{n!r}: {v!r}" for n, v in self.top(3))
+        more = ", ..." if len(self) > 3 else ""
+        return f"NodeValues({self.name}, {len(self)} nodes; top {{{head}{more}}})"
