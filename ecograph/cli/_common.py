@@ -1,0 +1,155 @@
+"""Options shared by the CLI commands: where the ecosystem comes from.
+
+Every command that analyses an ecosystem accepts the same source options::
+
+    ecograph COMMAND PATH                         # a YAML/JSON file, a CSV folder, GraphML, GEXF
+    ecograph COMMAND --dataset NAME [--param k=v ...]   # a built-in dataset
+    ecograph COMMAND PATH --param encoding=gbk    # loader options
+
+Usage in a command module::
+
+    from ._common import add_source_arguments, load_source
+
+    def register(subparsers):
+        parser = subparsers.add_parser("metrics", help="...")
+        add_source_arguments(parser)
+        parser.set_defaults(func=run)
+
+    def run(args):
+        eco = load_source(args)
+        ...
+
+Examples
+--------
+>>> import argparse
+>>> parser = argparse.ArgumentParser()
+>>> add_source_arguments(parser)
+>>> args = parser.parse_args(["--dataset", "productivity_centers", "--param", "n_enterprises=0"])
+>>> args.dataset, source_params(args)
+('productivity_centers', {'n_enterprises': 0})
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+from ..errors import LoadError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Ecosystem
+
+__all__ = ["add_source_arguments", "parse_param", "source_params", "load_source", "progress"]
+
+
+def add_source_arguments(parser: argparse.ArgumentParser, *, path_help: str | None = None) -> None:
+    """Add ``PATH``, ``--dataset NAME`` and ``--param KEY=VALUE`` to a command's parser.
+
+    Parameters
+    ----------
+    parser : argparse.ArgumentParser
+        The command's parser.
+    path_help : str, optional
+        Replaces the default help text of ``PATH``.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> p = argparse.ArgumentParser(); add_source_arguments(p)
+    >>> p.parse_args(["eco.yaml"]).path
+    'eco.yaml'
+    """
+    parser.add_argument(
+        "path",
+        nargs="?",
+        metavar="PATH",
+        help=path_help
+        or "ecosystem file or folder: .yaml/.yml/.json, a CSV folder (organizations.csv, "
+        "relations.csv), .graphml or .gexf",
+    )
+    parser.add_argument(
+        "--dataset",
+        metavar="NAME",
+        help="use a built-in dataset instead of PATH (see `ecograph datasets`)",
+    )
+    parser.add_argument(
+        "--param",
+        metavar="KEY=VALUE",
+        action="append",
+        default=[],
+        help="dataset parameter or loader option, repeatable (e.g. --param seed=7, "
+        "--param n_enterprises=500000, --param encoding=gbk)",
+    )
+
+
+def parse_param(text: str) -> tuple[str, Any]:
+    """Split ``KEY=VALUE`` and read VALUE as int, float, bool, ``none`` or else a string.
+
+    Raises
+    ------
+    LoadError
+        No ``=`` or an empty key.
+
+    Examples
+    --------
+    >>> parse_param("seed=7"), parse_param("scale=0.5"), parse_param("sme=true")
+    (('seed', 7), ('scale', 0.5), ('sme', True))
+    >>> parse_param("encoding=gb18030")
+    ('encoding', 'gb18030')
+    """
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise LoadError(f"--param {text!r}: expected KEY=VALUE", field="param", value=text)
+    raw = raw.strip()
+    lowered = raw.lower()
+    if lowered in ("true", "false"):
+        return key, lowered == "true"
+    if lowered in ("none", "null"):
+        return key, None
+    for convert in (int, float):
+        try:
+            return key, convert(raw.replace("_", "")) if raw else raw
+        except ValueError:
+            continue
+    return key, raw
+
+
+def source_params(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``--param`` options of parsed arguments, as a dict (later repeats win)."""
+    return dict(parse_param(item) for item in getattr(args, "param", None) or [])
+
+
+def load_source(args: argparse.Namespace, *, quiet: bool = False) -> Ecosystem:
+    """Load the ecosystem named by ``PATH`` or ``--dataset`` (exactly one of them).
+
+    Reports what is loaded and how long it took on stderr unless ``quiet``.
+
+    Raises
+    ------
+    LoadError
+        Neither or both of PATH and ``--dataset`` given, or the file cannot be read.
+    DatasetError
+        Unknown dataset or dataset parameter.
+    """
+    import loaders  # the CLI composes core and loaders; the core never imports them
+
+    path, dataset = getattr(args, "path", None), getattr(args, "dataset", None)
+    label = path if dataset is None else f"dataset {dataset}"
+    start = time.perf_counter()
+    if not quiet and label:
+        progress(f"loading {label} ...")
+    eco = loaders.load(path=path, dataset=dataset, **source_params(args))
+    if not quiet:
+        progress(
+            f"loaded {eco.name!r}: {len(eco):,} organisations, {eco.number_of_relations():,} relations "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
+    return eco
+
+
+def progress(message: str) -> None:
+    """Print a progress line on stderr (stdout stays clean for results)."""
+    print(message, file=sys.stderr, flush=True)
