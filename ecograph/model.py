@@ -750,7 +750,8 @@ class Ecosystem:
         (['0', '1', '2'], 2)
         """
         relation = default_relation or ("serves" if graph.is_directed() else "collaborates")
-        eco = cls(name=name or str(graph.graph.get("name") or "ecosystem"), vocabulary=vocabulary)
+        graph_attrs = {k: v for k, v in graph.graph.items() if k != "name"}
+        eco = cls(name=name or str(graph.graph.get("name") or "ecosystem"), vocabulary=vocabulary, **graph_attrs)
         for node, data in graph.nodes(data=True):
             attrs = {k: v for k, v in data.items() if k not in ("id", "name", "kind", "sector")}
             eco.add_org(
@@ -980,7 +981,8 @@ class Ecosystem:
         elif spec.name == "chain_member":
             self._check_chain_member(target, attrs, where, source)
         elif spec.name == "part_of" and not existing:
-            if source == target or nx.has_path(self._hierarchy_graph(), target, source):
+            tree = self._hierarchy_graph()
+            if source == target or (target in tree and source in tree and nx.has_path(tree, target, source)):
                 raise HierarchyCycleError(
                     f"{where}: would close a part_of cycle ({target!r} is already below {source!r})",
                     field="part_of",
