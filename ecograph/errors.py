@@ -43,6 +43,7 @@ __all__ = [
     "DatasetError",
     "AnalysisError",
     "ConvergenceError",
+    "UnservableRequestError",
     "EvaluationError",
     "AllocationError",
     "PersistenceError",
@@ -156,6 +157,13 @@ class ConvergenceError(AnalysisError):
     """An iterative algorithm did not converge within ``max_iter`` iterations.
 
     networkx raises ``PowerIterationFailedConvergence`` in the same situation.
+    """
+
+
+class UnservableRequestError(AnalysisError):
+    """A client request to a chain alliance names a stage that no member can serve.
+
+    Carries ``alliance`` and ``stages`` (the stages that cannot be served).
     """
 
 
