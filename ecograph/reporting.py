@@ -27,7 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .model import Ecosystem
 
-__all__ = ["Section", "Report", "build_report", "SECTION_BUILDERS", "overview_sections"]
+__all__ = ["Section", "Report", "build_report", "SECTION_BUILDERS", "overview_sections", "rows_to_pandas"]
 
 Row = dict[str, Any]
 
@@ -70,6 +70,19 @@ class Report:
 
     def figures(self) -> dict[str, Figure]:
         return {name: fig for s in self.sections for name, fig in s.figures.items()}
+
+
+def rows_to_pandas(rows: list[Row], index: str | None = None, columns: list[str] | None = None) -> Any:
+    """A :class:`pandas.DataFrame` from row dicts (the ``to_pandas()`` of table-like results).
+
+    ``columns`` fixes the columns when ``rows`` may be empty; ``index`` names the index column.
+    """
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas() needs pandas: pip install 'ecograph[pandas]'") from exc
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.set_index(index) if index is not None and index in frame.columns else frame
 
 
 def _count_rows(counts: dict[str, int], label: str) -> list[Row]:
