@@ -1,0 +1,645 @@
+"""Chain alliances (链式平台/联盟): coverage of the chain, its weak points, request routing.
+
+An alliance declares its ordered ``stages`` (e.g. the biopharma chain discovery → screening →
+pharmacology → clinical → process → pilot scale-up → registration → production → market); its
+members join with ``chain_member`` relations naming the stages they cover, a ``capacity`` and a
+``role`` (one ``anchor``, the 依托单位, the others ``member``).
+
+- :func:`chain_coverage` — members, capacity and demand per stage; gaps (no member),
+  single points of failure (one member), bottlenecks (highest demand / capacity);
+- :func:`anchor_position` — how central the anchor unit is among the members (betweenness and
+  Gould–Fernandez brokerage across stages);
+- :func:`decompose_request` / :class:`ChainRouter` — split a client request into one task per
+  stage, each routed to a member of that stage (任务分解);
+- :func:`strengthen_chain` — 强链补链延链: ranked organisations from the wider ecosystem to fill a
+  gap or back up a single point of failure.
+
+Capacity and demand share one unit (services per period). A member covering several stages
+shares its capacity equally among them; members without a ``capacity`` add nothing to a
+stage's capacity.
+
+Examples
+--------
+>>> from ecograph import Ecosystem
+>>> eco = Ecosystem()
+>>> eco.add_org("a", kind="alliance", stages=["discovery", "clinical", "market"])
+>>> eco.add_org("x", kind="research_institute"); eco.add_org("y")
+>>> eco.add_relation("x", "a", "chain_member", stages=["discovery"], capacity=10, role="anchor")
+>>> eco.add_relation("y", "a", "chain_member", stages=["clinical"], capacity=4)
+>>> cov = chain_coverage(eco, "a")
+>>> cov.gaps, cov.single_points
+(['market'], ['discovery', 'clinical'])
+>>> decompose_request(eco, "a", ["discovery", "market"]).unserved
+{'market': 'no member covers this stage'}
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import AnalysisError, UnservableRequestError
+from .matrix import SparseGraph, as_sparse
+from .reporting import Section, rows_to_pandas
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Chain, Ecosystem
+
+__all__ = [
+    "StageCoverage",
+    "ChainCoverage",
+    "AnchorPosition",
+    "Task",
+    "Decomposition",
+    "ChainRouter",
+    "Candidate",
+    "Strengthening",
+    "chain_coverage",
+    "anchor_position",
+    "decompose_request",
+    "strengthen_chain",
+    "report_sections",
+]
+
+#: Relations through which organisations work with each other along a chain.
+WORK_RELATIONS: tuple[str, ...] = ("serves", "collaborates")
+
+#: Kinds that are structures rather than possible chain members.
+_STRUCTURAL_KINDS = frozenset({"platform", "alliance", "district", "association", "society", "government"})
+
+
+# ---------------------------------------------------------------------------- coverage
+@dataclass(frozen=True)
+class StageCoverage:
+    """One stage of a chain.
+
+    Attributes
+    ----------
+    stage : str
+    members : list of str
+        Members covering the stage.
+    capacity : float
+        Sum of the members' capacity shares (a member's capacity split equally over its stages).
+    demand : float
+    load : float
+        ``demand / capacity``; ``inf`` when there is demand but no capacity, 0 without demand.
+    """
+
+    stage: str
+    members: list[str]
+    capacity: float
+    demand: float
+    load: float
+
+    @property
+    def gap(self) -> bool:
+        return not self.members
+
+    @property
+    def single_point(self) -> bool:
+        return len(self.members) == 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "members": list(self.members),
+            "n_members": len(self.members),
+            "capacity": self.capacity,
+            "demand": self.demand,
+            "load": self.load,
+            "gap": self.gap,
+            "single_point": self.single_point,
+        }
+
+
+@dataclass(frozen=True)
+class ChainCoverage:
+    """Coverage of an alliance's chain, stage by stage (in chain order)."""
+
+    alliance: str
+    anchor: str | None
+    stages: list[StageCoverage]
+
+    @property
+    def gaps(self) -> list[str]:
+        """Stages no member covers."""
+        return [s.stage for s in self.stages if s.gap]
+
+    @property
+    def single_points(self) -> list[str]:
+        """Stages covered by exactly one member (its failure breaks the chain)."""
+        return [s.stage for s in self.stages if s.single_point]
+
+    @property
+    def bottlenecks(self) -> list[str]:
+        """Stages with demand, by decreasing load (demand / capacity); ties keep chain order."""
+        loaded = [s for s in self.stages if s.demand > 0]
+        return [s.stage for s in sorted(loaded, key=lambda s: -s.load)]
+
+    def stage(self, name: str) -> StageCoverage:
+        for s in self.stages:
+            if s.stage == name:
+                return s
+        raise AnalysisError(f"alliance {self.alliance!r} has no stage {name!r}", field="stage", value=name)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [s.to_dict() for s in self.stages]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "alliance": self.alliance,
+            "anchor": self.anchor,
+            "stages": self.rows(),
+            "gaps": self.gaps,
+            "single_points": self.single_points,
+            "bottlenecks": self.bottlenecks,
+        }
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas(self.rows(), index="stage")
+
+
+def stage_demand(eco: Ecosystem, chain: Chain) -> dict[str, float]:
+    """Service volume per stage: the ``count`` (1 when absent) of ``serves`` relations from the
+    alliance's members whose ``service`` names one of its stages."""
+    demand = dict.fromkeys(chain.stages, 0.0)
+    for member in chain.members:
+        for _, _, d in eco.graph.out_edges(member, data=True):
+            if d["type"] == "serves" and d.get("service") in demand:
+                demand[d["service"]] += float(d.get("count", 1))
+    return demand
+
+
+def chain_coverage(eco: Ecosystem, alliance: str, demand: Mapping[str, float] | None = None) -> ChainCoverage:
+    """Members, capacity, demand and load per stage of a chain alliance.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    alliance : str
+    demand : mapping, optional
+        stage -> demand. By default the service volume recorded on ``serves`` relations from
+        members whose ``service`` attribute names the stage (see :func:`stage_demand`).
+
+    Returns
+    -------
+    ChainCoverage
+
+    Raises
+    ------
+    NodeNotFoundError, EndpointKindError
+        ``alliance`` is not an alliance of ``eco``.
+    AnalysisError
+        ``demand`` names a stage the alliance does not declare.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="alliance", stages=["s1", "s2"])
+    >>> eco.add_org("m"); eco.add_relation("m", "a", "chain_member", stages=["s1", "s2"], capacity=6)
+    >>> cov = chain_coverage(eco, "a", demand={"s1": 6})
+    >>> [(s.stage, s.capacity, s.load) for s in cov.stages]
+    [('s1', 3.0, 2.0), ('s2', 3.0, 0.0)]
+    """
+    chain = eco.chain(alliance)
+    if demand is None:
+        wanted = stage_demand(eco, chain)
+    else:
+        unknown = sorted(set(demand) - set(chain.stages))
+        if unknown:
+            raise AnalysisError(
+                f"chain_coverage: demand names stage(s) {unknown} that alliance {alliance!r} does not declare; "
+                f"expected some of {list(chain.stages)}",
+                field="demand",
+                value=unknown[0],
+            )
+        wanted = {s: float(demand.get(s, 0.0)) for s in chain.stages}
+    capacity = dict.fromkeys(chain.stages, 0.0)
+    for member, stages in chain.members.items():
+        cap = chain.capacity.get(member)
+        if cap is not None and stages:
+            for stage in stages:
+                capacity[stage] += cap / len(stages)
+    rows = []
+    for stage, members in chain.by_stage.items():
+        need, cap = wanted[stage], capacity[stage]
+        load = need / cap if cap > 0 else (math.inf if need > 0 else 0.0)
+        rows.append(StageCoverage(stage, members, cap, need, load))
+    return ChainCoverage(alliance, chain.anchor, rows)
+
+
+# ---------------------------------------------------------------------------- request decomposition
+@dataclass(frozen=True)
+class Task:
+    """One stage of a request, assigned to one member."""
+
+    stage: str
+    member: str
+    load: int
+    capacity: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stage": self.stage, "member": self.member, "load": self.load, "capacity": self.capacity}
+
+
+@dataclass(frozen=True)
+class Decomposition:
+    """A client request split into tasks (任务分解).
+
+    Attributes
+    ----------
+    alliance : str
+    request : list of str
+        The stages asked for, in chain order (unknown stages last, as given).
+    tasks : list of Task
+        One per servable stage; ``load`` is the member's load after taking the task.
+    unserved : dict
+        stage -> why it cannot be served (not a stage of the alliance, no member, all members
+        at capacity).
+    """
+
+    alliance: str
+    request: list[str]
+    tasks: list[Task]
+    unserved: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def feasible(self) -> bool:
+        return not self.unserved
+
+    def assignment(self) -> dict[str, str]:
+        """stage -> member."""
+        return {t.stage: t.member for t in self.tasks}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "alliance": self.alliance,
+            "request": list(self.request),
+            "tasks": [t.to_dict() for t in self.tasks],
+            "unserved": dict(self.unserved),
+            "feasible": self.feasible,
+        }
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas([t.to_dict() for t in self.tasks], columns=["stage", "member", "load", "capacity"])
+
+
+def service_performance(eco: Ecosystem, members: Iterable[str], attribute: str | None = None) -> dict[str, float]:
+    """Service performance per member: the node attribute ``attribute`` when given (0 where
+    missing), else the member's recorded service volume (sum of ``count``, 1 when absent, over
+    its outgoing ``serves`` relations)."""
+    out: dict[str, float] = {}
+    for m in members:
+        if attribute is not None:
+            out[m] = float(eco.graph.nodes[m].get(attribute, 0) or 0)
+        else:
+            out[m] = float(sum(d.get("count", 1) for _, _, d in eco.graph.out_edges(m, data=True) if d["type"] == "serves"))
+    return out
+
+
+class ChainRouter:
+    """Routes client requests to alliance members, keeping each member's load across requests.
+
+    Each requested stage goes to the member of that stage with the lowest utilisation after
+    taking the task, ``(load + 1) / capacity`` (a member without a declared capacity counts as
+    capacity 1 and is never full); ties go to the better service performance, then to the
+    member listed first. A member whose load has reached its capacity takes no more tasks.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    alliance : str
+    performance : mapping or str, optional
+        member -> performance score, or the name of a node attribute holding it; by default the
+        members' recorded service volume (:func:`service_performance`).
+    load : mapping, optional
+        Initial load per member (0 by default).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="alliance", stages=["screen"])
+    >>> for m, cap in [("big", 4), ("small", 2)]:
+    ...     eco.add_org(m); eco.add_relation(m, "a", "chain_member", stages=["screen"], capacity=cap)
+    >>> router = ChainRouter(eco, "a")
+    >>> [router.route(["screen"]).tasks[0].member for _ in range(6)]
+    ['big', 'big', 'small', 'big', 'big', 'small']
+    >>> router.route(["screen"]).unserved
+    {'screen': 'all 2 members covering this stage are at capacity'}
+    """
+
+    def __init__(
+        self,
+        eco: Ecosystem,
+        alliance: str,
+        performance: Mapping[str, float] | str | None = None,
+        load: Mapping[str, int] | None = None,
+    ) -> None:
+        self.chain = eco.chain(alliance)
+        members = list(self.chain.members)
+        if performance is None or isinstance(performance, str):
+            self.performance = service_performance(eco, members, performance)
+        else:
+            self.performance = {m: float(performance.get(m, 0.0)) for m in members}
+        self.load: dict[str, int] = {m: 0 for m in members}
+        for m, value in (load or {}).items():
+            if m not in self.load:
+                raise AnalysisError(f"ChainRouter: {m!r} is not a member of alliance {alliance!r}", id=m, field="load")
+            self.load[m] = int(value)
+        self._by_stage = self.chain.by_stage
+
+    def route(self, stages: Iterable[str], *, strict: bool = False) -> Decomposition:
+        """Split one request into tasks and update the loads.
+
+        Parameters
+        ----------
+        stages : iterable of str
+            The stages the client needs (repeats are served once).
+        strict : bool
+            Raise instead of returning a partial decomposition.
+
+        Returns
+        -------
+        Decomposition
+            ``unserved`` lists every stage that cannot be served and why; the servable stages
+            are assigned (and loaded) either way unless ``strict`` raises.
+
+        Raises
+        ------
+        UnservableRequestError
+            With ``strict=True`` when a stage cannot be served (``stages`` lists them); no load
+            is changed then.
+        """
+        order = {s: i for i, s in enumerate(self.chain.stages)}
+        requested = list(dict.fromkeys(stages))
+        requested.sort(key=lambda s: order.get(s, len(order)))
+        tasks: list[Task] = []
+        unserved: dict[str, str] = {}
+        trial = dict(self.load)
+        for stage in requested:
+            if stage not in order:
+                unserved[stage] = f"not a stage of alliance {self.chain.alliance!r}"
+                continue
+            candidates = self._by_stage[stage]
+            if not candidates:
+                unserved[stage] = "no member covers this stage"
+                continue
+            chosen = self._pick(candidates, trial)
+            if chosen is None:
+                unserved[stage] = f"all {len(candidates)} members covering this stage are at capacity"
+                continue
+            trial[chosen] += 1
+            tasks.append(Task(stage, chosen, trial[chosen], self.chain.capacity.get(chosen)))
+        if strict and unserved:
+            raise UnservableRequestError(
+                f"alliance {self.chain.alliance!r} cannot serve stage(s) "
+                + "; ".join(f"{s}: {why}" for s, why in unserved.items()),
+                alliance=self.chain.alliance,
+                stages=list(unserved),
+            )
+        self.load = trial
+        return Decomposition(self.chain.alliance, requested, tasks, unserved)
+
+    def _pick(self, candidates: Sequence[str], load: Mapping[str, int]) -> str | None:
+        best: tuple[float, float, int] | None = None
+        chosen = None
+        for rank, member in enumerate(candidates):  # members of one stage: a handful
+            cap = self.chain.capacity.get(member)
+            if cap is not None and load[member] >= cap:
+                continue
+            key = ((load[member] + 1) / (cap or 1), -self.performance[member], rank)
+            if best is None or key < best:
+                best, chosen = key, member
+        return chosen
+
+
+def decompose_request(
+    eco: Ecosystem,
+    alliance: str,
+    stages: Iterable[str],
+    *,
+    performance: Mapping[str, float] | str | None = None,
+    load: Mapping[str, int] | None = None,
+    strict: bool = False,
+) -> Decomposition:
+    """Split one client request into tasks, one per stage, each routed to a member.
+
+    See :class:`ChainRouter` for the routing rule; use a router to keep loads across requests.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    alliance : str
+    stages : iterable of str
+    performance, load
+        See :class:`ChainRouter`.
+    strict : bool
+        Raise :class:`~ecograph.errors.UnservableRequestError` when a stage cannot be served
+        (default: return the decomposition with ``unserved`` filled in).
+
+    Returns
+    -------
+    Decomposition
+
+    Raises
+    ------
+    UnservableRequestError
+        Only with ``strict=True``.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="alliance", stages=["s1", "s2"])
+    >>> eco.add_org("m"); eco.add_relation("m", "a", "chain_member", stages=["s1", "s2"])
+    >>> decompose_request(eco, "a", ["s2", "s1"]).assignment()
+    {'s1': 'm', 's2': 'm'}
+    """
+    return ChainRouter(eco, alliance, performance, load).route(stages, strict=strict)
+
+
+# ---------------------------------------------------------------------------- strengthening
+@dataclass(frozen=True)
+class Candidate:
+    """An organisation that could strengthen one stage of a chain.
+
+    Attributes
+    ----------
+    stage : str
+    purpose : str
+        ``"fill gap"`` (no member covers the stage) or ``"back up"`` (one member does).
+    candidate : str
+    declares : bool
+        Lists the stage in its ``stages`` or ``capabilities`` attribute.
+    adjacent_ties : int
+        Members of the neighbouring stages it serves, is served by or collaborates with.
+    member_ties : int
+        Members of the alliance it is tied to at all.
+    reason : str
+    """
+
+    stage: str
+    purpose: str
+    candidate: str
+    name: str
+    declares: bool
+    adjacent_ties: int
+    member_ties: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class Strengthening:
+    """Ranked candidates per weak stage (强链补链延链)."""
+
+    alliance: str
+    candidates: list[Candidate]
+
+    def for_stage(self, stage: str) -> list[Candidate]:
+        return [c for c in self.candidates if c.stage == stage]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"alliance": self.alliance, "candidates": [c.to_dict() for c in self.candidates]}
+
+    def to_pandas(self) -> Any:
+        cols = ["stage", "purpose", "candidate", "name", "declares", "adjacent_ties", "member_ties", "reason"]
+        return rows_to_pandas([c.to_dict() for c in self.candidates], columns=cols)
+
+
+def _capability_matrix(eco: Ecosystem, stages: Sequence[str]) -> sp.csr_array:
+    """Nodes × stages: 1 where a node lists the stage in ``stages`` or ``capabilities``."""
+    col = {s: j for j, s in enumerate(stages)}
+    rows: list[int] = []
+    cols: list[int] = []
+    for i, (_, data) in enumerate(eco.graph.nodes(data=True)):
+        if data["kind"] == "alliance":
+            continue  # an alliance's own ``stages`` declare its chain, not a capability
+        for attr in ("stages", "capabilities"):
+            value = data.get(attr)
+            if isinstance(value, str):
+                value = [value]
+            for s in value or ():
+                if s in col:
+                    rows.append(i)
+                    cols.append(col[s])
+    matrix = sp.csr_array((np.ones(len(rows)), (rows, cols)), shape=(len(eco), len(stages)))
+    matrix.sum_duplicates()
+    matrix.data[:] = 1.0
+    return matrix
+
+
+def strengthen_chain(
+    eco: Ecosystem,
+    alliance: str,
+    *,
+    stages: Iterable[str] | None = None,
+    top: int = 5,
+    relations: Sequence[str] = WORK_RELATIONS,
+) -> Strengthening:
+    """Rank organisations outside the alliance that could fill a gap or back up a single point.
+
+    A candidate is any organisation that is not a member, not a structure (platform, alliance,
+    district, association, society, government) and shows at least one sign of fit for the
+    stage. Candidates are ranked, best first, by
+
+    1. ``declares``: the stage is in its ``stages`` or ``capabilities`` attribute;
+    2. ``adjacent_ties``: members of the neighbouring stages (the one before and after in chain
+       order) it is tied to through ``relations`` — the upstream/downstream partners it would
+       work with;
+    3. ``member_ties``: members of the alliance it is tied to at all;
+
+    then by id. Ties are counted over the undirected view of ``relations`` (one per partner).
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    alliance : str
+    stages : iterable of str, optional
+        Stages to strengthen; by default every gap and single point of failure.
+    top : int
+        Candidates kept per stage.
+    relations : sequence of str
+        Relation types that count as working ties.
+
+    Returns
+    -------
+    Strengthening
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="alliance", stages=["s1", "s2"])
+    >>> eco.add_org("m"); eco.add_relation("m", "a", "chain_member", stages=["s1"])
+    >>> eco.add_org("lab", kind="research_institute", capabilities=["s2"])
+    >>> eco.add_relation("lab", "m", "collaborates")
+    >>> [(c.stage, c.candidate, c.purpose) for c in strengthen_chain(eco, "a").candidates]
+    [('s1', 'lab', 'back up'), ('s2', 'lab', 'fill gap')]
+    """
+    chain = eco.chain(alliance)
+    by_stage = chain.by_stage
+    if stages is None:
+        targets = [s for s, m in by_stage.items() if len(m) <= 1]
+    else:
+        targets = list(stages)
+        unknown = [s for s in targets if s not in by_stage]
+        if unknown:
+            raise AnalysisError(
+                f"strengthen_chain: stage(s) {unknown} not declared by alliance {alliance!r}; expected some of "
+                f"{list(chain.stages)}",
+                field="stages",
+                value=unknown[0],
+            )
+    graph = as_sparse(eco, relations=list(relations), directed=False)
+    ties = graph.matrix.copy()
+    ties.data[:] = 1.0  # one tie per partner, whatever the number or weight of relations
+    n = graph.n
+    member_pos = graph.positions(list(chain.members)) if chain.members else np.zeros(0, dtype=np.int64)
+    eligible = np.fromiter((d["kind"] not in _STRUCTURAL_KINDS for _, d in eco.graph.nodes(data=True)), bool, n)
+    eligible[member_pos] = False
+    eligible[graph.index[alliance]] = False
+    member_ind = np.zeros(n)
+    member_ind[member_pos] = 1.0
+    member_ties = ties @ member_ind
+    capability = _capability_matrix(eco, chain.stages).tocsc()
+    order = {s: i for i, s in enumerate(chain.stages)}
+    names = eco.graph.nodes
+    out: list[Candidate] = []
+    for stage in targets:  # one vectorised pass over all organisations per weak stage
+        i = order[stage]
+        neighbours = [s for s in chain.stages[max(i - 1, 0): i + 2] if s != stage]
+        adjacent_members = sorted({m for s in neighbours for m in by_stage[s]})
+        indicator = np.zeros(n)
+        if adjacent_members:
+            indicator[graph.positions(adjacent_members)] = 1.0
+        adjacent = ties @ indicator
+        declares = capability[:, [i]].toarray().ravel() > 0
+        fit = eligible & (declares | (adjacent > 0) | (member_ties > 0))
+        picks = np.flatnonzero(fit)
+        ranked = picks[np.lexsort((picks, -member_ties[picks], -adjacent[picks], -declares[picks].astype(np.int64)))][:top]
+        purpose = "fill gap" if not by_stage[stage] else "back up"
+        for p in ranked.tolist():
+            node = graph.nodes[p]
+            out.append(Candidate(
+                stage=stage, purpose=purpose, candidate=node, name=names[node]["name"], declares=bool(declares[p]),
+                adjacent_ties=int(adjacent[p]), member_ties=int(member_ties[p]),
+                reason=_reason(stage, bool(declares[p]), int(adjacent[p]), neighbours, int(member_ties[p])),
+            ))
+    return Strengthening(alliance, out)
+
+
+def _reason(stage: str, declares: bool, adjacent: int, neighbours: list[str], member_ties: int) -> str:
+    parts = []
+    if declares:
+        parts.append(f"declares capability {stage!r}")
+    if adjacent:
+        parts.append(f"works with {adjacent} member(s) of the adjacent stage(s) {', '.join(neighbours)}")
+    if member_ties:
+        parts.append(f"tied to {member_ties} alliance member(s)")
+    return "; ".join(parts)

@@ -1,0 +1,664 @@
+"""Memberships and hierarchies: associations, their members, districts and roll-ups.
+
+An association (行业协会/商会/学会) holds members through ``member_of``; a hierarchy
+(national association → district → centre) is the ``part_of`` forest. Everything here works
+on sparse matrices so that the 11,849 memberships of Suzhou's 25 associations, or a
+500,000-firm national hierarchy, stay fast:
+
+- :func:`membership_matrix` — association × member incidence (``scipy.sparse``);
+- :func:`association_overlap` / :func:`projection` — shared members, Jaccard, and the
+  co-membership projections (the same graphs as networkx's bipartite projections);
+- :func:`composition` — counts and shares of listed, leading (龙头), 专精特新 (``specialized``)
+  and high-tech members, and the mix of sectors/industries per association;
+- :func:`bridging` — firms and associations that span industries or regions
+  (Gould–Fernandez brokerage with industry/region groups);
+- :func:`rollup`, :func:`balance` — counts and numeric attributes summed up the ``part_of``
+  tree, and how even the districts are;
+- :func:`propose_districts` — a balanced regional partition of centres compared with the
+  declared districts (adjusted Rand index).
+
+Examples
+--------
+>>> from ecograph import Ecosystem
+>>> eco = Ecosystem()
+>>> for a in ("robot", "ai"):
+...     eco.add_org(a, kind="association", industry=a)
+>>> for f in ("f1", "f2", "f3"):
+...     eco.add_org(f, listed=(f == "f1"))
+>>> for f, a in [("f1", "robot"), ("f2", "robot"), ("f2", "ai"), ("f3", "ai")]:
+...     eco.add_relation(f, a, "member_of")
+>>> mm = membership_matrix(eco)
+>>> mm.sizes().tolist()
+[2, 2]
+>>> association_overlap(mm).pairs()
+[{'a': 'robot', 'b': 'ai', 'shared': 1, 'jaccard': 0.3333333333333333, 'overlap': 0.5}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import AnalysisError, NodeNotFoundError
+from .reporting import Section, rows_to_pandas
+
+if TYPE_CHECKING:  # pragma: no cover
+    import networkx as nx
+
+    from .model import Ecosystem
+
+__all__ = [
+    "MembershipMatrix",
+    "AssociationOverlap",
+    "Composition",
+    "Bridging",
+    "Rollup",
+    "Balance",
+    "DistrictProposal",
+    "membership_matrix",
+    "association_overlap",
+    "projection",
+    "composition",
+    "bridging",
+    "rollup",
+    "balance",
+    "gini",
+    "adjusted_rand_index",
+    "propose_districts",
+    "report_sections",
+]
+
+#: Boolean member flags counted by :func:`composition` (attribute names of the data model).
+FLAGS: tuple[str, ...] = ("listed", "leading", "specialized", "high_tech")
+
+
+def node_attribute(eco: Ecosystem, nodes: Sequence[str], attr: str, default: Any = None) -> list[Any]:
+    """One attribute of many nodes, in ``nodes`` order (``default`` where missing)."""
+    data = eco.graph.nodes
+    return [data[n].get(attr, default) for n in nodes]
+
+
+def codes(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes for category values (first-seen order) and the categories."""
+    table: dict[Any, int] = {}
+    out = np.fromiter((table.setdefault(v, len(table)) for v in values), dtype=np.int64, count=len(values))
+    return out, list(table)
+
+
+# ---------------------------------------------------------------------------- membership matrix
+@dataclass(frozen=True)
+class MembershipMatrix:
+    """Association × member incidence matrix.
+
+    Attributes
+    ----------
+    associations : list of str
+        Row ids (every requested association, members or not).
+    members : list of str
+        Column ids (every organisation that is a member of at least one of them).
+    matrix : scipy.sparse.csr_array
+        ``matrix[i, j] = 1`` when ``members[j]`` is a member of ``associations[i]``.
+    """
+
+    associations: list[str]
+    members: list[str]
+    matrix: sp.csr_array
+
+    def sizes(self) -> np.ndarray:
+        """Members per association."""
+        return np.asarray(self.matrix.sum(axis=1)).ravel().astype(np.int64)
+
+    def memberships(self) -> np.ndarray:
+        """Associations per member."""
+        return np.asarray(self.matrix.sum(axis=0)).ravel().astype(np.int64)
+
+    def members_of(self, association: str) -> list[str]:
+        row = self.associations.index(association)
+        start, end = self.matrix.indptr[row], self.matrix.indptr[row + 1]
+        return [self.members[j] for j in self.matrix.indices[start:end]]
+
+    def to_dict(self) -> dict[str, list[str]]:
+        """association -> its members."""
+        return {a: self.members_of(a) for a in self.associations}
+
+    def to_pandas(self) -> Any:
+        """A 0/1 :class:`pandas.DataFrame` (associations × members, sparse columns)."""
+        import pandas as pd
+
+        return pd.DataFrame.sparse.from_spmatrix(
+            sp.csr_matrix(self.matrix), index=self.associations, columns=self.members
+        )
+
+
+def membership_matrix(eco: Ecosystem, associations: Iterable[str] | None = None) -> MembershipMatrix:
+    """The association × member matrix of ``member_of`` relations.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    associations : iterable of str, optional
+        Rows, in this order; all associations and societies by default. Districts may be given
+        too (they also hold members).
+
+    Returns
+    -------
+    MembershipMatrix
+
+    Raises
+    ------
+    NodeNotFoundError, EndpointKindError
+        An id that is not an association, society or district.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="association"); eco.add_org("x")
+    >>> eco.add_relation("x", "a", "member_of")
+    >>> membership_matrix(eco).to_dict()
+    {'a': ['x']}
+    """
+    rows = eco.associations() if associations is None else list(associations)
+    for a in rows:
+        eco.members(a)  # raises a clear error for an unknown id or a non-membership kind
+
+    def build() -> MembershipMatrix:
+        row_of = {a: i for i, a in enumerate(rows)}
+        col_of: dict[str, int] = {}
+        r: list[int] = []
+        c: list[int] = []
+        for u, v, t in eco.graph.edges(data="type"):
+            if t == "member_of" and v in row_of:
+                r.append(row_of[v])
+                c.append(col_of.setdefault(u, len(col_of)))
+        data = np.ones(len(r), dtype=np.int64)
+        matrix = sp.csr_array((data, (np.array(r, dtype=np.int64), np.array(c, dtype=np.int64))),
+                              shape=(len(rows), len(col_of)))
+        matrix.sum_duplicates()
+        matrix.data[:] = 1  # two member_of relations (distinct keys) still make one membership
+        return MembershipMatrix(rows, list(col_of), matrix)
+
+    return eco.cached(("membership_matrix", tuple(rows)), build)
+
+
+def _as_matrix(source: Ecosystem | MembershipMatrix) -> MembershipMatrix:
+    return source if isinstance(source, MembershipMatrix) else membership_matrix(source)
+
+
+# ---------------------------------------------------------------------------- overlap, projections
+@dataclass(frozen=True)
+class AssociationOverlap:
+    """Shared members between associations.
+
+    Attributes
+    ----------
+    associations : list of str
+    shared : scipy.sparse.csr_array
+        ``shared[i, j]`` members in common (the diagonal holds each association's size).
+    sizes : numpy.ndarray
+    """
+
+    associations: list[str]
+    shared: sp.csr_array
+    sizes: np.ndarray
+
+    def pairs(self, min_shared: int = 1) -> list[dict[str, Any]]:
+        """Every pair ``a < b`` (row order) sharing at least ``min_shared`` members, with
+        ``jaccard`` = |A∩B| / |A∪B| and ``overlap`` = |A∩B| / min(|A|, |B|)."""
+        upper = sp.triu(self.shared, k=1, format="coo")
+        keep = upper.data >= max(min_shared, 1)
+        i, j, s = upper.row[keep], upper.col[keep], upper.data[keep]
+        jac = s / (self.sizes[i] + self.sizes[j] - s)
+        ovl = s / np.minimum(self.sizes[i], self.sizes[j])
+        order = np.lexsort((j, i, -s))
+        return [
+            {"a": self.associations[i[k]], "b": self.associations[j[k]], "shared": int(s[k]),
+             "jaccard": float(jac[k]), "overlap": float(ovl[k])}
+            for k in order
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"associations": self.associations, "sizes": self.sizes.tolist(), "pairs": self.pairs()}
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas(self.pairs(), columns=["a", "b", "shared", "jaccard", "overlap"])
+
+
+def association_overlap(source: Ecosystem | MembershipMatrix) -> AssociationOverlap:
+    """Members shared by every pair of associations (``M Mᵀ``).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="association"); eco.add_org("b", kind="society")
+    >>> eco.add_org("x"); eco.add_relation("x", "a", "member_of"); eco.add_relation("x", "b", "member_of")
+    >>> association_overlap(eco).pairs()[0]["jaccard"]
+    1.0
+    """
+    mm = _as_matrix(source)
+    shared = sp.csr_array(mm.matrix @ mm.matrix.T)
+    return AssociationOverlap(mm.associations, shared, mm.sizes())
+
+
+def projection(
+    source: Ecosystem | MembershipMatrix, side: str = "associations", weight: str = "count"
+) -> nx.Graph:
+    """The co-membership projection as a networkx graph.
+
+    Parameters
+    ----------
+    source : Ecosystem or MembershipMatrix
+    side : {"associations", "members"}
+        Project onto associations (linked when they share a member) or onto members (linked
+        when they belong to a common association).
+    weight : {"count", "jaccard", "overlap"}
+        ``count`` = number of shared neighbours (as
+        :func:`networkx.bipartite.weighted_projected_graph`); ``jaccard`` = |N(u)∩N(v)| /
+        |N(u)∪N(v)| and ``overlap`` = |N(u)∩N(v)| / min(|N(u)|, |N(v)|) (as
+        :func:`networkx.bipartite.overlap_weighted_projected_graph` with ``jaccard=True`` /
+        ``False``).
+
+    Returns
+    -------
+    networkx.Graph
+        Every node of that side (isolated ones included), edge attribute ``weight``.
+
+    Raises
+    ------
+    AnalysisError
+        An unknown ``side`` or ``weight``.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="association")
+    >>> eco.add_org("x"); eco.add_org("y")
+    >>> eco.add_relation("x", "a", "member_of"); eco.add_relation("y", "a", "member_of")
+    >>> list(projection(eco, "members").edges(data="weight"))
+    [('x', 'y', 1)]
+    """
+    import networkx as nx
+
+    mm = _as_matrix(source)
+    if side == "associations":
+        incidence, nodes = mm.matrix, mm.associations
+    elif side == "members":
+        incidence, nodes = sp.csr_array(mm.matrix.T), mm.members
+    else:
+        raise AnalysisError(f"projection: side {side!r}; expected 'associations' or 'members'", field="side")
+    if weight not in ("count", "jaccard", "overlap"):
+        raise AnalysisError(f"projection: weight {weight!r}; expected 'count', 'jaccard' or 'overlap'", field="weight")
+    degree = np.asarray(incidence.sum(axis=1)).ravel()
+    shared = sp.triu(incidence @ incidence.T, k=1, format="coo")
+    i, j, s = shared.row, shared.col, shared.data
+    if weight == "count":
+        values: Iterable[Any] = s.tolist()
+    elif weight == "jaccard":
+        values = (s / (degree[i] + degree[j] - s)).tolist()
+    else:
+        values = (s / np.minimum(degree[i], degree[j])).tolist()
+    graph = nx.Graph()
+    graph.add_nodes_from(nodes)
+    graph.add_weighted_edges_from(zip((nodes[k] for k in i), (nodes[k] for k in j), values))
+    return graph
+
+
+# ---------------------------------------------------------------------------- composition
+@dataclass(frozen=True)
+class Composition:
+    """Who the members of each association are.
+
+    Attributes
+    ----------
+    rows : list of dict
+        Per association: ``association``, ``name``, ``members``, the count and ``*_share`` of
+        every flag, and ``top_<category>`` (the most common value and its share).
+    totals : dict
+        Over the distinct members of all associations: ``members`` (distinct), ``memberships``
+        (sum of association sizes) and the distinct count of every flag.
+    mix : dict
+        category -> association -> {value: count}.
+    """
+
+    rows: list[dict[str, Any]]
+    totals: dict[str, int]
+    mix: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows, "totals": self.totals, "mix": self.mix}
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas(self.rows, index="association")
+
+
+def composition(
+    source: Ecosystem,
+    associations: Iterable[str] | None = None,
+    flags: Sequence[str] = FLAGS,
+    categories: Sequence[str] = ("sector", "industry"),
+) -> Composition:
+    """Counts and shares of flagged members, and the category mix, per association.
+
+    A flag counts when the member's attribute is truthy (``listed=True``); a member without the
+    attribute counts as not flagged. Shares of an association without members are 0.
+
+    Parameters
+    ----------
+    source : Ecosystem
+    associations : iterable of str, optional
+    flags : sequence of str
+        Boolean attributes; by default ``listed``, ``leading`` (龙头), ``specialized`` (专精特新),
+        ``high_tech``.
+    categories : sequence of str
+        Attributes whose value mix is tabulated (members without it count as ``"(none)"``).
+
+    Returns
+    -------
+    Composition
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="association")
+    >>> eco.add_org("x", high_tech=True); eco.add_org("y")
+    >>> eco.add_relation("x", "a", "member_of"); eco.add_relation("y", "a", "member_of")
+    >>> row = composition(eco).rows[0]
+    >>> row["high_tech"], row["high_tech_share"]
+    (1, 0.5)
+    """
+    mm = membership_matrix(source, associations)
+    sizes = mm.sizes()
+    safe = np.maximum(sizes, 1)
+    names = node_attribute(source, mm.associations, "name")
+    rows: list[dict[str, Any]] = [
+        {"association": a, "name": n, "members": int(s)} for a, n, s in zip(mm.associations, names, sizes)
+    ]
+    totals = {"members": len(mm.members), "memberships": int(sizes.sum())}
+    for flag in flags:
+        vector = np.fromiter((bool(v) for v in node_attribute(source, mm.members, flag)), dtype=np.int64,
+                             count=len(mm.members))
+        counts = mm.matrix @ vector
+        totals[flag] = int(vector.sum())
+        for row, count, size in zip(rows, counts, safe):
+            row[flag] = int(count)
+            row[f"{flag}_share"] = float(count / size)
+    mix: dict[str, dict[str, dict[str, int]]] = {}
+    for category in categories:
+        code, values = codes([str(v) for v in node_attribute(source, mm.members, category, "(none)")])
+        onehot = sp.csr_array((np.ones(len(code), dtype=np.int64), (np.arange(len(code)), code)),
+                              shape=(len(code), len(values)))
+        table = (mm.matrix @ onehot).toarray() if len(values) else np.zeros((len(rows), 0), dtype=np.int64)
+        mix[category] = {}
+        for row, counts, size in zip(rows, table, safe):
+            present = {values[k]: int(counts[k]) for k in np.flatnonzero(counts)}
+            mix[category][row["association"]] = dict(sorted(present.items(), key=lambda kv: (-kv[1], kv[0])))
+            top = next(iter(mix[category][row["association"]].items()), (None, 0))
+            row[f"top_{category}"] = top[0]
+            row[f"top_{category}_share"] = float(top[1] / size)
+    return Composition(rows, totals, mix)
+
+
+# ---------------------------------------------------------------------------- hierarchy roll-ups
+@dataclass(frozen=True)
+class Rollup:
+    """Counts and numeric attributes summed up the ``part_of`` forest.
+
+    Attributes
+    ----------
+    nodes : list of str
+        Every node of the forest (roots, inner nodes, leaves).
+    parent : numpy.ndarray
+        Position of each node's parent, ``-1`` for roots.
+    depth : numpy.ndarray
+        0 for roots.
+    kinds : list of str
+    counts : dict
+        kind -> per node, how many descendants (strictly below it) have that kind.
+    sums : dict
+        attribute -> per node, the attribute summed over the node and its descendants (missing
+        values count as 0; ``Decimal`` money stays exact in an object array).
+    """
+
+    nodes: list[str]
+    parent: np.ndarray
+    depth: np.ndarray
+    kinds: list[str]
+    counts: dict[str, np.ndarray]
+    sums: dict[str, np.ndarray]
+
+    def position(self, node: str) -> int:
+        try:
+            return self.nodes.index(node)
+        except ValueError:
+            raise NodeNotFoundError(f"rollup: {node!r} is not in the part_of hierarchy", id=node) from None
+
+    def rows(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """One row per node (of ``kind`` if given): id, kind, depth, parent, counts, sums."""
+        picks = range(len(self.nodes)) if kind is None else [i for i, k in enumerate(self.kinds) if k == kind]
+        out = []
+        for i in picks:
+            row: dict[str, Any] = {
+                "node": self.nodes[i],
+                "kind": self.kinds[i],
+                "depth": int(self.depth[i]),
+                "parent": self.nodes[self.parent[i]] if self.parent[i] >= 0 else None,
+            }
+            row.update({f"n_{k}": int(v[i]) for k, v in self.counts.items()})
+            row.update({a: (v[i].item() if hasattr(v[i], "item") else v[i]) for a, v in self.sums.items()})
+            out.append(row)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {row.pop("node"): row for row in self.rows()}
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas(self.rows(), index="node")
+
+
+def _forest(eco: Ecosystem) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Nodes, parent positions and depths of the ``part_of`` forest (cached per version)."""
+
+    def build() -> tuple[list[str], np.ndarray, np.ndarray]:
+        parent_of = eco.hierarchy().parent
+        index: dict[str, int] = {}
+        for child, par in parent_of.items():
+            index.setdefault(par, len(index))
+            index.setdefault(child, len(index))
+        parent = np.full(len(index), -1, dtype=np.int64)
+        if parent_of:
+            kids = np.fromiter((index[c] for c in parent_of), dtype=np.int64, count=len(parent_of))
+            parent[kids] = np.fromiter((index[p] for p in parent_of.values()), dtype=np.int64, count=len(parent_of))
+        depth = np.zeros(len(index), dtype=np.int64)
+        cursor = parent.copy()
+        while (live := cursor >= 0).any():  # one step up per round: rounds = tree height
+            depth[live] += 1
+            cursor[live] = parent[cursor[live]]
+        return list(index), parent, depth
+
+    return eco.cached("membership._forest", build)
+
+
+def subtree_sum(parent: np.ndarray, depth: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each node's value plus the values of all its descendants (one pass per tree level)."""
+    total = values.copy()
+    for level in range(int(depth.max(initial=0)), 0, -1):
+        at = np.flatnonzero(depth == level)
+        np.add.at(total, parent[at], total[at])
+    return total
+
+
+def _numeric_column(values: list[Any]) -> np.ndarray | None:
+    """A numeric array for an attribute column (``None`` when it is not numeric)."""
+    present = [v for v in values if v is not None]
+    if not present or any(isinstance(v, bool) or not isinstance(v, (int, float, Decimal)) for v in present):
+        return None
+    if any(isinstance(v, Decimal) for v in present):
+        return np.array([Decimal(0) if v is None else Decimal(v) for v in values], dtype=object)
+    if all(isinstance(v, int) for v in present):
+        return np.array([0 if v is None else v for v in values], dtype=np.int64)
+    return np.array([0.0 if v is None else float(v) for v in values], dtype=np.float64)
+
+
+def rollup(eco: Ecosystem, attrs: Iterable[str] | None = None) -> Rollup:
+    """Sum counts and numeric attributes up the ``part_of`` hierarchy.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    attrs : iterable of str, optional
+        Numeric attributes to sum; by default every attribute that is numeric (int, float or
+        Decimal, not bool) on the forest's nodes.
+
+    Returns
+    -------
+    Rollup
+
+    Raises
+    ------
+    AnalysisError
+        A requested attribute that is not numeric.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("n", kind="association"); eco.add_org("d", kind="district")
+    >>> eco.add_org("c1", kind="productivity_center", staff=5)
+    >>> eco.add_org("c2", kind="productivity_center", staff=7)
+    >>> eco.add_relation("d", "n", "part_of")
+    >>> eco.add_relation("c1", "d", "part_of"); eco.add_relation("c2", "d", "part_of")
+    >>> r = rollup(eco)
+    >>> r.to_dict()["n"]["n_productivity_center"], r.to_dict()["n"]["staff"]
+    (2, 12)
+    """
+    nodes, parent, depth = _forest(eco)
+    data = eco.graph.nodes
+    kinds = [data[n]["kind"] for n in nodes]
+    kind_code, kind_values = codes(kinds)
+    counts = {}
+    for k, kind in enumerate(kind_values):
+        own = (kind_code == k).astype(np.int64)
+        counts[kind] = subtree_sum(parent, depth, own) - own
+    if attrs is None:
+        keys = sorted({a for n in nodes for a in data[n]} - {"name", "kind", "sector"})
+        requested = False
+    else:
+        keys, requested = list(attrs), True
+    sums = {}
+    for attr in keys:
+        column = _numeric_column([data[n].get(attr) for n in nodes])
+        if column is None:
+            if requested:
+                raise AnalysisError(f"rollup: attribute {attr!r} is not numeric on the hierarchy's nodes", field=attr)
+            continue
+        sums[attr] = subtree_sum(parent, depth, column)
+    return Rollup(nodes, parent, depth, kinds, counts, sums)
+
+
+# ---------------------------------------------------------------------------- balance
+def gini(values: Sequence[float] | np.ndarray) -> float:
+    """Gini coefficient of non-negative values (0 = all equal; 0 for an empty or all-zero list).
+
+    Examples
+    --------
+    >>> gini([1, 1, 1]), round(gini([0, 0, 3]), 6)
+    (0.0, 0.666667)
+    """
+    x = np.sort(np.asarray(values, dtype=np.float64))
+    n, total = len(x), x.sum()
+    if n == 0 or total == 0:
+        return 0.0
+    ranks = np.arange(1, n + 1)
+    return float(2.0 * np.dot(ranks, x) / (n * total) - (n + 1) / n)
+
+
+@dataclass(frozen=True)
+class Balance:
+    """How even the units of one hierarchy level are.
+
+    Attributes
+    ----------
+    level : str
+        The kind of the units compared (e.g. ``district``).
+    measure : str
+        What was compared (``n_<kind>`` for a count, or an attribute name).
+    sizes : dict
+        unit -> value.
+    min, max, mean, cv, gini : float
+        Spread: coefficient of variation = population std / mean.
+    """
+
+    level: str
+    measure: str
+    sizes: dict[str, float]
+    min: float
+    max: float
+    mean: float
+    cv: float
+    gini: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas([{"unit": u, self.measure: v} for u, v in self.sizes.items()], index="unit")
+
+
+def balance(eco: Ecosystem, level: str = "district", measure: str = "productivity_center") -> Balance:
+    """Sizes and spread of the units of one hierarchy level.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    level : str
+        Kind of the units compared (``district`` by default).
+    measure : str
+        A kind (count the descendants of that kind) or a numeric attribute (summed).
+
+    Raises
+    ------
+    AnalysisError
+        No unit of that kind in the hierarchy, or an unknown measure.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for d in ("d1", "d2"):
+    ...     eco.add_org(d, kind="district")
+    >>> for i, d in enumerate(["d1", "d1", "d1", "d2"]):
+    ...     eco.add_org(f"c{i}", kind="productivity_center"); eco.add_relation(f"c{i}", d, "part_of")
+    >>> b = balance(eco)
+    >>> b.sizes, b.min, b.max, b.gini
+    ({'d1': 3, 'd2': 1}, 1.0, 3.0, 0.25)
+    """
+    r = rollup(eco)
+    picks = np.array([i for i, k in enumerate(r.kinds) if k == level], dtype=np.int64)
+    if len(picks) == 0:
+        raise AnalysisError(f"balance: no node of kind {level!r} in the part_of hierarchy", field="level", value=level)
+    if measure in r.counts:
+        values, label = r.counts[measure][picks], f"n_{measure}"
+    elif measure in r.sums:
+        values, label = r.sums[measure][picks], measure
+    else:
+        raise AnalysisError(
+            f"balance: measure {measure!r} is neither a kind below {level!r} nor a numeric attribute; expected one "
+            f"of {sorted(r.counts) + sorted(r.sums)}",
+            field="measure",
+            value=measure,
+        )
+    x = np.asarray(values, dtype=np.float64)
+    mean = float(x.mean())
+    return Balance(
+        level=level,
+        measure=label,
+        sizes={r.nodes[i]: v.item() if hasattr(v, "item") else v for i, v in zip(picks, values)},
+        min=float(x.min()),
+        max=float(x.max()),
+        mean=mean,
+        cv=float(x.std() / mean) if mean else 0.0,
+        gini=gini(x),
+    )
