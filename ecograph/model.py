@@ -24,9 +24,10 @@ Examples
 
 from __future__ import annotations
 
+import builtins
 import datetime as _dt
 import re
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
@@ -99,6 +100,8 @@ MEMBERSHIP_KINDS: frozenset[str] = frozenset({"association", "society", "distric
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCALARS = (str, bool, int, float, Decimal, _dt.date)  # datetime is a date subclass
+_EXACT_SCALARS = frozenset({str, bool, int, float, Decimal, _dt.date, _dt.datetime})
+builtins_type = builtins.type  # methods below take a parameter named ``type``
 
 
 @dataclass(frozen=True)
@@ -552,6 +555,180 @@ class Ecosystem:
         self._check_relation(spec, source, target, data, where)
         self._graph.add_edge(source, target, key=key, type=type, **data)
         self._touch()
+
+    def add_orgs(
+        self,
+        ids: Sequence[str],
+        names: Sequence[str] | None = None,
+        kind: str = "enterprise",
+        sector: str | None = None,
+        **columns: Sequence[Any],
+    ) -> None:
+        """Add many organisations of one kind at once, all or none (fast path for large data).
+
+        Each column is checked as a whole (one type check per distinct value type, not per
+        row); ``None`` cells are missing values.
+
+        Parameters
+        ----------
+        ids : sequence of str
+            New, unique, non-empty ids.
+        names : sequence of str, optional
+            Display names, parallel to ``ids`` (default: the ids).
+        kind, sector : str
+            As in :meth:`add_org`, shared by the whole batch.
+        **columns
+            Attribute name -> sequence parallel to ``ids`` (lists or numpy arrays).
+
+        Raises
+        ------
+        DuplicateIdError, UnknownKindError, UnknownSectorError, AttributeTypeError, ValidationError
+
+        Examples
+        --------
+        >>> eco = Ecosystem()
+        >>> eco.add_orgs(["f1", "f2"], ["甲", "乙"], sme=[True, None])
+        >>> eco.node("f2")
+        {'id': 'f2', 'name': '乙', 'kind': 'enterprise', 'sector': 'industry'}
+        """
+        ids = _as_list(ids)
+        where = f"add_orgs ({len(ids)} organisations of kind {kind!r})"
+        if not ids:
+            return
+        record = self._node_record(ids[0], "", kind, sector, {}, where)
+        if kind == "alliance" and "stages" in columns:
+            raise AttributeTypeError(f"{where}: add alliances with stages one by one (add_org)", field="stages")
+        if {builtins_type(i) for i in ids} != {str} or "" in ids:
+            raise ValidationError(f"{where}: every id must be a non-empty string", field="id")
+        if len(set(ids)) != len(ids):
+            dup = next(i for i, n in _counts(ids).items() if n > 1)
+            raise DuplicateIdError(f"{where}: id {dup!r} appears twice in the batch", field="id", id=dup)
+        clash = next((i for i in ids if i in self._graph), None)
+        if clash is not None:
+            raise DuplicateIdError(f"{where}: duplicate organisation id {clash!r}: ids must be unique", field="id", id=clash)
+        names = ids if names is None else _as_list(names)
+        if len(names) != len(ids) or {builtins_type(n) for n in names} - {str}:
+            raise AttributeTypeError(f"{where}: 'names' must hold one string per id", field="name")
+        attr_cols = [(k, _as_list(v)) for k, v in columns.items()]
+        for field_name, col in attr_cols:
+            self._check_column(field_name, col, len(ids), where, reserved=RESERVED_NODE_FIELDS + ("type",))
+        fixed = {"kind": record["kind"], "sector": record["sector"]}
+        self._graph.add_nodes_from(
+            (node, {"name": names[i], **fixed, **{k: _stored(v[i]) for k, v in attr_cols if v[i] is not None}})
+            for i, node in enumerate(ids)
+        )
+        self._touch()
+
+    def add_relations(
+        self,
+        sources: Sequence[str],
+        targets: Sequence[str],
+        type: str,
+        keys: Sequence[str] | None = None,
+        **columns: Sequence[Any],
+    ) -> None:
+        """Add many relations of one type at once, all or none (fast path for large data).
+
+        Checks the same rules as :meth:`add_relation` batch-wise: endpoints exist, target kinds,
+        exact money and integer fields, rings, no duplicate (source, target, key), no
+        ``part_of`` cycle. ``chain_member`` relations are checked one by one.
+
+        Examples
+        --------
+        >>> eco = Ecosystem()
+        >>> eco.add_orgs(["c", "f1", "f2"])
+        >>> eco.add_relations(["c", "c"], ["f1", "f2"], "serves", count=[3, 1], year=[2010, 2010])
+        >>> eco.number_of_relations("serves")
+        2
+        """
+        sources, targets = _as_list(sources), _as_list(targets)
+        spec = self.vocabulary.relations.get(type)
+        where = f"add_relations ({len(sources)} relations of type {type!r})"
+        if spec is None:
+            raise UnknownRelationError(
+                f"{where}: unknown relation type {type!r}; expected one of {sorted(self.vocabulary.relations)}",
+                field="type", value=type,
+            )
+        if len(targets) != len(sources):
+            raise ValidationError(f"{where}: {len(sources)} sources but {len(targets)} targets", field="target")
+        keys = [type] * len(sources) if keys is None else _as_list(keys)
+        cols = {k: _as_list(v) for k, v in columns.items()}
+        self._check_column("key", keys, len(sources), where, reserved=())
+        for field_name, col in cols.items():
+            self._check_column(field_name, col, len(sources), where, reserved=("type",))
+        if {builtins_type(k) for k in keys} - {str} or "" in keys:
+            raise ValidationError(f"{where}: every key must be a non-empty string", field="key")
+        nodes = self._graph._node
+        for role, ends in (("source", sources), ("target", targets)):
+            missing = next((n for n in set(ends) if n not in nodes), None)
+            if missing is not None:
+                raise DanglingEndpointError(f"{where}: {role} {missing!r} is not an organisation of the ecosystem",
+                                            field=role, id=missing)
+        if spec.target_kinds is not None:
+            bad = next((t for t in set(targets) if nodes[t]["kind"] not in spec.target_kinds), None)
+            if bad is not None:
+                raise EndpointKindError(
+                    f"{where}: target {bad!r} has kind {nodes[bad]['kind']!r}; {type} expects a target of kind "
+                    f"{' or '.join(sorted(spec.target_kinds))}", field="target", id=bad)
+        for name in spec.money:
+            kinds = {builtins_type(v) for v in cols.get(name, ())} - {builtins_type(None)}
+            if kinds - {int, Decimal}:
+                raise AttributeTypeError(f"{where}: field {name!r} is money and must be exact: ints in the smallest "
+                                         f"unit (fen) or Decimals, got {sorted(k.__name__ for k in kinds)}", field=name)
+        for name in spec.integers:
+            kinds = {builtins_type(v) for v in cols.get(name, ())} - {builtins_type(None)}
+            if kinds - {int}:
+                raise AttributeTypeError(f"{where}: field {name!r} must hold integers, got "
+                                         f"{sorted(k.__name__ for k in kinds)}", field=name)
+        if type == "in_ring" and set(cols.get("ring", [None])) - set(RINGS):
+            raise InvalidRingError(f"{where}: field 'ring' must be one of {list(RINGS)}", field="ring")
+        triples = list(zip(sources, targets, keys))
+        if not spec.directed:
+            triples = [(u, v, k) if u <= v else (v, u, k) for u, v, k in triples]
+        if len(set(triples)) != len(triples):
+            raise DuplicateRelationError(f"{where}: the batch repeats a (source, target, key)", field="key")
+        adj = self._graph._adj
+        for u, v, k in triples:
+            if k in adj[u].get(v, ()) or (not spec.directed and k in adj[v].get(u, ())):
+                raise DuplicateRelationError(f"{where}: relation {u!r} -[{k}]-> {v!r} exists already", field="key", id=k)
+        if type == "chain_member":
+            for i, (u, v) in enumerate(zip(sources, targets)):
+                self._check_chain_member(v, {c: col[i] for c, col in cols.items() if col[i] is not None},
+                                         f"relation {u!r} -[chain_member]-> {v!r}", u)
+        if type == "part_of":
+            tree = self._hierarchy_graph()
+            tree.add_edges_from(zip(sources, targets))
+            try:
+                cycle = nx.find_cycle(tree)
+            except nx.NetworkXNoCycle:
+                cycle = None
+            if cycle:
+                raise HierarchyCycleError(f"{where}: would close a part_of cycle through {cycle[0][0]!r}",
+                                          field="part_of", id=cycle[0][0])
+        items = list(cols.items())
+        self._graph.add_edges_from(
+            (u, v, k, {"type": type, **{c: _stored(col[i]) for c, col in items if col[i] is not None}})
+            for i, (u, v, k) in enumerate(zip(sources, targets, keys))
+        )
+        self._touch()
+
+    def _check_column(self, name: str, col: list[Any], length: int, where: str, reserved: tuple[str, ...]) -> None:
+        if name in reserved:
+            raise AttributeTypeError(f"{where}: attribute {name!r} is reserved", field=name)
+        if len(col) != length:
+            raise ValidationError(f"{where}: column {name!r} has {len(col)} values for {length} rows", field=name)
+        for kind in {builtins_type(v) for v in col}:
+            sample = next(v for v in col if builtins_type(v) is kind)
+            if sample is None:
+                continue
+            if isinstance(sample, (list, tuple)):
+                for value in col:
+                    if builtins_type(value) is kind:
+                        check_value(value, where, name)
+            elif kind not in _EXACT_SCALARS:
+                raise AttributeTypeError(
+                    f"{where}: field {name!r} holds {kind.__name__} values; expected str, int, float, bool, "
+                    "Decimal, date or a list of those", field=name)
 
     def remove_relation(self, source: str, target: str, key: str) -> None:
         """Remove one relation (for symmetric relations either orientation works)."""
@@ -1024,6 +1201,23 @@ class Ecosystem:
         except nx.NetworkXNoCycle:
             return []
         return [u for u, _ in cycle] + [cycle[0][0]]
+
+
+def _as_list(values: Any) -> list[Any]:
+    """A plain list from a sequence or numpy array (numpy scalars become Python values)."""
+    tolist = getattr(values, "tolist", None)
+    return tolist() if callable(tolist) else list(values)
+
+
+def _stored(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _counts(values: Iterable[Hashable]) -> dict[Hashable, int]:
+    table: dict[Hashable, int] = {}
+    for value in values:
+        table[value] = table.get(value, 0) + 1
+    return table
 
 
 def _copy_attrs(data: Mapping[str, Any]) -> dict[str, Any]:
