@@ -20,6 +20,8 @@ Examples
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -58,6 +60,7 @@ _EXPORTS: dict[str, str] = {
     "borgatti_everett": "coreperiphery",
     "continuous_coreness": "coreperiphery",
     "triple_helix": "helix",
+    "core_periphery_levels": "coreperiphery",
     "allocate": "allocation",
     "cascade": "allocation",
     "divisor_apportion": "allocation",
@@ -79,6 +82,22 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return __all__
+
+
+class _Package(types.ModuleType):
+    """Keeps ``ecograph.brokerage`` and ``ecograph.reach`` the functions.
+
+    Importing a submodule binds it as an attribute of the package; where a public function has
+    the name of its module, the function is bound instead.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == name:
+            value = getattr(value, name, value)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
