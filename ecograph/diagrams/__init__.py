@@ -1,0 +1,51 @@
+"""Diagrams for planners: matplotlib figures with Chinese labels, and an offline interactive map.
+
+Every diagram is a function that returns a :class:`matplotlib.figure.Figure` (or draws on a
+given axes), built without pyplot so no global state or backend is touched:
+
+- :func:`circle_layers` — a platform's four rings (核心/核心圈/协同创新圈/辐射圈);
+- :func:`chain` — an alliance's stages, members, anchor, gaps and bottlenecks;
+- :func:`membership` — association overlap and member composition;
+- :func:`hierarchy` — national association → districts → centres, with counts;
+- :func:`network` — the whole ecosystem by sector, sized by centrality;
+- :func:`reach_chart`, :func:`allocation_chart`, :func:`radar_chart` — reach per hop, a budget
+  allocation and the evaluation radar;
+- :func:`interactive_html` — one self-contained HTML page to drag, zoom, filter and search.
+
+Write figures with :func:`save` (PNG/SVG/PDF, fonts embedded). Chinese glyphs come from the
+bundled Noto Sans CJK; choose the Latin font with ``font=`` or :func:`set_font`.
+
+Examples
+--------
+>>> from ecograph import Ecosystem
+>>> from ecograph.diagrams import chain, missing_glyphs
+>>> eco = Ecosystem()
+>>> eco.add_org("a", "联盟", kind="alliance", stages=["研发", "生产"])
+>>> eco.add_org("x", "甲公司"); eco.add_relation("x", "a", "chain_member", stages=["研发"])
+>>> missing_glyphs(chain(eco, "a"))
+[]
+"""
+
+from __future__ import annotations
+
+from ._base import save
+from .chain import chain
+from .circle_layers import circle_layers
+from .fonts import FontError, font_families, get_font, missing_glyphs, set_font
+from .hierarchy import hierarchy
+from .membership import membership
+from .network import network
+
+__all__ = [
+    "circle_layers",
+    "chain",
+    "membership",
+    "hierarchy",
+    "network",
+    "save",
+    "set_font",
+    "get_font",
+    "font_families",
+    "missing_glyphs",
+    "FontError",
+]

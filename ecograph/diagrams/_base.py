@@ -1,0 +1,228 @@
+"""Shared pieces of the diagrams: labels, colours, metrics, figure creation, saving."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Union
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from ..errors import AnalysisError
+from .fonts import diagram_style
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Ecosystem
+
+#: A node metric: an analytic's name (``"degree"``, ``"pagerank"`` ...), a mapping
+#: node -> value (e.g. :class:`~ecograph.results.NodeValues`), a callable ``eco -> mapping``,
+#: or ``None`` for equal sizes.
+Metric = Union[str, Mapping[Any, float], Callable[["Ecosystem"], Mapping[Any, float]], None]
+
+LANGS = ("zh", "en", "zh+en")
+
+RING_LABELS: dict[str, tuple[str, str]] = {
+    "core": ("核心", "core"),
+    "core_ring": ("核心圈", "core ring"),
+    "collaboration": ("协同创新圈", "collaboration ring"),
+    "radiation": ("辐射圈", "radiation ring"),
+}
+SECTOR_LABELS: dict[str, tuple[str, str]] = {
+    "government": ("政府", "government"),
+    "industry": ("产业", "industry"),
+    "academia": ("高校", "academia"),
+    "research": ("科研", "research"),
+    "intermediary": ("中介服务", "intermediary"),
+    "finance": ("金融", "finance"),
+}
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "government": ("政府部门", "government"),
+    "enterprise": ("企业", "enterprise"),
+    "university": ("高校", "university"),
+    "research_institute": ("科研院所", "research institute"),
+    "association": ("行业协会", "association"),
+    "society": ("学会", "society"),
+    "productivity_center": ("生产力促进中心", "productivity centre"),
+    "service_org": ("服务机构", "service organisation"),
+    "finance": ("金融机构", "finance"),
+    "platform": ("平台", "platform"),
+    "alliance": ("联盟", "alliance"),
+    "district": ("片区", "district"),
+}
+LEVEL_LABELS: dict[str, tuple[str, str]] = {
+    "national": ("国家级", "national"),
+    "industry": ("行业级", "industry"),
+    "local": ("地方级", "local"),
+}
+FLAG_LABELS: dict[str, tuple[str, str]] = {
+    "listed": ("上市", "listed"),
+    "leading": ("龙头", "leading"),
+    "specialized": ("专精特新", "specialised"),
+    "high_tech": ("高新技术", "high-tech"),
+    "sme": ("中小企业", "SME"),
+}
+
+# Okabe-Ito: distinguishable with colour-vision deficiencies.
+SECTOR_COLOURS: dict[str, str] = {
+    "government": "#D55E00",
+    "industry": "#0072B2",
+    "academia": "#009E73",
+    "research": "#CC79A7",
+    "intermediary": "#E69F00",
+    "finance": "#56B4E9",
+}
+_PALETTE = (
+    "#0072B2", "#009E73", "#CC79A7", "#E69F00", "#D55E00", "#56B4E9", "#8C564B", "#7F7F7F",
+    "#BCBD22", "#17BECF", "#9467BD", "#2CA02C", "#F0E442", "#1F77B4", "#FF7F0E", "#E377C2",
+)
+KIND_COLOURS: dict[str, str] = {kind: _PALETTE[i] for i, kind in enumerate(KIND_LABELS)}
+GAP_COLOUR = "#D62728"
+BOTTLENECK_COLOUR = "#FF9F1C"
+EDGE_COLOUR = "#4D4D4D"
+
+
+def check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise AnalysisError(f"lang {lang!r}: expected one of {list(LANGS)}", field="lang", value=lang)
+
+
+def label(table: Mapping[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
+    """``key``'s label in ``lang`` ("zh", "en" or "zh+en"); unknown keys show as themselves."""
+    zh, en = table.get(key, (key, key))
+    if lang == "en":
+        return en
+    if lang == "zh+en" and zh != en:
+        return f"{zh} {en}"
+    return zh
+
+
+def bilingual(zh: str, en: str, lang: str) -> str:
+    """A phrase in ``lang`` (used for titles and axis labels)."""
+    return label({"": (zh, en)}, "", lang)
+
+
+def colour(table: Mapping[str, str], key: str) -> str:
+    """A fixed colour for known keys; a stable palette colour for others (extensible kinds)."""
+    if key in table:
+        return table[key]
+    return _PALETTE[sum(map(ord, key)) % len(_PALETTE)]
+
+
+def short(name: str, limit: int = 10) -> str:
+    """``name`` cut to ``limit`` characters with an ellipsis."""
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def new_axes(ax: Axes | None, figsize: tuple[float, float], **subplot: Any) -> tuple[Figure, Axes]:
+    """The given axes and its figure, or a new figure (no pyplot, no global state)."""
+    if ax is not None:
+        return ax.figure, ax
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot(**subplot)
+
+
+def legend_outside(ax: Axes, handles: Sequence[Any], title: str, *, loc: str = "upper left") -> None:
+    """A legend to the right of the axes (constrained layout keeps it off the drawing)."""
+    ax.legend(
+        handles=list(handles), title=title, loc=loc, bbox_to_anchor=(1.01, 1.0),
+        frameon=False, fontsize="small", title_fontsize="small", borderaxespad=0.0,
+    )
+
+
+def dot_handle(text: str, face: str, *, marker: str = "o", size: float = 8) -> Line2D:
+    return Line2D([], [], linestyle="", marker=marker, markersize=size, markerfacecolor=face,
+                  markeredgecolor="white", label=text)
+
+
+def node_metric(eco: Ecosystem, nodes: Sequence[str], metric: Metric) -> np.ndarray:
+    """Values of ``metric`` for ``nodes`` as a float array (missing nodes count 0).
+
+    Analytics named by a string are looked up on :mod:`ecograph` and memoised on the ecosystem.
+    """
+    if metric is None:
+        return np.ones(len(nodes))
+    if isinstance(metric, str):
+        import ecograph
+
+        analytic = getattr(ecograph, metric, None)
+        if not callable(analytic):
+            raise AnalysisError(
+                f"size_by {metric!r} is not an ecograph analytic; give e.g. 'degree' or 'pagerank', "
+                "a mapping node -> value, or a callable",
+                field="size_by",
+                value=metric,
+            )
+        values: Mapping[Any, float] = eco.cached(("diagram-metric", metric), lambda: analytic(eco))
+    elif callable(metric) and not isinstance(metric, Mapping):
+        values = metric(eco)
+    else:
+        values = metric
+    return np.array([float(values.get(n, 0.0) or 0.0) for n in nodes], dtype=float)
+
+
+def marker_areas(values: np.ndarray, smallest: float = 20.0, largest: float = 400.0) -> np.ndarray:
+    """Marker areas (points²) growing with ``values``; equal values give a middle size."""
+    values = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+    if len(values) == 0:
+        return values
+    low, high = values.min(), values.max()
+    if high <= low:
+        return np.full(len(values), (smallest + largest) / 3)
+    return smallest + (largest - smallest) * (values - low) / (high - low)
+
+
+def metric_name(metric: Metric) -> str:
+    if metric is None:
+        return ""
+    if isinstance(metric, str):
+        return metric
+    return getattr(metric, "name", None) or getattr(metric, "__name__", None) or "value"
+
+
+def names(eco: Ecosystem, nodes: Iterable[str]) -> list[str]:
+    graph = eco.graph
+    return [graph.nodes[n].get("name", n) for n in nodes]
+
+
+def group_counts(keys: Iterable[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+SAVE_FORMATS = ("png", "svg", "pdf")
+
+
+def save(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> str:
+    """Write ``fig`` as PNG, SVG or PDF (chosen by the file suffix) with embedded fonts.
+
+    PDF embeds the fonts as TrueType (Type 42) subsets, the CJK font included; SVG stores text
+    as paths. Returns the format written.
+
+    Raises
+    ------
+    AnalysisError
+        An unsupported suffix.
+    """
+    fmt = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    if fmt not in SAVE_FORMATS:
+        raise AnalysisError(
+            f"cannot write {os.fspath(path)!r}: expected a file ending in .png, .svg or .pdf",
+            field="path", path=os.fspath(path),
+        )
+    with diagram_style():
+        fig.savefig(path, format=fmt, dpi=dpi, metadata=_metadata(fmt))
+    return fmt
+
+
+def _metadata(fmt: str) -> dict[str, Any] | None:
+    # Reproducible files: no creation date in SVG/PDF.
+    if fmt == "svg":
+        return {"Date": None}
+    if fmt == "pdf":
+        return {"CreationDate": None}
+    return None
