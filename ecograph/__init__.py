@@ -64,6 +64,18 @@ _EXPORTS: dict[str, str] = {
     "allocate": "allocation",
     "cascade": "allocation",
     "divisor_apportion": "allocation",
+    "grade_rewards": "allocation",
+    "Allocation": "allocation",
+    "IndicatorTable": "evaluation",
+    "service_indicators": "evaluation",
+    "normalize": "evaluation",
+    "entropy_weights": "evaluation",
+    "ahp_weights": "evaluation",
+    "weighted_sum": "evaluation",
+    "topsis": "evaluation",
+    "grade": "evaluation",
+    "evaluate": "evaluation",
+    "check_eligibility": "evaluation",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
