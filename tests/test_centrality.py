@@ -1,0 +1,265 @@
+"""Centrality against networkx (the oracle) on every fixture graph, to 1e-8."""
+
+from __future__ import annotations
+
+import networkx as nx
+import numpy as np
+import pytest
+from conftest import GRAPH_NAMES, SIMPLE_GRAPH_NAMES, build_ecosystem, ecosystem_digraph, make_graph
+
+import ecograph as eg
+from ecograph.errors import AnalysisError, ConvergenceError, NodeNotFoundError
+
+TOL = 1e-8
+TIGHT = {"tol": 1e-13, "max_iter": 100_000}
+
+
+def assert_same(ours, expected: dict) -> None:
+    got = ours.to_dict()
+    assert list(got) == list(expected) or set(got) == set(expected)
+    for node, value in expected.items():
+        assert got[node] == pytest.approx(value, abs=TOL, rel=TOL, nan_ok=True), node
+
+
+def weighted_names():
+    return [n for n in GRAPH_NAMES if n.startswith("weighted") or n in ("disconnected", "self_loops", "multigraph")]
+
+
+# ---------------------------------------------------------------------- degree
+@pytest.mark.parametrize("name", GRAPH_NAMES)
+def test_degree_matches_networkx(name):
+    g = make_graph(name)
+    assert_same(eg.degree(g), nx.degree_centrality(g))
+
+
+@pytest.mark.parametrize("name", weighted_names() + ["multidigraph", "self_loops_directed"])
+def test_weighted_degree_is_strength_over_n_minus_1(name):
+    g = make_graph(name)
+    expected = {v: d / (len(g) - 1) for v, d in g.degree(weight="weight")}
+    assert_same(eg.degree(g, weight="weight"), expected)
+
+
+# ---------------------------------------------------------------------- pagerank
+@pytest.mark.parametrize("name", GRAPH_NAMES)
+@pytest.mark.parametrize("weight", ["weight", None])
+def test_pagerank_matches_networkx(name, weight):
+    g = make_graph(name)
+    assert_same(eg.pagerank(g, weight=weight), nx.pagerank(g, weight=weight, tol=1e-13, max_iter=10_000))
+
+
+@pytest.mark.parametrize("name", ["gnp_directed", "star_directed", "multidigraph", "disconnected"])
+def test_pagerank_personalization_dangling_nstart(name):
+    g = make_graph(name)
+    nodes = list(g)
+    pers = {nodes[0]: 1.0, nodes[-1]: 3.0}
+    dang = {nodes[1]: 2.0, nodes[2]: 1.0}
+    start = {v: i + 1.0 for i, v in enumerate(nodes)}
+    expected = nx.pagerank(g, alpha=0.7, personalization=pers, dangling=dang, nstart=start, tol=1e-13,
+                           max_iter=10_000)
+    assert_same(eg.pagerank(g, alpha=0.7, personalization=pers, dangling=dang, nstart=start), expected)
+
+
+def test_pagerank_with_networkx_default_tolerance_is_the_same_iteration():
+    g = make_graph("power_law_directed")
+    assert_same(eg.pagerank(g, tol=1e-6, max_iter=100), nx.pagerank(g))
+
+
+def test_pagerank_errors():
+    g = make_graph("gnp_directed")
+    with pytest.raises(ConvergenceError):
+        eg.pagerank(g, max_iter=2)
+    with pytest.raises(NodeNotFoundError, match="nowhere"):
+        eg.pagerank(g, personalization={"nowhere": 1})
+    with pytest.raises(AnalysisError):
+        eg.pagerank(g, personalization={0: 0})
+    assert eg.pagerank(nx.Graph()).to_dict() == {}
+
+
+# ---------------------------------------------------------------------- eigenvector
+def _eigen_oracle(g, **kw):
+    try:
+        return nx.eigenvector_centrality(g, **TIGHT, **kw)
+    except nx.PowerIterationFailedConvergence:
+        return None
+
+
+@pytest.mark.parametrize("name", [n for n in SIMPLE_GRAPH_NAMES if n != "empty"])
+@pytest.mark.parametrize("weight", [None, "weight"])
+def test_eigenvector_matches_networkx(name, weight):
+    g = make_graph(name)
+    expected = _eigen_oracle(g, weight=weight)
+    if expected is None:  # networkx does not converge: neither may we pretend to
+        with pytest.raises(ConvergenceError):
+            eg.eigenvector(g, weight=weight, **TIGHT)
+        return
+    assert_same(eg.eigenvector(g, weight=weight, **TIGHT), expected)
+
+
+@pytest.mark.parametrize("name", ["disconnected", "disconnected_directed", "star_directed", "gnp"])
+def test_eigenvector_default_parameters(name):
+    g = make_graph(name)
+    try:
+        expected = nx.eigenvector_centrality(g)
+    except nx.PowerIterationFailedConvergence:
+        with pytest.raises(ConvergenceError):
+            eg.eigenvector(g)
+        return
+    # ARPACK (connected graphs) is exact; networkx stops at tol 1e-6
+    strongly = nx.is_strongly_connected if g.is_directed() else nx.is_connected
+    tol = 1e-5 if strongly(g) else TOL
+    got = eg.eigenvector(g).to_dict()
+    for v in g:
+        assert got[v] == pytest.approx(expected[v], abs=tol)
+
+
+def test_eigenvector_nstart_and_errors():
+    g = make_graph("gnp")
+    start = {v: 1.0 + (v % 3) for v in g}
+    assert_same(eg.eigenvector(g, nstart=start, **TIGHT), nx.eigenvector_centrality(g, nstart=start, **TIGHT))
+    with pytest.raises(AnalysisError):
+        eg.eigenvector(nx.Graph())
+    with pytest.raises(AnalysisError):
+        eg.eigenvector(g, nstart={v: 0 for v in g})
+    with pytest.raises(ConvergenceError):
+        eg.eigenvector(nx.DiGraph([(0, 1), (1, 2), (2, 3)]), max_iter=5)
+
+
+# ---------------------------------------------------------------------- katz
+@pytest.mark.parametrize("name", SIMPLE_GRAPH_NAMES)
+@pytest.mark.parametrize("weight", [None, "weight"])
+def test_katz_matches_networkx(name, weight):
+    g = make_graph(name)
+    alpha = 0.05
+    try:
+        expected = nx.katz_centrality(g, alpha=alpha, weight=weight, **TIGHT)
+    except nx.PowerIterationFailedConvergence:
+        with pytest.raises(ConvergenceError):
+            eg.katz(g, alpha=alpha, weight=weight, **TIGHT)
+        return
+    assert_same(eg.katz(g, alpha=alpha, weight=weight, **TIGHT), expected)
+
+
+def test_katz_options_and_divergence():
+    g = make_graph("gnp_directed")
+    beta = {v: 1.0 + v % 4 for v in g}
+    kw = {"alpha": 0.08, "beta": beta, "normalized": False}
+    assert_same(eg.katz(g, **kw), nx.katz_centrality(g, **kw))
+    with pytest.raises(ConvergenceError):
+        eg.katz(make_graph("barabasi"), alpha=0.9)
+    with pytest.raises(AnalysisError, match="every node"):
+        eg.katz(g, beta={0: 1.0})
+
+
+# ---------------------------------------------------------------------- closeness / harmonic
+@pytest.mark.parametrize("name", GRAPH_NAMES)
+@pytest.mark.parametrize("distance", [None, "weight"])
+@pytest.mark.parametrize("wf_improved", [True, False])
+def test_closeness_matches_networkx(name, distance, wf_improved):
+    g = make_graph(name)
+    expected = nx.closeness_centrality(g, distance=distance, wf_improved=wf_improved)
+    assert_same(eg.closeness(g, distance=distance, wf_improved=wf_improved), expected)
+
+
+def test_closeness_single_node_and_weight_alias():
+    g = make_graph("weighted_directed")
+    u = list(g)[3]
+    assert eg.closeness(g, u=u) == pytest.approx(nx.closeness_centrality(g, u=u))
+    assert_same(eg.closeness(g, weight="weight"), nx.closeness_centrality(g, distance="weight"))
+    with pytest.raises(NodeNotFoundError):
+        eg.closeness(g, u="nope")
+    with pytest.raises(AnalysisError):
+        eg.closeness(g, distance="weight", weight="other")
+
+
+@pytest.mark.parametrize("name", GRAPH_NAMES)
+@pytest.mark.parametrize("distance", [None, "weight"])
+def test_harmonic_matches_networkx(name, distance):
+    g = make_graph(name)
+    assert_same(eg.harmonic(g, distance=distance), nx.harmonic_centrality(g, distance=distance))
+
+
+@pytest.mark.parametrize("name", ["gnp_directed", "weighted_directed", "disconnected", "multidigraph"])
+def test_harmonic_subsets(name):
+    g = make_graph(name)
+    nodes = list(g)
+    few, many = nodes[:5], nodes[3:30]
+    for nbunch, sources in [(few, many), (many, few), (few, None), (None, few)]:
+        expected = nx.harmonic_centrality(g, nbunch=nbunch, sources=sources, distance="weight")
+        assert_same(eg.harmonic(g, nbunch=nbunch, sources=sources, distance="weight"), expected)
+
+
+# ---------------------------------------------------------------------- betweenness
+@pytest.mark.parametrize("name", GRAPH_NAMES)
+@pytest.mark.parametrize("weight", [None, "weight"])
+@pytest.mark.parametrize("normalized", [True, False])
+@pytest.mark.parametrize("endpoints", [False, True])
+def test_betweenness_matches_networkx(name, weight, normalized, endpoints):
+    g = make_graph(name)
+    expected = nx.betweenness_centrality(g, normalized=normalized, weight=weight, endpoints=endpoints)
+    assert_same(eg.betweenness(g, normalized=normalized, weight=weight, endpoints=endpoints), expected)
+
+
+@pytest.mark.parametrize("name", ["barabasi", "gnp_directed", "weighted_directed", "disconnected", "multigraph"])
+@pytest.mark.parametrize("k", [1, 7, 20])
+@pytest.mark.parametrize("endpoints", [False, True])
+def test_sampled_betweenness_uses_networkx_sample(name, k, endpoints):
+    g = make_graph(name)
+    for weight in (None, "weight"):
+        expected = nx.betweenness_centrality(g, k=k, seed=42, weight=weight, endpoints=endpoints)
+        assert_same(eg.betweenness(g, k=k, seed=42, weight=weight, endpoints=endpoints), expected)
+
+
+def test_betweenness_errors():
+    with pytest.raises(AnalysisError, match="k=99"):
+        eg.betweenness(nx.path_graph(4), k=99)
+    with pytest.raises(AnalysisError, match="negative"):
+        eg.betweenness(nx.Graph([(0, 1, {"weight": -1})]), weight="weight")
+
+
+# ---------------------------------------------------------------------- inputs
+def test_ecosystem_and_sparse_graph_inputs_agree_with_networkx_view():
+    eco = build_ecosystem()
+    oracle = ecosystem_digraph(eco)
+    # parallel relations count their multiplicity, as in nx.pagerank on a MultiDiGraph
+    assert_same(eg.pagerank(eco, weight=None), nx.pagerank(oracle, weight="weight", tol=1e-13, max_iter=10_000))
+    weighted = ecosystem_digraph(eco, weight="weight")
+    assert_same(eg.pagerank(eco), nx.pagerank(weighted, tol=1e-13, max_iter=10_000))
+    assert_same(eg.betweenness(eco), nx.betweenness_centrality(oracle))
+    assert_same(eg.closeness(eco), nx.closeness_centrality(oracle))
+    assert_same(eg.harmonic(eco), nx.harmonic_centrality(oracle))
+    compiled = eg.compile(eco, weight="count", relations=["serves", "collaborates"])
+    oracle = ecosystem_digraph(eco, weight="count", relations={"serves", "collaborates"})
+    assert_same(eg.pagerank(compiled), nx.pagerank(oracle, tol=1e-13, max_iter=10_000))
+    assert_same(eg.betweenness(compiled, weight="count"), nx.betweenness_centrality(oracle, weight="weight"))
+
+
+def test_collaboration_only_ecosystem_is_undirected():
+    eco = eg.Ecosystem()
+    for i in "abcd":
+        eco.add_org(i)
+    for u, v in ["ab", "bc", "cd"]:
+        eco.add_relation(u, v, "collaborates")
+    assert_same(eg.degree(eco), nx.degree_centrality(nx.path_graph("abcd")))
+    assert_same(eg.betweenness(eco), nx.betweenness_centrality(nx.path_graph("abcd")))
+
+
+def test_results_are_node_values_with_chinese_ids():
+    g = make_graph("chinese_labels")
+    pr = eg.pagerank(g)
+    assert pr.top(1)[0][0] == "电机平台"
+    assert isinstance(pr.array, np.ndarray) and not pr.array.flags.writeable
+    assert pr.to_pandas()["电机平台"] == pytest.approx(pr["电机平台"])
+
+
+def test_report_section_lists_top_organisations_with_chinese_names():
+    from ecograph.centrality import report_sections
+
+    eco = build_ecosystem()
+    (section,) = report_sections(eco)
+    rows = section.tables["central_organisations"]
+    assert len(rows) == 10
+    pr = eg.pagerank(eco, weight=None)
+    assert [r["id"] for r in rows] == [n for n, _ in pr.top(10)]
+    assert rows[0]["name"] == eco.node(rows[0]["id"])["name"]
+    assert [r["rank"] for r in rows] == list(range(1, 11))
+    assert report_sections(eg.Ecosystem()) == []
