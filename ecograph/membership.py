@@ -45,6 +45,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .errors import AnalysisError, NodeNotFoundError
+from .matrix import SparseGraph
 from .reporting import Section, rows_to_pandas
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -662,3 +663,361 @@ def balance(eco: Ecosystem, level: str = "district", measure: str = "productivit
         cv=float(x.std() / mean) if mean else 0.0,
         gini=gini(x),
     )
+
+
+# ---------------------------------------------------------------------------- bridging
+@dataclass(frozen=True)
+class Bridging:
+    """Firms and associations that span groups (industries or regions).
+
+    Attributes
+    ----------
+    by : str
+        The attribute defining the groups.
+    members : list of dict
+        Per member, best bridges first: ``groups`` (distinct groups of its associations),
+        ``bridging`` (pairs of its associations in different groups — the representative,
+        gatekeeper and liaison two-paths through it on the membership graph).
+    associations : list of dict
+        Per association, best bridges first: ``outside_share`` (members from another group) and
+        ``bridging`` (two-paths across groups through it on the overlap graph of associations).
+    """
+
+    by: str
+    members: list[dict[str, Any]]
+    associations: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"by": self.by, "members": self.members, "associations": self.associations}
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas(self.members, index="member")
+
+
+_CROSS_ROLES = ("representative", "gatekeeper", "liaison")
+
+
+def _cross_group(graph: SparseGraph, labels: Mapping[str, Any]) -> np.ndarray:
+    """Unordered open two-paths through each node whose ends lie in different groups."""
+    from .brokerage import brokerage
+
+    result = brokerage(graph, labels, ordered=False)
+    return sum(np.asarray(result[role].array) for role in _CROSS_ROLES)
+
+
+def bridging(eco: Ecosystem, by: str = "industry", associations: Iterable[str] | None = None,
+             top: int | None = None) -> Bridging:
+    """Members and associations that bridge industries (or regions), via Gould–Fernandez brokerage.
+
+    Groups are the values of attribute ``by`` (missing: ``"(none)"``). Members are brokers on
+    the undirected membership graph (association – member – association); associations on
+    the association overlap graph (two associations linked when they share a member). A
+    bridge's count is its representative + gatekeeper + liaison two-paths, each unordered path
+    counted once: the pairs of contacts in different groups it connects.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    by : str
+        ``industry``, ``region`` or any node attribute.
+    associations : iterable of str, optional
+    top : int, optional
+        Keep only the best ``top`` members (all by default).
+
+    Returns
+    -------
+    Bridging
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem()
+    >>> eco.add_org("a", kind="association", industry="robot")
+    >>> eco.add_org("b", kind="association", industry="medical")
+    >>> eco.add_org("x", industry="robot"); eco.add_org("y", industry="robot")
+    >>> for f, a in [("x", "a"), ("x", "b"), ("y", "a")]:
+    ...     eco.add_relation(f, a, "member_of")
+    >>> [(m["member"], m["groups"], m["bridging"]) for m in bridging(eco).members]
+    [('x', 2, 1.0), ('y', 1, 0.0)]
+    """
+    mm = membership_matrix(eco, associations)
+    na, nm = len(mm.associations), len(mm.members)
+    nodes = [*mm.associations, *mm.members]
+    group = ["(none)" if v is None else v for v in node_attribute(eco, nodes, by)]
+    labels = dict(zip(nodes, group))
+    coo = mm.matrix.tocoo()
+    two_mode = SparseGraph.from_edges(coo.row, coo.col + na, n=na + nm, nodes=nodes, directed=False)
+    member_bridging = _cross_group(two_mode, labels)[na:]
+    gcode, gvalues = codes(group)
+    assoc_groups = sp.csr_array((np.ones(na), (np.arange(na), gcode[:na])), shape=(na, len(gvalues)))
+    spanned = np.asarray(((mm.matrix.T @ assoc_groups) > 0).sum(axis=1)).ravel()
+    names = node_attribute(eco, nodes, "name")
+    member_rows = [
+        {"member": nodes[na + j], "name": names[na + j], "group": group[na + j], "associations": int(k),
+         "groups": int(s), "bridging": float(b)}
+        for j, (k, s, b) in enumerate(zip(mm.memberships(), spanned, member_bridging))
+    ]
+    member_rows.sort(key=lambda r: (-r["bridging"], -r["groups"]))
+    overlap = association_overlap(mm).shared.tocoo()
+    off = overlap.row != overlap.col
+    assoc_graph = SparseGraph.from_edges(overlap.row[off], overlap.col[off], n=na, nodes=mm.associations,
+                                         directed=True)  # the overlap is symmetric: both arcs are there
+    assoc_bridging = _cross_group(assoc_graph.undirected(), labels) if na else np.zeros(0)
+    member_groups = sp.csr_array((np.ones(nm), (np.arange(nm), gcode[na:])), shape=(nm, len(gvalues)))
+    same = (mm.matrix @ member_groups).toarray()[np.arange(na), gcode[:na]] if na else np.zeros(0)
+    outside = mm.sizes() - same
+    sizes = np.maximum(mm.sizes(), 1)
+    assoc_rows = [
+        {"association": a, "name": names[i], "group": group[i], "members": int(mm.sizes()[i]),
+         "outside_share": float(outside[i] / sizes[i]), "bridging": float(assoc_bridging[i])}
+        for i, a in enumerate(mm.associations)
+    ]
+    assoc_rows.sort(key=lambda r: (-r["bridging"], -r["outside_share"]))
+    return Bridging(by, member_rows[:top] if top is not None else member_rows, assoc_rows)
+
+
+# ---------------------------------------------------------------------------- regional partition
+def adjusted_rand_index(labels_a: Sequence[Any], labels_b: Sequence[Any]) -> float:
+    """Adjusted Rand index of two partitions of the same items (1 = identical, ~0 = chance).
+
+    Examples
+    --------
+    >>> adjusted_rand_index([0, 0, 1, 1], [1, 1, 0, 0])
+    1.0
+    >>> round(adjusted_rand_index([0, 0, 0, 1, 1, 1], [0, 0, 1, 1, 2, 2]), 6)
+    0.242424
+    """
+    if len(labels_a) != len(labels_b):
+        raise AnalysisError(f"adjusted_rand_index: {len(labels_a)} labels against {len(labels_b)}")
+    a, _ = codes(list(labels_a))
+    b, _ = codes(list(labels_b))
+    n = len(a)
+    if n < 2:
+        return 1.0
+    table = sp.coo_array((np.ones(n), (a, b))).tocsr()
+    table.sum_duplicates()
+
+    def pairs(x: np.ndarray) -> float:
+        return float((x * (x - 1) / 2).sum())
+
+    index = pairs(table.data)
+    rows = pairs(np.asarray(table.sum(axis=1)).ravel())
+    cols = pairs(np.asarray(table.sum(axis=0)).ravel())
+    expected = rows * cols / (n * (n - 1) / 2)
+    maximum = (rows + cols) / 2
+    if maximum == expected:  # both partitions trivial (one cluster each, or all singletons)
+        return 1.0
+    return float((index - expected) / (maximum - expected))
+
+
+@dataclass(frozen=True)
+class DistrictProposal:
+    """A proposed partition of centres into districts, compared with the declared one.
+
+    Attributes
+    ----------
+    centres : list of str
+    labels : numpy.ndarray
+        Proposed district number (0 … k−1) per centre.
+    declared : list
+        Declared district per centre (its ``part_of`` parent; ``None`` when it has none).
+    sizes : list of int
+        Centres per proposed district.
+    ari : float
+        Adjusted Rand index against the declared districts (``nan`` when none is declared).
+    confusion : list of dict
+        Declared district × proposed district counts.
+    regions : list of dict
+        Per proposed district: its size and its regions, largest first.
+    """
+
+    centres: list[str]
+    labels: np.ndarray
+    declared: list[Any]
+    sizes: list[int]
+    ari: float
+    confusion: list[dict[str, Any]]
+    regions: list[dict[str, Any]]
+
+    def assignment(self) -> dict[str, int]:
+        return dict(zip(self.centres, self.labels.tolist()))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"sizes": self.sizes, "ari": self.ari, "confusion": self.confusion, "regions": self.regions,
+                "assignment": self.assignment()}
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas(
+            [{"centre": c, "proposed": int(p), "declared": d} for c, p, d in zip(self.centres, self.labels, self.declared)],
+            index="centre",
+        )
+
+
+def _features(eco: Ecosystem, centres: list[str], weights: Mapping[str, float]) -> np.ndarray:
+    """One-hot blocks per categorical attribute, scaled by its weight; numeric attributes
+    standardised and scaled (missing values at the mean)."""
+    blocks = []
+    for attr, weight in weights.items():
+        values = node_attribute(eco, centres, attr)
+        numeric = _numeric_column(values)
+        if numeric is not None:
+            x = np.asarray(numeric, dtype=np.float64)
+            present = np.array([v is not None for v in values])
+            mean = x[present].mean()
+            x[~present] = mean
+            spread = x.std() or 1.0
+            blocks.append(((x - mean) / spread * weight)[:, None])
+        else:
+            code, cats = codes(["(none)" if v is None else v for v in values])
+            onehot = np.zeros((len(centres), len(cats)))
+            onehot[np.arange(len(centres)), code] = weight
+            blocks.append(onehot)
+    return np.hstack(blocks) if blocks else np.zeros((len(centres), 1))
+
+
+def _balanced_assign(distance: np.ndarray, capacity: int) -> np.ndarray:
+    """Assign points to clusters nearest first, at most ``capacity`` per cluster.
+
+    Each round every free point bids for its nearest cluster that still has room; each cluster
+    keeps its nearest bidders up to its room. Rounds <= clusters.
+    """
+    n, k = distance.shape
+    label = np.full(n, -1, dtype=np.int64)
+    room = np.full(k, capacity, dtype=np.int64)
+    free = np.arange(n)
+    while len(free):
+        open_ = room > 0
+        masked = np.where(open_[None, :], distance[free], np.inf)
+        choice = np.argmin(masked, axis=1)
+        for c in np.unique(choice).tolist():  # at most k clusters per round
+            bidders = free[choice == c]
+            take = bidders[np.argsort(distance[bidders, c], kind="stable")[: room[c]]]
+            label[take] = c
+            room[c] -= len(take)
+        free = free[label[free] < 0]
+    return label
+
+
+def _balanced_kmeans(
+    x: np.ndarray, k: int, capacity: int, rng: np.random.Generator, max_iter: int
+) -> tuple[np.ndarray, float]:
+    """One run of capacity-limited k-means from a k-means++ start: labels and total squared distance."""
+    n = len(x)
+    centroids = [x[rng.integers(n)]]
+    for _ in range(1, k):
+        d2 = np.min([((x - c) ** 2).sum(axis=1) for c in centroids], axis=0)
+        total = d2.sum()
+        centroids.append(x[rng.choice(n, p=d2 / total)] if total > 0 else x[rng.integers(n)])
+    center = np.array(centroids)
+    label = np.full(n, -1)
+    for _ in range(max_iter):
+        distance = ((x[:, None, :] - center[None, :, :]) ** 2).sum(axis=2)
+        new = _balanced_assign(distance, capacity)
+        if np.array_equal(new, label):
+            break
+        label = new
+        counts = np.bincount(label, minlength=k)
+        sums = np.zeros_like(center)
+        np.add.at(sums, label, x)
+        center = np.where(counts[:, None] > 0, sums / np.maximum(counts, 1)[:, None], center)
+    cost = float(((x - center[label]) ** 2).sum())
+    return label, cost
+
+
+def propose_districts(
+    eco: Ecosystem,
+    k: int | None = None,
+    *,
+    centres: Iterable[str] | None = None,
+    weights: Mapping[str, float] | None = None,
+    tolerance: float = 0.1,
+    seed: int = 0,
+    n_init: int = 10,
+    max_iter: int = 100,
+) -> DistrictProposal:
+    """Propose ``k`` balanced districts for a set of centres from region and industry similarity.
+
+    Balanced k-means: centres are points in a feature space (one-hot blocks for categorical
+    attributes such as ``region`` and ``industry``, standardised numeric attributes such as
+    coordinates, each block scaled by its weight); k-means++ seeding with ``seed``, then
+    alternate a capacity-limited assignment (at most ⌈n/k · (1 + tolerance)⌉ centres per
+    district, nearest first) and centroid updates until the assignment is stable; the
+    tightest of ``n_init`` restarts wins. The result is deterministic given ``seed``; it is compared with the declared districts (each centre's
+    ``part_of`` parent) by the adjusted Rand index.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    k : int, optional
+        Number of districts (default: the number of declared districts, else 10).
+    centres : iterable of str, optional
+        Default: every ``productivity_center``.
+    weights : mapping, optional
+        attribute -> weight; default ``{"region": 1.0, "industry": 0.5}``.
+    tolerance : float
+        Allowed excess over the mean district size.
+    seed : int
+    n_init : int
+        Restarts from different k-means++ seeds.
+    max_iter : int
+
+    Returns
+    -------
+    DistrictProposal
+
+    Raises
+    ------
+    AnalysisError
+        ``k`` < 1 or larger than the number of centres.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for i, region in enumerate(["辽宁", "辽宁", "吉林", "广东", "广东", "广西"]):
+    ...     eco.add_org(f"c{i}", kind="productivity_center", region=region, industry="机械" if i < 3 else "电子")
+    >>> p = propose_districts(eco, 2, tolerance=0.0)
+    >>> p.sizes, p.labels.tolist() in ([0, 0, 0, 1, 1, 1], [1, 1, 1, 0, 0, 0])
+    ([3, 3], True)
+    """
+    picks = eco.nodes("productivity_center") if centres is None else list(centres)
+    n = len(picks)
+    parents = eco.hierarchy().parent
+    declared = [parents.get(c) for c in picks]
+    if k is None:
+        k = len({d for d in declared if d is not None}) or 10
+    if not 1 <= k <= max(n, 1) or n == 0:
+        raise AnalysisError(f"propose_districts: cannot make {k} districts from {n} centres", field="k", value=k)
+    x = _features(eco, picks, {"region": 1.0, "industry": 0.5} if weights is None else weights)
+    capacity = int(np.ceil(n / k * (1 + tolerance)))
+    rng = np.random.default_rng(seed)
+    best: tuple[float, np.ndarray] | None = None
+    for _ in range(n_init):  # restarts: keep the tightest partition
+        label, cost = _balanced_kmeans(x, k, capacity, rng, max_iter)
+        if best is None or cost < best[0] - 1e-12:
+            best = (cost, label)
+    label = best[1]
+    has_declared = [d is not None for d in declared]
+    ari = (adjusted_rand_index([d for d, h in zip(declared, has_declared) if h], label[has_declared])
+           if any(has_declared) else float("nan"))
+    confusion: dict[Any, list[int]] = {}
+    for d, p in zip(declared, label.tolist()):
+        confusion.setdefault(d, [0] * k)[p] += 1
+    regions_of = node_attribute(eco, picks, "region", "(none)")
+    regions = []
+    for c in range(k):
+        members = [regions_of[i] for i in np.flatnonzero(label == c)]
+        regions.append({"district": c, "size": len(members), "regions": _top_counts(members)})
+    return DistrictProposal(
+        picks, label, declared, np.bincount(label, minlength=k).tolist(), ari,
+        [{"declared": d, **{f"proposed_{c}": v for c, v in enumerate(row)}} for d, row in confusion.items()],
+        regions,
+    )
+
+
+def _top_counts(values: list[Any], limit: int = 6) -> str:
+    table: dict[Any, int] = {}
+    for v in values:
+        table[v] = table.get(v, 0) + 1
+    top = sorted(table.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    return ", ".join(f"{v} {c}" for v, c in top[:limit]) + (" …" if len(top) > limit else "")
