@@ -381,6 +381,14 @@ def _top_remainders(
     return np.concatenate([sure, np.asarray(ranked[:need], dtype=np.int64)])
 
 
+def _decimal_text(value: Fraction, places: int = 6) -> str:
+    """A Fraction as decimal text rounded half-even to ``places`` (for display only)."""
+    scaled = round(value * 10**places)
+    sign = "-" if scaled < 0 else ""
+    whole, part = divmod(abs(scaled), 10**places)
+    return f"{sign}{whole}.{part:0{places}d}"
+
+
 # ---------------------------------------------------------------------------------- result
 class Allocation(Mapping[Hashable, Money]):
     """The result of :func:`allocate`: a read-only mapping ``{id: amount}`` with its reasons.
@@ -497,7 +505,9 @@ class Allocation(Mapping[Hashable, Money]):
         return [self.explain(u) for u in self._ids]
 
     def to_json(self, *, explain: bool = True) -> dict[str, Any]:
-        """A JSON-ready dict: money as int (whole fen) or str (Decimal), shares as strings."""
+        """A JSON-ready dict: money as int (whole fen) or str (Decimal); the explanation's
+        ``share`` (of the budget) and ``quota`` (exact proportional amount before rounding) as
+        decimal text rounded to 6 places."""
         def money(value: Money) -> int | str:
             return value if isinstance(value, int) else str(value)
 
@@ -514,9 +524,9 @@ class Allocation(Mapping[Hashable, Money]):
             for record in self.explanation:
                 row = {k: (money(v) if k == "amount" else v) for k, v in record.items()}
                 row["id"] = str(row["id"])
-                row["share"] = str(record["share"])
+                row["share"] = _decimal_text(record["share"])
                 if "quota" in row:
-                    row["quota"] = str(record["quota"])
+                    row["quota"] = _decimal_text(record["quota"])
                 if row["score"] is not None and not isinstance(row["score"], (int, float)):
                     row["score"] = str(row["score"])
                 rows.append(row)

@@ -754,13 +754,14 @@ class Evaluation:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: settings, weights (with their details), scores, grades, rank."""
-        ranking = [u for u, _ in self.scores.top(len(self.scores))]
+        values = self.scores.array
+        ranks = 1 + len(values) - np.searchsorted(np.sort(values), values, side="right")
         return {
             "settings": dict(self.settings),
             "weights": self.weights.to_dict(),
             "weight_details": _jsonable(self.weights.details),
             "scores": self.scores.to_dict(),
-            "rank": {u: r + 1 for r, u in enumerate(ranking)},
+            "rank": dict(zip(self.scores.nodes, ranks.tolist())),  # ties share the better rank
             "grades": None if self.grades is None else self.grades.to_dict(),
             "grade_rule": None if self.grades is None else self.grades.rule,
             "excluded": list(self.excluded),
