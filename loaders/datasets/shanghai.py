@@ -1,0 +1,339 @@
+"""Shanghai technology-innovation service platforms (seed document 001, case studies 1-3).
+
+Source: 《上海技术创新服务平台建设典型案例分析》 (in 《2014年全面深化改革中的长三角》):
+case 1, the small and medium-sized motor platform (circle layers); case 2, the biopharma chain
+platform; case 3, Pudong's one-stop science-and-technology policy service centre.
+Every real figure is an attribute or a count that the tests check; every synthetic part
+(firm names, which firm gets which service, counts per firm) comes from
+``numpy.random.default_rng(seed)``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ecograph.errors import DatasetError
+from ecograph.model import Ecosystem, Vocabulary
+
+from ._synth import choose, firm_names, split_total
+
+__all__ = ["shanghai_motor", "shanghai_biopharma", "pudong_policy", "BIOPHARMA_STAGES", "MOTOR_SUB_PLATFORMS"]
+
+SOURCE = "seed 001: 上海技术创新服务平台建设典型案例分析"
+
+#: The motor platform's sub-platforms: the document names four of its six (下设…等6个子平台).
+MOTOR_SUB_PLATFORMS: tuple[str, ...] = (
+    "行业发展战略与规划研究子平台",
+    "研发转让咨询服务推广子平台",
+    "试验与检测服务子平台",
+    "标准服务子平台",
+)
+
+#: The drug R&D and industry chain, in order: stable identifiers and the document's names.
+BIOPHARMA_STAGES: tuple[tuple[str, str], ...] = (
+    ("discovery", "药物发现"),
+    ("screening", "药物筛选"),
+    ("pharmacology", "药理评估"),
+    ("clinical", "临床研究"),
+    ("process", "工艺研究"),
+    ("pilot_scale_up", "中试放大"),
+    ("registration", "注册认证"),
+    ("production", "批量生产"),
+    ("market", "药品上市"),
+)
+
+
+def shanghai_motor(*, seed: int = 0, n_industry: int = 2000, n_radiated: int = 101, n_users: int = 20,
+                   n_partner_firms: int = 10) -> Ecosystem:
+    """上海中小型电机及系统技术创新服务平台: the circle-layer (圈层) platform.
+
+    Real (seed 001, case 1): the platform core 国家中小型电机及系统工程技术研究中心; the core
+    ring (中国电器工业协会中小型电机分会, 全国旋转电机标委会, 中小型电机专委会, 国家中小电机质量
+    监督检验中心); the collaboration ring of 40 backbone motor makers (40多家, 60 % of national
+    output; 13 of them make high-efficiency asynchronous motors) with 上海大学, 上海理工大学 and
+    华北电力大学; results radiated to more than 100 firms (100余家); about 2,000 SME motor firms
+    nationally (2000多家); 6 sub-platforms, four of them named; the lead unit 上海电器科学研究所
+    (集团)有限公司; 浙江金龙电机股份有限公司 served directly; figures kept as platform attributes
+    (16 standards, 16 trainings and 800 trainees in 2011, 21 of 31 subsidised makers, 16.3 GW =
+    81.5 % of the promotion task, 730 million yuan subsidy, one of Shanghai's first 12 pilots).
+
+    Synthetic (``seed``): the names of the firms other than 金龙 and of the two unnamed
+    sub-platforms, which firms are backbone / high-efficiency / radiated, the
+    ``n_partner_firms`` control-product and driven-equipment makers of the collaboration ring,
+    the ``n_users`` motor-system users of the radiation ring, and service counts.
+    ``n_radiated=101`` is the smallest number that is "more than 100".
+
+    The target population is the firms with ``industry == "motor"`` (the platform's
+    ``target_industry``); ``sme`` marks the non-backbone ones; ``target_population`` holds
+    the document's 2,000.
+
+    Examples
+    --------
+    >>> eco = shanghai_motor()
+    >>> rings = eco.rings("motor_platform")
+    >>> [len(rings[r]) for r in ("core", "core_ring")]
+    [1, 4]
+    >>> sum(1 for n in eco if eco.node(n).get("backbone"))
+    40
+    """
+    rng = np.random.default_rng(seed)
+    eco = Ecosystem(name="shanghai_motor", source=SOURCE, seed=seed)
+    eco.add_org("motor_platform", "上海中小型电机及系统技术创新服务平台", kind="platform",
+                target_industry="motor", target_population=2000, backbone_output_share=0.6,
+                national_standards=16, trainings_2011=16, trainees_2011=800, subsidised_makers_2011=31,
+                yx3_makers_2011=21, yx3_promotion_kw=16_300_000, yx3_promotion_share=0.815,
+                subsidy_yuan=730_000_000, first_batch_pilots=12, sub_platforms=6)
+    eco.add_org("seari", "上海电器科学研究所(集团)有限公司", kind="enterprise", role="lead unit (牵头单位)")
+    eco.add_org("motor_centre", "国家中小型电机及系统工程技术研究中心", kind="research_institute", founded=2009,
+                function="技术创新及孵化基地")
+    eco.add_relation("motor_centre", "motor_platform", "in_ring", ring="core")
+    eco.add_relation("motor_centre", "seari", "part_of")
+    core_ring = [
+        ("motor_assoc", "中国电器工业协会中小型电机分会", "association"),
+        ("motor_std", "全国旋转电机标准化技术委员会", "service_org"),
+        ("motor_committee", "中小型电机专业委员会", "society"),
+        ("motor_qc", "国家中小电机质量监督检验中心", "service_org"),
+    ]
+    for ident, name, kind in core_ring:
+        eco.add_org(ident, name, kind=kind)
+        eco.add_relation(ident, "motor_platform", "in_ring", ring="core_ring")
+    for ident, name in (("shu", "上海大学"), ("usst", "上海理工大学"), ("ncepu", "华北电力大学")):
+        eco.add_org(ident, name, kind="university")
+        eco.add_relation(ident, "motor_platform", "in_ring", ring="collaboration")
+    names = [*MOTOR_SUB_PLATFORMS, "子平台五(原文未列名)", "子平台六(原文未列名)"]
+    for i, name in enumerate(names, 1):
+        eco.add_org(f"motor_sub_{i}", name, kind="service_org", sub_platform=True,
+                    named_in_source=i <= len(MOTOR_SUB_PLATFORMS))
+        eco.add_relation(f"motor_sub_{i}", "motor_platform", "part_of")
+
+    # the industry: ~2,000 motor firms, 40 backbone makers among them
+    ids = [f"motor_firm_{i:04d}" for i in range(1, n_industry + 1)]
+    firm = firm_names(rng, n_industry, ["电机", "电机制造", "微电机", "电器", "机电"])
+    firm[0] = "浙江金龙电机股份有限公司"
+    backbone = np.zeros(n_industry, dtype=bool)
+    backbone[0] = True
+    backbone[1 + rng.choice(n_industry - 1, size=39, replace=False)] = True
+    backbone_ids = np.flatnonzero(backbone)
+    efficient = np.zeros(n_industry, dtype=bool)
+    efficient[rng.choice(backbone_ids, size=13, replace=False)] = True
+    others = np.flatnonzero(~backbone)
+    radiated = np.zeros(n_industry, dtype=bool)
+    radiated[rng.choice(others, size=n_radiated, replace=False)] = True
+    eco.add_orgs(ids, firm, kind="enterprise", industry=["motor"] * n_industry, sme=(~backbone).tolist(),
+                 backbone=[True if b else None for b in backbone], high_efficiency=[True if e else None for e in efficient],
+                 named_in_source=[True] + [None] * (n_industry - 1))
+    joint = [ids[i] for i in backbone_ids]
+    eco.add_relations(joint, ["motor_platform"] * 40, "in_ring", ring=["collaboration"] * 40, activity=["联合设计"] * 40)
+    eco.add_relations(["motor_centre"] * 40, joint, "serves", service=["研发与检测"] * 40,
+                      count=(1 + rng.poisson(4, 40)).tolist())
+    partners = [f"motor_partner_{i:02d}" for i in range(1, n_partner_firms + 1)]
+    half = n_partner_firms // 2
+    eco.add_orgs(partners, firm_names(rng, n_partner_firms, ["电气控制", "传动设备", "风机", "水泵"]),
+                 industry=["motor_control"] * half + ["driven_equipment"] * (n_partner_firms - half))
+    eco.add_relations(partners, ["motor_platform"] * n_partner_firms, "in_ring", ring=["collaboration"] * n_partner_firms)
+    reached = [ids[i] for i in np.flatnonzero(radiated)]
+    users = [f"motor_user_{i:02d}" for i in range(1, n_users + 1)]
+    eco.add_orgs(users, firm_names(rng, n_users, ["钢铁", "化工", "水务", "纺织", "建材"]), industry=["motor_user"] * n_users)
+    eco.add_relations(reached + users, ["motor_platform"] * (n_radiated + n_users), "in_ring",
+                      ring=["radiation"] * (n_radiated + n_users))
+    # the core ring is the bridge to firms: the industry association's members
+    eco.add_relations(joint + reached, ["motor_assoc"] * (40 + n_radiated), "member_of")
+    for ident, name in (("sh_stcsm", "上海市科学技术委员会"), ("sh_ndrc", "上海市发展和改革委员会"),
+                        ("sh_eitc", "上海市经济和信息化委员会"), ("sh_finance", "上海市财政局")):
+        eco.add_org(ident, name, kind="government")
+    eco.add_relation("sh_stcsm", "motor_platform", "funds")
+    for ident in ("sh_ndrc", "sh_eitc", "sh_finance"):
+        eco.add_relation("motor_platform", ident, "serves", service="政策研究与技术支持")
+    return eco
+
+
+def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4) -> Ecosystem:
+    """上海市生物医药产业技术创新服务平台: the chain (链式) alliance and its anchor unit.
+
+    Real (seed 001, case 2): the 13 member units by name and sector (4 industry, 2 academia,
+    7 research); the anchor 上海市生物医药科技产业促进中心(上海新药研究开发中心); the nine
+    chain stages 药物发现 → 药物筛选 → 药理评估 → 临床研究 → 工艺研究 → 中试放大 → 注册认证 →
+    批量生产 → 药品上市 (``stages`` and ``stage_names``); in 2010, 1,120 client firms
+    (853 SMEs) and 1,287 service projects; in the first half of 2011, 13,694 services to 571
+    users, 283 of them in Shanghai; the management committee (上海市科委) funding the anchor;
+    cooperation agreements with 国药, 上药 and 复星; the named services to 上海奥齐生物,
+    国药上海生物制品研究所 and 复星医药.
+
+    Editorial: which stages each member covers (read from the unit names) and the weak points.
+    Synthetic (``seed``): client firm names, sizes and regions beyond the totals above, which
+    member serves which client, how 1,287 projects and 13,694 services split over clients,
+    member capacities, and which 2011 users were 2010 clients too (``repeat_share``).
+
+    Serves edges carry ``year`` and ``count``: year 2010 edges (key ``y2010``) reach exactly
+    1,120 clients (853 with ``sme``) and sum to 1,287; year 2011 edges (``period="2011H1"``,
+    key ``y2011h1``) reach exactly 571 clients (283 with ``region == "上海"``) and sum to 13,694.
+
+    Examples
+    --------
+    >>> eco = shanghai_biopharma()
+    >>> chain = eco.chain("bio_platform")
+    >>> len(chain.members), chain.anchor, chain.stages[0], chain.stages[-1]
+    (13, 'sndc', 'discovery', 'market')
+    >>> sum(d["count"] for *_e, d in eco.relations("serves") if d.get("year") == 2010)
+    1287
+    """
+    rng = np.random.default_rng(seed)
+    eco = Ecosystem(name="shanghai_biopharma", source=SOURCE, seed=seed)
+    eco.add_org(
+        "bio_platform", "上海市生物医药产业技术创新服务平台", kind="alliance", founded=2009,
+        stages=[s for s, _ in BIOPHARMA_STAGES], stage_names=[n for _, n in BIOPHARMA_STAGES],
+        member_units=13, national_rd_centres=6, national_key_labs=1, municipal_rd_centres=3, gmp_pilot_bases=3,
+        clients_2010=1120, sme_clients_2010=853, projects_2010=1287, services_2011h1=13694, users_2011h1=571,
+        shanghai_users_2011h1=283, weak_points=["药效评价", "中试孵化设施", "安评与药代实验场地"],
+    )
+    members = [  # id, name, kind, sector, stages (editorial, from the unit's name)
+        ("tcm_eng", "国家中药制药工程技术研究中心", "research_institute", "industry", ["process", "pilot_scale_up", "production"]),
+        ("formulation_eng", "药物制剂国家工程研究中心", "research_institute", "industry", ["process", "pilot_scale_up"]),
+        ("zhangjiang", "上海张江生物医药基地开发有限公司", "enterprise", "industry", ["production", "market"]),
+        ("biochip_eng", "生物芯片上海国家工程研究中心", "research_institute", "industry", ["discovery", "screening"]),
+        ("ecust_lab", "华东理工大学生物反应器工程国家重点实验室", "university", "academia", ["process"]),
+        ("biochem_eng", "国家生化工程技术(上海)研究中心", "research_institute", "academia", ["pilot_scale_up", "production"]),
+        ("sndc", "上海市生物医药科技产业促进中心(上海新药研究开发中心)", "research_institute", "research", ["discovery", "registration"]),
+        ("screening_centre", "国家新药筛选中心", "research_institute", "research", ["screening"]),
+        ("safety_centre", "国家上海新药安全评价研究中心", "research_institute", "research", ["pharmacology"]),
+        ("dmpk_centre", "上海药物代谢研究中心", "research_institute", "research", ["pharmacology"]),
+        ("model_org_centre", "上海南方模式生物研究中心", "research_institute", "research", ["pharmacology"]),
+        ("sph_cri", "上药集团中央研究院", "research_institute", "research", ["discovery", "registration", "market"]),
+        ("clinical_centre", "上海医学临床研究中心", "research_institute", "research", ["clinical"]),
+    ]
+    capacity = (20 + rng.poisson(30, len(members))).tolist()
+    for (ident, name, kind, sector, stages), cap in zip(members, capacity):
+        eco.add_org(ident, name, kind=kind, sector=sector)
+        eco.add_relation(ident, "bio_platform", "chain_member", stages=stages, capacity=int(cap),
+                         role="anchor" if ident == "sndc" else "member")
+    eco.add_org("sh_stcsm", "上海市科学技术委员会", kind="government", role="平台管理委员会")
+    eco.add_relation("sh_stcsm", "sndc", "funds", purpose="政府投入经依托单位按服务绩效分配")
+
+    member_ids = [m[0] for m in members]
+    weights = rng.dirichlet(np.full(len(members), 2.0))
+    n2010, n2011, shanghai_2011 = 1120, 571, 283
+    n_repeat = int(round(repeat_share * n2011))
+    n_new = n2011 - n_repeat
+    n_firms = n2010 + n_new
+    ids = [f"bio_client_{i:04d}" for i in range(1, n_firms + 1)]
+    sme = np.concatenate([choose(rng, n2010, 853), rng.random(n_new) < 0.75])
+    # 2011 users: n_repeat earlier clients and n_new new firms; exactly 283 of the 571 in Shanghai
+    users_2011 = np.concatenate([rng.choice(n2010, size=n_repeat, replace=False), np.arange(n2010, n_firms)])
+    region = np.where(rng.random(n_firms) < 0.5, "长三角", "全国其他").astype(object)
+    region[users_2011[choose(rng, n2011, shanghai_2011)]] = "上海"
+    others_2010 = np.setdiff1d(np.arange(n2010), users_2011)
+    region[others_2010[rng.random(len(others_2010)) < 0.5]] = "上海"
+    eco.add_orgs(ids, firm_names(rng, n_firms, ["生物", "医药", "制药", "生物科技", "药业"]),
+                 industry=["biopharma"] * n_firms, sme=sme.tolist(), region=region.tolist())
+    for year, clients, total, extra in ((2010, np.arange(n2010), 1287, {}),
+                                        (2011, users_2011, 13694, {"period": "2011H1"})):
+        counts = split_total(rng, total, len(clients), concentration=0.5 if year == 2011 else 5.0)
+        providers = rng.choice(len(members), size=len(clients), p=weights)
+        eco.add_relations([member_ids[p] for p in providers], [ids[c] for c in clients], "serves",
+                          keys=["y2010" if year == 2010 else "y2011h1"] * len(clients),
+                          year=[year] * len(clients), count=counts,
+                          **{k: [v] * len(clients) for k, v in extra.items()})
+    named = [
+        ("aoqi", "上海奥齐生物技术有限公司", "sndc", "新药研发全过程设计与临床前研究", True),
+        ("sinopharm_sibp", "国药上海生物制品研究所", "formulation_eng", "疫苗制剂工艺研究", False),
+        ("fosun", "上海复星医药(集团)股份有限公司", "dmpk_centre", "降糖新药药代研究", False),
+    ]
+    for ident, name, provider, service, small in named:
+        eco.add_org(ident, name, industry="biopharma", sme=small, named_in_source=True)
+        eco.add_relation(provider, ident, "serves", service=service)
+    eco.add_relation("safety_centre", "fosun", "serves", service="降糖新药安全评价研究")
+    eco.add_org("sinopharm", "中国医药集团有限公司", industry="biopharma", sme=False, named_in_source=True)
+    eco.add_org("sph", "上海医药集团股份有限公司", industry="biopharma", sme=False, named_in_source=True)
+    for partner in ("sinopharm", "sph", "fosun"):
+        eco.add_relation("bio_platform", partner, "collaborates", project="合作协议")
+    return eco
+
+
+def pudong_policy(*, seed: int = 0, level_split: tuple[int, int, int] = (8, 7, 9)) -> Ecosystem:
+    """浦东新区科技认定服务中心: the one-stop (一门式) science-and-technology policy centre.
+
+    Real (seed 001, case 3): the centre and its platform (3 windows at the citizen centre,
+    window since 2001); the units merged into it (科技认定办公室, 浦东科技信息中心, 南汇科技信息
+    中心); the three Science Commission offices whose windows and policies it took over
+    (科技管理处, 高新处, 基金办公室); the 24 policies of three levels (national, Shanghai,
+    Pudong) it accepts, 13 of which it also approves or certifies; the departments a
+    technology contract used to need (新区科委, 税务, 市技术市场办); 2011: 194 high-tech
+    enterprise applications, 164 district R&D institutions certified, 2,760 R&D-deduction
+    projects with 11,552,000,000 yuan of R&D expenses, 55 briefings, forum of ~250 firms per
+    quarter, newsletter of 26 issues to 2,500+ firms, 8,000+ matters (36.83 % growth).
+
+    Synthetic (``seed``): names of the 19 policies the document does not name, the split of the
+    24 policies over the three levels (``level_split``, national/Shanghai/Pudong), which
+    unnamed policies are approved here, and the 194 + 164 firms.
+
+    The vocabulary adds the kind ``policy`` and the relations ``administers`` (centre ->
+    policy, ``approves``), ``replaces`` (centre -> office whose window it replaced) and
+    ``merged_into``.
+
+    Examples
+    --------
+    >>> eco = pudong_policy()
+    >>> len(eco.nodes("policy")), sum(1 for *_e, d in eco.relations("administers") if d["approves"])
+    (24, 13)
+    """
+    if sum(level_split) != 24:
+        raise DatasetError(f"pudong_policy: level_split must sum to the document's 24 policies, got {sum(level_split)}",
+                           field="level_split")
+    rng = np.random.default_rng(seed)
+    vocabulary = Vocabulary()
+    vocabulary.add_kind("policy", sector="government")
+    vocabulary.add_kind("park", sector="government")
+    vocabulary.add_relation("administers", target_kinds=frozenset({"policy"}),
+                            description="service centre -> policy it accepts (approves: also approves/certifies)")
+    vocabulary.add_relation("replaces", description="one-stop centre -> office whose window it replaced")
+    vocabulary.add_relation("merged_into", description="predecessor unit -> unit it was merged into")
+    eco = Ecosystem(name="pudong_policy", vocabulary=vocabulary, source=SOURCE, seed=seed)
+    eco.add_org("pudong_platform", "浦东新区科技政策服务平台", kind="platform", one_stop=True)
+    eco.add_org("pudong_centre", "浦东新区科技认定服务中心", kind="service_org", windows=3, window_since=2001,
+                policies_accepted=24, policies_approved=13, matters_2011_at_least=8000, matters_growth_2011=0.3683,
+                rd_deduction_projects_2011=2760, rd_expenses_2011_yuan=11_552_000_000, briefings_2011=55,
+                forum_participants=250, newsletter_issues=26, newsletter_firms_at_least=2500)
+    eco.add_relation("pudong_centre", "pudong_platform", "in_ring", ring="core")
+    eco.add_org("pudong_stc", "浦东新区科学技术委员会", kind="government")
+    eco.add_relation("pudong_centre", "pudong_stc", "part_of")
+    for ident, name in (("stc_management", "科技管理处"), ("stc_hightech", "高新技术处"), ("stc_fund", "基金办公室")):
+        eco.add_org(ident, name, kind="government")
+        eco.add_relation(ident, "pudong_stc", "part_of")
+        eco.add_relation("pudong_centre", ident, "replaces")
+    for ident, name in (("cert_office", "科技认定办公室"), ("pd_info", "浦东科技信息中心"), ("nh_info", "南汇科技信息中心")):
+        eco.add_org(ident, name, kind="service_org")
+        eco.add_relation(ident, "pudong_centre", "merged_into")
+    eco.add_org("pudong_tax", "浦东新区税务局", kind="government")
+    eco.add_org("sh_tech_market", "上海市技术市场管理办公室", kind="government")
+    eco.add_relation("pudong_centre", "sh_tech_market", "collaborates", project="技术合同认定登记")
+    eco.add_org("zhangjiang_park", "张江园区", kind="park")
+    eco.add_relation("pudong_centre", "zhangjiang_park", "collaborates", project="高新技术企业专项政策宣讲", year=2011)
+
+    named = [  # id, name, level, approved here
+        ("p_hightech", "高新技术企业认定", "national", False),
+        ("p_tech_contract", "技术合同认定登记", "shanghai", True),
+        ("p_rd_deduction", "企业研发费用税前加计扣除", "national", True),
+        ("p_rd_institution", "区级企业研发机构认定", "pudong", True),
+        ("p_innovation_fund", "科技型中小企业技术创新基金", "national", False),
+    ]
+    levels = ["national"] * level_split[0] + ["shanghai"] * level_split[1] + ["pudong"] * level_split[2]
+    for _, _, level, _ in named:
+        levels.remove(level)
+    levels = [levels[i] for i in rng.permutation(len(levels))]
+    approved_left = 13 - sum(a for *_n, a in named)
+    approves = choose(rng, len(levels), approved_left).tolist()
+    level_names = {"national": "国家", "shanghai": "上海市", "pudong": "浦东新区"}
+    policies = [*named, *((f"p_{i:02d}", f"{level_names[lv]}科技政策{i:02d}(原文未列名)", lv, ap)
+                          for i, (lv, ap) in enumerate(zip(levels, approves), 6))]
+    for ident, name, level, approved in policies:
+        eco.add_org(ident, name, kind="policy", level=level, named_in_source=not name.endswith("(原文未列名)"))
+        eco.add_relation("pudong_centre", ident, "administers", approves=bool(approved))
+
+    n_hightech, n_institutions = 194, 164
+    firms = [f"pd_firm_{i:03d}" for i in range(1, n_hightech + n_institutions + 1)]
+    eco.add_orgs(firms, firm_names(rng, len(firms), ["科技", "信息技术", "生物科技", "微电子", "软件"]),
+                 region=["浦东新区"] * len(firms))
+    services = ["高新技术企业认定受理"] * n_hightech + ["区级研发机构认定"] * n_institutions
+    eco.add_relations(["pudong_centre"] * len(firms), firms, "serves", service=services, year=[2011] * len(firms),
+                      count=[1] * len(firms))
+    return eco
