@@ -233,6 +233,92 @@ def chain_coverage(eco: Ecosystem, alliance: str, demand: Mapping[str, float] | 
     return ChainCoverage(alliance, chain.anchor, rows)
 
 
+# ---------------------------------------------------------------------------- anchor position
+@dataclass(frozen=True)
+class AnchorPosition:
+    """How central the anchor unit (依托单位) is among the alliance members.
+
+    Attributes
+    ----------
+    alliance, anchor : str
+    betweenness : dict
+        member -> normalised betweenness on the members' working graph.
+    rank : int
+        The anchor's rank by betweenness among the members (1 = most central; ties share the
+        better rank).
+    roles : dict
+        The anchor's Gould–Fernandez brokerage counts with members grouped by their first
+        stage (each unordered two-path once).
+    cross_stage : float
+        Two-paths through the anchor that join members of two different stages
+        (representative + gatekeeper + liaison).
+    """
+
+    alliance: str
+    anchor: str
+    betweenness: dict[str, float]
+    rank: int
+    roles: dict[str, float]
+    cross_stage: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas([{"member": m, "betweenness": b} for m, b in self.betweenness.items()], index="member")
+
+
+def anchor_position(eco: Ecosystem, alliance: str, relations: Sequence[str] = WORK_RELATIONS) -> AnchorPosition:
+    """Betweenness and brokerage of the anchor unit among the alliance members.
+
+    The graph is the undirected view of ``relations`` among the members only; members are
+    grouped by the first stage they cover (``"(none)"`` without stages).
+
+    Raises
+    ------
+    AnalysisError
+        The alliance has no anchor unit.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="alliance", stages=["s1", "s2", "s3"])
+    >>> for m, st, role in [("x", "s1", "member"), ("hub", "s2", "anchor"), ("z", "s3", "member")]:
+    ...     eco.add_org(m); eco.add_relation(m, "a", "chain_member", stages=[st], role=role)
+    >>> eco.add_relation("x", "hub", "collaborates"); eco.add_relation("hub", "z", "collaborates")
+    >>> pos = anchor_position(eco, "a")
+    >>> pos.rank, pos.betweenness["hub"], pos.cross_stage
+    (1, 1.0, 1.0)
+    """
+    from .brokerage import brokerage
+    from .centrality import betweenness
+
+    chain = eco.chain(alliance)
+    if chain.anchor is None:
+        raise AnalysisError(f"anchor_position: alliance {alliance!r} has no anchor unit (role='anchor')",
+                            id=alliance, field="role")
+    members = list(chain.members)
+    graph = as_sparse(eco, relations=list(relations), directed=False)
+    pos = graph.positions(members)
+    sub = sp.csr_array(graph.matrix[pos][:, pos])
+    sub.sort_indices()
+    member_graph = SparseGraph(members, sub, directed=False)
+    between = betweenness(member_graph).array
+    anchor_at = members.index(chain.anchor)
+    groups = {m: (stages[0] if stages else "(none)") for m, stages in chain.members.items()}
+    roles = brokerage(member_graph, groups, ordered=False)
+    anchor_roles = {role: float(roles[role].array[anchor_at]) for role in
+                    ("coordinator", "itinerant", "representative", "gatekeeper", "liaison", "total")}
+    return AnchorPosition(
+        alliance,
+        chain.anchor,
+        dict(zip(members, between.tolist())),
+        int((between > between[anchor_at]).sum()) + 1,
+        anchor_roles,
+        anchor_roles["representative"] + anchor_roles["gatekeeper"] + anchor_roles["liaison"],
+    )
+
+
 # ---------------------------------------------------------------------------- request decomposition
 @dataclass(frozen=True)
 class Task:
@@ -545,17 +631,18 @@ def strengthen_chain(
 ) -> Strengthening:
     """Rank organisations outside the alliance that could fill a gap or back up a single point.
 
-    A candidate is any organisation that is not a member, not a structure (platform, alliance,
-    district, association, society, government) and shows at least one sign of fit for the
-    stage. Candidates are ranked, best first, by
+    A candidate is any organisation that is not a member and not a structure (platform,
+    alliance, district, association, society, government) and that either declares the stage
+    or works with members of the neighbouring stages. Candidates are ranked, best first, by
 
     1. ``declares``: the stage is in its ``stages`` or ``capabilities`` attribute;
     2. ``adjacent_ties``: members of the neighbouring stages (the one before and after in chain
-       order) it is tied to through ``relations`` — the upstream/downstream partners it would
-       work with;
-    3. ``member_ties``: members of the alliance it is tied to at all;
+       order) it works with — the upstream/downstream partners it would join;
+    3. ``member_ties``: members of the alliance it works with at all;
 
-    then by id. Ties are counted over the undirected view of ``relations`` (one per partner).
+    then by insertion order. "Works with" means a collaboration (either way) or a service the
+    candidate provides to the member (being a member's client is no sign of capability); each
+    partner counts once.
 
     Parameters
     ----------
@@ -566,7 +653,7 @@ def strengthen_chain(
     top : int
         Candidates kept per stage.
     relations : sequence of str
-        Relation types that count as working ties.
+        Relation types that count as working ties (directed ones from the candidate).
 
     Returns
     -------
@@ -580,7 +667,7 @@ def strengthen_chain(
     >>> eco.add_org("lab", kind="research_institute", capabilities=["s2"])
     >>> eco.add_relation("lab", "m", "collaborates")
     >>> [(c.stage, c.candidate, c.purpose) for c in strengthen_chain(eco, "a").candidates]
-    [('s1', 'lab', 'back up'), ('s2', 'lab', 'fill gap')]
+    [('s2', 'lab', 'fill gap')]
     """
     chain = eco.chain(alliance)
     by_stage = chain.by_stage
@@ -596,8 +683,8 @@ def strengthen_chain(
                 field="stages",
                 value=unknown[0],
             )
-    graph = as_sparse(eco, relations=list(relations), directed=False)
-    ties = graph.matrix.copy()
+    graph = as_sparse(eco, relations=list(relations), directed=True)
+    ties = graph.matrix.copy()  # row = the candidate: its collaborations and the services it provides
     ties.data[:] = 1.0  # one tie per partner, whatever the number or weight of relations
     n = graph.n
     member_pos = graph.positions(list(chain.members)) if chain.members else np.zeros(0, dtype=np.int64)
@@ -620,7 +707,7 @@ def strengthen_chain(
             indicator[graph.positions(adjacent_members)] = 1.0
         adjacent = ties @ indicator
         declares = capability[:, [i]].toarray().ravel() > 0
-        fit = eligible & (declares | (adjacent > 0) | (member_ties > 0))
+        fit = eligible & (declares | (adjacent > 0))
         picks = np.flatnonzero(fit)
         ranked = picks[np.lexsort((picks, -member_ties[picks], -adjacent[picks], -declares[picks].astype(np.int64)))][:top]
         purpose = "fill gap" if not by_stage[stage] else "back up"
