@@ -119,6 +119,7 @@ class SparseGraph:
         self._matrix = matrix
         self._index: dict[Hashable, int] | None = None
         self._transpose: SparseGraph | None = None
+        self._node_array: np.ndarray | None = None
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -408,6 +409,7 @@ class SparseGraph:
             rev.sort_indices()
             t = SparseGraph(self.nodes, _narrow(rev), directed=True, weight=self.weight, combine=self.combine)
             t._index = self._index
+            t._node_array = self._node_array
             t._transpose = self
             self._transpose = t
         return self._transpose
@@ -502,13 +504,26 @@ class SparseGraph:
             )
         return np.asarray(out, dtype=np.int64)
 
+    def ids(self, positions: np.ndarray) -> list[Hashable]:
+        """Node ids at ``positions`` (vectorised lookup, for large result sets).
+
+        Examples
+        --------
+        >>> SparseGraph.from_edges([0], [1], nodes=["a", "b"]).ids(np.array([1, 1, 0]))
+        ['b', 'b', 'a']
+        """
+        if self._node_array is None:
+            # fromiter keeps tuple ids whole (array assignment would unpack them)
+            self._node_array = np.fromiter(self.nodes, dtype=object, count=self.n)
+        return self._node_array[np.asarray(positions, dtype=np.int64)].tolist()
+
     def values(self, array: np.ndarray, name: str) -> NodeValues:
         """Wrap one value per node as :class:`~ecograph.results.NodeValues`."""
         return NodeValues(self.nodes, array, name=name, index=self._index)
 
     def subset_values(self, positions: np.ndarray, array: np.ndarray, name: str) -> NodeValues:
         """NodeValues over the nodes at ``positions`` only (``array`` aligned with them)."""
-        return NodeValues([self.nodes[i] for i in positions.tolist()], array, name=name)
+        return NodeValues(self.ids(positions), array, name=name)
 
     def to_networkx(self) -> nx.Graph:
         """A networkx ``Graph``/``DiGraph`` with the weights in attribute ``weight``.
