@@ -114,6 +114,7 @@ def overview_sections(eco: Ecosystem) -> list[Section]:
 #: returns a list of sections (empty when it has nothing to say about this ecosystem).
 SECTION_BUILDERS: list[str] = [
     "ecograph.reporting:overview_sections",
+    "ecograph.centrality:report_sections",
     "ecograph.evaluation:report_sections",
 ]
 
