@@ -43,7 +43,7 @@ from ecograph.model import DEFAULT_KINDS, DEFAULT_RELATIONS, MEMBERSHIP_KINDS, R
 from ._build import Builder, Where
 from ._values import ValueProblem, from_json, to_json
 
-__all__ = ["read", "write", "loads", "dumps", "SECTIONS"]
+__all__ = ["read", "write", "loads", "dumps", "SECTIONS", "vocabulary_to_document", "vocabulary_from_document"]
 
 FORMAT_VERSION = 1
 
@@ -345,29 +345,10 @@ class _DocumentReader:
         if spec is None:
             return None
         where = Where("vocabulary", path=("vocabulary",))
-        if not self.mapping(spec, where, "kinds, sectors, relations"):
-            return None
-        base = spec.get("base", "default")
-        if base not in ("default", "none"):
-            self.b.problem(where, f"base {base!r}: expected 'default' or 'none'", field="base")
-            return None
-        kinds = dict(DEFAULT_KINDS) if base == "default" else {}
-        sectors = list(SECTORS) if base == "default" else []
-        relations = dict(DEFAULT_RELATIONS) if base == "default" else {}
         try:
-            kinds.update(spec.get("kinds") or {})
-            sectors += [s for s in spec.get("sectors") or [] if s not in sectors]
-            for i, rel in enumerate(spec.get("relations") or []):
-                rel = dict(rel)
-                if rel.get("target_kinds") is not None:
-                    rel["target_kinds"] = frozenset(rel["target_kinds"])
-                for name in ("money", "integers"):
-                    rel[name] = tuple(rel.get(name) or ())
-                relations[rel["name"]] = RelationSpec(**rel)
-            return Vocabulary(kinds, sectors, relations)
-        except (TypeError, ValueError, KeyError) as exc:
-            self.b.problem(where, f"invalid vocabulary ({exc}); expected kinds: {{kind: sector}}, sectors: [names], "
-                           "relations: [{name, directed, target_kinds, money, integers, description}]")
+            return vocabulary_from_document(spec)
+        except ValueProblem as exc:
+            self.b.problem(where, f"{exc.text}: expected {exc.expected}")
             return None
 
     def node(self, section: str, i: int, record: Any, default_kind: str, structural: tuple[str, ...],
@@ -486,7 +467,7 @@ def to_document(eco: Ecosystem, *, json_values: bool = False) -> dict[str, Any]:
     doc: dict[str, Any] = {"ecograph": FORMAT_VERSION, "name": eco.name}
     if eco.attrs:
         doc["attrs"] = {k: enc(v) for k, v in eco.attrs.items()}
-    vocabulary = _vocabulary_document(eco.vocabulary)
+    vocabulary = vocabulary_to_document(eco.vocabulary)
     if vocabulary:
         doc["vocabulary"] = vocabulary
     sections: dict[str, list[Any]] = {name: [] for name in SECTIONS[4:]}
@@ -566,7 +547,17 @@ def _edge_record(head: dict[str, Any], key: str, rtype: str, attrs: Mapping[str,
     return record
 
 
-def _vocabulary_document(vocabulary: Vocabulary) -> dict[str, Any]:
+def vocabulary_to_document(vocabulary: Vocabulary) -> dict[str, Any]:
+    """The ``vocabulary`` section: what differs from the built-in vocabulary (empty if nothing).
+
+    Examples
+    --------
+    >>> voc = Vocabulary(); voc.add_kind("incubator", "intermediary")
+    >>> vocabulary_to_document(voc)
+    {'base': 'default', 'kinds': {'incubator': 'intermediary'}}
+    >>> vocabulary_from_document(vocabulary_to_document(voc)) == voc
+    True
+    """
     if vocabulary == Vocabulary():
         return {}
     extends = (
@@ -585,6 +576,39 @@ def _vocabulary_document(vocabulary: Vocabulary) -> dict[str, Any]:
         if value:
             out[key] = value
     return out
+
+
+def vocabulary_from_document(spec: Any) -> Vocabulary:
+    """The vocabulary described by a ``vocabulary`` section (see :func:`vocabulary_to_document`).
+
+    Raises
+    ------
+    ValueProblem
+        The section is not of the documented shape.
+    """
+    expected = ("base: default|none, kinds: {kind: sector}, sectors: [names], "
+                "relations: [{name, directed, target_kinds, money, integers, description}]")
+    if not isinstance(spec, Mapping):
+        raise ValueProblem(str(spec), f"a mapping ({expected})")
+    base = spec.get("base", "default")
+    if base not in ("default", "none"):
+        raise ValueProblem(f"base {base!r}", "'default' or 'none'")
+    kinds = dict(DEFAULT_KINDS) if base == "default" else {}
+    sectors = list(SECTORS) if base == "default" else []
+    relations = dict(DEFAULT_RELATIONS) if base == "default" else {}
+    try:
+        kinds.update(spec.get("kinds") or {})
+        sectors += [s for s in spec.get("sectors") or [] if s not in sectors]
+        for rel in spec.get("relations") or []:
+            rel = dict(rel)
+            if rel.get("target_kinds") is not None:
+                rel["target_kinds"] = frozenset(rel["target_kinds"])
+            for name in ("money", "integers"):
+                rel[name] = tuple(rel.get(name) or ())
+            relations[rel["name"]] = RelationSpec(**rel)
+        return Vocabulary(kinds, sectors, relations)
+    except (TypeError, ValueError, KeyError) as exc:
+        raise ValueProblem(f"invalid vocabulary ({exc})", expected) from None
 
 
 def _spec_document(spec: RelationSpec) -> dict[str, Any]:

@@ -1,0 +1,400 @@
+"""Ecosystems as a folder of CSV files, the way planners export them from Excel.
+
+Files (see ``docs/data-format.md``):
+
+``organizations.csv`` (required; ``organisations.csv`` also accepted)
+    ``id, name, kind, sector`` then one column per attribute.
+``relations.csv`` (optional)
+    ``source, target, type, key`` then one column per relation attribute.
+``alliances.csv`` (optional)
+    ``alliance, stage, stage_name``: an alliance's chain stages, one row per stage in order.
+``ecosystem.json`` (optional)
+    ``name``, ``attrs`` and ``vocabulary`` as in the YAML/JSON format; without it the
+    ecosystem is named after the folder.
+
+Reading: UTF-8 (with or without BOM), UTF-16 with BOM and GBK/GB18030 are detected (or pass
+``encoding=``); commas or tabs; a blank cell is a missing value; list cells split on ``;`` or
+``；``. A header may declare its type (``revenue:money``, ``since:int``, ``founded:date``,
+``tags:list``, ``years:list[int]``, ``extra:json``); untyped columns are typed conservatively
+(see :func:`loaders._values.infer_type`; ``stages`` is a list, money fields of the relation
+types are exact decimals). Writing always emits typed headers, in UTF-8 with BOM so that Excel
+shows Chinese correctly, and the round trip is exact.
+
+Examples
+--------
+>>> import os, tempfile
+>>> folder = tempfile.mkdtemp()
+>>> with open(os.path.join(folder, "organizations.csv"), "w", encoding="gbk") as f:
+...     _ = f.write("id,name,kind,staff\\nc1,天津市生产力促进中心,productivity_center,24\\n")
+>>> eco = read(folder)
+>>> eco.node("c1")["name"], eco.node("c1")["staff"]
+('天津市生产力促进中心', 24)
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from ecograph.errors import LoadError
+from ecograph.model import Ecosystem
+
+from ._build import Builder, Where
+from ._values import ValueProblem, format_cell, from_json, infer_type, parse_cell, parse_type, to_json, type_name
+from .yamljson import vocabulary_from_document, vocabulary_to_document
+
+__all__ = ["read", "write", "detect_encoding", "ORG_FILE", "REL_FILE", "ALLIANCE_FILE", "META_FILE"]
+
+ORG_FILE, REL_FILE, ALLIANCE_FILE, META_FILE = "organizations.csv", "relations.csv", "alliances.csv", "ecosystem.json"
+_ORG_ALIASES = (ORG_FILE, "organisations.csv")
+_ORG_FIELDS = ("id", "name", "kind", "sector")
+_REL_FIELDS = ("source", "target", "type", "key")
+_ALLIANCE_FIELDS = ("alliance", "stage", "stage_name")
+#: Untyped columns read as lists / exact money whatever their cells look like.
+_LIST_FIELDS = frozenset({"stages", "stage_names"})
+
+
+# ---------------------------------------------------------------------------- encodings
+def detect_encoding(data: bytes) -> str:
+    """The text encoding of a CSV file: BOMs first, then UTF-8, then GB18030 (covers GBK).
+
+    Examples
+    --------
+    >>> detect_encoding("名称".encode("utf-8-sig")), detect_encoding("名称".encode("gbk"))
+    ('utf-8-sig', 'gb18030')
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        return "utf-8"  # decoding again reports the first bad byte with its line
+
+
+def _decode(path: Path, encoding: str | None) -> str:
+    data = path.read_bytes()
+    chosen = encoding or detect_encoding(data)
+    try:
+        return data.decode(chosen)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise LoadError(
+            f"{path}, line {line}: byte {exc.start} (0x{data[exc.start]:02x}) is not valid {chosen}; expected "
+            "UTF-8, UTF-8 with BOM, UTF-16 with BOM or GBK/GB18030 text (or pass encoding=)",
+            path=str(path), line=line, field="encoding",
+        ) from None
+    except LookupError:
+        raise LoadError(f"{path}: unknown encoding {chosen!r}", path=str(path), field="encoding") from None
+
+
+# ---------------------------------------------------------------------------- reading
+class _Table:
+    """One CSV file: typed columns and rows with their line numbers."""
+
+    def __init__(self, path: Path, encoding: str | None, structural: tuple[str, ...], builder: Builder,
+                 money_fields: frozenset[str] = frozenset()) -> None:
+        self.path, self.b, self.money_fields = path, builder, money_fields
+        self.types: list[str] = []
+        text = _decode(path, encoding)
+        first = text.split("\n", 1)[0]
+        delimiter = "\t" if "\t" in first and "," not in first else ","
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        self.columns: list[tuple[str, str | None]] = []  # (name, declared type or None)
+        self.rows: list[tuple[int, list[str]]] = []
+        try:
+            header = next(reader, None)
+            if header is None:
+                self.problem(1, "the file is empty; expected a header row")
+                return
+            self.columns = self._header(header, structural)
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    self.rows.append((reader.line_num, cells))
+        except csv.Error as exc:
+            self.problem(reader.line_num, f"malformed CSV: {exc}")
+        self.types = self._types(structural)
+
+    def problem(self, line: int | None, message: str, field: str | None = None, id: str | None = None) -> None:
+        self.b.problem(Where(self.path.name, line=line, file=str(self.path)), message, field=field, id=id)
+
+    def _header(self, header: list[str], structural: tuple[str, ...]) -> list[tuple[str, str | None]]:
+        columns: list[tuple[str, str | None]] = []
+        seen: set[str] = set()
+        for position, cell in enumerate(header, 1):
+            name, _, declared = cell.strip().partition(":")
+            name = name.strip()
+            if not name:
+                self.problem(1, f"column {position} has no name; expected a header such as 'staff' or 'revenue:money'")
+                name = f"<column {position}>"
+            if name in seen:
+                self.problem(1, f"column {name!r} appears twice", field=name)
+            seen.add(name)
+            type_ = None
+            if declared:
+                try:
+                    type_ = parse_type(declared)
+                except ValueProblem as exc:
+                    self.problem(1, f"unknown column type {exc.text!r}; expected {exc.expected}", field=name)
+                if name in structural:
+                    self.problem(1, f"column {name!r} is structural and takes no type", field=name)
+                    type_ = None
+            columns.append((name, type_))
+        missing = [f for f in structural[:1] if f not in seen]
+        if missing:
+            self.problem(1, f"missing the column {missing[0]!r}; expected the columns {list(structural)} first, "
+                            "then attributes", field=missing[0])
+        return columns
+
+    def _types(self, structural: tuple[str, ...]) -> list[str]:
+        types = []
+        for index, (name, declared) in enumerate(self.columns):
+            if declared is not None:
+                types.append(declared)
+            elif name in structural:
+                types.append("str")
+            elif name in _LIST_FIELDS:
+                types.append("list")
+            elif name in self.money_fields:
+                types.append("money")
+            else:
+                types.append(infer_type([cells[index] for _, cells in self.rows
+                                         if index < len(cells) and cells[index].strip()]))
+        return types
+
+    def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
+        """``(line, {column: value})`` per row; blank cells are left out; bad cells reported."""
+        names = [name for name, _ in self.columns]
+        for line, cells in self.rows:
+            if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
+                self.problem(line, f"{len(cells)} cells but only {len(names)} columns in the header")
+            record: dict[str, Any] = {}
+            ok = True
+            for name, type_, cell in zip(names, self.types, cells):
+                if not cell.strip():
+                    continue
+                try:
+                    record[name] = parse_cell(cell, type_)
+                except ValueProblem as exc:
+                    self.problem(line, f"{exc.text!r} is not valid: expected {exc.expected} (column type {type_})",
+                                 field=name, id=record.get("id"))
+                    ok = False
+            if ok:
+                yield line, record
+
+
+def read(path: str | Path, *, encoding: str | None = None) -> Ecosystem:
+    """Read a CSV folder (or the folder of the given ``.csv`` file).
+
+    Parameters
+    ----------
+    path : str or Path
+        The folder, or any CSV file inside it.
+    encoding : str, optional
+        Force a text encoding for every file (default: detect per file).
+
+    Raises
+    ------
+    LoadError
+        Every problem found, each naming the file, the line and the column.
+    """
+    folder = Path(path)
+    if folder.is_file():
+        folder = folder.parent
+    org_file = next((folder / n for n in _ORG_ALIASES if (folder / n).is_file()), None)
+    if org_file is None:
+        raise LoadError(f"{folder}: no {ORG_FILE} in this folder; expected {ORG_FILE} (and optionally "
+                        f"{REL_FILE}, {ALLIANCE_FILE}, {META_FILE})", path=str(folder))
+    b = Builder(str(folder))
+    name, attrs, vocabulary = _read_meta(folder / META_FILE, folder.name, b)
+    b.start(name, vocabulary, attrs, Where(META_FILE, file=str(folder / META_FILE)))
+    money = frozenset(f for spec in b.eco.vocabulary.relations.values() for f in spec.money)
+    stages = _read_alliances(folder / ALLIANCE_FILE, encoding, b)
+    orgs = _Table(org_file, encoding, _ORG_FIELDS, b, money)
+    used_stages: set[str] = set()
+    for line, record in orgs.records():
+        where = Where(f"{org_file.name} row", line=line, file=str(org_file))
+        ident = record.pop("id", None)
+        if ident is None:
+            b.problem(where, "missing the id", field="id")
+            continue
+        fields = {f: record.pop(f, None) for f in ("name", "kind", "sector")}
+        if ident in stages:
+            used_stages.add(ident)
+            for key, value in stages[ident].items():
+                if key in record:
+                    b.problem(where, f"{key} given both here and in {ALLIANCE_FILE}", field=key, id=ident)
+                record[key] = value
+        b.add_org(where, ident, fields["name"], fields["kind"], fields["sector"], record)
+    for alliance in stages.keys() - used_stages:
+        b.problem(Where(ALLIANCE_FILE, file=str(folder / ALLIANCE_FILE)),
+                  f"alliance {alliance!r} is not in {org_file.name}", field="alliance", id=alliance)
+    if (folder / REL_FILE).is_file():
+        rels = _Table(folder / REL_FILE, encoding, _REL_FIELDS, b, money)
+        for line, record in rels.records():
+            where = Where(f"{REL_FILE} row", line=line, file=str(folder / REL_FILE))
+            ends = [record.pop(f, None) for f in _REL_FIELDS]
+            for field, value in zip(_REL_FIELDS[:3], ends):
+                if value is None:
+                    b.problem(where, f"missing the {field}", field=field)
+            if None not in ends[:3]:
+                b.add_relation(where, ends[0], ends[1], ends[2], ends[3], record)
+    return b.finish()
+
+
+def _read_meta(path: Path, default_name: str, b: Builder) -> tuple[str, dict[str, Any], Any]:
+    if not path.is_file():
+        return default_name, {}, None
+    where = Where(path.name, file=str(path))
+    try:
+        meta = json.loads(_decode(path, None))
+    except json.JSONDecodeError as exc:
+        b.problem(Where(path.name, line=exc.lineno, file=str(path)), f"invalid JSON: {exc.msg}")
+        return default_name, {}, None
+    if not isinstance(meta, dict):
+        b.problem(where, "expected a JSON object with name, attrs, vocabulary")
+        return default_name, {}, None
+    attrs = {}
+    for key, value in (meta.get("attrs") or {}).items():
+        try:
+            attrs[key] = from_json(value)
+        except ValueProblem as exc:
+            b.problem(where, f"{exc.text} is not valid: expected {exc.expected}", field=f"attrs.{key}")
+    vocabulary = None
+    if meta.get("vocabulary") is not None:
+        try:
+            vocabulary = vocabulary_from_document(meta["vocabulary"])
+        except ValueProblem as exc:
+            b.problem(where, f"{exc.text}: expected {exc.expected}", field="vocabulary")
+    name = meta.get("name", default_name)
+    if not isinstance(name, str):
+        b.problem(where, f"expected a string, got {name!r}", field="name")
+        name = default_name
+    return name, attrs, vocabulary
+
+
+def _read_alliances(path: Path, encoding: str | None, b: Builder) -> dict[str, dict[str, list[str]]]:
+    """alliance id -> {"stages": [...], "stage_names": [...] when given}."""
+    if not path.is_file():
+        return {}
+    table = _Table(path, encoding, _ALLIANCE_FIELDS, b)
+    stages: dict[str, dict[str, list[Any]]] = {}
+    for line, record in table.records():
+        alliance, stage = record.get("alliance"), record.get("stage")
+        if alliance is None or stage is None:
+            table.problem(line, "expected an alliance id and a stage", field="stage" if alliance else "alliance")
+            continue
+        entry = stages.setdefault(alliance, {"stages": [], "stage_names": [], "lines": []})
+        entry["stages"].append(stage)
+        entry["stage_names"].append(record.get("stage_name"))
+        entry["lines"].append(line)
+    out: dict[str, dict[str, list[str]]] = {}
+    for alliance, entry in stages.items():
+        names = entry["stage_names"]
+        out[alliance] = {"stages": entry["stages"]}
+        if any(n is not None for n in names):
+            if None in names:
+                table.problem(entry["lines"][names.index(None)], f"alliance {alliance!r}: give a stage_name for "
+                              "every stage or for none", field="stage_name", id=alliance)
+            out[alliance]["stage_names"] = names
+    return out
+
+
+# ---------------------------------------------------------------------------- writing
+def write(eco: Ecosystem, path: str | Path, *, encoding: str = "utf-8-sig") -> None:
+    """Write ``eco`` as a CSV folder that :func:`read` turns back into an equal ecosystem.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    path : str or Path
+        The folder (created if needed; the four files in it are replaced).
+    encoding : str
+        ``utf-8-sig`` (default: UTF-8 with BOM, what Excel expects), ``utf-8`` or ``gb18030``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> eco = Ecosystem(name="x"); eco.add_org("a", "甲", staff=3)
+    >>> folder = tempfile.mkdtemp(); write(eco, folder); read(folder) == eco
+    True
+    """
+    folder = Path(path)
+    folder.mkdir(parents=True, exist_ok=True)
+    graph = eco.graph
+    alliance_rows: list[dict[str, Any]] = []
+    org_rows: list[dict[str, Any]] = []
+    for node, data in graph.nodes(data=True):
+        row = {"id": node, **data}
+        stages, names = data.get("stages"), data.get("stage_names")
+        if data["kind"] == "alliance" and _plain_texts(stages):
+            row.pop("stages")
+            named = isinstance(names, list) and len(names) == len(stages) and _plain_texts(names)
+            if named:
+                row.pop("stage_names")
+            alliance_rows += [{"alliance": node, "stage": s, "stage_name": names[i] if named else None}
+                              for i, s in enumerate(stages)]
+        org_rows.append(row)
+    rel_rows = [{"source": u, "target": v, "type": d["type"], "key": None if k == d["type"] else k,
+                 **{a: b for a, b in d.items() if a != "type"}} for u, v, k, d in graph.edges(keys=True, data=True)]
+    _write_table(folder / ORG_FILE, org_rows, _ORG_FIELDS, encoding)
+    _write_table(folder / REL_FILE, rel_rows, _REL_FIELDS, encoding)
+    if alliance_rows:
+        _write_table(folder / ALLIANCE_FILE, alliance_rows, _ALLIANCE_FIELDS, encoding)
+    elif (folder / ALLIANCE_FILE).exists():
+        (folder / ALLIANCE_FILE).unlink()
+    meta: dict[str, Any] = {"ecograph": 1, "name": eco.name}
+    if eco.attrs:
+        meta["attrs"] = {k: to_json(v) for k, v in eco.attrs.items()}
+    vocabulary = vocabulary_to_document(eco.vocabulary)
+    if vocabulary:
+        meta["vocabulary"] = vocabulary
+    (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def _plain_texts(values: Any) -> bool:
+    """Non-empty list of strings a list cell or a str cell gives back unchanged."""
+    return isinstance(values, list) and bool(values) and all(
+        isinstance(v, str) and v == v.strip() and v and ";" not in v and "；" not in v for v in values
+    )
+
+
+def _column_type(values: list[Any]) -> str:
+    """The narrowest column type that gives every value back exactly (``json`` otherwise)."""
+    names = {type_name(v) for v in values}
+    if len(names) != 1:
+        return "json"
+    name = names.pop()
+    if name == "str":
+        return "str" if all(v.strip() for v in values) else "json"
+    if name.startswith("list["):
+        inner = name[5:-1]
+        ok = all(v for v in values) and (inner != "str" or all(_plain_texts(v) for v in values))
+        return name if ok else "json"
+    return "json" if name == "list" else name
+
+
+def _write_table(path: Path, rows: list[dict[str, Any]], structural: Iterable[str], encoding: str) -> None:
+    structural = tuple(structural)
+    columns: dict[str, None] = dict.fromkeys(structural)
+    for row in rows:
+        columns.update(dict.fromkeys(row))
+    types = {c: "str" if c in structural else _column_type([r[c] for r in rows if r.get(c) is not None])
+             for c in columns}
+    with path.open("w", encoding=encoding, newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow([c if c in structural else f"{c}:{types[c]}" for c in columns])
+        for row in rows:
+            writer.writerow(["" if row.get(c) is None else format_cell(row[c], types[c]) for c in columns])

@@ -1,0 +1,228 @@
+"""GraphML and GEXF files through networkx, lossless for every ecograph attribute type.
+
+GraphML and GEXF know strings, booleans, integers and doubles only. An attribute whose values
+are all of one such type (integers within 64 bits) is written natively, so Gephi, yEd or
+Cytoscape show it as a number or a flag; any other attribute (``Decimal``, dates, lists, huge
+integers, mixed types, empty strings) is written as JSON text in the ``$``-forms of
+:mod:`loaders._values`, and its name is listed in the file's metadata
+(``ecograph_encoded``) so that reading decodes it. Other metadata: ``ecograph_name``,
+``ecograph_attrs`` and ``ecograph_vocabulary`` (GraphML graph data; a JSON ``<description>`` in
+GEXF's ``<meta>``).
+
+Relations are edges with the attribute ``relation`` (the type) and ``key``; GEXF nodes get
+``label`` = name for display. Attribute names that the formats reserve (``id``, ``label``,
+``weight``, ``type``, ``start``, ``end`` ...) or that begin with ``_`` are stored with one more
+leading ``_``.
+
+Examples
+--------
+>>> import os, tempfile
+>>> from decimal import Decimal
+>>> eco = Ecosystem(name="x"); eco.add_org("a", "甲"); eco.add_org("b", "乙")
+>>> eco.add_relation("a", "b", "funds", amount=Decimal("2.50"))
+>>> path = os.path.join(tempfile.mkdtemp(), "x.gexf")
+>>> write(eco, path); read(path) == eco
+True
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+import networkx as nx
+
+from ecograph.errors import LoadError
+from ecograph.model import Ecosystem
+
+from ._build import Builder, Where
+from ._values import ValueProblem, from_json, to_json, type_name
+from .yamljson import vocabulary_from_document, vocabulary_to_document
+
+__all__ = ["read", "write", "to_plain_graph"]
+
+_RESERVED = frozenset({"id", "label", "weight", "type", "start", "end", "pid", "viz", "key", "relation",
+                       "networkx_key", "parents", "slices", "spells", "name", "kind", "sector"})
+_NODE_FIELDS = ("name", "kind", "sector")
+_INT64 = 2**63
+_NATIVE = {"str", "bool", "int", "float"}
+
+
+def _escape(name: str) -> str:
+    return "_" + name if name in _RESERVED or name.startswith("_") else name
+
+
+def _unescape(name: str) -> str:
+    return name[1:] if name.startswith("_") else name
+
+
+def to_plain_graph(eco: Ecosystem, *, gexf: bool = False) -> nx.MultiDiGraph:
+    """The networkx graph that is written: escaped names, encoded values, metadata.
+
+    Examples
+    --------
+    >>> eco = Ecosystem(); eco.add_org("a", "甲", tags=["x", "y"], label="L")
+    >>> g = to_plain_graph(eco)
+    >>> g.nodes["a"]["tags"], g.nodes["a"]["_label"], g.graph["ecograph_encoded"]
+    ('["x", "y"]', 'L', '["node:tags"]')
+    """
+    plain = nx.MultiDiGraph()
+    node_rows = {n: {_escape(k): v for k, v in d.items() if k not in _NODE_FIELDS} for n, d in eco.graph.nodes(data=True)}
+    edge_rows = [(u, v, k, {_escape(a): b for a, b in d.items() if a != "type"}) for u, v, k, d in eco.graph.edges(keys=True, data=True)]
+    encoded = _encoded_names("node", node_rows.values()) + _encoded_names("edge", (r for *_e, r in edge_rows))
+    node_codes = {n[5:] for n in encoded if n.startswith("node:")}
+    edge_codes = {n[5:] for n in encoded if n.startswith("edge:")}
+    for node, data in eco.graph.nodes(data=True):
+        row = {f: data[f] for f in _NODE_FIELDS}
+        if gexf:
+            row["label"] = data["name"]
+        row.update({k: _encode(v) if k in node_codes else v for k, v in node_rows[node].items()})
+        plain.add_node(node, **row)
+    for u, v, k, row in edge_rows:
+        attrs = {"relation": eco.graph.edges[u, v, k]["type"]}
+        if not gexf:
+            attrs["key"] = k  # GEXF writes the key itself
+        attrs.update({a: _encode(b) if a in edge_codes else b for a, b in row.items()})
+        plain.add_edges_from([(u, v, k, attrs)])
+    plain.graph.update(
+        ecograph_format=1,
+        ecograph_name=eco.name,
+        ecograph_attrs=json.dumps({k: to_json(v) for k, v in eco.attrs.items()}, ensure_ascii=False),
+        ecograph_vocabulary=json.dumps(vocabulary_to_document(eco.vocabulary), ensure_ascii=False),
+        ecograph_encoded=json.dumps(encoded, ensure_ascii=False),
+    )
+    return plain
+
+
+def _encode(value: Any) -> str:
+    return json.dumps(to_json(value), ensure_ascii=False)
+
+
+def _encoded_names(domain: str, rows: Any) -> list[str]:
+    """Attributes of ``domain`` that cannot be stored natively (one type per attribute)."""
+    types: dict[str, set[str]] = {}
+    awkward: set[str] = set()
+    for row in rows:
+        for name, value in row.items():
+            kind = type_name(value)
+            types.setdefault(name, set()).add(kind)
+            if (kind == "int" and not -_INT64 <= value < _INT64) or (kind == "str" and (not value or _BAD_XML.search(value))):
+                awkward.add(name)
+    return sorted(f"{domain}:{n}" for n, kinds in types.items() if n in awkward or len(kinds) > 1 or not kinds <= _NATIVE)
+
+
+_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
+
+
+def write(eco: Ecosystem, path: str | Path, *, format: str | None = None) -> None:
+    """Write ``eco`` as GraphML (``.graphml``) or GEXF (``.gexf``).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> eco = Ecosystem(name="x"); eco.add_org("a", "甲")
+    >>> path = os.path.join(tempfile.mkdtemp(), "x.graphml")
+    >>> write(eco, path); read(path) == eco
+    True
+    """
+    path = Path(path)
+    fmt = format or path.suffix.lower().lstrip(".")
+    if fmt == "gexf":
+        plain = to_plain_graph(eco, gexf=True)
+        meta = {k: v for k, v in plain.graph.items()}
+        plain.graph.clear()
+        plain.graph["name"] = eco.name
+        text = "\n".join(nx.generate_gexf(plain, version="1.2draft"))
+        description = f"<description>{escape(json.dumps(meta, ensure_ascii=False))}</description>"
+        text = re.sub(r"(<creator>.*?</creator>)", lambda m: m.group(1) + description, text, count=1, flags=re.S)
+        path.write_text(text, encoding="utf-8")
+    else:
+        nx.write_graphml(to_plain_graph(eco), path, encoding="utf-8")
+
+
+def read(path: str | Path, *, format: str | None = None) -> Ecosystem:
+    """Read a GraphML or GEXF file written by :func:`write` (or any such file: nodes become
+    organisations with ``kind`` defaulting to ``enterprise``, edges ``collaborates`` for an
+    undirected graph and ``serves`` for a directed one unless they carry ``relation``).
+
+    Raises
+    ------
+    LoadError
+        Malformed XML, undecodable values, or data that breaks the model (every problem listed).
+    """
+    path = Path(path)
+    fmt = format or path.suffix.lower().lstrip(".")
+    try:
+        if fmt == "gexf":
+            graph = nx.read_gexf(path, node_type=str)
+            meta = _gexf_meta(path)
+        else:
+            graph = nx.read_graphml(path, node_type=str, force_multigraph=True)
+            meta = graph.graph
+    except (ET.ParseError, nx.NetworkXError, ValueError, KeyError) as exc:
+        line = getattr(exc, "position", (None,))[0]
+        where = f", line {line}" if line else ""
+        raise LoadError(f"{path}{where}: not a readable {fmt.upper()} file: {exc}", path=str(path), line=line) from None
+    return _from_plain(graph, meta, str(path))
+
+
+def _gexf_meta(path: Path) -> dict[str, Any]:
+    root = ET.parse(path).getroot()
+    description = root.find("{*}meta/{*}description")
+    if description is None or not description.text:
+        return {}
+    try:
+        meta = json.loads(description.text)
+    except json.JSONDecodeError:
+        return {}  # a foreign GEXF file with a prose description
+    return meta if isinstance(meta, dict) else {}
+
+
+def _from_plain(graph: nx.Graph, meta: dict[str, Any], source: str) -> Ecosystem:
+    b = Builder(source)
+    where_meta = Where("metadata", file=source)
+    try:
+        encoded = set(json.loads(meta.get("ecograph_encoded", "[]")))
+        attrs = {k: from_json(v) for k, v in json.loads(meta.get("ecograph_attrs", "{}")).items()}
+        vocabulary_doc = json.loads(meta.get("ecograph_vocabulary", "{}"))
+        vocabulary = vocabulary_from_document(vocabulary_doc) if vocabulary_doc else None
+    except (json.JSONDecodeError, ValueProblem, TypeError, AttributeError) as exc:
+        b.problem(where_meta, f"unreadable ecograph metadata ({exc}); expected the JSON written by ecograph")
+        encoded, attrs, vocabulary = set(), {}, None
+    b.start(str(meta.get("ecograph_name", meta.get("name") or Path(source).stem)), vocabulary, attrs, where_meta)
+    default_relation = "serves" if graph.is_directed() else "collaborates"
+
+    def decode(domain: str, data: dict[str, Any], where: Where, skip: tuple[str, ...]) -> dict[str, Any] | None:
+        out: dict[str, Any] = {}
+        ok = True
+        for name, value in data.items():
+            if name in skip:
+                continue
+            if f"{domain}:{name}" in encoded:
+                try:
+                    value = from_json(json.loads(value))
+                except (json.JSONDecodeError, TypeError, ValueProblem):
+                    b.problem(where, f"{value!r} is not a JSON-encoded value", field=_unescape(name))
+                    ok = False
+                    continue
+            out[_unescape(name)] = math.nan if isinstance(value, float) and math.isnan(value) else value
+        return out if ok else None
+
+    for node, data in graph.nodes(data=True):
+        where = Where(f"node {node!r}", file=source)
+        attrs_n = decode("node", data, where, (*_NODE_FIELDS, "label"))
+        if attrs_n is not None:
+            b.add_org(where, node, data.get("name", data.get("label")), data.get("kind"), data.get("sector"), attrs_n)
+    edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else ((u, v, None, d) for u, v, d in graph.edges(data=True))
+    for u, v, k, data in edges:
+        where = Where(f"edge {u!r} -> {v!r}", file=source)
+        attrs_e = decode("edge", data, where, ("relation", "key", "id"))
+        if attrs_e is not None:
+            key = data.get("key", None if isinstance(k, int) else k)
+            b.add_relation(where, u, v, data.get("relation", default_relation), str(key) if key is not None else None, attrs_e)
+    return b.finish()
