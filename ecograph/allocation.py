@@ -68,7 +68,9 @@ Score = Union[int, float, Decimal, Fraction]
 GRADE_WEIGHTS: dict[str, int] = {"excellent": 3, "good": 2, "pass": 1, "fail": 0}
 
 _MAX_UNITS = 2**62  # budget / unit must stay below this (int64 counts with headroom)
-_REL_TOL = 1e-9  # float estimates closer than this (relative) to a boundary are redone exactly
+# Float estimates carry a relative error of a few 1e-16 (three roundings); anything closer than
+# this (relative) to a decision boundary is recomputed exactly.
+_REL_TOL = 1e-12
 
 # rule codes stored per unit
 _PROPORTIONAL, _FLOOR, _CAP, _FIXED, _INELIGIBLE, _EXCLUDED, _ZERO = range(7)
@@ -158,6 +160,7 @@ class _Scores:
                     id=ids[i],
                 )
             self._ints = None
+            self._shift = 0
         elif array is not None and array.dtype.kind in "iub":
             if array.dtype.kind == "b":
                 raise AllocationError("scores must be numbers, not booleans", field="scores")
@@ -168,6 +171,7 @@ class _Scores:
                 i = int(np.flatnonzero(negative)[0])
                 raise AllocationError(f"score of {ids[i]!r} is negative; scores must be >= 0", field="scores", id=ids[i])
             self.approx = self._ints.astype(np.float64)
+            self._shift = 0
         else:
             self.mode = "fraction"
             fractions = [self._to_fraction(v, ids[i]) for i, v in enumerate(values if array is None else array.tolist())]
@@ -177,6 +181,11 @@ class _Scores:
             biggest = max(fractions, default=Fraction(0))
             self._shift = max(0, int(biggest).bit_length() - 1000)  # keep floats finite
             self.approx = np.array([float(f / 2**self._shift) for f in fractions], dtype=np.float64)
+        # scale by a power of two so that the largest score is in [0.5, 1): products with
+        # exact factors then stay finite even for subnormal or huge scores
+        top = float(self.approx.max()) if len(self.approx) else 0.0
+        self._exponent = math.frexp(top)[1] if top > 0 else 0
+        self._unit_approx = np.ldexp(self.approx, -self._exponent)
 
     @staticmethod
     def _to_fraction(value: Any, unit_id: Hashable) -> Fraction:
@@ -204,6 +213,12 @@ class _Scores:
     def __len__(self) -> int:
         return len(self.approx)
 
+    def zeros(self) -> np.ndarray:
+        """Exactly which scores are zero."""
+        if self.mode == "fraction":
+            return np.array([v == 0 for v in self._ints.tolist()], dtype=bool)
+        return self.approx == 0
+
     def exact(self, i: int) -> Fraction:
         if self.mode == "float":
             return Fraction(float(self.approx[i]))
@@ -223,9 +238,12 @@ class _Scores:
 
     def scaled(self, factor: Fraction) -> np.ndarray:
         """Float estimates of ``factor * score`` (exact factor, float result)."""
-        if self.mode == "fraction" and self._shift:
-            return self.approx * float(factor * 2**self._shift)
-        return self.approx * float(factor)
+        if factor == 0:
+            return np.zeros_like(self._unit_approx)
+        k = factor.numerator.bit_length() - factor.denominator.bit_length()
+        mantissa = float(factor / Fraction(2) ** k)  # in (1/2, 2): no overflow whatever k is
+        with np.errstate(over="ignore"):
+            return np.ldexp(self._unit_approx * mantissa, k + self._exponent + self._shift)
 
 
 def _exact_float_sum(values: np.ndarray) -> Fraction:
@@ -285,10 +303,13 @@ def _water_fill(
         above = _exact_compare(scores, factor, upper, idx) > 0
         if not below.any() and not above.any():
             return at_lower, at_upper, share
-        quota = scores.scaled(factor)[idx]
-        # the side with the larger total violation is fixed (ties: the lower side)
-        lower_gap = float(np.sum(lower[idx][below] - quota[below])) if below.any() else 0.0
-        upper_gap = float(np.sum(quota[above] - upper[idx][above])) if above.any() else 0.0
+        # the side with the larger total violation is fixed (ties: the lower side), exactly
+        low_mask = np.zeros(len(active), dtype=bool)
+        low_mask[idx[below]] = True
+        high_mask = np.zeros(len(active), dtype=bool)
+        high_mask[idx[above]] = True
+        lower_gap = _int_sum(lower[low_mask]) - factor * scores.exact_sum(low_mask)
+        upper_gap = factor * scores.exact_sum(high_mask) - _int_sum(upper[high_mask])
         if below.any() and lower_gap >= upper_gap:
             at_lower[idx[below]] = True
             free[idx[below]] = False
@@ -321,17 +342,17 @@ def _largest_remainder(
         exact_remainders = True
     else:
         quota = scores.scaled(factor)[idx]
-        base = np.floor(quota)
-        remainders = quota - base
+        whole_part = np.floor(quota)
+        remainders = quota - whole_part
+        base = whole_part.astype(np.int64)
         tol = _REL_TOL * np.maximum(quota, 1.0)
         near = (remainders <= tol) | (remainders >= 1 - tol)
-        for j in np.flatnonzero(near).tolist():
+        for j in np.flatnonzero(near).tolist():  # too close to call in floats: exact
             q = factor * scores.exact(int(idx[j]))
             whole = math.floor(q)
             base[j] = whole
             exact_cache[j] = q - whole
             remainders[j] = float(q - whole)
-        base = base.astype(np.int64)
         exact_remainders = False
 
     def exact_remainder(j: int) -> Any:
@@ -345,7 +366,8 @@ def _largest_remainder(
     counts[idx] = base
     missing = int(share) - int(base.sum())
     if missing > 0:
-        winners = _top_remainders(scores, idx, remainders, missing, exact_remainder, ids, exact_remainders)
+        error = 0.0 if exact_remainders else _REL_TOL * max(1.0, float(quota.max()))
+        winners = _top_remainders(scores, idx, remainders, missing, exact_remainder, ids, exact_remainders, error)
         counts[idx[winners]] += 1
         plus_one[idx[winners]] = True
     return counts, plus_one, factor
@@ -359,6 +381,7 @@ def _top_remainders(
     exact_remainder: Callable[[int], Fraction],
     ids: Sequence[Hashable],
     exact_array: bool,
+    error: float = 0.0,
 ) -> np.ndarray:
     """Positions (into ``idx``) of the ``k`` largest remainders, with the documented tie-break."""
     m = len(remainders)
@@ -367,7 +390,7 @@ def _top_remainders(
         sure = np.flatnonzero(remainders > kth)
         candidates = np.flatnonzero(remainders == kth)
     else:
-        tol = 2 * _REL_TOL * max(1.0, float(kth)) + 1e-300
+        tol = 2 * error + 1e-300  # each float remainder is within `error` of the exact one
         sure = np.flatnonzero(remainders > kth + tol)
         candidates = np.flatnonzero(np.abs(remainders - kth) <= tol)
     need = k - len(sure)
@@ -720,7 +743,7 @@ def allocate(
     for i, reason in _id_set(exclude, index, "exclude").items():
         rules[i] = _EXCLUDED
         reasons[i] = reason
-    zero = (exact_scores.approx == 0) & (rules == _PROPORTIONAL)
+    zero = exact_scores.zeros() & (rules == _PROPORTIONAL)
     rules[zero] = _ZERO
     active = rules == _PROPORTIONAL
 
