@@ -73,6 +73,10 @@ def biopharma_alliance() -> Ecosystem:
     for node, name, kind, stages, role in members:
         eco.add_org(node, name, kind=kind)
         eco.add_relation(node, "bio", "chain_member", stages=stages, role=role, capacity=len(name) * 10)
+    eco.add_org("client", "张江药企客户", sme=True)
+    for stage, count in [("clinical", 150), ("screening", 40), ("pilot", 90)]:
+        provider = next(m for m, ss in eco.chain("bio").members.items() if stage in ss)
+        eco.add_relation(provider, "client", "serves", key=f"serves-{stage}", service=stage, count=count)
     return eco
 
 

@@ -8,8 +8,8 @@ given axes), built without pyplot so no global state or backend is touched:
 - :func:`membership` — association overlap and member composition;
 - :func:`hierarchy` — national association → districts → centres, with counts;
 - :func:`network` — the whole ecosystem by sector, sized by centrality;
-- :func:`reach_chart`, :func:`allocation_chart`, :func:`radar_chart` — reach per hop, a budget
-  allocation and the evaluation radar;
+- :func:`reach_chart` / :func:`platform_reach`, :func:`allocation_chart`, :func:`radar_chart` —
+  reach per hop, a budget allocation and the evaluation radar;
 - :func:`interactive_html` — one self-contained HTML page to drag, zoom, filter and search.
 
 Write figures with :func:`save` (PNG/SVG/PDF, fonts embedded). Chinese glyphs come from the
@@ -30,11 +30,21 @@ from __future__ import annotations
 
 from ._base import save
 from .chain import chain
+from .charts import (
+    allocation_chart,
+    dimension_scores,
+    evaluation_radar,
+    platform_reach,
+    radar_chart,
+    reach_chart,
+)
 from .circle_layers import circle_layers
 from .fonts import FontError, font_families, get_font, missing_glyphs, set_font
 from .hierarchy import hierarchy
+from .interactive import interactive_html
 from .membership import membership
 from .network import network
+from .sections import report_sections
 
 __all__ = [
     "circle_layers",
@@ -42,6 +52,14 @@ __all__ = [
     "membership",
     "hierarchy",
     "network",
+    "reach_chart",
+    "platform_reach",
+    "allocation_chart",
+    "radar_chart",
+    "evaluation_radar",
+    "dimension_scores",
+    "interactive_html",
+    "report_sections",
     "save",
     "set_font",
     "get_font",

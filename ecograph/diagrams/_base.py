@@ -80,7 +80,8 @@ _PALETTE = (
 )
 KIND_COLOURS: dict[str, str] = {kind: _PALETTE[i] for i, kind in enumerate(KIND_LABELS)}
 GAP_COLOUR = "#D62728"
-BOTTLENECK_COLOUR = "#FF9F1C"
+BOTTLENECK_COLOUR = "#E66100"
+SINGLE_POINT_COLOUR = "#F5B041"
 EDGE_COLOUR = "#4D4D4D"
 
 
@@ -114,6 +115,22 @@ def colour(table: Mapping[str, str], key: str) -> str:
 def short(name: str, limit: int = 10) -> str:
     """``name`` cut to ``limit`` characters with an ellipsis."""
     return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def wrap(name: str, width: int = 5) -> str:
+    """Break a long name into lines of ``width`` characters (Chinese has no spaces to break at).
+
+    Examples
+    --------
+    >>> wrap("中试放大与工艺验证", 5).splitlines()
+    ['中试放大与', '工艺验证']
+    """
+    if len(name) <= width:
+        return name
+    if " " in name:  # words: break at the middle space instead
+        middle = min((i for i, c in enumerate(name) if c == " "), key=lambda i: abs(i - len(name) / 2))
+        return name[:middle] + "\n" + name[middle + 1:]
+    return "\n".join(name[k:k + width] for k in range(0, len(name), width))
 
 
 def new_axes(ax: Axes | None, figsize: tuple[float, float], **subplot: Any) -> tuple[Figure, Axes]:

@@ -1,13 +1,15 @@
 """The chain diagram of a chain alliance (链式联盟): stages left to right, members underneath.
 
 Each member is a bar across the stages it covers, coloured by sector; the anchor unit (依托单位)
-is starred. Stages nobody covers (gaps, 缺口) are shaded red and stages that hang on a single
-member (bottlenecks, 瓶颈) orange, so the weak links of the chain show at a glance.
+is starred. Stages nobody covers (gaps, 缺口) are shaded red, stages whose demand meets or
+exceeds their capacity (bottlenecks, 瓶颈) dark orange and stages that hang on a single member
+(单点) light orange, so the weak links of the chain show at a glance. The numbers come from
+:func:`ecograph.chains.chain_coverage`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -15,9 +17,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 
+from ..chains import chain_coverage
 from ..errors import AnalysisError
 from ._base import (
     BOTTLENECK_COLOUR,
+    SINGLE_POINT_COLOUR,
     GAP_COLOUR,
     SECTOR_COLOURS,
     SECTOR_LABELS,
@@ -29,13 +33,14 @@ from ._base import (
     legend_outside,
     new_axes,
     short,
+    wrap,
 )
 from .fonts import diagram_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Chain, Ecosystem
 
-__all__ = ["chain", "stage_labels", "single_member_stages"]
+__all__ = ["chain", "stage_labels"]
 
 _HALF = 0.44  # half the width of a stage column
 
@@ -62,23 +67,6 @@ def stage_labels(eco: Ecosystem, alliance: str) -> list[str]:
     return stages
 
 
-def single_member_stages(chain: Chain) -> list[str]:
-    """Stages covered by exactly one member: the chain stops if that member does.
-
-    Examples
-    --------
-    >>> from ecograph import Ecosystem
-    >>> eco = Ecosystem()
-    >>> eco.add_org("a", kind="alliance", stages=["rd", "pilot", "market"])
-    >>> eco.add_org("x"); eco.add_org("y")
-    >>> eco.add_relation("x", "a", "chain_member", stages=["rd", "pilot"])
-    >>> eco.add_relation("y", "a", "chain_member", stages=["rd"])
-    >>> single_member_stages(eco.chain("a"))
-    ['pilot']
-    """
-    return [stage for stage, members in chain.by_stage.items() if len(members) == 1]
-
-
 def _runs(indices: Sequence[int]) -> list[tuple[int, int]]:
     """Contiguous runs ``(first, last)`` of sorted stage indices."""
     runs: list[tuple[int, int]] = []
@@ -94,6 +82,7 @@ def chain(
     eco: Ecosystem,
     alliance: str,
     *,
+    demand: Mapping[str, float] | None = None,
     bottlenecks: Sequence[str] | None = None,
     max_rows: int = 30,
     lang: str = "zh",
@@ -108,9 +97,12 @@ def chain(
     eco : Ecosystem
     alliance : str
         Id of an ``alliance`` node with ordered ``stages`` (and optionally ``stage_names``).
+    demand : mapping, optional
+        stage -> demand, passed to :func:`ecograph.chains.chain_coverage` (by default the
+        service volume recorded on the members' ``serves`` relations).
     bottlenecks : sequence of str, optional
-        Stages to highlight as bottlenecks; by default those covered by a single member
-        (:func:`single_member_stages`).
+        Stages to highlight as bottlenecks; by default those whose demand is at least their
+        capacity (load >= 1).
     max_rows : int
         Members drawn one per row; the rest are summed per stage in a last row.
     lang : {"zh", "en", "zh+en"}
@@ -148,7 +140,11 @@ def chain(
             f"alliance {alliance!r} declares no stages: give it a 'stages' list to draw its chain",
             field="stages", id=alliance,
         )
-    highlighted = single_member_stages(view) if bottlenecks is None else list(bottlenecks)
+    coverage = chain_coverage(eco, alliance, demand)
+    if bottlenecks is None:
+        highlighted = [s.stage for s in coverage.stages if s.demand > 0 and s.load >= 1.0]
+    else:
+        highlighted = list(bottlenecks)
     unknown = [s for s in highlighted if s not in view.stages]
     if unknown:
         raise AnalysisError(
@@ -168,20 +164,26 @@ def chain(
     n_stages = len(view.stages)
     with diagram_style(font):
         fig, ax = new_axes(ax, (max(9.0, 1.25 * n_stages + 4.5), max(4.5, 0.4 * n_rows + 2.6)))
-        gap_set = set(view.gaps)
+        gap_set = set(coverage.gaps)
         bottleneck_set = set(highlighted) - gap_set
+        single_set = set(coverage.single_points) - bottleneck_set
+        words = {
+            GAP_COLOUR: bilingual("缺口", "gap", lang),
+            BOTTLENECK_COLOUR: bilingual("瓶颈", "bottleneck", lang),
+            SINGLE_POINT_COLOUR: bilingual("单点", "single", lang),
+        }
+        state = {stage: GAP_COLOUR if stage in gap_set else BOTTLENECK_COLOUR if stage in bottleneck_set
+                 else SINGLE_POINT_COLOUR for stage in gap_set | bottleneck_set | single_set}
         bottom = -n_rows - 0.6
-        for stage, i in stage_index.items():
-            if stage in gap_set or stage in bottleneck_set:
-                face = GAP_COLOUR if stage in gap_set else BOTTLENECK_COLOUR
-                ax.add_patch(Rectangle((i - _HALF, bottom), 2 * _HALF, -bottom - 0.35, facecolor=face,
-                                       alpha=0.12, edgecolor=face, hatch="//" if stage in gap_set else None,
-                                       linewidth=0.0, zorder=0))
-                word = bilingual("缺口", "gap", lang) if stage in gap_set else bilingual("瓶颈", "bottleneck", lang)
-                ax.text(i, bottom + 0.25, word, ha="center", va="bottom", fontsize=9, color=face,
-                        zorder=4)
-        _draw_stage_header(ax, stage_labels(eco, alliance), by_stage, view.stages, gap_set, bottleneck_set,
-                           lambda n: bilingual(f"{n} 家", f"{n} members" if n != 1 else "1 member", lang))
+        for stage, face in state.items():
+            i = stage_index[stage]
+            ax.add_patch(Rectangle((i - _HALF, bottom), 2 * _HALF, -bottom - 0.35, facecolor=face,
+                                   alpha=0.12, edgecolor=face, hatch="//" if face == GAP_COLOUR else None,
+                                   linewidth=0.0, zorder=0))
+            ax.text(i, bottom + 0.25, words[face], ha="center", va="bottom", fontsize=9, color=face, zorder=4)
+        loads = {s.stage: s.load for s in coverage.stages if s.demand > 0}
+        _draw_stage_header(ax, stage_labels(eco, alliance), view.stages, state,
+                           lambda stage: _stage_note(len(by_stage[stage]), loads.get(stage), lang))
         ticks: list[str] = []
         for row, member in enumerate(shown):
             y = -row - 1
@@ -222,14 +224,21 @@ def chain(
         handles += [
             Patch(facecolor=GAP_COLOUR, alpha=0.25, hatch="//", label=bilingual("缺口：无成员", "gap: no member", lang)),
             Patch(facecolor=BOTTLENECK_COLOUR, alpha=0.3,
-                  label=bilingual("瓶颈" if bottlenecks is not None else "瓶颈：仅一家", "bottleneck"
-                                  if bottlenecks is not None else "bottleneck: one member", lang)),
+                  label=bilingual("瓶颈：需求≥能力", "bottleneck: demand ≥ capacity", lang)
+                  if bottlenecks is None else words[BOTTLENECK_COLOUR]),
+            Patch(facecolor=SINGLE_POINT_COLOUR, alpha=0.3,
+                  label=bilingual("单点：仅一家成员", "single point: one member", lang)),
         ]
+        if any(c is not None for c in view.capacity.values()):
+            handles.append(Patch(facecolor="none", edgecolor="none",
+                                 label=bilingual("条上数字：能力", "number on bar: capacity", lang)))
         legend_outside(ax, handles, bilingual("部门", "sector", lang))
         name = graph.nodes[alliance].get("name", alliance)
         summary = bilingual(
-            f"{n_stages} 个环节 · {len(members)} 家成员 · 缺口 {len(gap_set)} · 瓶颈 {len(bottleneck_set)}",
-            f"{n_stages} stages · {len(members)} members · {len(gap_set)} gaps · {len(bottleneck_set)} bottlenecks",
+            f"{n_stages} 个环节 · {len(members)} 家成员 · 缺口 {len(gap_set)} · 瓶颈 {len(bottleneck_set)}"
+            f" · 单点 {len(single_set)}",
+            f"{n_stages} stages · {len(members)} members · {len(gap_set)} gaps · {len(bottleneck_set)} bottlenecks"
+            f" · {len(single_set)} single points",
             lang,
         )
         ax.set_title(title or f"{name}: {bilingual('产业链环节与成员', 'chain stages and members', lang)}\n{summary}",
@@ -237,22 +246,22 @@ def chain(
     return fig
 
 
+def _stage_note(members: int, load: float | None, lang: str) -> str:
+    note = bilingual(f"{members} 家", f"{members} member" + ("s" if members != 1 else ""), lang)
+    if load is not None:
+        note += f" · {bilingual('负荷', 'load', lang)} {load:.2f}" if np.isfinite(load) else " · ∞"
+    return note
+
+
 def _draw_stage_header(
-    ax: Axes, names: list[str], by_stage: dict[str, list[str]], stages: Sequence[str],
-    gaps: set[str], bottlenecks: set[str], count_label: Callable[[int], str],
+    ax: Axes, names: list[str], stages: Sequence[str],
+    state: dict[str, str], note: Callable[[str], str],
 ) -> None:
     for i, (stage, name) in enumerate(zip(stages, names)):
-        face = GAP_COLOUR if stage in gaps else BOTTLENECK_COLOUR if stage in bottlenecks else "#3C6E9F"
+        face = state.get(stage, "#3C6E9F")
         ax.add_patch(FancyArrow(i - _HALF - 0.04, 0.3, 2 * _HALF + 0.02, 0.0, width=0.62, head_width=0.62,
                                 head_length=0.12, length_includes_head=True, facecolor=face, edgecolor="none",
                                 zorder=2))
-        ax.text(i - 0.04, 0.3, _wrap(name), ha="center", va="center", fontsize=9, color="white",
+        ax.text(i - 0.04, 0.3, wrap(name), ha="center", va="center", fontsize=9, color="white",
                 zorder=3)
-        ax.text(i, 0.82, count_label(len(by_stage[stage])), ha="center", va="center", fontsize=8, color="#404040")
-
-
-def _wrap(name: str, width: int = 5) -> str:
-    """Break long stage names (Chinese has no spaces) so they fit their column."""
-    if len(name) <= width or " " in name:
-        return name.replace(" ", "\n", 1) if len(name) > 2 * width else name
-    return "\n".join(name[k:k + width] for k in range(0, len(name), width))
+        ax.text(i, 0.82, note(stage), ha="center", va="center", fontsize=8, color="#404040")

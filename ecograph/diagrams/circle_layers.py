@@ -158,6 +158,7 @@ def circle_layers(
         areas = dict(zip(members, marker_areas(metric, 40.0, 520.0)))
         position: dict[str, np.ndarray] = {}
         kinds_seen: dict[str, None] = {}
+        label_boxes: list[tuple[float, float, float, float]] = []
         _draw_bands(ax, layers, lang)
         for ring in RINGS:
             ring_members = layers[ring]
@@ -180,8 +181,8 @@ def circle_layers(
                 c=[colour(KIND_COLOURS, graph.nodes[m]["kind"]) for m in ordered],
                 edgecolors="white", linewidths=0.8, zorder=3,
             )
-            shown = ordered if ring == "core" else sorted(ordered, key=lambda n: -value_of[n])[:max_labels]
-            _label_members(ax, eco, ring, shown, position)
+            by_value = sorted(ordered, key=lambda n: -value_of[n])
+            _label_members(ax, eco, ring, by_value, position, label_boxes, len(ordered) if ring == "core" else max_labels)
         if ties:
             _draw_ties(ax, eco, platform, position)
         ax.set_xlim(-4.05, 4.05)
@@ -256,18 +257,45 @@ def _draw_arcs(ax: Axes, ring: str, by_kind: dict[str, list[str]], lang: str) ->
     return anchors
 
 
-def _label_members(ax: Axes, eco: Ecosystem, ring: str, shown: list[str], position: dict[str, np.ndarray]) -> None:
+def _label_box(x: float, y: float, text: str, angle: float) -> tuple[float, float, float, float]:
+    """Approximate extent (x0, y0, x1, y1) in data units of a size-8 label placed beside a node.
+
+    At the default figure size one data unit is about 75 points: a CJK character is ~0.11
+    units wide, a Latin one ~0.065, a line ~0.14 high.
+    """
+    width = sum(0.11 if ord(c) > 0x2E7F else 0.065 for c in text)
+    x0 = x + 0.14 * np.cos(angle)
+    x0, x1 = (x0, x0 + width) if np.cos(angle) >= 0 else (x0 - width, x0)
+    yc = y + 0.14 * np.sin(angle)
+    return x0, yc - 0.07, x1, yc + 0.07
+
+
+def _label_members(
+    ax: Axes, eco: Ecosystem, ring: str, candidates: list[str], position: dict[str, np.ndarray],
+    taken: list[tuple[float, float, float, float]], limit: int,
+) -> None:
+    """Name up to ``limit`` members, in ``candidates`` order, skipping any whose label would
+    overlap one already placed (``taken`` collects the boxes across rings)."""
     graph = eco.graph
-    for m in shown:
+    placed = 0
+    for m in candidates:
+        if placed >= limit:
+            break
         x, y = position[m]
         name = graph.nodes[m].get("name", m)
         if ring == "core":
             ax.text(x, y - 0.2, short(name, 18), ha="center", va="top", fontsize=9, zorder=6)
+            taken.append((x - 1.0, y - 0.35, x + 1.0, y - 0.2))
             continue
-        angle = np.arctan2(y, x)
-        dx, dy = 0.14 * np.cos(angle), 0.14 * np.sin(angle)
-        ax.text(x + dx, y + dy, short(name, 10), ha="left" if np.cos(angle) >= 0 else "right",
-                va="center", fontsize=8, zorder=6, color="#202020")
+        text = short(name, 10)
+        angle = float(np.arctan2(y, x))
+        box = _label_box(x, y, text, angle)
+        if any(box[0] < t[2] and t[0] < box[2] and box[1] < t[3] and t[1] < box[3] for t in taken):
+            continue
+        taken.append(box)
+        placed += 1
+        ax.text(x + 0.14 * np.cos(angle), y + 0.14 * np.sin(angle), text,
+                ha="left" if np.cos(angle) >= 0 else "right", va="center", fontsize=8, zorder=6, color="#202020")
 
 
 def _draw_ties(ax: Axes, eco: Ecosystem, platform: str, position: dict[str, np.ndarray]) -> None:

@@ -18,7 +18,6 @@ from matplotlib.patches import Patch, Wedge
 
 from ..errors import AnalysisError, NodeNotFoundError
 from ._base import (
-    _PALETTE,
     KIND_LABELS,
     LEVEL_LABELS,
     bilingual,
@@ -28,6 +27,7 @@ from ._base import (
     legend_outside,
     new_axes,
     short,
+    wrap,
 )
 from .fonts import diagram_style
 
@@ -37,6 +37,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["hierarchy", "hierarchy_rings"]
 
 _LEVEL_COLOURS = {"national": "#D55E00", "industry": "#0072B2", "local": "#009E73"}
+# Pastels for the first ring, so they never read as one of the (saturated) group colours.
+_BRANCH_COLOURS = ("#A6CEE3", "#FDBF6F", "#CAB2D6", "#B2DF8A", "#FB9A99", "#FFFF99", "#D9D9D9", "#80B1D3",
+                   "#FCCDE5", "#CCEBC5", "#BC80BD", "#FFED6F")
 _WIDTH = 1.0  # radial width of a ring
 
 
@@ -192,7 +195,7 @@ def hierarchy(
                 face: Any = colour(_LEVEL_COLOURS, w["group"])  # groups share a colour per value
                 group_labels[w["group"]] = group_labels.get(w["group"], 0) + w["count"]
             elif w["depth"] == 1:
-                face = _PALETTE[len(top_colour) % len(_PALETTE)]
+                face = _BRANCH_COLOURS[len(top_colour) % len(_BRANCH_COLOURS)]
                 top_colour[w["node"]] = face
             else:
                 face = _lighter(top_colour.get(_top_of(w, by_node), "#999999"), 0.25 * (w["depth"] - 1))
@@ -202,7 +205,8 @@ def hierarchy(
         ax.add_patch(Wedge((0, 0), _WIDTH, 0, 360, facecolor="#404040", edgecolor="white"))
         root_name = graph.nodes[root].get("name", root)
         total = sum(w["count"] for w in wedges if w["depth"] == 1)
-        ax.text(0, 0, f"{short(root_name, 8)}\n{total:,}", ha="center", va="center", color="white", fontsize=9)
+        ax.text(0, 0, f"{wrap(short(root_name, 18), 6)}\n{total:,}", ha="center", va="center", color="white",
+                fontsize=9)
         lim = (depth_max + 1) * _WIDTH + 0.1
         ax.set_xlim(-lim, lim)
         ax.set_ylim(-lim, lim)

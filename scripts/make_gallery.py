@@ -1,0 +1,94 @@
+"""Regenerate the diagram gallery of docs/diagrams.md from the built-in datasets.
+
+Usage (from the repository root)::
+
+    .venv/bin/python scripts/make_gallery.py [--out docs/gallery] [--dpi 80]
+
+Writes one PNG per diagram and dataset (``<dataset>-<diagram>.png``) plus
+``<dataset>-map.html`` interactive pages, and prints what it wrote. The images are not
+committed (docs/gallery/*.png is ignored): run this to see them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from ecograph import allocate
+from ecograph.diagrams import (
+    allocation_chart,
+    chain,
+    circle_layers,
+    evaluation_radar,
+    hierarchy,
+    interactive_html,
+    membership,
+    network,
+    platform_reach,
+    save,
+)
+from ecograph.diagrams.charts import dimension_scores
+from loaders.datasets import list_datasets, load_dataset
+
+#: Budget of the example allocation on tianjin_centers, in fen (5,000,000 yuan).
+EXAMPLE_BUDGET_FEN = 500_000_000
+
+
+def diagrams_for(name: str) -> dict[str, Callable[[], object]]:
+    """Every diagram that applies to the dataset ``name``, by diagram name."""
+    eco = load_dataset(name)
+    found: dict[str, Callable[[], object]] = {}
+    for platform in eco.platforms():
+        found[f"circle-layers-{platform}"] = lambda p=platform: circle_layers(eco, p)
+        if eco.rings(platform)["core"]:
+            found[f"reach-{platform}"] = lambda p=platform: platform_reach(eco, p)
+    for alliance in eco.alliances():
+        found[f"chain-{alliance}"] = lambda a=alliance: chain(eco, a)
+    if any(eco.members(a) for a in eco.associations()):
+        found["membership"] = lambda: membership(eco)
+    if eco.hierarchy().roots:
+        found["hierarchy"] = lambda: hierarchy(eco)
+    if eco.attrs.get("dimensions"):
+        found["radar"] = lambda: evaluation_radar(eco)
+        found["allocation"] = lambda: _example_allocation(eco)
+    found["network"] = lambda: network(eco)
+    found["map"] = lambda: interactive_html(eco)
+    return found
+
+
+def _example_allocation(eco):  # noqa: ANN001, ANN202 - a script helper
+    """5 million yuan shared by mean dimension score, 20,000-yuan floor, 300,000-yuan cap."""
+    scores = {u: sum(row.values()) / len(row) for u, row in dimension_scores(eco).items()}
+    result = allocate(EXAMPLE_BUDGET_FEN, scores, unit=100, floor=2_000_000, cap=30_000_000)
+    names = {u: eco.graph.nodes[u]["name"] for u in scores}
+    return allocation_chart(result, names=names, max_bars=30)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", default="docs/gallery", help="output folder (default docs/gallery)")
+    parser.add_argument("--dpi", type=int, default=80, help="PNG resolution (default 80)")
+    parser.add_argument("--dataset", action="append", help="only these datasets (repeatable)")
+    args = parser.parse_args(argv)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    names = args.dataset or [d["name"] for d in list_datasets(sizes=False)]
+    for name in names:
+        for diagram, make in diagrams_for(name).items():
+            start = time.perf_counter()
+            result = make()
+            if isinstance(result, str):
+                path = out / f"{name}-{diagram}.html"
+                path.write_text(result, encoding="utf-8")
+            else:
+                path = out / f"{name}-{diagram}.png"
+                save(result, path, dpi=args.dpi)
+            print(f"{path}  ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
