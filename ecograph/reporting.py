@@ -116,6 +116,7 @@ SECTION_BUILDERS: list[str] = [
     "ecograph.reporting:overview_sections",
     "ecograph.centrality:report_sections",
     "ecograph.evaluation:report_sections",
+    "ecograph.diagrams:report_sections",
 ]
 
 
