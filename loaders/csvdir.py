@@ -16,8 +16,9 @@ Reading: UTF-8 (with or without BOM), UTF-16 with BOM and GBK/GB18030 are detect
 ``encoding=``); commas or tabs; a blank cell is a missing value; list cells split on ``;`` or
 ``；``. A header may declare its type (``revenue:money``, ``since:int``, ``founded:date``,
 ``tags:list``, ``years:list[int]``, ``extra:json``); untyped columns are typed conservatively
-(see :func:`loaders._values.infer_type`; ``stages`` is a list, money fields of the relation
-types are exact decimals). Writing always emits typed headers, in UTF-8 with BOM so that Excel
+(see :func:`loaders._values.infer_type`): ``stages`` is a list; the money fields of the
+relation types (``revenue``, ``amount``) and numeric columns whose name says money
+(``revenue_yuan``, ``budget``, ``金额``, ``收入`` ...) are exact decimals, never floats. Writing always emits typed headers, in UTF-8 with BOM so that Excel
 shows Chinese correctly, and the round trip is exact.
 
 Examples
@@ -37,6 +38,7 @@ import codecs
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -55,8 +57,10 @@ _ORG_ALIASES = (ORG_FILE, "organisations.csv")
 _ORG_FIELDS = ("id", "name", "kind", "sector")
 _REL_FIELDS = ("source", "target", "type", "key")
 _ALLIANCE_FIELDS = ("alliance", "stage", "stage_name")
-#: Untyped columns read as lists / exact money whatever their cells look like.
+#: Untyped columns read as lists whatever their cells look like.
 _LIST_FIELDS = frozenset({"stages", "stage_names"})
+#: Untyped numeric columns whose name says money are read as exact decimals, never floats.
+_MONEY_NAME = re.compile(r"revenue|amount|yuan|fen|price|cost|budget|金额|收入|资金|经费|元", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------- encodings
@@ -167,11 +171,11 @@ class _Table:
                 types.append("str")
             elif name in _LIST_FIELDS:
                 types.append("list")
-            elif name in self.money_fields:
-                types.append("money")
             else:
-                types.append(infer_type([cells[index] for _, cells in self.rows
-                                         if index < len(cells) and cells[index].strip()]))
+                cells = [cells[index] for _, cells in self.rows if index < len(cells) and cells[index].strip()]
+                inferred = infer_type(cells)
+                money = name in self.money_fields or (_MONEY_NAME.search(name) and inferred in ("int", "float"))
+                types.append("money" if money else inferred)
         return types
 
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
