@@ -164,18 +164,35 @@ class ChainCoverage:
         return rows_to_pandas(self.rows(), index="stage")
 
 
-def stage_demand(eco: Ecosystem, chain: Chain) -> dict[str, float]:
-    """Service volume per stage: the ``count`` (1 when absent) of ``serves`` relations from the
-    alliance's members whose ``service`` names one of its stages."""
+def stage_demand(eco: Ecosystem, chain: Chain, services: Mapping[str, Any] | None = None) -> dict[str, float]:
+    """Service volume per stage from the members' ``serves`` relations.
+
+    Each relation weighs its ``count`` (1 when absent). It goes to the stage its ``service``
+    names when that is a stage of the chain; otherwise it is shared equally among the stages
+    the member covers. ``services`` keeps only relations whose attributes match (e.g.
+    ``{"year": 2010}``).
+    """
     demand = dict.fromkeys(chain.stages, 0.0)
-    for member in chain.members:
+    wanted = dict(services or {})
+    for member, stages in chain.members.items():
         for _, _, d in eco.graph.out_edges(member, data=True):
-            if d["type"] == "serves" and d.get("service") in demand:
-                demand[d["service"]] += float(d.get("count", 1))
+            if d["type"] != "serves" or any(d.get(k) != v for k, v in wanted.items()):
+                continue
+            volume = float(d.get("count", 1))
+            if d.get("service") in demand:
+                demand[d["service"]] += volume
+            else:
+                for stage in stages:
+                    demand[stage] += volume / len(stages)
     return demand
 
 
-def chain_coverage(eco: Ecosystem, alliance: str, demand: Mapping[str, float] | None = None) -> ChainCoverage:
+def chain_coverage(
+    eco: Ecosystem,
+    alliance: str,
+    demand: Mapping[str, float] | None = None,
+    services: Mapping[str, Any] | None = None,
+) -> ChainCoverage:
     """Members, capacity, demand and load per stage of a chain alliance.
 
     Parameters
@@ -183,8 +200,10 @@ def chain_coverage(eco: Ecosystem, alliance: str, demand: Mapping[str, float] | 
     eco : Ecosystem
     alliance : str
     demand : mapping, optional
-        stage -> demand. By default the service volume recorded on ``serves`` relations from
-        members whose ``service`` attribute names the stage (see :func:`stage_demand`).
+        stage -> demand. By default the service volume recorded on the members' ``serves``
+        relations (see :func:`stage_demand`).
+    services : mapping, optional
+        Attribute filter on those relations (e.g. ``{"year": 2010}``).
 
     Returns
     -------
@@ -208,7 +227,7 @@ def chain_coverage(eco: Ecosystem, alliance: str, demand: Mapping[str, float] | 
     """
     chain = eco.chain(alliance)
     if demand is None:
-        wanted = stage_demand(eco, chain)
+        wanted = stage_demand(eco, chain, services)
     else:
         unknown = sorted(set(demand) - set(chain.stages))
         if unknown:
@@ -242,16 +261,16 @@ class AnchorPosition:
     ----------
     alliance, anchor : str
     betweenness : dict
-        member -> normalised betweenness on the members' working graph.
+        member -> normalised betweenness in the working network.
     rank : int
         The anchor's rank by betweenness among the members (1 = most central; ties share the
         better rank).
     roles : dict
         The anchor's Gould–Fernandez brokerage counts with members grouped by their first
-        stage (each unordered two-path once).
+        stage and non-members in one outside group (each unordered two-path once).
     cross_stage : float
-        Two-paths through the anchor that join members of two different stages
-        (representative + gatekeeper + liaison).
+        Open two-paths through the anchor whose ends lie in different groups (two stages, or
+        a stage and an outside partner): representative + gatekeeper + liaison.
     """
 
     alliance: str
@@ -269,10 +288,12 @@ class AnchorPosition:
 
 
 def anchor_position(eco: Ecosystem, alliance: str, relations: Sequence[str] = WORK_RELATIONS) -> AnchorPosition:
-    """Betweenness and brokerage of the anchor unit among the alliance members.
+    """Betweenness and brokerage of the anchor unit in the alliance's working network.
 
-    The graph is the undirected view of ``relations`` among the members only; members are
-    grouped by the first stage they cover (``"(none)"`` without stages).
+    The working network is the undirected view of ``relations`` among the members and the
+    organisations tied to at least two members (shared clients and partners, through whom
+    members reach each other). Members are grouped by the first stage they cover
+    (``"(none)"`` without stages), other organisations form the group ``"(outside)"``.
 
     Raises
     ------
@@ -299,14 +320,23 @@ def anchor_position(eco: Ecosystem, alliance: str, relations: Sequence[str] = WO
                             id=alliance, field="role")
     members = list(chain.members)
     graph = as_sparse(eco, relations=list(relations), directed=False)
-    pos = graph.positions(members)
+    member_pos = graph.positions(members)
+    ties = graph.matrix.copy()
+    ties.data[:] = 1.0
+    indicator = np.zeros(graph.n)
+    indicator[member_pos] = 1.0
+    shared = np.flatnonzero(ties @ indicator >= 2)
+    shared = shared[~np.isin(shared, member_pos)]
+    pos = np.concatenate([member_pos, shared])
     sub = sp.csr_array(graph.matrix[pos][:, pos])
     sub.sort_indices()
-    member_graph = SparseGraph(members, sub, directed=False)
-    between = betweenness(member_graph).array
+    nodes = [graph.nodes[p] for p in pos.tolist()]
+    network = SparseGraph(nodes, sub, directed=False)
+    between = betweenness(network).array[: len(members)]
     anchor_at = members.index(chain.anchor)
-    groups = {m: (stages[0] if stages else "(none)") for m, stages in chain.members.items()}
-    roles = brokerage(member_graph, groups, ordered=False)
+    groups = {node: "(outside)" for node in nodes[len(members):]}
+    groups.update({m: (stages[0] if stages else "(none)") for m, stages in chain.members.items()})
+    roles = brokerage(network, groups, ordered=False)
     anchor_roles = {role: float(roles[role].array[anchor_at]) for role in
                     ("coordinator", "itinerant", "representative", "gatekeeper", "liaison", "total")}
     return AnchorPosition(
@@ -730,3 +760,40 @@ def _reason(stage: str, declares: bool, adjacent: int, neighbours: list[str], me
     if member_ties:
         parts.append(f"tied to {member_ties} alliance member(s)")
     return "; ".join(parts)
+
+
+# ---------------------------------------------------------------------------- report
+def report_sections(eco: Ecosystem) -> list[Section]:
+    """One section per chain alliance: coverage, weak points, the anchor's position, how a
+    full-chain request would be split, and candidates to strengthen the chain."""
+    sections = []
+    for alliance in eco.alliances():
+        chain = eco.chain(alliance)
+        if not chain.stages:
+            continue
+        name = eco.graph.nodes[alliance]["name"]
+        cov = chain_coverage(eco, alliance)
+        text = [f"**{name}**: {len(chain.members)} members along {len(chain.stages)} stages "
+                f"({' → '.join(chain.stages)})."]
+        text.append(f"Gaps (no member): {', '.join(cov.gaps) or 'none'}. Single points of failure: "
+                    f"{', '.join(cov.single_points) or 'none'}.")
+        if cov.bottlenecks:
+            worst = cov.stage(cov.bottlenecks[0])
+            text.append(f"Bottleneck: {worst.stage} (demand {worst.demand:,.0f} against capacity "
+                        f"{worst.capacity:,.1f}, load {worst.load:.2f}).")
+        tables: dict[str, list[dict[str, Any]]] = {f"chain_{alliance}_coverage": cov.rows()}
+        if chain.anchor is not None:
+            pos = anchor_position(eco, alliance)
+            text.append(f"The anchor unit {eco.graph.nodes[chain.anchor]['name']} ranks {pos.rank} of "
+                        f"{len(chain.members)} members by betweenness in the working network and brokers "
+                        f"{pos.cross_stage:g} pairs across stages.")
+            tables[f"chain_{alliance}_betweenness"] = [{"member": m, "betweenness": b} for m, b in pos.betweenness.items()]
+        full = decompose_request(eco, alliance, chain.stages)
+        text.append(f"A request for the whole chain splits into {len(full.tasks)} tasks"
+                    + (f"; unserved: {', '.join(full.unserved)}." if full.unserved else "."))
+        tables[f"chain_{alliance}_full_request"] = [t.to_dict() for t in full.tasks]
+        candidates = strengthen_chain(eco, alliance)
+        if candidates.candidates:
+            tables[f"chain_{alliance}_strengthening"] = [c.to_dict() for c in candidates.candidates]
+        sections.append(Section(f"Chain alliance: {name}", "\n\n".join(text), tables=tables))
+    return sections

@@ -504,7 +504,13 @@ def _numeric_column(values: list[Any]) -> np.ndarray | None:
     return np.array([0.0 if v is None else float(v) for v in values], dtype=np.float64)
 
 
-def rollup(eco: Ecosystem, attrs: Iterable[str] | None = None) -> Rollup:
+def rollup(
+    eco: Ecosystem,
+    attrs: Iterable[str] | None = None,
+    *,
+    attach: str | None = None,
+    attach_weight: str | None = "count",
+) -> Rollup:
     """Sum counts and numeric attributes up the ``part_of`` hierarchy.
 
     Parameters
@@ -513,6 +519,13 @@ def rollup(eco: Ecosystem, attrs: Iterable[str] | None = None) -> Rollup:
     attrs : iterable of str, optional
         Numeric attributes to sum; by default every attribute that is numeric (int, float or
         Decimal, not bool) on the forest's nodes.
+    attach : str, optional
+        A relation type whose targets hang below the forest's nodes, e.g. ``"serves"``: the
+        firms a centre serves. Adds ``<attach>_distinct`` (distinct targets in the subtree: a
+        firm served by two centres of one district counts once for the district) and
+        ``<attach>_<attach_weight>`` (the relation attribute summed over the subtree).
+    attach_weight : str, optional
+        Relation attribute summed for ``attach`` (``count`` by default; ``None`` to skip).
 
     Returns
     -------
@@ -531,9 +544,10 @@ def rollup(eco: Ecosystem, attrs: Iterable[str] | None = None) -> Rollup:
     >>> eco.add_org("c2", kind="productivity_center", staff=7)
     >>> eco.add_relation("d", "n", "part_of")
     >>> eco.add_relation("c1", "d", "part_of"); eco.add_relation("c2", "d", "part_of")
-    >>> r = rollup(eco)
-    >>> r.to_dict()["n"]["n_productivity_center"], r.to_dict()["n"]["staff"]
-    (2, 12)
+    >>> eco.add_org("f"); eco.add_relation("c1", "f", "serves", count=3); eco.add_relation("c2", "f", "serves")
+    >>> r = rollup(eco, attach="serves").to_dict()
+    >>> r["n"]["n_productivity_center"], r["n"]["staff"], r["d"]["serves_distinct"], r["d"]["serves_count"]
+    (2, 12, 1, 4.0)
     """
     nodes, parent, depth = _forest(eco)
     data = eco.graph.nodes
@@ -556,7 +570,37 @@ def rollup(eco: Ecosystem, attrs: Iterable[str] | None = None) -> Rollup:
                 raise AnalysisError(f"rollup: attribute {attr!r} is not numeric on the hierarchy's nodes", field=attr)
             continue
         sums[attr] = subtree_sum(parent, depth, column)
+    if attach is not None and nodes:
+        sums.update(_attached(eco, nodes, parent, depth, attach, attach_weight))
     return Rollup(nodes, parent, depth, kinds, counts, sums)
+
+
+def _ancestors(parent: np.ndarray, depth: np.ndarray) -> sp.csr_array:
+    """``U[a, c] = 1`` when ``a`` is ``c`` or one of its ancestors (forest positions)."""
+    n = len(parent)
+    kids = np.flatnonzero(parent >= 0)
+    step = sp.csr_array((np.ones(len(kids)), (parent[kids], kids)), shape=(n, n))
+    power = sp.identity(n, format="csr")
+    total = power.copy()
+    for _ in range(int(depth.max(initial=0))):  # one matrix product per tree level
+        power = step @ power
+        total = total + power
+    return sp.csr_array(total)
+
+
+def _attached(eco: Ecosystem, nodes: list[str], parent: np.ndarray, depth: np.ndarray, relation: str,
+              weight: str | None) -> dict[str, np.ndarray]:
+    """Distinct targets of ``relation`` from each subtree, and the summed ``weight``."""
+    from .matrix import as_sparse
+
+    graph = as_sparse(eco, weight, relations=[relation], directed=True)
+    rows = sp.csr_array(graph.matrix[graph.positions(nodes)])
+    up = _ancestors(parent, depth)
+    reached = up @ (rows != 0).astype(np.float64)
+    out = {f"{relation}_distinct": np.diff(reached.indptr).astype(np.int64)}
+    if weight is not None:
+        out[f"{relation}_{weight}"] = up @ np.asarray(rows.sum(axis=1)).ravel()
+    return out
 
 
 # ---------------------------------------------------------------------------- balance
@@ -853,6 +897,34 @@ class DistrictProposal:
         )
 
 
+#: Approximate latitude and longitude of each provincial capital: "地理位置相近" for
+#: :func:`propose_districts` when centres carry a province or region name.
+PROVINCE_COORDINATES: dict[str, tuple[float, float]] = {
+    "北京": (39.9, 116.4), "天津": (39.1, 117.2), "河北": (38.0, 114.5), "山西": (37.9, 112.5),
+    "内蒙古": (40.8, 111.7), "辽宁": (41.8, 123.4), "吉林": (43.9, 125.3), "黑龙江": (45.8, 126.6),
+    "上海": (31.2, 121.5), "江苏": (32.1, 118.8), "浙江": (30.3, 120.2), "安徽": (31.8, 117.3),
+    "福建": (26.1, 119.3), "江西": (28.7, 115.9), "山东": (36.7, 117.0), "河南": (34.8, 113.7),
+    "湖北": (30.6, 114.3), "湖南": (28.2, 113.0), "广东": (23.1, 113.3), "广西": (22.8, 108.3),
+    "海南": (20.0, 110.3), "重庆": (29.6, 106.5), "四川": (30.7, 104.1), "贵州": (26.6, 106.7),
+    "云南": (25.0, 102.7), "西藏": (29.7, 91.1), "陕西": (34.3, 108.9), "甘肃": (36.1, 103.8),
+    "青海": (36.6, 101.8), "宁夏": (38.5, 106.3), "新疆": (43.8, 87.6),
+}
+
+
+def _location(eco: Ecosystem, centres: list[str], region: str, coordinates: Mapping[str, tuple[float, float]],
+              weight: float) -> np.ndarray:
+    """Standardised (lat, lon) of each centre's region, scaled by ``weight`` (unknown: the mean)."""
+    values = node_attribute(eco, centres, region)
+    known = np.array([v in coordinates for v in values])
+    xy = np.array([coordinates.get(v, (np.nan, np.nan)) for v in values], dtype=np.float64).reshape(-1, 2)
+    if not known.any():
+        return np.zeros((len(centres), 0))
+    mean = xy[known].mean(axis=0)
+    xy[~known] = mean
+    spread = xy[known].std(axis=0).mean() or 1.0  # one scale for both axes keeps distances isotropic
+    return (xy - mean) / spread * weight
+
+
 def _features(eco: Ecosystem, centres: list[str], weights: Mapping[str, float]) -> np.ndarray:
     """One-hot blocks per categorical attribute, scaled by its weight; numeric attributes
     standardised and scaled (missing values at the mean)."""
@@ -929,7 +1001,10 @@ def propose_districts(
     k: int | None = None,
     *,
     centres: Iterable[str] | None = None,
+    region: str | None = None,
     weights: Mapping[str, float] | None = None,
+    coordinates: Mapping[str, tuple[float, float]] | None = None,
+    location_weight: float = 2.0,
     tolerance: float = 0.1,
     seed: int = 0,
     n_init: int = 10,
@@ -952,8 +1027,16 @@ def propose_districts(
         Number of districts (default: the number of declared districts, else 10).
     centres : iterable of str, optional
         Default: every ``productivity_center``.
+    region : str, optional
+        The attribute naming each centre's region (default: ``region`` if centres have it,
+        else ``province``).
     weights : mapping, optional
-        attribute -> weight; default ``{"region": 1.0, "industry": 0.5}``.
+        attribute -> weight; default ``{region: 1.0, "industry": 0.5}``.
+    coordinates : mapping, optional
+        region value -> (latitude, longitude), so that neighbouring regions group together;
+        default :data:`PROVINCE_COORDINATES` (Chinese provinces); an empty mapping disables it.
+    location_weight : float
+        Weight of the standardised coordinates.
     tolerance : float
         Allowed excess over the mean district size.
     seed : int
@@ -988,7 +1071,13 @@ def propose_districts(
         k = len({d for d in declared if d is not None}) or 10
     if not 1 <= k <= max(n, 1) or n == 0:
         raise AnalysisError(f"propose_districts: cannot make {k} districts from {n} centres", field="k", value=k)
-    x = _features(eco, picks, {"region": 1.0, "industry": 0.5} if weights is None else weights)
+    if region is None:
+        region = next((a for a in ("region", "province") if any(v is not None for v in node_attribute(eco, picks, a))),
+                      "region")
+    x = _features(eco, picks, {region: 1.0, "industry": 0.5} if weights is None else weights)
+    places = PROVINCE_COORDINATES if coordinates is None else coordinates
+    if places:
+        x = np.hstack([x, _location(eco, picks, region, places, location_weight)])
     capacity = int(np.ceil(n / k * (1 + tolerance)))
     rng = np.random.default_rng(seed)
     best: tuple[float, np.ndarray] | None = None
@@ -1003,7 +1092,7 @@ def propose_districts(
     confusion: dict[Any, list[int]] = {}
     for d, p in zip(declared, label.tolist()):
         confusion.setdefault(d, [0] * k)[p] += 1
-    regions_of = node_attribute(eco, picks, "region", "(none)")
+    regions_of = node_attribute(eco, picks, region, "(none)")
     regions = []
     for c in range(k):
         members = [regions_of[i] for i in np.flatnonzero(label == c)]
@@ -1021,3 +1110,66 @@ def _top_counts(values: list[Any], limit: int = 6) -> str:
         table[v] = table.get(v, 0) + 1
     top = sorted(table.items(), key=lambda kv: (-kv[1], str(kv[0])))
     return ", ".join(f"{v} {c}" for v, c in top[:limit]) + (" …" if len(top) > limit else "")
+
+
+# ---------------------------------------------------------------------------- report
+_GROUP_ATTRIBUTES = ("industry", "field", "region", "province")
+
+
+def report_sections(eco: Ecosystem) -> list[Section]:
+    """Associations (composition, overlap, bridges) and the ``part_of`` hierarchy (roll-up,
+    district balance, a proposed regional partition); empty when there is neither."""
+    sections = []
+    mm = membership_matrix(eco)
+    if mm.members:
+        comp = composition(eco)
+        t = comp.totals
+        text = [
+            f"{len(mm.associations):,} associations hold {t['memberships']:,} memberships of {t['members']:,} distinct "
+            f"members: {t['listed']:,} listed, {t['leading']:,} leading (龙头), {t['specialized']:,} 专精特新 and "
+            f"{t['high_tech']:,} high-tech."
+        ]
+        tables: dict[str, list[dict[str, Any]]] = {"association_composition": comp.rows}
+        pairs = association_overlap(mm).pairs()
+        if pairs:
+            top = pairs[0]
+            text.append(f"{len(pairs):,} pairs of associations share members; the largest overlap is {top['a']} – "
+                        f"{top['b']} ({top['shared']:,} shared, Jaccard {top['jaccard']:.2f}).")
+            tables["association_overlap"] = pairs
+        if int((mm.sizes() > 0).sum()) >= 2:
+            for attr in _GROUP_ATTRIBUTES:
+                if any(v is not None for v in node_attribute(eco, mm.associations, attr)):
+                    bridges = bridging(eco, by=attr, top=50)
+                    best = bridges.members[0] if bridges.members else None
+                    if best and best["bridging"] > 0:
+                        text.append(f"Best bridge across {attr}: {best['name']} (links {best['groups']} groups).")
+                    tables[f"bridging_members_by_{attr}"] = bridges.members
+                    tables[f"bridging_associations_by_{attr}"] = bridges.associations
+                    break
+        sections.append(Section("Associations and memberships", "\n\n".join(text), tables=tables))
+    nodes, _parent, _depth = _forest(eco)
+    if nodes:
+        serves = any(t == "serves" for *_e, t in eco.graph.out_edges(nodes, data="type"))
+        r = rollup(eco, attach="serves" if serves else None)
+        top_rows = [row for row in r.rows() if row["depth"] <= 1 and row["kind"] != "productivity_center"]
+        text = [f"The hierarchy has {len(r.nodes):,} units in {int(r.depth.max()) + 1} levels; "
+                f"{len(eco.hierarchy().roots)} root(s)."]
+        tables = {"hierarchy_rollup": top_rows}
+        if "district" in r.kinds:
+            b = balance(eco)
+            text.append(
+                f"{len(b.sizes)} districts of {b.min:,.0f} to {b.max:,.0f} centres (mean {b.mean:,.1f}, CV {b.cv:.2f}, "
+                f"Gini {b.gini:.2f})."
+            )
+            tables["district_balance"] = [{"district": d, "centres": v} for d, v in b.sizes.items()]
+            centres = [c for c in eco.nodes("productivity_center") if eco.hierarchy().parent.get(c) in b.sizes]
+            if len(centres) >= len(b.sizes):
+                proposal = propose_districts(eco, centres=centres)
+                text.append(
+                    f"A balanced partition by region and industry into {len(proposal.sizes)} districts matches the "
+                    f"declared districts with adjusted Rand index {proposal.ari:.2f}."
+                )
+                tables["district_proposal"] = proposal.regions
+                tables["district_proposal_confusion"] = proposal.confusion
+        sections.append(Section("Hierarchy", "\n\n".join(text), tables=tables))
+    return sections

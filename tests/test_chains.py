@@ -45,7 +45,7 @@ def bio() -> Ecosystem:
     eco.add_relation("dmpk", "c2", "serves", service="pharmacology", count=3)
     eco.add_relation("screen", "c1", "serves", service="screening", count=5)
     eco.add_relation("pilot", "c2", "serves", service="pilot", count=6)
-    eco.add_relation("pilot", "c1", "serves", service="training", count=50)  # not a stage: no demand
+    eco.add_relation("pilot", "c1", "serves", service="training", count=50)  # not a stage
     # outsiders that could strengthen the chain
     eco.add_org("cro", "注册代理公司", kind="service_org", capabilities=["registration"])
     eco.add_org("gmp", "GMP生产企业", kind="enterprise", stages=["pilot", "registration"])
@@ -66,7 +66,9 @@ def test_coverage_members_capacity_demand(bio: Ecosystem) -> None:
     assert rows["pharmacology"].capacity == 8.0 and rows["pharmacology"].demand == 12.0
     assert rows["pharmacology"].load == pytest.approx(1.5)
     assert rows["clinical"].capacity == 0.0 and rows["clinical"].demand == 0.0 and rows["clinical"].load == 0.0
-    assert rows["pilot"].demand == 6.0 and rows["pilot"].load == 2.0
+    # a service naming no stage ("training", 50) is shared over the provider's stages
+    assert rows["pilot"].demand == 56.0 and rows["pilot"].load == pytest.approx(56 / 3)
+    assert chain_coverage(bio, "alliance", services={"service": "pilot"}).stage("pilot").load == 2.0
     assert cov.gaps == ["registration"]
     assert cov.single_points == ["discovery", "screening", "clinical", "process", "pilot"]
     assert cov.bottlenecks == ["pilot", "pharmacology", "screening"]
@@ -123,16 +125,17 @@ def test_not_an_alliance(bio: Ecosystem) -> None:
 def test_anchor_position_matches_networkx(bio: Ecosystem) -> None:
     pos = anchor_position(bio, "alliance")
     members = list(bio.chain("alliance").members)
-    graph = nx.Graph()
-    graph.add_nodes_from(members)
-    graph.add_edges_from((u, v) for u, v, _k, _d in bio.relations(["collaborates", "serves"])
-                         if u in members and v in members)
+    full = nx.Graph()
+    full.add_edges_from((u, v) for u, v, _k, _d in bio.relations(["collaborates", "serves"]))
+    shared = {n for n in full if n not in members and sum(m in full[n] for m in members) >= 2}
+    assert shared == {"c1", "c2", "lab"}
+    graph = full.subgraph([*members, *shared])
     oracle = nx.betweenness_centrality(graph)
-    assert pos.betweenness == pytest.approx(oracle)
-    assert pos.rank == 1
-    # cross-stage two-paths through the anchor: pairs of its neighbours in different first
-    # stages that are not tied to each other
-    first = {m: s[0] for m, s in bio.chain("alliance").members.items()}
+    assert pos.betweenness == pytest.approx({m: oracle[m] for m in members})
+    assert pos.rank == 1 + sum(oracle[m] > oracle["anchor"] for m in members)
+    # cross-group two-paths through the anchor: pairs of its neighbours in different groups
+    # (first stage, or outside) that are not tied to each other
+    first = {m: s[0] for m, s in bio.chain("alliance").members.items()} | dict.fromkeys(shared, "(outside)")
     expected = sum(1 for a, c in itertools.combinations(graph["anchor"], 2)
                    if not graph.has_edge(a, c) and first[a] != first[c])
     assert pos.cross_stage == expected

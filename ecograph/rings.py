@@ -1,0 +1,794 @@
+"""Circle layers (圈层模式) of a technology-innovation service platform.
+
+A platform's members sit in four rings, innermost first: the ``core`` (e.g. the national
+engineering research centre, the incubation carrier), the ``core_ring`` (associations,
+standards committees, inspection centres — the bridge to firms), the ``collaboration`` ring
+(backbone manufacturers and universities in joint design) and the ``radiation`` ring (other
+SMEs and users reached by diffusion). The analyses here ask whether the declared rings match
+how the members actually work together:
+
+- :func:`ring_composition` — ring sizes and their mix of kinds and sectors;
+- :func:`ring_density` — tie density within and between rings (4 × 4);
+- :func:`ring_flows` — services and collaborations from ring to ring (4 × 4 per relation);
+- :func:`radiation` — how far the core reaches, hop by hop, into the rings and into a target
+  population (e.g. the ~2,000 SME motor firms of the industry);
+- :func:`infer_rings` — rings inferred from structure (distance from the core, k-shell or
+  Borgatti–Everett coreness) against the declared ones: confusion matrix, Kendall τ-b, and the
+  members whose declared ring disagrees with their position;
+- :func:`suggest_promotions` — radiation members best placed to join the collaboration ring.
+
+Ties are the ``serves``, ``collaborates`` and ``member_of`` relations by default (``in_ring``
+itself is the ring declaration, not a tie).
+
+Examples
+--------
+>>> from ecograph import Ecosystem
+>>> eco = Ecosystem()
+>>> eco.add_org("p", kind="platform")
+>>> for m, ring in [("c", "core"), ("s", "core_ring"), ("f", "collaboration"), ("r", "radiation")]:
+...     eco.add_org(m); eco.add_relation(m, "p", "in_ring", ring=ring)
+>>> eco.add_relation("c", "f", "collaborates"); eco.add_relation("c", "s", "collaborates")
+>>> eco.add_relation("s", "r", "serves")
+>>> ring_composition(eco, "p").sizes
+{'core': 1, 'core_ring': 1, 'collaboration': 1, 'radiation': 1}
+>>> [row["reached"] for row in radiation(eco, "p", max_hops=2).hops]
+[1, 3, 4]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import AnalysisError
+from .matrix import SparseGraph, as_sparse
+from .model import RINGS
+from .reporting import Section, rows_to_pandas
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Ecosystem
+
+__all__ = [
+    "RingComposition",
+    "RingTable",
+    "Radiation",
+    "RingInference",
+    "Promotion",
+    "ring_composition",
+    "ring_density",
+    "ring_flows",
+    "radiation",
+    "infer_rings",
+    "kendall_tau_b",
+    "suggest_promotions",
+    "report_sections",
+]
+
+#: Relations that count as ties between platform members: services, collaborations and
+#: memberships (an association in the core ring reaches firms through its members).
+RING_RELATIONS: tuple[str, ...] = ("serves", "collaborates", "member_of")
+
+#: Relations that radiation follows in their own direction only (a provider reaches its
+#: clients, not the reverse); every other relation is followed both ways.
+ONE_WAY: tuple[str, ...] = ("serves",)
+
+#: Structural positions :func:`infer_rings` can rank members by.
+METHODS: tuple[str, ...] = ("distance", "kshell", "coreness")
+
+
+def _count(values: Iterable[str]) -> dict[str, int]:
+    table: dict[str, int] = {}
+    for v in values:
+        table[v] = table.get(v, 0) + 1
+    return dict(sorted(table.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def ring_members(eco: Ecosystem, platform: str) -> dict[str, list[str]]:
+    """Members by ring; a member declared in several rings is kept in the innermost only."""
+    layers = eco.rings(platform)
+    seen: set[str] = set()
+    out: dict[str, list[str]] = {}
+    for ring in RINGS:
+        out[ring] = [m for m in dict.fromkeys(layers[ring]) if m not in seen]
+        seen.update(out[ring])
+    return out
+
+
+def _ring_index(graph: SparseGraph, layers: Mapping[str, list[str]]) -> np.ndarray:
+    """Per graph position: the ring number (0 = core … 3 = radiation), ``-1`` for non-members."""
+    ring = np.full(graph.n, -1, dtype=np.int64)
+    for r, name in enumerate(RINGS):
+        if layers[name]:
+            ring[graph.positions(layers[name])] = r
+    return ring
+
+
+def _indicator(ring: np.ndarray) -> sp.csr_array:
+    """n × 4 sparse ring-indicator matrix (non-members have an empty row)."""
+    rows = np.flatnonzero(ring >= 0)
+    return sp.csr_array((np.ones(len(rows)), (rows, ring[rows])), shape=(len(ring), len(RINGS)))
+
+
+# ---------------------------------------------------------------------------- composition
+@dataclass(frozen=True)
+class RingComposition:
+    """Who is in each ring.
+
+    Attributes
+    ----------
+    platform : str
+    members : dict
+        ring -> member ids.
+    by_kind, by_sector : dict
+        ring -> {kind or sector: count}, most common first.
+    """
+
+    platform: str
+    members: dict[str, list[str]]
+    by_kind: dict[str, dict[str, int]]
+    by_sector: dict[str, dict[str, int]]
+
+    @property
+    def sizes(self) -> dict[str, int]:
+        return {ring: len(m) for ring, m in self.members.items()}
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [
+            {"ring": ring, "size": len(self.members[ring]),
+             "kinds": ", ".join(f"{k} {v}" for k, v in self.by_kind[ring].items()),
+             "sectors": ", ".join(f"{k} {v}" for k, v in self.by_sector[ring].items())}
+            for ring in RINGS
+        ]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"platform": self.platform, "sizes": self.sizes, "members": self.members,
+                "by_kind": self.by_kind, "by_sector": self.by_sector}
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas(self.rows(), index="ring")
+
+
+def ring_composition(eco: Ecosystem, platform: str) -> RingComposition:
+    """Ring sizes and their mix of kinds and sectors.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    platform : str
+
+    Returns
+    -------
+    RingComposition
+
+    Raises
+    ------
+    NodeNotFoundError, EndpointKindError
+        ``platform`` is not a platform of ``eco``.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("p", kind="platform")
+    >>> eco.add_org("u", kind="university"); eco.add_relation("u", "p", "in_ring", ring="collaboration")
+    >>> ring_composition(eco, "p").by_sector["collaboration"]
+    {'academia': 1}
+    """
+    layers = ring_members(eco, platform)
+    data = eco.graph.nodes
+    return RingComposition(
+        platform,
+        layers,
+        {r: _count(data[m]["kind"] for m in layers[r]) for r in RINGS},
+        {r: _count(data[m]["sector"] for m in layers[r]) for r in RINGS},
+    )
+
+
+# ---------------------------------------------------------------------------- 4 x 4 tables
+@dataclass(frozen=True)
+class RingTable:
+    """A ring × ring table (rows and columns in ring order, innermost first).
+
+    ``values[i, j]`` is from ring ``i`` to ring ``j``; ``nan`` where undefined (a density
+    involving an empty ring, or within a ring of one member).
+    """
+
+    platform: str
+    measure: str
+    values: np.ndarray
+
+    def get(self, source: str, target: str) -> float:
+        return float(self.values[RINGS.index(source), RINGS.index(target)])
+
+    def to_dict(self) -> dict[str, dict[str, float]]:
+        return {a: {b: float(self.values[i, j]) for j, b in enumerate(RINGS)} for i, a in enumerate(RINGS)}
+
+    def to_pandas(self) -> Any:
+        import pandas as pd
+
+        return pd.DataFrame(self.values, index=pd.Index(RINGS, name="from"), columns=list(RINGS))
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [{"from": a, **{b: float(self.values[i, j]) for j, b in enumerate(RINGS)}} for i, a in enumerate(RINGS)]
+
+
+def ring_density(eco: Ecosystem, platform: str, relations: Sequence[str] = RING_RELATIONS) -> RingTable:
+    """Tie density within and between rings.
+
+    Members are linked when any of ``relations`` joins them (either direction, counted once).
+    Within ring ``r`` the density is ties / (n_r (n_r − 1) / 2); between rings ``r`` and ``s``
+    it is ties / (n_r n_s). The table is symmetric.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("p", kind="platform")
+    >>> for m, ring in [("c", "core"), ("a", "collaboration"), ("b", "collaboration")]:
+    ...     eco.add_org(m); eco.add_relation(m, "p", "in_ring", ring=ring)
+    >>> eco.add_relation("c", "a", "collaborates")
+    >>> d = ring_density(eco, "p")
+    >>> d.get("core", "collaboration"), d.get("collaboration", "collaboration")
+    (0.5, 0.0)
+    """
+    layers = ring_members(eco, platform)
+    graph = as_sparse(eco, relations=list(relations), directed=False)
+    ring = _ring_index(graph, layers)
+    ties = graph.matrix.copy()
+    ties.data[:] = 1.0
+    ties.setdiag(0)  # a self-loop is not a tie between two members
+    ind = _indicator(ring)
+    counts = (ind.T @ ties @ ind).toarray()  # within-ring ties counted twice (i->j and j->i)
+    sizes = np.array([len(layers[r]) for r in RINGS], dtype=np.float64)
+    pairs = np.outer(sizes, sizes)
+    np.fill_diagonal(pairs, sizes * (sizes - 1))  # ordered pairs within a ring, matching the double count
+    with np.errstate(invalid="ignore", divide="ignore"):
+        density = np.where(pairs > 0, counts / np.where(pairs > 0, pairs, 1), np.nan)
+    return RingTable(platform, "density", density)
+
+
+def ring_flows(
+    eco: Ecosystem, platform: str, relations: Sequence[str] = RING_RELATIONS, weight: str | None = None
+) -> dict[str, RingTable]:
+    """Relations between members, summed from ring to ring, one 4 × 4 table per relation type.
+
+    For a directed relation (``serves``: provider → client) cell ``[i, j]`` sums the relations
+    from ring ``i`` to ring ``j``. A symmetric relation (``collaborates``) appears in both
+    ``[i, j]`` and ``[j, i]``, and once on the diagonal for a pair within one ring.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    platform : str
+    relations : sequence of str
+    weight : str, optional
+        Relation attribute summed (e.g. ``count`` of services); each relation counts 1 by default.
+
+    Returns
+    -------
+    dict
+        relation type -> :class:`RingTable`.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("p", kind="platform")
+    >>> for m, ring in [("c", "core"), ("r", "radiation")]:
+    ...     eco.add_org(m); eco.add_relation(m, "p", "in_ring", ring=ring)
+    >>> eco.add_relation("c", "r", "serves", count=7)
+    >>> ring_flows(eco, "p", weight="count")["serves"].get("core", "radiation")
+    7.0
+    """
+    layers = ring_members(eco, platform)
+    out: dict[str, RingTable] = {}
+    for relation in relations:
+        graph = as_sparse(eco, weight, relations=[relation], directed=True)
+        ind = _indicator(_ring_index(graph, layers))
+        flows = (ind.T @ graph.matrix @ ind).toarray()
+        if not eco.is_directed_relation(relation):
+            # both directions are stored; within a ring that counts each collaboration twice
+            flows[np.diag_indices(len(RINGS))] /= 2
+        out[relation] = RingTable(platform, f"{relation} flows", flows)
+    return out
+
+
+# ---------------------------------------------------------------------------- radiation
+@dataclass(frozen=True)
+class Radiation:
+    """How far the core reaches, hop by hop.
+
+    Attributes
+    ----------
+    platform : str
+    core : list of str
+        The sources (the core ring's members).
+    target_size : int
+        Size of the target population.
+    hops : list of dict
+        One row per hop ``h = 0 … max_hops`` (cumulative, i.e. within ``h`` hops):
+        ``reached`` (all organisations), ``new`` (first reached at ``h``), ``<ring>`` (members
+        of each ring), ``outside`` (non-members), ``target`` and ``target_share``.
+    """
+
+    platform: str
+    core: list[str]
+    target_size: int
+    hops: list[dict[str, Any]]
+
+    def target_within(self, hops: int) -> int:
+        return int(self.hops[min(hops, len(self.hops) - 1)]["target"])
+
+    def summary(self) -> str:
+        """The finding in plain words."""
+        if not self.hops or self.target_size == 0:
+            return "no target population to reach"
+        words = [f"the core reaches {self.hops[1]['target']:,} of {self.target_size:,} target firms directly "
+                 f"({self.hops[1]['target_share']:.0%})"] if len(self.hops) > 1 else []
+        words += [f"{row['target']:,} within {row['hop']} hops ({row['target_share']:.0%})" for row in self.hops[2:]]
+        return ", ".join(words)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"platform": self.platform, "core": self.core, "target_size": self.target_size, "hops": self.hops}
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas(self.hops, index="hop")
+
+
+def select(eco: Ecosystem, target: Iterable[str] | Mapping[str, Any] | None) -> list[str]:
+    """Ids of a target population: given ids, an attribute filter (``{"kind": "enterprise",
+    "sme": True}``; every key must match), or by default every enterprise."""
+    if target is None:
+        target = {"kind": "enterprise"}
+    if isinstance(target, Mapping):
+        wanted = dict(target)
+        return [n for n, d in eco.graph.nodes(data=True) if all(d.get(k) == v for k, v in wanted.items())]
+    return list(target)
+
+
+def _channel_graph(eco: Ecosystem, relations: Sequence[str]) -> SparseGraph:
+    """Directed graph of diffusion channels: ``ONE_WAY`` relations in their direction, the
+    others both ways."""
+    one_way = [r for r in relations if r in ONE_WAY]
+    both = [r for r in relations if r not in ONE_WAY]
+    parts = [as_sparse(eco, relations=one_way, directed=True).matrix] if one_way else []
+    if both:
+        parts.append(as_sparse(eco, relations=both, directed=False).matrix)
+    nodes = list(eco.graph)
+    matrix = sp.csr_array(sum(parts[1:], parts[0]) if parts else sp.csr_array((len(nodes), len(nodes))))
+    matrix.sort_indices()
+    return SparseGraph(nodes, matrix, directed=True)
+
+
+def radiation(
+    eco: Ecosystem,
+    platform: str,
+    target: Iterable[str] | Mapping[str, Any] | None = None,
+    max_hops: int = 3,
+    relations: Sequence[str] = RING_RELATIONS,
+) -> Radiation:
+    """Reach of the platform core, hop by hop, into its rings and into a target population.
+
+    Paths run through any organisation of the ecosystem; a ``serves`` relation is followed from
+    provider to client only, collaborations and memberships both ways (an association passes
+    results on to its members).
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    platform : str
+    target : iterable of str or mapping, optional
+        The population whose coverage is measured: ids, or an attribute filter such as
+        ``{"kind": "enterprise", "industry": "motor"}``. By default the enterprises of the
+        platform's ``target_industry`` when it has one, else every enterprise.
+    max_hops : int
+    relations : sequence of str
+
+    Returns
+    -------
+    Radiation
+
+    Raises
+    ------
+    AnalysisError
+        The platform has no core member, or ``max_hops`` is negative.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("p", kind="platform"); eco.add_org("c", kind="research_institute")
+    >>> eco.add_relation("c", "p", "in_ring", ring="core")
+    >>> for f in ("f1", "f2", "f3", "f4"):
+    ...     eco.add_org(f)
+    >>> eco.add_relation("c", "f1", "serves"); eco.add_relation("f1", "f2", "collaborates")
+    >>> radiation(eco, "p", max_hops=2).summary()
+    'the core reaches 1 of 4 target firms directly (25%), 2 within 2 hops (50%)'
+    """
+    from .reach import reach
+
+    if max_hops < 0:
+        raise AnalysisError(f"radiation: max_hops must be >= 0, got {max_hops}", field="max_hops", value=max_hops)
+    layers = ring_members(eco, platform)
+    if not layers["core"]:
+        raise AnalysisError(f"radiation: platform {platform!r} has no core member", id=platform, field="ring")
+    graph = _channel_graph(eco, relations)
+    distance = np.full(graph.n, -1, dtype=np.int64)
+    reached = reach(graph, layers["core"], hops=max_hops)
+    distance[graph.positions(reached.nodes)] = reached.array
+    ring = _ring_index(graph, layers)
+    in_target = np.zeros(graph.n, dtype=bool)
+    if target is None and eco.graph.nodes[platform].get("target_industry") is not None:
+        target = {"kind": "enterprise", "industry": eco.graph.nodes[platform]["target_industry"]}
+    targets = select(eco, target)
+    if targets:
+        in_target[graph.positions(targets, "target")] = True
+    size = int(in_target.sum())
+    rows = []
+    for h in range(max_hops + 1):  # a handful of hops; each step is vectorised over all nodes
+        within = (distance >= 0) & (distance <= h)
+        row: dict[str, Any] = {"hop": h, "reached": int(within.sum()), "new": int((distance == h).sum())}
+        counts = np.bincount(ring[within] + 1, minlength=len(RINGS) + 1)
+        row.update({"outside": int(counts[0]), **{r: int(counts[i + 1]) for i, r in enumerate(RINGS)}})
+        hit = int((within & in_target).sum())
+        row.update({"target": hit, "target_share": hit / size if size else 0.0})
+        rows.append(row)
+    return Radiation(platform, list(layers["core"]), size, rows)
+
+
+# ---------------------------------------------------------------------------- inferred rings
+def kendall_tau_b(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
+    """Kendall's τ-b between ``x`` and ``y`` (ties corrected; ``nan`` when undefined).
+
+    Vectorised over the distinct values of ``x``: O(L² n log n) for ``L`` distinct values,
+    meant for a few levels such as ring numbers. Same value as :func:`scipy.stats.kendalltau`.
+
+    Examples
+    --------
+    >>> kendall_tau_b([0, 0, 1, 1], [1, 2, 3, 4])
+    0.8164965809277261
+    """
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    if len(x) != len(y):
+        raise AnalysisError(f"kendall_tau_b: {len(x)} x values but {len(y)} y values")
+    n = len(x)
+    levels = np.unique(x)
+    groups = [np.sort(y[x == level]) for level in levels]
+    score = 0.0  # concordant minus discordant pairs
+    for a, ya in enumerate(groups):
+        for yb in groups[a + 1:]:
+            above = len(yb) - np.searchsorted(yb, ya, side="right")
+            below = np.searchsorted(yb, ya, side="left")
+            score += float(above.sum() - below.sum())
+    pairs = n * (n - 1) / 2
+    _, x_ties = np.unique(x, return_counts=True)
+    _, y_ties = np.unique(y, return_counts=True)
+    denominator = np.sqrt((pairs - (x_ties * (x_ties - 1) / 2).sum()) * (pairs - (y_ties * (y_ties - 1) / 2).sum()))
+    return float(score / denominator) if denominator > 0 else float("nan")
+
+
+@dataclass(frozen=True)
+class RingInference:
+    """Declared rings against rings inferred from structure.
+
+    Attributes
+    ----------
+    platform, method : str
+    members : list of str
+        Platform members, innermost declared ring first.
+    declared, inferred : numpy.ndarray
+        Ring numbers (0 = core … 3 = radiation).
+    score : numpy.ndarray
+        The structural position, lower = more central (hop distance from the core; minus the
+        k-shell; minus the coreness). Unreachable members get one more than the largest
+        finite distance.
+    confusion : numpy.ndarray
+        4 × 4 counts, rows = declared ring, columns = inferred ring.
+    tau : float
+        Kendall τ-b between declared ring number and score (1 = perfect agreement).
+    disagreements : list of dict
+        Members whose inferred ring differs from the declared one, largest gap first.
+    """
+
+    platform: str
+    method: str
+    members: list[str]
+    declared: np.ndarray
+    inferred: np.ndarray
+    score: np.ndarray
+    confusion: np.ndarray
+    tau: float
+    disagreements: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def agreement(self) -> float:
+        """Share of members whose inferred ring is the declared one."""
+        return float(np.trace(self.confusion) / max(len(self.members), 1))
+
+    def confusion_rows(self) -> list[dict[str, Any]]:
+        return [{"declared": a, **{b: int(self.confusion[i, j]) for j, b in enumerate(RINGS)}}
+                for i, a in enumerate(RINGS)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "platform": self.platform,
+            "method": self.method,
+            "tau": self.tau,
+            "agreement": self.agreement,
+            "confusion": self.confusion_rows(),
+            "disagreements": self.disagreements,
+        }
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas(self.confusion_rows(), index="declared")
+
+
+def _member_graph(eco: Ecosystem, members: list[str], relations: Sequence[str]) -> SparseGraph:
+    """The undirected graph induced by the platform members."""
+    graph = as_sparse(eco, relations=list(relations), directed=False)
+    pos = graph.positions(members)
+    sub = sp.csr_array(graph.matrix[pos][:, pos])
+    sub.sort_indices()
+    return SparseGraph(members, sub, directed=False)
+
+
+def _structural_score(graph: SparseGraph, core: list[str], method: str) -> tuple[np.ndarray, Callable[[int], str]]:
+    """Position per member (lower = more central) and a description of member ``i``'s position."""
+    if method == "distance":
+        return _distance_score(graph, core)
+    if method == "kshell":
+        from .coreperiphery import core_number
+
+        shell = np.asarray(core_number(graph).array, dtype=np.float64)
+        return -shell, lambda i: f"in the {int(shell[i])}-shell"
+    if method == "coreness":
+        from .coreperiphery import continuous_coreness
+
+        coreness = np.asarray(continuous_coreness(graph).array, dtype=np.float64)
+        return -coreness, lambda i: f"of coreness {coreness[i]:.2f}"
+    raise AnalysisError(f"infer_rings: method {method!r}; expected one of {list(METHODS)}", field="method", value=method)
+
+
+def rank_levels(score: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
+    """Cut members ranked by ``score`` (ascending) into consecutive levels of the given sizes.
+
+    Tied members cannot be told apart, so they share one level: the level in which the middle
+    rank of their tie group falls.
+
+    Examples
+    --------
+    >>> rank_levels(np.array([0, 1, 1, 1, 2]), [1, 2, 2]).tolist()
+    [0, 1, 1, 1, 2]
+    """
+    _, inverse, counts = np.unique(score, return_inverse=True, return_counts=True)
+    middle = np.cumsum(counts) - (counts - 1) / 2  # 1-based middle rank of each tie group
+    return np.searchsorted(np.cumsum(sizes), middle, side="left")[inverse].astype(np.int64)
+
+
+def _distance_score(graph: SparseGraph, core: list[str]) -> tuple[np.ndarray, Callable[[int], str]]:
+    """Hops from the core, ties broken towards bridges: ``d - 0.5 * out / (max_out + 1)`` where
+    ``out`` counts ties to members one hop farther out. Unreachable: largest distance + 1."""
+    from .reach import reach
+
+    distance = np.full(graph.n, np.inf)
+    if core:
+        found = reach(graph, core)
+        distance[graph.positions(found.nodes)] = found.array
+    unreachable = ~np.isfinite(distance)
+    finite = distance[~unreachable]
+    distance[unreachable] = (finite.max() if len(finite) else 0) + 1
+    ties = graph.matrix.tocoo()
+    outward = np.bincount(ties.row[distance[ties.col] == distance[ties.row] + 1], minlength=graph.n)
+
+    def describe(i: int) -> str:
+        return "not connected to the core" if unreachable[i] else f"{int(distance[i])} hop(s) from the core"
+
+    return distance - 0.5 * outward / (outward.max(initial=0) + 1), describe
+
+
+def infer_rings(
+    eco: Ecosystem, platform: str, method: str = "distance", relations: Sequence[str] = RING_RELATIONS
+) -> RingInference:
+    """Infer each member's ring from the structure of the members' ties and compare.
+
+    Members are ranked by a structural position computed on the undirected graph of ties among
+    the platform members (``relations``):
+
+    - ``"distance"``: hops from the core members (the core is at 0); among members at the same
+      distance, those with more ties to members one hop farther out (bridges) rank first;
+    - ``"kshell"``: k-shell (core number), higher = more central;
+    - ``"coreness"``: Borgatti–Everett continuous coreness, higher = more central.
+
+    The ranking is cut into four inferred rings with the same sizes as the declared ones
+    (innermost first; tied members share the ring where their group's middle rank falls), so
+    the confusion matrix compares like with like. Kendall τ-b between the declared ring
+    number and the position needs no cut.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    platform : str
+    method : {"distance", "kshell", "coreness"}
+    relations : sequence of str
+
+    Returns
+    -------
+    RingInference
+
+    Raises
+    ------
+    AnalysisError
+        An unknown method.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("p", kind="platform")
+    >>> rings = {"c": "core", "s": "core_ring", "f1": "collaboration", "f2": "collaboration",
+    ...          "r1": "radiation", "r2": "radiation", "r3": "radiation"}
+    >>> for m, ring in rings.items():
+    ...     eco.add_org(m); eco.add_relation(m, "p", "in_ring", ring=ring)
+    >>> for a, b in [("c", "s"), ("c", "f1"), ("c", "f2"), ("c", "r3"), ("s", "r1"), ("s", "r2")]:
+    ...     eco.add_relation(a, b, "collaborates")
+    >>> inf = infer_rings(eco, "p")
+    >>> [(d["member"], d["declared"], d["inferred"]) for d in inf.disagreements]
+    [('r3', 'radiation', 'collaboration')]
+    >>> round(inf.tau, 3)
+    0.882
+    """
+    if method not in METHODS:
+        raise AnalysisError(f"infer_rings: method {method!r}; expected one of {list(METHODS)}", field="method")
+    layers = ring_members(eco, platform)
+    members = [m for r in RINGS for m in layers[r]]
+    declared = np.array([r for r, name in enumerate(RINGS) for _ in layers[name]], dtype=np.int64)
+    sizes = [len(layers[r]) for r in RINGS]
+    graph = _member_graph(eco, members, relations)
+    score, describe = _structural_score(graph, layers["core"], method)
+    inferred = rank_levels(score, sizes) if members else np.zeros(0, dtype=np.int64)
+    confusion = np.zeros((len(RINGS), len(RINGS)), dtype=np.int64)
+    np.add.at(confusion, (declared, inferred), 1)
+    tau = kendall_tau_b(declared, score) if len(members) > 1 else float("nan")
+    names = eco.graph.nodes
+    wrong = np.flatnonzero(declared != inferred)
+    wrong = wrong[np.lexsort((wrong, -np.abs(declared[wrong] - inferred[wrong])))]
+    disagreements = [
+        {
+            "member": members[i],
+            "name": names[members[i]]["name"],
+            "declared": RINGS[declared[i]],
+            "inferred": RINGS[inferred[i]],
+            "direction": "more central than declared" if inferred[i] < declared[i] else "more peripheral than declared",
+            "reason": f"declared {RINGS[declared[i]]} but {describe(i)}, like the {RINGS[inferred[i]]} members",
+        }
+        for i in wrong.tolist()
+    ]
+    return RingInference(platform, method, members, declared, inferred, score, confusion, tau, disagreements)
+
+
+# ---------------------------------------------------------------------------- promotions
+@dataclass(frozen=True)
+class Promotion:
+    """A member of an outer ring well placed to move inward.
+
+    ``ties`` counts, per ring, the members of that ring it is tied to (one per partner).
+    """
+
+    member: str
+    name: str
+    ties: dict[str, int]
+    inner_ties: int
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"member": self.member, "name": self.name, "inner_ties": self.inner_ties,
+                **{f"ties_{r}": v for r, v in self.ties.items()}, "reason": self.reason}
+
+
+def suggest_promotions(
+    eco: Ecosystem,
+    platform: str,
+    from_ring: str = "radiation",
+    to_ring: str = "collaboration",
+    top: int = 10,
+    relations: Sequence[str] = RING_RELATIONS,
+) -> list[Promotion]:
+    """Members of ``from_ring`` best placed to join ``to_ring``, best first.
+
+    Ranked by ties into the rings up to and including ``to_ring`` (``inner_ties``), then ties
+    to the core, then to ``to_ring`` itself, then member order. Members with no such tie are
+    not suggested.
+
+    Raises
+    ------
+    AnalysisError
+        Rings that are not circle layers, or ``to_ring`` not inside ``from_ring``.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("p", kind="platform")
+    >>> for m, ring in [("c", "core"), ("f", "collaboration"), ("r1", "radiation"), ("r2", "radiation")]:
+    ...     eco.add_org(m); eco.add_relation(m, "p", "in_ring", ring=ring)
+    >>> eco.add_relation("c", "r2", "collaborates"); eco.add_relation("f", "r2", "collaborates")
+    >>> eco.add_relation("f", "r1", "serves")
+    >>> [(p.member, p.inner_ties) for p in suggest_promotions(eco, "p")]
+    [('r2', 2), ('r1', 1)]
+    """
+    for ring in (from_ring, to_ring):
+        if ring not in RINGS:
+            raise AnalysisError(f"suggest_promotions: {ring!r} is not a circle layer; expected one of {list(RINGS)}")
+    inner_limit = RINGS.index(to_ring)
+    if inner_limit >= RINGS.index(from_ring):
+        raise AnalysisError(f"suggest_promotions: {to_ring!r} is not inside {from_ring!r}", field="to_ring")
+    layers = ring_members(eco, platform)
+    candidates = layers[from_ring]
+    if not candidates:
+        return []
+    graph = as_sparse(eco, relations=list(relations), directed=False)
+    ties = graph.matrix.copy()
+    ties.data[:] = 1.0
+    per_ring = (ties @ _indicator(_ring_index(graph, layers))).toarray()  # n × 4 ties into each ring
+    pos = graph.positions(candidates)
+    counts = per_ring[pos].astype(np.int64)
+    inner = counts[:, : inner_limit + 1].sum(axis=1)
+    order = np.lexsort((np.arange(len(pos)), -counts[:, inner_limit], -counts[:, 0], -inner))
+    names = eco.graph.nodes
+    out = []
+    for k in order[inner[order] > 0][: max(top, 0)]:
+        k = int(k)
+        ties_by_ring = {r: int(counts[k, i]) for i, r in enumerate(RINGS)}
+        words = ", ".join(f"{v} {r} member(s)" for r, v in list(ties_by_ring.items())[: inner_limit + 1] if v)
+        out.append(Promotion(candidates[k], names[candidates[k]]["name"], ties_by_ring, int(inner[k]),
+                             f"tied to {words}"))
+    return out
+
+
+# ---------------------------------------------------------------------------- report
+def _percent(x: float) -> str:
+    return f"{x:.0%}" if x >= 0.01 or x == 0 else f"{x:.1%}"
+
+
+def report_sections(eco: Ecosystem) -> list[Section]:
+    """One section per platform: composition, density, flows, radiation, inferred rings and
+    promotion suggestions (empty when the ecosystem has no platform with members)."""
+    from .errors import EcographError
+
+    sections = []
+    for platform in eco.platforms():
+        composition = ring_composition(eco, platform)
+        if not any(composition.sizes.values()):
+            continue
+        name = eco.graph.nodes[platform]["name"]
+        sizes = ", ".join(f"{ring} {size:,}" for ring, size in composition.sizes.items())
+        text = [f"**{name}** has {sum(composition.sizes.values()):,} members in four circle layers ({sizes})."]
+        tables: dict[str, list[dict[str, Any]]] = {
+            f"rings_{platform}_composition": composition.rows(),
+            f"rings_{platform}_density": ring_density(eco, platform).rows(),
+        }
+        for relation, table in ring_flows(eco, platform).items():
+            tables[f"rings_{platform}_{relation}"] = table.rows()
+        try:
+            spread = radiation(eco, platform)
+            text.append(f"Radiation: {spread.summary()}.")
+            tables[f"rings_{platform}_radiation"] = spread.hops
+        except EcographError as exc:
+            text.append(f"Radiation not computed: {exc}.")
+        try:
+            inferred = infer_rings(eco, platform)
+            text.append(
+                f"Rings inferred from distance to the core agree with the declared rings for "
+                f"{_percent(inferred.agreement)} of the members (Kendall τ-b = {inferred.tau:.2f}); "
+                f"{len(inferred.disagreements):,} members sit elsewhere than declared."
+            )
+            tables[f"rings_{platform}_inferred"] = inferred.confusion_rows()
+            tables[f"rings_{platform}_disagreements"] = inferred.disagreements
+        except EcographError as exc:
+            text.append(f"Rings not inferred: {exc}.")
+        promotions = suggest_promotions(eco, platform)
+        if promotions:
+            best = promotions[0]
+            text.append(f"Best placed to join the collaboration ring: {best.name} ({best.reason}).")
+            tables[f"rings_{platform}_promotions"] = [p.to_dict() for p in promotions]
+        sections.append(Section(f"Circle layers: {name}", "\n\n".join(text), tables=tables))
+    return sections
