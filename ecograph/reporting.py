@@ -115,6 +115,10 @@ def overview_sections(eco: Ecosystem) -> list[Section]:
 SECTION_BUILDERS: list[str] = [
     "ecograph.reporting:overview_sections",
     "ecograph.centrality:report_sections",
+    "ecograph.rings:report_sections",
+    "ecograph.chains:report_sections",
+    "ecograph.membership:report_sections",
+    "ecograph.onestop:report_sections",
     "ecograph.evaluation:report_sections",
     "ecograph.diagrams:report_sections",
 ]
@@ -148,6 +152,7 @@ def build_report(
     report = Report(title=f"ecograph report: {eco.name}")
     for entry in SECTION_BUILDERS if builders is None else builders:
         if progress is not None:
-            progress(entry.rpartition(":")[2].replace("_", " "))
+            module, _, function = entry.partition(":")
+            progress(f"{module.rpartition('.')[2]}.{function}")
         report.sections.extend(_resolve(entry)(eco))
     return report

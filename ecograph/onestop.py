@@ -1,0 +1,209 @@
+"""One-stop service (一门式): how many departments a firm must contact, with and without the hub.
+
+Before Pudong's science-and-technology certification centre, a firm claiming a policy went to
+every department involved — a technology contract meant the Science Commission, the tax office
+and the municipal technology-market office. With the one-stop centre the firm hands its file to
+one window and the centre passes it on to the departments it works with (the offices whose
+windows it took over, its parent commission, its partners); only departments the centre cannot
+reach are still contacted directly ("去税务所享受税收减免").
+
+For each policy with required departments ``D``:
+
+- **without the hub** a firm contacts every department: ``|D|``;
+- **with the hub** it contacts the hub plus every department the hub cannot reach over the
+  ``relay`` relations: ``1 + |D − R(hub)|``, where ``R(hub)`` is found by a breadth-first
+  search from the hub (its shortest relay paths, any length);
+
+and both are multiplied by the number of applicant firms and summed.
+
+Examples
+--------
+>>> from ecograph import Ecosystem
+>>> eco = Ecosystem()
+>>> eco.vocabulary.add_kind("policy", sector="government")
+>>> for d in ("stc", "tax", "market"):
+...     eco.add_org(d, kind="government")
+>>> eco.add_org("hub", kind="service_org"); eco.add_org("contract", kind="policy")
+>>> eco.add_relation("hub", "stc", "part_of"); eco.add_relation("hub", "market", "collaborates")
+>>> result = one_stop(eco, "hub", {"contract": ["stc", "tax", "market"]}, applicants={"contract": 10})
+>>> row = result.policies[0]
+>>> row["without_hub"], row["with_hub"], row["total_without"], row["total_with"]
+(3, 2, 30, 20)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .errors import AnalysisError
+from .matrix import as_sparse
+from .reporting import Section, rows_to_pandas
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Ecosystem
+
+__all__ = ["OneStop", "one_stop", "report_sections", "RELAY_RELATIONS"]
+
+#: Relations through which a hub passes a file on: offices whose windows it replaced, its parent
+#: body, its partners.
+RELAY_RELATIONS: tuple[str, ...] = ("replaces", "part_of", "collaborates")
+
+
+@dataclass(frozen=True)
+class OneStop:
+    """Contacts per policy with and without the one-stop hub.
+
+    Attributes
+    ----------
+    hub : str
+    policies : list of dict
+        Per policy: ``departments`` (required), ``direct`` (those the hub cannot reach, still
+        contacted by the firm), ``without_hub`` and ``with_hub`` (contacts per firm),
+        ``firms`` (applicants), ``total_without``, ``total_with`` and ``saved``.
+    """
+
+    hub: str
+    policies: list[dict[str, Any]]
+
+    @property
+    def total_without(self) -> int:
+        return sum(row["total_without"] for row in self.policies)
+
+    @property
+    def total_with(self) -> int:
+        return sum(row["total_with"] for row in self.policies)
+
+    def summary(self) -> str:
+        """The finding in plain words."""
+        firms = sum(row["firms"] for row in self.policies)
+        saved = self.total_without - self.total_with
+        share = saved / self.total_without if self.total_without else 0.0
+        return (f"{firms:,} applications over {len(self.policies)} policies need {self.total_without:,} department "
+                f"contacts without the one-stop centre and {self.total_with:,} with it ({saved:,} fewer, {share:.0%})")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"hub": self.hub, "policies": self.policies, "total_without": self.total_without,
+                "total_with": self.total_with}
+
+    def to_pandas(self) -> Any:
+        return rows_to_pandas(self.policies, index="policy")
+
+
+def _requirements_from_graph(eco: Ecosystem, relation: str) -> dict[str, list[str]]:
+    if relation not in eco.vocabulary.relations:
+        raise AnalysisError(
+            f"one_stop: no requirements given and the ecosystem has no {relation!r} relations (policy -> "
+            "department); pass requirements={policy: [departments]}",
+            field="requirements",
+        )
+    table: dict[str, list[str]] = {}
+    for u, v, _k, _d in eco.relations(relation):
+        table.setdefault(u, []).append(v)
+    return table
+
+
+def one_stop(
+    eco: Ecosystem,
+    hub: str,
+    requirements: Mapping[str, Iterable[str]] | None = None,
+    *,
+    applicants: Mapping[str, int] | None = None,
+    relay: Sequence[str] = RELAY_RELATIONS,
+    requires: str = "requires",
+) -> OneStop:
+    """Department contacts per policy, with and without the one-stop hub, summed over firms.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    hub : str
+        The one-stop centre.
+    requirements : mapping, optional
+        policy -> the departments a claim involves. By default read from ``requires``
+        relations (policy -> department).
+    applicants : mapping, optional
+        policy -> number of applicant firms (1 for policies not listed: the per-firm figure).
+    relay : sequence of str
+        Relation types over which the hub passes files on (followed both ways).
+    requires : str
+        Relation type holding the requirements when ``requirements`` is not given.
+
+    Returns
+    -------
+    OneStop
+        Policies in the order given (or of the relations).
+
+    Raises
+    ------
+    NodeNotFoundError
+        An unknown hub, policy or department.
+    AnalysisError
+        No requirements given or found, or a negative number of applicants.
+    """
+    from .reach import reach
+
+    table = _requirements_from_graph(eco, requires) if requirements is None else {
+        p: list(dict.fromkeys(d)) for p, d in requirements.items()}
+    counts = dict(applicants or {})
+    for policy, n in counts.items():
+        if n < 0:
+            raise AnalysisError(f"one_stop: policy {policy!r} has {n} applicants; expected >= 0", id=policy)
+    graph = as_sparse(eco, relations=[r for r in relay if r in eco.vocabulary.relations], directed=False)
+    policies = list(table)
+    graph.positions(policies, "policy")
+    graph.positions([hub], "hub")
+    departments = list(dict.fromkeys(d for deps in table.values() for d in deps))
+    dept_pos = graph.positions(departments, "department")
+    hops = np.full(graph.n, -1, dtype=np.int64)
+    found = reach(graph, [hub])
+    hops[graph.positions(found.nodes)] = found.array
+    column = {d: j for j, d in enumerate(departments)}
+    rows = [i for i, p in enumerate(policies) for _ in table[p]]
+    cols = [column[d] for p in policies for d in table[p]]
+    need = sp.csr_array((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(len(policies), len(departments)))
+    unreachable = (hops[dept_pos] < 0).astype(np.int64)
+    without = np.asarray(need.sum(axis=1)).ravel()
+    direct = need @ unreachable
+    with_hub = np.where(without > 0, 1 + direct, 0)
+    firms = np.array([int(counts.get(p, 1)) for p in policies], dtype=np.int64)
+    names = eco.graph.nodes
+    out = []
+    for i, policy in enumerate(policies):
+        deps = table[policy]
+        out.append({
+            "policy": policy,
+            "name": names[policy]["name"],
+            "departments": deps,
+            "direct": [d for d in deps if hops[graph.index[d]] < 0],
+            "relay_hops": max((int(hops[graph.index[d]]) for d in deps if hops[graph.index[d]] >= 0), default=0),
+            "without_hub": int(without[i]),
+            "with_hub": int(with_hub[i]),
+            "firms": int(firms[i]),
+            "total_without": int(without[i] * firms[i]),
+            "total_with": int(with_hub[i] * firms[i]),
+            "saved": int((without[i] - with_hub[i]) * firms[i]),
+        })
+    return OneStop(hub, out)
+
+
+def report_sections(eco: Ecosystem, requires: str = "requires") -> list[Section]:
+    """A section for every one-stop platform whose policies carry ``requires`` relations
+    (empty otherwise: the ecosystem does not say which departments a policy involves)."""
+    if requires not in eco.vocabulary.relations or not any(True for _ in eco.relations(requires)):
+        return []
+    sections = []
+    for platform in eco.platforms():
+        if not eco.graph.nodes[platform].get("one_stop"):
+            continue
+        for hub in eco.rings(platform)["core"]:
+            result = one_stop(eco, hub, requires=requires)
+            rows = [{**row, "departments": ", ".join(row["departments"]), "direct": ", ".join(row["direct"])}
+                    for row in result.policies]
+            sections.append(Section(f"One-stop service: {eco.graph.nodes[hub]['name']}", result.summary() + ".",
+                                    tables={f"onestop_{hub}": rows}))
+    return sections
