@@ -128,10 +128,11 @@ def write(eco: Ecosystem, path: str | Path, *, format: str | None = None, **opts
     >>> write(eco, folder, format="csv"); sorted(os.listdir(folder))
     ['ecosystem.json', 'organizations.csv', 'relations.csv']
     """
-    fmt = format_of(path, format) if format or Path(path).suffix else "csv"
+    fmt = format_of(path, format)
     module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
     if FORMATS[fmt] in ("yamljson", "graphml"):
         opts["format"] = fmt
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
     module.write(eco, path, **opts)
 
 

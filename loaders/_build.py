@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ecograph.errors import LoadError, ValidationError
+from ecograph.errors import DanglingEndpointError, DuplicateIdError, LoadError, ValidationError
 from ecograph.model import Ecosystem, Vocabulary
 
 __all__ = ["Where", "Builder"]
@@ -50,6 +50,7 @@ class Builder:
         self.locate = locate
         self.problems: list[LoadError] = []
         self.eco = Ecosystem()
+        self.failed_ids: set[str] = set()  # organisations refused: relations to them are not reported again
 
     def start(self, name: str, vocabulary: Vocabulary | None, attrs: Mapping[str, Any], where: Where) -> None:
         """Create the ecosystem (name, vocabulary, attributes)."""
@@ -66,7 +67,7 @@ class Builder:
             line = self.locate(where.path)
         file = where.file or self.source
         place = f"{file}, line {line}" if line is not None else file
-        text = f"{place}: {where.record}: "
+        text = f"{place}: {where.record}: " if where.record else f"{place}: "
         if field is not None and f"'{field}'" not in message:
             text += f"field {field!r}: "
         self.problems.append(LoadError(text + message, path=file, line=line, field=field, id=id, record=where.record))
@@ -82,6 +83,8 @@ class Builder:
         try:
             self.eco.add_org(id, name, kind=kind, sector=sector, **attrs)
         except ValidationError as exc:
+            if not isinstance(exc, DuplicateIdError):
+                self.failed_ids.add(id)
             self.model_problem(where, exc)
             return False
         return True
@@ -93,7 +96,8 @@ class Builder:
         try:
             self.eco.add_relation(source, target, type, key=key, **attrs)
         except ValidationError as exc:
-            self.model_problem(where, exc)
+            if not (isinstance(exc, DanglingEndpointError) and exc.context.get("id") in self.failed_ids):
+                self.model_problem(where, exc)
             return False
         return True
 

@@ -132,7 +132,7 @@ class _Table:
         self.types = self._types(structural)
 
     def problem(self, line: int | None, message: str, field: str | None = None, id: str | None = None) -> None:
-        self.b.problem(Where(self.path.name, line=line, file=str(self.path)), message, field=field, id=id)
+        self.b.problem(Where("", line=line, file=str(self.path)), message, field=field, id=id)
 
     def _header(self, header: list[str], structural: tuple[str, ...]) -> list[tuple[str, str | None]]:
         columns: list[tuple[str, str | None]] = []
@@ -179,13 +179,13 @@ class _Table:
         return types
 
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
-        """``(line, {column: value})`` per row; blank cells are left out; bad cells reported."""
+        """``(line, {column: value})`` per row; blank cells are left out; bad cells are reported
+        and left out too, so that one bad cell does not hide the row's other problems."""
         names = [name for name, _ in self.columns]
         for line, cells in self.rows:
             if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
                 self.problem(line, f"{len(cells)} cells but only {len(names)} columns in the header")
             record: dict[str, Any] = {}
-            ok = True
             for name, type_, cell in zip(names, self.types, cells):
                 if not cell.strip():
                     continue
@@ -194,9 +194,7 @@ class _Table:
                 except ValueProblem as exc:
                     self.problem(line, f"{exc.text!r} is not valid: expected {exc.expected} (column type {type_})",
                                  field=name, id=record.get("id"))
-                    ok = False
-            if ok:
-                yield line, record
+            yield line, record
 
 
 def read(path: str | Path, *, encoding: str | None = None) -> Ecosystem:
@@ -229,7 +227,7 @@ def read(path: str | Path, *, encoding: str | None = None) -> Ecosystem:
     orgs = _Table(org_file, encoding, _ORG_FIELDS, b, money)
     used_stages: set[str] = set()
     for line, record in orgs.records():
-        where = Where(f"{org_file.name} row", line=line, file=str(org_file))
+        where = Where("", line=line, file=str(org_file))
         ident = record.pop("id", None)
         if ident is None:
             b.problem(where, "missing the id", field="id")
@@ -243,12 +241,12 @@ def read(path: str | Path, *, encoding: str | None = None) -> Ecosystem:
                 record[key] = value
         b.add_org(where, ident, fields["name"], fields["kind"], fields["sector"], record)
     for alliance in stages.keys() - used_stages:
-        b.problem(Where(ALLIANCE_FILE, file=str(folder / ALLIANCE_FILE)),
+        b.problem(Where("", file=str(folder / ALLIANCE_FILE)),
                   f"alliance {alliance!r} is not in {org_file.name}", field="alliance", id=alliance)
     if (folder / REL_FILE).is_file():
         rels = _Table(folder / REL_FILE, encoding, _REL_FIELDS, b, money)
         for line, record in rels.records():
-            where = Where(f"{REL_FILE} row", line=line, file=str(folder / REL_FILE))
+            where = Where("", line=line, file=str(folder / REL_FILE))
             ends = [record.pop(f, None) for f in _REL_FIELDS]
             for field, value in zip(_REL_FIELDS[:3], ends):
                 if value is None:
@@ -371,7 +369,7 @@ def write(eco: Ecosystem, path: str | Path, *, encoding: str = "utf-8-sig") -> N
 def _plain_texts(values: Any) -> bool:
     """Non-empty list of strings a list cell or a str cell gives back unchanged."""
     return isinstance(values, list) and bool(values) and all(
-        isinstance(v, str) and v == v.strip() and v and ";" not in v and "；" not in v for v in values
+        isinstance(v, str) and v == v.strip() and v and not any(c in v for c in ";；\x00") for v in values
     )
 
 
@@ -382,7 +380,7 @@ def _column_type(values: list[Any]) -> str:
         return "json"
     name = names.pop()
     if name == "str":
-        return "str" if all(v.strip() for v in values) else "json"
+        return "str" if all(v.strip() and "\x00" not in v for v in values) else "json"
     if name.startswith("list["):
         inner = name[5:-1]
         ok = all(v for v in values) and (inner != "str" or all(_plain_texts(v) for v in values))

@@ -100,7 +100,9 @@ def to_plain_graph(eco: Ecosystem, *, gexf: bool = False) -> nx.MultiDiGraph:
 
 
 def _encode(value: Any) -> str:
-    return json.dumps(to_json(value), ensure_ascii=False)
+    # characters XML cannot carry only occur inside JSON strings, where a \u escape is valid
+    text = json.dumps(to_json(value), ensure_ascii=False)
+    return _BAD_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _encoded_names(domain: str, rows: Any) -> list[str]:
@@ -116,7 +118,7 @@ def _encoded_names(domain: str, rows: Any) -> list[str]:
     return sorted(f"{domain}:{n}" for n, kinds in types.items() if n in awkward or len(kinds) > 1 or not kinds <= _NATIVE)
 
 
-_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r]")
+_BAD_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\r\ufffe\uffff]")
 
 
 def write(eco: Ecosystem, path: str | Path, *, format: str | None = None) -> None:

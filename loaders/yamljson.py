@@ -5,8 +5,9 @@ A document is a mapping with the sections ``name``, ``attrs``, ``vocabulary``,
 ``members``), ``associations`` (with ``members``), ``hierarchy``, ``services``,
 ``collaborations``, ``funds`` and a generic ``relations`` list. Every section is optional.
 
-YAML is read with a subclass of PyYAML's *safe* loader only (it adds the ``!decimal`` tag);
-dates and datetimes use YAML timestamps. JSON uses the ``{"$decimal": "1.50"}`` forms of
+YAML is read with a subclass of PyYAML's *safe* loader only (it adds the ``!decimal`` tag, and
+``!datetime`` for the rare UTC offsets that are not whole minutes); dates and datetimes use
+YAML timestamps. JSON uses the ``{"$decimal": "1.50"}`` forms of
 :mod:`loaders._values`, which YAML accepts too. Errors name the file, the line and the record.
 
 Examples
@@ -29,6 +30,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -93,11 +95,34 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
 SafeLoader.add_constructor("!decimal", _construct_decimal)
 
 
+def _construct_datetime(loader: yaml.SafeLoader, node: yaml.Node) -> dt.datetime:
+    text = loader.construct_scalar(node)
+    try:
+        return dt.datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"!datetime {text!r} is not an ISO date and time", node.start_mark
+        ) from None
+
+
+SafeLoader.add_constructor("!datetime", _construct_datetime)
+
+
 class SafeDumper(_BaseDumper):  # type: ignore[misc, valid-type]
     """PyYAML's safe dumper writing ``Decimal`` as ``!decimal '1.50'``."""
 
 
 SafeDumper.add_representer(Decimal, lambda dumper, value: dumper.represent_scalar("!decimal", str(value)))
+
+
+def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Node:
+    offset = value.utcoffset()
+    if offset is None or not (offset.seconds % 60 or offset.microseconds):
+        return dumper.represent_datetime(value)
+    return dumper.represent_scalar("!datetime", value.isoformat())  # YAML timestamps take whole minutes
+
+
+SafeDumper.add_representer(dt.datetime, _represent_datetime)
 
 
 # ---------------------------------------------------------------------------- public API
@@ -279,7 +304,11 @@ class _DocumentReader:
         return str(value)
 
     def attrs(self, record: Mapping[str, Any], structural: Iterable[str], where: Where) -> dict[str, Any] | None:
-        """Free attributes: the non-structural keys plus a nested ``attrs`` mapping, decoded."""
+        """Free attributes: the non-structural keys plus a nested ``attrs`` mapping, decoded.
+
+        Bad values are reported and left out (the record is still added, so that one bad value
+        does not hide the problems that follow); ``None`` only when ``attrs`` is not a mapping.
+        """
         keys = set(structural)
         flat = {k: v for k, v in record.items() if k not in keys and k != "attrs"}
         nested = record.get("attrs", {})
@@ -287,18 +316,15 @@ class _DocumentReader:
             self.b.problem(where, f"expected a mapping of attributes, got {_typename(nested)}", field="attrs")
             return None
         out: dict[str, Any] = {}
-        ok = True
         for key, value in [*flat.items(), *nested.items()]:
             if not isinstance(key, str):
                 self.b.problem(where, f"attribute name {key!r} must be a string", field=str(key))
-                ok = False
                 continue
             try:
                 out[key] = from_json(value)
             except ValueProblem as exc:
                 self.b.problem(where, f"{exc.text} is not a valid value: expected {exc.expected}", field=key)
-                ok = False
-        return out if ok else None
+        return out
 
     def mapping(self, value: Any, where: Where, what: str) -> bool:
         if isinstance(value, Mapping):

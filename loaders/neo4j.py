@@ -1,0 +1,849 @@
+"""Optional persistence of ecosystems in Neo4j (the official ``neo4j`` driver, ``pip install ecograph[neo4j]``).
+
+:func:`push` writes an :class:`~ecograph.Ecosystem` into a *namespace* of a Neo4j database,
+:func:`pull` reads a namespace (or a part of it) back, :func:`drop` deletes a namespace and
+:func:`namespaces` lists them. Several ecosystems (tenants) share one database side by side;
+nothing outside a namespace is ever read, changed or deleted.
+
+Graph schema (see ``docs/neo4j.md``):
+
+* every organisation is a node ``(:Org:<Kind>)``, ``<Kind>`` the CamelCase of its kind
+  (``research_institute`` -> ``:ResearchInstitute``), with the properties ``eg_ns`` (the
+  namespace), ``id``, ``name``, ``kind``, ``sector``, its attributes and ``eg_order`` (its
+  position in the ecosystem); ``(eg_ns, id)`` is unique (a composite uniqueness constraint,
+  available in Neo4j Community);
+* every relation is a relationship ``[:<TYPE>]`` (``in_ring`` -> ``:IN_RING``) with ``eg_ns``,
+  ``eg_key`` (the edge key, so parallel relations survive), ``eg_order`` and its attributes;
+* one ``(:EcographEcosystem {eg_ns})`` node per namespace keeps the ecosystem's name, attributes
+  (``eg_attrs``), vocabulary (``eg_vocabulary``) and the state of the last push (``eg_state``).
+
+Labels and relationship types come only from the ecosystem's validated vocabulary (lower-case
+identifiers); every value travels as a query parameter.
+
+Values Neo4j stores exactly stay native: strings, booleans, 64-bit integers, floats (also nan
+and inf), dates, datetimes and lists of one such type. The rest is stored as a string and named
+in the node's or relationship's ``eg_types`` property (a JSON object, property -> marker):
+``"decimal"`` (``Decimal``, e.g. money: ``"12.50"``), ``"int"`` (integers beyond 64 bits) and
+``"json"`` (mixed lists, in the typed JSON of :mod:`loaders._values`).
+
+Examples
+--------
+>>> from ecograph import Ecosystem
+>>> from loaders.neo4j import push
+>>> eco = Ecosystem(name="demo"); eco.add_org("a", "甲")
+>>> push(eco, "bolt://127.0.0.1:1", timeout=2)  # doctest: +ELLIPSIS
+Traceback (most recent call last):
+...
+ecograph.errors.PersistenceError: cannot reach Neo4j at bolt://127.0.0.1:1: ...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from itertools import groupby
+from typing import Any, Literal
+
+from ecograph.errors import EcographError, PersistenceError, ValidationError
+from ecograph.model import Ecosystem, Vocabulary
+
+from ._values import from_json, to_json
+from .yamljson import vocabulary_from_document, vocabulary_to_document
+
+__all__ = [
+    "push",
+    "pull",
+    "drop",
+    "namespaces",
+    "PushResult",
+    "kind_label",
+    "relation_type",
+    "encode_value",
+    "decode_value",
+    "ORG_LABEL",
+    "META_LABEL",
+]
+
+#: Label every organisation node carries besides its kind label.
+ORG_LABEL = "Org"
+#: Label of the one node per namespace that describes the ecosystem.
+META_LABEL = "EcographEcosystem"
+#: Properties ecograph uses for its own bookkeeping; attributes may not start with this.
+INTERNAL_PREFIX = "eg_"
+
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+_LABEL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+_REL_TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_FORMAT = 1
+
+Progress = Callable[[str, int, int], None]
+
+
+# ---------------------------------------------------------------------------- names
+def kind_label(kind: str) -> str:
+    """The node label of a kind: CamelCase of the lower-case identifier.
+
+    Examples
+    --------
+    >>> kind_label("research_institute"), kind_label("enterprise")
+    ('ResearchInstitute', 'Enterprise')
+    """
+    label = "".join(part[:1].upper() + part[1:] for part in kind.split("_"))
+    if not _LABEL.match(label):
+        raise PersistenceError(f"kind {kind!r} gives no valid Neo4j label", field="kind", value=kind)
+    return label
+
+
+def relation_type(name: str) -> str:
+    """The relationship type of a relation type name: upper case.
+
+    Examples
+    --------
+    >>> relation_type("in_ring")
+    'IN_RING'
+    """
+    rtype = name.upper()
+    if not _REL_TYPE.match(rtype):
+        raise PersistenceError(f"relation type {name!r} gives no valid Neo4j relationship type", field="type", value=name)
+    return rtype
+
+
+def _kind_labels(vocabulary: Vocabulary) -> dict[str, str]:
+    """kind -> label, refusing two kinds that would share a label (``a_b`` and ``ab_``...)."""
+    labels: dict[str, str] = {}
+    for kind in vocabulary.kinds:
+        label = kind_label(kind)
+        clash = next((k for k, other in labels.items() if other == label), None)
+        if clash is not None:
+            raise PersistenceError(
+                f"kinds {clash!r} and {kind!r} would both become the Neo4j label {label!r}; rename one",
+                field="kind", value=kind,
+            )
+        labels[kind] = label
+    return labels
+
+
+# ---------------------------------------------------------------------------- values
+def encode_value(value: Any) -> tuple[Any, str | None]:
+    """A property value Neo4j can store, and the ``eg_types`` marker when it is not native.
+
+    Examples
+    --------
+    >>> from decimal import Decimal
+    >>> encode_value(Decimal("12.50")), encode_value(2**70), encode_value([1, "a"])
+    (('12.50', 'decimal'), ('1180591620717411303424', 'int'), ('[1, "a"]', 'json'))
+    >>> encode_value(["电机", "泵"])
+    (['电机', '泵'], None)
+    """
+    if isinstance(value, list):
+        kinds = {_scalar_kind(item) for item in value}
+        if len(kinds) <= 1 and not kinds & {"decimal", "bigint", "other"}:
+            return list(value), None
+        return json.dumps(to_json(value), ensure_ascii=False), "json"
+    kind = _scalar_kind(value)
+    if kind == "decimal":
+        return str(value), "decimal"
+    if kind == "bigint":
+        return str(value), "int"
+    if kind == "other":
+        return json.dumps(to_json(value), ensure_ascii=False), "json"
+    return value, None
+
+
+def _scalar_kind(value: Any) -> str:
+    """The Neo4j storage class of a scalar; one class per native list."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int" if _INT64_MIN <= value <= _INT64_MAX else "bigint"
+    if isinstance(value, Decimal):
+        return "decimal"
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return "localdatetime"
+        # the driver sends fixed offsets and IANA zones; other tzinfo classes go through JSON
+        return "datetime" if _known_zone(value.tzinfo) else "other"
+    for kind in (str, float, dt.date):
+        if isinstance(value, kind):
+            return kind.__name__
+    return "other"
+
+
+def _known_zone(tz: dt.tzinfo) -> bool:
+    return isinstance(tz, dt.timezone) or type(tz).__module__.split(".")[0] in ("zoneinfo", "pytz")
+
+
+def decode_value(value: Any, marker: str | None = None, *, where: str = "", field: str = "") -> Any:
+    """The attribute value for a stored property (inverse of :func:`encode_value`).
+
+    NaN comes back as the one object :data:`math.nan`, like every ecograph loader does.
+
+    Raises
+    ------
+    PersistenceError
+        A property of a type ecograph does not store (a point, a duration, a time of day) or
+        an unknown marker.
+
+    Examples
+    --------
+    >>> decode_value("12.50", "decimal"), decode_value("[1, \\"a\\"]", "json")
+    (Decimal('12.50'), [1, 'a'])
+    """
+    try:
+        if marker is None:
+            return _from_neo4j(value, where, field)
+        if marker == "decimal":
+            return Decimal(value)
+        if marker == "int":
+            return int(value)
+        if marker == "json":
+            return from_json(json.loads(value))
+    except PersistenceError:
+        raise
+    except (ValueError, ArithmeticError, TypeError) as exc:
+        raise PersistenceError(f"{where}: property {field!r} is not a valid {marker} ({exc})", field=field) from None
+    raise PersistenceError(f"{where}: property {field!r} has the unknown type marker {marker!r}", field=field)
+
+
+def _from_neo4j(value: Any, where: str, field: str) -> Any:
+    if isinstance(value, list):
+        return [_from_neo4j(item, where, field) for item in value]
+    if isinstance(value, float):
+        return math.nan if math.isnan(value) else value
+    if isinstance(value, (str, bool, int)):
+        return value
+    native = getattr(value, "to_native", None)
+    if native is not None and type(value).__name__ in ("Date", "DateTime"):
+        return native()
+    raise PersistenceError(
+        f"{where}: property {field!r} holds a Neo4j {type(value).__name__}; ecograph stores str, int, "
+        "float, bool, date, datetime and lists of those",
+        field=field,
+    )
+
+
+def _encode_attrs(attrs: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Encoded properties plus ``eg_types`` when some value is not native."""
+    props: dict[str, Any] = {}
+    markers: dict[str, str] = {}
+    for name, value in attrs.items():
+        if name.startswith(INTERNAL_PREFIX):
+            raise PersistenceError(
+                f"{where}: attribute {name!r} starts with {INTERNAL_PREFIX!r}, which ecograph keeps for its "
+                "own Neo4j properties; rename it", field=name,
+            )
+        props[name], marker = encode_value(value)
+        if marker is not None:
+            markers[name] = marker
+    if markers:
+        props["eg_types"] = json.dumps(markers, sort_keys=True)
+    return props
+
+
+def _decode_props(props: dict[str, Any], skip: tuple[str, ...], where: str) -> dict[str, Any]:
+    markers = json.loads(props.get("eg_types") or "{}")
+    return {
+        name: decode_value(value, markers.get(name), where=where, field=name)
+        for name, value in props.items()
+        if name not in skip and not name.startswith(INTERNAL_PREFIX)
+    }
+
+
+# ---------------------------------------------------------------------------- connection
+@contextmanager
+def _connect(uri: str, auth: Any, database: str | None, timeout: float) -> Iterator[Any]:
+    """A verified driver session; connection and driver failures become PersistenceError."""
+    try:
+        import neo4j
+    except ImportError:  # pragma: no cover - the extra is installed in development
+        raise PersistenceError("the Neo4j driver is not installed: pip install 'ecograph[neo4j]'") from None
+    from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
+
+    if isinstance(auth, (tuple, list)):
+        auth = neo4j.basic_auth(*auth)
+    try:
+        driver = neo4j.GraphDatabase.driver(
+            uri, auth=auth, connection_timeout=timeout, connection_acquisition_timeout=timeout + 5,
+        )
+    except (ValueError, DriverError) as exc:
+        raise PersistenceError(f"invalid Neo4j URI {uri!r}: {exc}", field="uri", value=uri) from None
+    try:
+        with driver:
+            try:
+                driver.verify_connectivity()
+            except AuthError as exc:
+                raise PersistenceError(f"Neo4j at {uri} refused the credentials: {exc.message}", field="auth") from None
+            except (ServiceUnavailable, OSError) as exc:
+                raise PersistenceError(f"cannot reach Neo4j at {uri}: {exc}", field="uri", value=uri) from None
+            with driver.session(database=database) as session:
+                yield session
+    except EcographError:
+        raise
+    except (Neo4jError, DriverError) as exc:
+        raise PersistenceError(f"Neo4j at {uri}: {_message(exc)}") from exc
+
+
+def _message(exc: BaseException) -> str:
+    return getattr(exc, "message", None) or str(exc)
+
+
+def _ensure_schema(session: Any) -> None:
+    """Constraints and indexes first: MERGE without them scans every node."""
+    for statement in (
+        f"CREATE CONSTRAINT ecograph_org_ns_id IF NOT EXISTS FOR (n:{ORG_LABEL}) REQUIRE (n.eg_ns, n.id) IS UNIQUE",
+        f"CREATE INDEX ecograph_org_ns IF NOT EXISTS FOR (n:{ORG_LABEL}) ON (n.eg_ns)",
+        f"CREATE CONSTRAINT ecograph_ecosystem_ns IF NOT EXISTS FOR (m:{META_LABEL}) REQUIRE m.eg_ns IS UNIQUE",
+    ):
+        session.run(statement).consume()
+    session.run("CALL db.awaitIndexes(300)").consume()
+
+
+def _check_namespace(namespace: Any) -> str:
+    if not isinstance(namespace, str) or not namespace:
+        raise PersistenceError(f"namespace {namespace!r} must be a non-empty string", field="namespace", value=namespace)
+    return namespace
+
+
+# ---------------------------------------------------------------------------- push
+@dataclass(frozen=True)
+class PushResult:
+    """What :func:`push` wrote.
+
+    Attributes
+    ----------
+    namespace : str
+    nodes, relations : int
+        Organisations and relations written (created or updated).
+    deleted_nodes, deleted_relations : int
+        Removed by ``mode="sync"`` because the ecosystem no longer has them.
+    batches : int
+        Write transactions committed.
+    seconds : float
+        Wall time of the push.
+    """
+
+    namespace: str
+    nodes: int
+    relations: int
+    deleted_nodes: int
+    deleted_relations: int
+    batches: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def push(
+    eco: Ecosystem,
+    uri: str,
+    auth: Any = None,
+    database: str | None = None,
+    batch_size: int = 5000,
+    namespace: str | None = None,
+    mode: Literal["merge", "sync"] = "merge",
+    progress: Progress | None = None,
+    timeout: float = 5.0,
+) -> PushResult:
+    """Write ``eco`` into the namespace ``namespace`` of a Neo4j database.
+
+    Constraints and indexes are created first; then organisations (one query per kind) and
+    relations (one query per type) are written with ``UNWIND $rows ... MERGE`` in batches,
+    each batch one managed write transaction (retried by the driver on transient failures and
+    lost connections, so every batch is safe to repeat). Pushing the same ecosystem twice
+    leaves the same database.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        What to write.
+    uri : str
+        Bolt URI, e.g. ``bolt://127.0.0.1:7687`` or ``neo4j://host``.
+    auth : tuple or neo4j auth object, optional
+        ``(user, password)``; ``None`` for a server without authentication.
+    database : str, optional
+        Database name (the server's default database when ``None``).
+    batch_size : int
+        Rows per write transaction.
+    namespace : str, optional
+        Where the ecosystem lives in the database; defaults to ``eco.name``.
+    mode : {"merge", "sync"}
+        ``"merge"`` creates or updates what ``eco`` has and deletes nothing; ``"sync"`` also
+        deletes the organisations and relations of the namespace that ``eco`` no longer has
+        (only inside the namespace).
+    progress : callable, optional
+        Called as ``progress(stage, done, total)`` after every batch.
+    timeout : float
+        Seconds to wait for a connection.
+
+    Returns
+    -------
+    PushResult
+
+    Raises
+    ------
+    PersistenceError
+        The server is unreachable, refuses the credentials, or a batch failed. A failed batch
+        is rolled back whole; the namespace is then marked incomplete (``pull`` refuses it)
+        until a push succeeds, and the message says how far the push got.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> push(Ecosystem(name="x"), "bolt://127.0.0.1:1", timeout=2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ecograph.errors.PersistenceError: cannot reach Neo4j at bolt://127.0.0.1:1: ...
+
+    With a server (``scripts/neo4j-test-server.sh start`` prints its URI)::
+
+        push(eco, "bolt://127.0.0.1:7687", namespace="motor", mode="sync")
+    """
+    started = time.perf_counter()
+    namespace = _check_namespace(eco.name if namespace is None else namespace)
+    if mode not in ("merge", "sync"):
+        raise PersistenceError(f"mode {mode!r}: expected 'merge' or 'sync'", field="mode", value=mode)
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise PersistenceError(f"batch_size {batch_size!r}: expected a positive integer", field="batch_size")
+    node_batches = _node_rows(eco)
+    relation_batches = _relation_rows(eco)
+    labels = _kind_labels(eco.vocabulary)
+    attrs_json = json.dumps({k: to_json(v) for k, v in eco.attrs.items()}, ensure_ascii=False, sort_keys=True)
+
+    writer = _Writer(namespace, batch_size, progress)
+    with _connect(uri, auth, database, timeout) as session:
+        _ensure_schema(session)
+        try:
+            previous = writer.begin(session)
+            # The namespace node always describes a superset of what the namespace may hold,
+            # even if this push stops half-way: the union of the stored and the new vocabulary.
+            union = eco.vocabulary if previous is None else _union(previous, eco.vocabulary)
+            writer.mark(session, "pushing", union)
+            every_label = set(_kind_labels(union).values())
+            if mode == "sync":
+                writer.delete_stale(session, eco)
+            for kind, rows in node_batches.items():
+                writer.write_nodes(session, labels[kind], sorted(every_label - {labels[kind], ORG_LABEL}), rows)
+            for type_, rows in relation_batches.items():
+                writer.write_relations(session, type_, eco.vocabulary.relations[type_].directed, rows)
+            # after a sync the namespace holds exactly ``eco``
+            writer.mark(session, "complete", eco.vocabulary if mode == "sync" else union, eco.name, attrs_json)
+        except Exception as exc:
+            raise writer.failure(exc, uri) from exc
+    return PushResult(
+        namespace, writer.nodes, writer.relations, writer.deleted_nodes, writer.deleted_relations,
+        writer.batches, time.perf_counter() - started,
+    )
+
+
+def _node_rows(eco: Ecosystem) -> dict[str, list[dict[str, Any]]]:
+    """kind -> rows ``{id, props}`` (props replace the node's properties)."""
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for order, (node, data) in enumerate(eco.graph.nodes(data=True)):
+        where = f"organisation {node!r}"
+        attrs = {k: v for k, v in data.items() if k not in ("name", "kind", "sector")}
+        props = {"id": node, "name": data["name"], "kind": data["kind"], "sector": data["sector"],
+                 "eg_order": order, **_encode_attrs(attrs, where)}
+        by_kind.setdefault(data["kind"], []).append({"id": node, "props": props})
+    return by_kind
+
+
+def _relation_rows(eco: Ecosystem) -> dict[str, list[dict[str, Any]]]:
+    """relation type -> rows ``{source, target, key, props}``."""
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for order, (u, v, key, data) in enumerate(eco.graph.edges(keys=True, data=True)):
+        where = f"relation {u!r} -[{key}]-> {v!r}"
+        attrs = {k: val for k, val in data.items() if k != "type"}
+        props = {"eg_key": key, "eg_order": order, **_encode_attrs(attrs, where)}
+        by_type.setdefault(data["type"], []).append({"source": u, "target": v, "key": key, "props": props})
+    return by_type
+
+
+class _Writer:
+    """One push: batches, counters and what to say when a batch fails."""
+
+    def __init__(self, namespace: str, batch_size: int, progress: Progress | None) -> None:
+        self.ns = namespace
+        self.batch_size = batch_size
+        self.progress = progress
+        self.nodes = self.relations = self.deleted_nodes = self.deleted_relations = self.batches = 0
+        self.stage = "start"
+
+    # -- bookkeeping
+    def _batches(self, stage: str, rows: Sequence[Any]) -> Iterator[list[Any]]:
+        self.stage = stage
+        for start in range(0, len(rows), self.batch_size):
+            self.stage = f"{stage} (rows {start + 1}-{min(start + self.batch_size, len(rows))} of {len(rows)})"
+            yield list(rows[start:start + self.batch_size])
+            self.batches += 1
+            if self.progress is not None:
+                self.progress(stage, min(start + self.batch_size, len(rows)), len(rows))
+
+    def failure(self, exc: Exception, uri: str) -> PersistenceError:
+        reason = _message(exc)
+        return PersistenceError(
+            f"push of namespace {self.ns!r} to {uri} failed while writing {self.stage}: {reason}. "
+            f"That batch was rolled back; {self.batches} earlier batches stay committed and the namespace is "
+            "marked incomplete until a push succeeds (push again, or drop it)",
+            namespace=self.ns, stage=self.stage,
+        )
+
+    # -- the namespace node
+    def begin(self, session: Any) -> Vocabulary | None:
+        """Create the namespace node if needed; return the vocabulary stored before (if any)."""
+        self.stage = "the namespace node"
+        stored = session.execute_write(lambda tx: tx.run(
+            f"MERGE (m:{META_LABEL} {{eg_ns: $ns}}) RETURN m.eg_vocabulary AS v", ns=self.ns).single()["v"])
+        return None if stored is None else _vocabulary_from_json(stored, self.ns)
+
+    def mark(self, session: Any, state: str, vocabulary: Vocabulary, name: str | None = None,
+             attrs_json: str | None = None) -> None:
+        """Record the push's state (``pushing`` / ``complete``) and what the namespace holds."""
+        self.stage = "the namespace node"
+        extra = ", m.name = $name, m.eg_attrs = $attrs, m.eg_pushed_at = datetime()" if state == "complete" else ""
+        session.execute_write(lambda tx: tx.run(
+            f"MATCH (m:{META_LABEL} {{eg_ns: $ns}}) SET m.eg_state = $state, m.eg_vocabulary = $vocabulary, "
+            f"m.eg_format = $format{extra}",
+            ns=self.ns, state=state, vocabulary=_vocabulary_json(vocabulary), format=_FORMAT,
+            name=name, attrs=attrs_json,
+        ).consume())
+
+    # -- sync
+    def delete_stale(self, session: Any, eco: Ecosystem) -> None:
+        """Delete the namespace's organisations and relations that ``eco`` no longer has."""
+        self.stage = "the list of stored organisations"
+        stored_nodes = session.execute_read(lambda tx: [
+            r["id"] for r in tx.run(f"MATCH (n:{ORG_LABEL} {{eg_ns: $ns}}) RETURN n.id AS id", ns=self.ns)])
+        stale_nodes = [n for n in stored_nodes if n not in eco]
+        self.stage = "the list of stored relations"
+        stored_edges = session.execute_read(lambda tx: [tuple(r.values()) for r in tx.run(
+            f"MATCH (a:{ORG_LABEL} {{eg_ns: $ns}})-[r]->(b:{ORG_LABEL} {{eg_ns: $ns}}) WHERE r.eg_ns = $ns "
+            "RETURN a.id, b.id, type(r), r.eg_key", ns=self.ns)])
+        wanted = set()
+        for u, v, key, data in eco.relations():
+            rtype = relation_type(data["type"])
+            wanted.add((u, v, rtype, key))
+            if not eco.vocabulary.relations[data["type"]].directed:
+                wanted.add((v, u, rtype, key))
+        gone = set(stale_nodes)
+        stale_edges = [
+            {"source": u, "target": v, "type": t, "key": k}
+            for u, v, t, k in stored_edges
+            if (u, v, t, k) not in wanted and u not in gone and v not in gone
+        ]
+        for rows in self._batches("stale relations", stale_edges):
+            self.deleted_relations += session.execute_write(_counting(
+                f"UNWIND $rows AS row MATCH (a:{ORG_LABEL} {{eg_ns: $ns, id: row.source}})"
+                f"-[r {{eg_key: row.key}}]->(b:{ORG_LABEL} {{eg_ns: $ns, id: row.target}}) "
+                "WHERE type(r) = row.type AND r.eg_ns = $ns DELETE r RETURN count(*) AS n",
+                rows=rows, ns=self.ns))
+        for rows in self._batches("stale organisations", stale_nodes):
+            self.deleted_nodes += session.execute_write(_counting(
+                f"UNWIND $rows AS id MATCH (n:{ORG_LABEL} {{eg_ns: $ns, id: id}}) DETACH DELETE n RETURN count(*) AS n",
+                rows=rows, ns=self.ns))
+
+    # -- organisations and relations
+    def write_nodes(self, session: Any, label: str, other_labels: list[str], rows: list[dict[str, Any]]) -> None:
+        for name in (label, *other_labels):
+            if not _LABEL.match(name):  # names come from the vocabulary; never interpolate anything else
+                raise PersistenceError(f"invalid label {name!r}", field="kind", value=name)
+        remove = f" REMOVE n:{':'.join(f'`{x}`' for x in other_labels)}" if other_labels else ""
+        query = (
+            f"UNWIND $rows AS row MERGE (n:{ORG_LABEL} {{eg_ns: $ns, id: row.id}}) "
+            f"SET n = row.props, n.eg_ns = $ns SET n:`{label}`{remove} RETURN count(*) AS n"
+        )
+        for batch in self._batches(f"organisations of label {label}", rows):
+            self.nodes += session.execute_write(_counting(query, rows=batch, ns=self.ns, expect=len(batch)))
+
+    def write_relations(self, session: Any, type_: str, directed: bool, rows: list[dict[str, Any]]) -> None:
+        rtype = relation_type(type_)
+        arrow = "->" if directed else "-"
+        query = (
+            f"UNWIND $rows AS row "
+            f"MATCH (a:{ORG_LABEL} {{eg_ns: $ns, id: row.source}}) "
+            f"MATCH (b:{ORG_LABEL} {{eg_ns: $ns, id: row.target}}) "
+            # a relation whose type changed keeps its key: drop the old type first
+            f"OPTIONAL MATCH (a)-[old {{eg_key: row.key}}]{arrow}(b) WHERE old.eg_ns = $ns AND type(old) <> $type "
+            "DELETE old "
+            "WITH DISTINCT a, b, row "
+            f"MERGE (a)-[r:`{rtype}` {{eg_key: row.key}}]{arrow}(b) "
+            "SET r = row.props, r.eg_ns = $ns RETURN count(*) AS n"
+        )
+        for batch in self._batches(f"relations of type {rtype}", rows):
+            self.relations += session.execute_write(
+                _counting(query, rows=batch, ns=self.ns, type=rtype, expect=len(batch)))
+
+
+def _counting(query: str, *, expect: int | None = None, **params: Any) -> Callable[[Any], int]:
+    """A transaction function returning the query's count; a short count aborts (rolls back)."""
+    def work(tx: Any) -> int:
+        count = tx.run(query, **params).single()["n"]
+        if expect is not None and count != expect:
+            raise PersistenceError(f"wrote {count} of {expect} rows (an endpoint is missing in the database)")
+        return count
+
+    return work
+
+
+def _union(old: Vocabulary, new: Vocabulary) -> Vocabulary:
+    """Everything either vocabulary accepts (``new`` wins where they disagree)."""
+    sectors = list(old.sectors) + [s for s in new.sectors if s not in old.sectors]
+    return Vocabulary({**old.kinds, **new.kinds}, sectors, {**old.relations, **new.relations})
+
+
+def _vocabulary_json(vocabulary: Vocabulary) -> str:
+    return json.dumps(vocabulary_to_document(vocabulary), ensure_ascii=False, sort_keys=True)
+
+
+def _vocabulary_from_json(text: str, namespace: str) -> Vocabulary:
+    try:
+        return vocabulary_from_document(json.loads(text))
+    except (ValueError, EcographError) as exc:
+        raise PersistenceError(f"namespace {namespace!r}: the stored vocabulary is invalid ({exc})",
+                               namespace=namespace, field="eg_vocabulary") from None
+
+
+# ---------------------------------------------------------------------------- pull
+def pull(
+    uri: str,
+    auth: Any = None,
+    database: str | None = None,
+    *,
+    namespace: str,
+    platform: str | None = None,
+    association: str | None = None,
+    alliance: str | None = None,
+    query: str | None = None,
+    parameters: Mapping[str, Any] | None = None,
+    timeout: float = 5.0,
+) -> Ecosystem:
+    """Read a namespace back as an :class:`~ecograph.Ecosystem` (all of it, or a part).
+
+    Without a filter the whole namespace comes back, equal to what was pushed
+    (``pull(...) == eco``, vocabulary included). A filter selects organisations and returns
+    the sub-ecosystem they induce (the organisations and every relation among them):
+
+    * ``platform="p"``: the platform and the members of its rings (``in_ring``);
+    * ``association="a"``: the association (society, district) and its ``member_of`` members;
+    * ``alliance="a"``: the alliance and its chain members (``chain_member``);
+    * ``query``: a read-only Cypher query returning organisation ids in a column ``id``;
+      it receives ``$ns`` (the namespace) and your ``parameters``.
+
+    Parameters
+    ----------
+    uri, auth, database, timeout
+        As in :func:`push`.
+    namespace : str
+        The namespace to read.
+    platform, association, alliance : str, optional
+        Id of the platform / association / alliance whose part to read.
+    query : str, optional
+        Cypher returning ``id``; values only as parameters (``$name``), never pasted in.
+    parameters : mapping, optional
+        Parameters of ``query``.
+
+    Returns
+    -------
+    Ecosystem
+
+    Raises
+    ------
+    PersistenceError
+        Unreachable server, unknown namespace, a namespace whose last push did not complete,
+        a filter naming no such organisation, or stored data that is not a valid ecosystem.
+
+    Examples
+    --------
+    >>> pull("bolt://127.0.0.1:1", namespace="demo", timeout=2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ecograph.errors.PersistenceError: cannot reach Neo4j at bolt://127.0.0.1:1: ...
+
+    With a server::
+
+        motor = pull("bolt://127.0.0.1:7687", namespace="motor", platform="motor_platform")
+    """
+    namespace = _check_namespace(namespace)
+    filters = {k: v for k, v in (("platform", platform), ("association", association),
+                                 ("alliance", alliance), ("query", query)) if v is not None}
+    if len(filters) > 1:
+        raise PersistenceError(f"give at most one of platform, association, alliance, query; got {sorted(filters)}",
+                               field=sorted(filters)[1])
+    with _connect(uri, auth, database, timeout) as session:
+        meta = session.execute_read(lambda tx: tx.run(
+            f"MATCH (m:{META_LABEL} {{eg_ns: $ns}}) WHERE NOT m:{ORG_LABEL} RETURN properties(m) AS m",
+            ns=namespace).single())
+        if meta is None:
+            raise PersistenceError(f"no ecograph namespace {namespace!r} in the database at {uri}",
+                                   namespace=namespace, field="namespace")
+        meta = meta["m"]
+        if meta.get("eg_state") != "complete":
+            raise PersistenceError(
+                f"namespace {namespace!r} holds an incomplete push (state {meta.get('eg_state')!r}); "
+                "push it again or drop it", namespace=namespace, field="eg_state")
+        vocabulary = _vocabulary_from_json(meta["eg_vocabulary"], namespace)
+        ids = None if not filters else _selected_ids(session, namespace, filters, parameters)
+        nodes, edges = session.execute_read(lambda tx: _read_graph(tx, namespace, ids))
+    try:
+        attrs = {k: from_json(v) for k, v in json.loads(meta.get("eg_attrs") or "{}").items()}
+        eco = Ecosystem(meta.get("name", namespace), vocabulary, **attrs)
+        _build(eco, nodes, edges, namespace)
+    except ValidationError as exc:
+        raise PersistenceError(
+            f"namespace {namespace!r} does not form a valid ecosystem: {exc}", namespace=namespace,
+            field=exc.context.get("field"), id=exc.context.get("id"),
+        ) from None
+    return eco
+
+
+# filter -> (relation type whose sources are the members, the kinds the anchor node may have)
+_FILTERS = {
+    "platform": ("in_ring", ("platform",)),
+    "association": ("member_of", ("association", "society", "district")),
+    "alliance": ("chain_member", ("alliance",)),
+}
+
+
+def _selected_ids(session: Any, ns: str, filters: dict[str, Any], parameters: Mapping[str, Any] | None) -> list[str]:
+    (name, value), = filters.items()
+    if name == "query":
+        params = {**(parameters or {}), "ns": ns}
+        rows = session.execute_read(lambda tx: [r.data() for r in tx.run(value, params)])
+        if rows and "id" not in rows[0]:
+            raise PersistenceError(f"query must return a column named 'id'; it returned {sorted(rows[0])}",
+                                   field="query")
+        return list(dict.fromkeys(r["id"] for r in rows))
+    rtype, kinds = _FILTERS[name]
+    record = session.execute_read(lambda tx: tx.run(
+        f"MATCH (c:{ORG_LABEL} {{eg_ns: $ns, id: $id}}) "
+        f"OPTIONAL MATCH (m:{ORG_LABEL} {{eg_ns: $ns}})-[r:`{relation_type(rtype)}`]->(c) WHERE r.eg_ns = $ns "
+        "RETURN c.kind AS kind, collect(m.id) AS members", ns=ns, id=value).single())
+    if record is None:
+        raise PersistenceError(f"namespace {ns!r} has no organisation {value!r}", id=value, field=name)
+    if record["kind"] not in kinds:
+        raise PersistenceError(f"{name}={value!r} has kind {record['kind']!r}; expected {' or '.join(kinds)}",
+                               id=value, field=name)
+    return [value, *dict.fromkeys(record["members"])]
+
+
+def _read_graph(tx: Any, ns: str, ids: list[str] | None) -> tuple[list[Any], list[Any]]:
+    if ids is None:
+        node_query = f"MATCH (n:{ORG_LABEL} {{eg_ns: $ns}}) RETURN properties(n) AS p"
+        edge_query = (f"MATCH (a:{ORG_LABEL} {{eg_ns: $ns}})-[r]->(b:{ORG_LABEL} {{eg_ns: $ns}}) WHERE r.eg_ns = $ns "
+                      "RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS p")
+    else:
+        node_query = f"UNWIND $ids AS id MATCH (n:{ORG_LABEL} {{eg_ns: $ns, id: id}}) RETURN properties(n) AS p"
+        edge_query = (f"UNWIND $ids AS id MATCH (a:{ORG_LABEL} {{eg_ns: $ns, id: id}})-[r]->(b:{ORG_LABEL} {{eg_ns: $ns}}) "
+                      "WHERE r.eg_ns = $ns "
+                      "RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS p")
+    nodes = [r["p"] for r in tx.run(node_query, ns=ns, ids=ids)]
+    edges = [r.values() for r in tx.run(edge_query, ns=ns, ids=ids)]
+    if ids is not None:  # the sub-ecosystem induced by ids
+        selected = set(ids)
+        edges = [e for e in edges if e[1] in selected]
+    return nodes, edges
+
+
+def _build(eco: Ecosystem, nodes: list[dict[str, Any]], edges: list[list[Any]], ns: str) -> None:
+    """Add the stored organisations and relations in their pushed order, in bulk and validated."""
+    nodes.sort(key=lambda p: (p.get("eg_order", math.inf), p["id"]))
+    records = []
+    for props in nodes:
+        where = f"namespace {ns!r}, organisation {props.get('id')!r}"
+        records.append((props["id"], props.get("name"), props.get("kind"), props.get("sector"),
+                        _decode_props(props, ("id", "name", "kind", "sector"), where)))
+    for (kind, sector), run in groupby(records, key=lambda r: (r[2], r[3])):
+        run = list(run)
+        if kind == "alliance" or kind is None:  # alliances declare stages: the bulk path refuses them
+            for node, name, _, _, attrs in run:
+                eco.add_org(node, name, kind=kind, sector=sector, **attrs)
+            continue
+        eco.add_orgs([r[0] for r in run], [r[1] for r in run], kind=kind, sector=sector, **_columns([r[4] for r in run]))
+
+    types = {relation_type(t): t for t in eco.vocabulary.relations}
+    rows = []
+    for source, target, rtype, props in edges:
+        if rtype not in types:
+            raise PersistenceError(f"namespace {ns!r}: relationship {source!r} -[:{rtype}]-> {target!r} has a type "
+                                   "outside the stored vocabulary", namespace=ns, field="type", value=rtype)
+        where = f"namespace {ns!r}, relation {source!r} -[:{rtype}]-> {target!r}"
+        rows.append((props.get("eg_order", math.inf), source, target, types[rtype], props["eg_key"],
+                     _decode_props(props, (), where)))
+    rows.sort(key=lambda r: (r[0], r[1], r[2], r[4]))
+    for type_, run in groupby(rows, key=lambda r: r[3]):
+        run = list(run)
+        eco.add_relations([r[1] for r in run], [r[2] for r in run], type_, keys=[r[4] for r in run],
+                          **_columns([r[5] for r in run]))
+
+
+def _columns(records: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Row dicts -> attribute columns (``None`` where a row lacks the attribute)."""
+    names = dict.fromkeys(name for record in records for name in record)
+    return {name: [record.get(name) for record in records] for name in names}
+
+
+# ---------------------------------------------------------------------------- namespaces
+def drop(
+    uri: str,
+    auth: Any = None,
+    database: str | None = None,
+    *,
+    namespace: str,
+    batch_size: int = 10000,
+    timeout: float = 5.0,
+) -> int:
+    """Delete a namespace: its organisations, their relations and its namespace node.
+
+    Returns
+    -------
+    int
+        Organisations deleted (0 when the namespace did not exist).
+
+    Raises
+    ------
+    PersistenceError
+
+    Examples
+    --------
+    >>> drop("bolt://127.0.0.1:1", namespace="demo", timeout=2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ecograph.errors.PersistenceError: cannot reach Neo4j at bolt://127.0.0.1:1: ...
+    """
+    namespace = _check_namespace(namespace)
+    deleted = 0
+    with _connect(uri, auth, database, timeout) as session:
+        while True:
+            n = session.execute_write(_counting(
+                f"MATCH (n:{ORG_LABEL} {{eg_ns: $ns}}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+                ns=namespace, limit=batch_size))
+            deleted += n
+            if n == 0:
+                break
+        session.execute_write(lambda tx: tx.run(
+            f"MATCH (m:{META_LABEL} {{eg_ns: $ns}}) WHERE NOT m:{ORG_LABEL} DELETE m", ns=namespace).consume())
+    return deleted
+
+
+def namespaces(uri: str, auth: Any = None, database: str | None = None, *, timeout: float = 5.0) -> list[dict[str, Any]]:
+    """The ecograph namespaces of a database: ``namespace``, ``name``, ``state``, ``organisations``.
+
+    Examples
+    --------
+    >>> namespaces("bolt://127.0.0.1:1", timeout=2)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ecograph.errors.PersistenceError: cannot reach Neo4j at bolt://127.0.0.1:1: ...
+    """
+    with _connect(uri, auth, database, timeout) as session:
+        return session.execute_read(lambda tx: [r.data() for r in tx.run(
+            f"MATCH (m:{META_LABEL}) WHERE NOT m:{ORG_LABEL} "
+            "RETURN m.eg_ns AS namespace, m.name AS name, m.eg_state AS state, "
+            f"COUNT {{ MATCH (n:{ORG_LABEL} {{eg_ns: m.eg_ns}}) }} AS organisations ORDER BY namespace")])
