@@ -80,17 +80,16 @@ RANDOM_INDEX: dict[int, float] = {
     1: 0.0, 2: 0.0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49,
     11: 1.51, 12: 1.48, 13: 1.56, 14: 1.57, 15: 1.59,
 }
-#: Indicators of productivity-centre evaluations, by Tianjin's six dimensions, with direction.
-CENTRE_INDICATORS: dict[str, tuple[str, str]] = {
-    "total_assets": ("scale", "higher"),
-    "service_revenue": ("scale", "higher"),
-    "clients_served": ("service results", "higher"),
-    "services": ("service results", "higher"),
-    "staff": ("human resources", "higher"),
-    "bachelor_share": ("human resources", "higher"),
-    "reporting_score": ("communication", "higher"),
-    "management_score": ("management", "higher"),
-    "sustainability_score": ("sustainability", "higher"),
+#: Default indicators of productivity-centre evaluations, by Tianjin's six dimensions (seed 003:
+#: 中心规模, 服务成效, 人力资源, 沟通交流, 规范管理, 可持续发展); all higher-is-better. An
+#: ecosystem may name its own through the attributes ``dimensions`` and ``indicators_<dimension>``.
+CENTRE_INDICATORS: dict[str, str] = {
+    "total_assets": "scale", "business_revenue": "scale", "revenue_per_head": "scale",
+    "firms_served": "service", "tech_services": "service", "consulting": "service",
+    "staff": "human_resources", "bachelor_share": "human_resources",
+    "report_timeliness": "communication", "industry_events": "communication",
+    "management_rules": "management",
+    "business_model": "sustainability", "capacity_building": "sustainability",
 }
 
 _DIRECTIONS = {"higher": "higher", "max": "higher", "benefit": "higher", "+": "higher",
@@ -1024,40 +1023,56 @@ def _number(value: Any) -> Fraction | None:
     return None
 
 
-def _years_operating(record: Mapping[str, Any], as_of: int | None) -> Any:
-    if record.get("years_operating") is not None:
-        return record["years_operating"]
-    if as_of is not None and isinstance(record.get("founded"), int):
+def _attribute(record: Mapping[str, Any], name: str, as_of: int | None) -> Any:
+    """A record's attribute; ``years_operating`` falls back to ``as_of - founded``."""
+    value = record.get(name)
+    if value is None and name == "years_operating" and as_of is not None and isinstance(record.get("founded"), int):
         return as_of - record["founded"]
-    return None
+    return value
 
 
-def _check_rule(rule: Mapping[str, Any], record: Mapping[str, Any], as_of: int | None) -> tuple[str, Any]:
-    """``("pass" | "fail" | "missing", found value)`` for one rule on one record."""
-    name = rule["field"]
-    found = _years_operating(record, as_of) if name == "years_operating" else record.get(name)
+def _yuan(value: Any) -> Fraction | None:
+    """Money in yuan: an int is fen, a Decimal (or a number given as text) is yuan."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Fraction(value, 100)
+    return _number(value)
+
+
+def _check_one(check: Mapping[str, Any], record: Mapping[str, Any], as_of: int | None) -> tuple[str, Any]:
+    """``("pass" | "fail" | "missing", found value)`` for one check on one record."""
+    found = _attribute(record, check["field"], as_of)
     if found is None:
         return "missing", None
-    op = rule["op"]
+    op = check["op"]
     if op == "true":
         return ("pass" if found is True else "fail"), found
     if op == "contains":
-        return ("pass" if isinstance(found, str) and rule["value"] in found else "fail"), found
+        return ("pass" if isinstance(found, str) and check["value"] in found else "fail"), found
     if op == "in":
-        return ("pass" if found in rule["value"] else "fail"), found
-    left = _number(found)
+        return ("pass" if found in check["value"] else "fail"), found
+    read = _yuan if check.get("money") else _number
+    left = read(found)
     if left is None:
         return "fail", found
-    if "per" in rule:
-        divisor = _number(record.get(rule["per"]))
+    if "per" in check:
+        divisor = _number(record.get(check["per"]))
         if divisor is None or divisor <= 0:
-            return "missing" if record.get(rule["per"]) is None else "fail", found
+            return ("missing" if record.get(check["per"]) is None else "fail"), found
         left = left / divisor
-        found = f"{found} / {rule['per']} {record.get(rule['per'])} = {float(left):g}"
-    right = _number(rule["value"])
-    assert right is not None, rule
+        found = f"{found} / {check['per']} {record.get(check['per'])} = {float(left):g}"
+    right = _number(check["value"])
+    assert right is not None, check
     ok = {">=": left >= right, ">": left > right, "<=": left <= right, "==": left == right}[op]
     return ("pass" if ok else "fail"), found
+
+
+def _check_rule(rule: Mapping[str, Any], record: Mapping[str, Any], as_of: int | None) -> tuple[str, Any, str]:
+    """The first alternative check with data decides: ``(outcome, found, field)``."""
+    for check in rule["check"]:
+        outcome, found = _check_one(check, record, as_of)
+        if outcome != "missing":
+            return outcome, found, check["field"]
+    return "missing", None, " or ".join(c["field"] for c in rule["check"])
 
 
 def check_eligibility(
@@ -1073,11 +1088,14 @@ def check_eligibility(
     ----------
     records : mapping or Ecosystem
         ``{unit: attributes}``, or an ecosystem whose organisations of ``kind`` are checked.
-        Tianjin's rules read ``region``, ``years_operating`` (or ``founded`` with ``as_of``),
-        ``name``, ``independent_legal_person``, ``bachelor_share`` (0–1), ``iso9001``,
-        ``center_type`` (``enterprise``/``institution``), ``staff``, ``service_revenue`` (last
-        year, fen), ``total_assets`` (fen), ``floor_area`` (m²) and the review items
-        ``own_facilities``, ``service_capability``, ``leadership``, ``coordination``.
+        Tianjin's rules read ``registered_in_tianjin`` (or ``region`` containing 天津),
+        ``years_operating``/``years_registered`` (or ``founded`` with ``as_of``), ``name``,
+        ``independent_legal_person``, ``bachelor_share`` (0–1), ``iso9001``, ``center_type``
+        (``enterprise``/``institution``), ``staff``, ``revenue_per_head`` (or last year's
+        ``service_revenue`` divided by ``staff``), ``total_assets``, ``floor_area`` (or
+        ``office_area_m2``, m²) and the review items ``own_facilities``,
+        ``service_capability``, ``leadership``, ``coordination``. Money is an int in fen or a
+        Decimal in yuan (the data model's convention).
     rules : str or mapping
         A shipped rule-set name (:func:`load_rules`) or a rule set of the same shape.
     as_of : int, optional
@@ -1111,7 +1129,7 @@ def check_eligibility(
             when = rule.get("when")
             if when and record.get(when["field"]) not in when["in"]:
                 continue
-            outcome, found = _check_rule(rule, record, as_of)
+            outcome, found, field_name = _check_rule(rule, record, as_of)
             if outcome == "pass":
                 continue
             if outcome == "missing" and rule.get("assess") == "review":
@@ -1121,7 +1139,8 @@ def check_eligibility(
                 "rule": rule["id"],
                 "clause": rule.get("clause", ""),
                 "text": rule.get("text", ""),
-                "explain": rule.get("explain", rule["id"]) + ("" if outcome == "fail" else f" (no {rule['field']} given)"),
+                "field": field_name,
+                "explain": rule.get("explain", rule["id"]) + ("" if outcome == "fail" else f" (no {field_name} given)"),
                 "found": found if found is None or isinstance(found, (str, int, float, bool)) else str(found),
             })
         eligible[unit] = not fails
@@ -1150,26 +1169,65 @@ def report_sections(eco: Ecosystem) -> list[Section]:
             "before, `reach` the share of all SMEs in the ecosystem that a provider served."
         )
         sections.append(Section("Service performance", text, tables={"service_performance": rows}))
+    sections.extend(_centre_sections(eco))
+    return sections
+
+
+def _centre_indicators(eco: Ecosystem) -> list[str]:
+    dimensions = eco.attrs.get("dimensions")
+    if isinstance(dimensions, list):
+        named = [i for d in dimensions for i in eco.attrs.get(f"indicators_{d}", [])]
+        if named:
+            return named
+    return list(CENTRE_INDICATORS)
+
+
+def _centre_sections(eco: Ecosystem) -> list[Section]:
+    """Eligibility and graded evaluation of productivity centres that carry the data."""
+    from .reporting import Section
+
     centres = eco.nodes("productivity_center")
-    present = [name for name in CENTRE_INDICATORS
-               if centres and all(eco.graph.nodes[c].get(name) is not None for c in centres)]
-    if len(centres) >= 2 and len(present) >= 2:
-        records = {c: {k: eco.graph.nodes[c][k] for k in present} for c in centres}
-        table = IndicatorTable.from_records(records, present)
-        quota = {"excellent": 0.2, "good": 0.3, "pass": 0.4}
-        result = evaluate(table, {k: CENTRE_INDICATORS[k][1] for k in present}, quota=quota)
-        assert result.grades is not None
-        rows = [
-            {"id": u, "name": eco.graph.nodes[u].get("name", u), "score": round(result.scores[u], 4),
-             "grade": result.grades[u], "grade_zh": result.grades.label(u)}
-            for u, _ in result.scores.top(len(result.scores))
-        ]
-        weights = ", ".join(f"{k} {v:.3f}" for k, v in result.weights.items())
-        counts = ", ".join(f"{GRADE_LABELS[g]} {n}" for g, n in result.grades.counts().items())
+    if len(centres) < 2:
+        return []
+    nodes = eco.graph.nodes
+    sections: list[Section] = []
+    if all(nodes[c].get("center_type") is not None for c in centres):
+        eligibility = check_eligibility({c: eco.node(c) for c in centres})
+        passed = sum(eligibility.eligible.values())
         text = (
-            f"{len(centres)} productivity centres evaluated on {len(present)} indicators (min–max "
-            f"normalisation, entropy weights: {weights}); graded by quota 20 % excellent, 30 % good, "
-            f"40 % pass, the rest fail: {counts}."
+            f"{passed} of {len(centres)} centres meet the admission conditions of Tianjin's cultivation "
+            "system (天津市市级生产力促进中心培育体系: registered in Tianjin and running 2+ years, "
+            "生产力 in the name, 70 % bachelor's, ISO 9001, and the enterprise- or institution-type "
+            "thresholds). Each failed condition is listed; qualitative conditions without data are left "
+            "for the reviewers."
         )
-        sections.append(Section("Centre evaluation", text, tables={"centre_grades": rows}))
+        sections.append(Section("Centre eligibility", text, tables={"centre_eligibility": eligibility.to_rows()}))
+    present = [i for i in _centre_indicators(eco) if all(nodes[c].get(i) is not None for c in centres)]
+    if len(present) < 2:
+        return sections
+    table = IndicatorTable.from_records({c: {k: nodes[c][k] for k in present} for c in centres}, present)
+    quota = {"excellent": 0.2, "good": 0.3, "pass": 0.4}
+    try:
+        result = evaluate(table, quota=quota)
+    except EvaluationError:  # e.g. no indicator varies: nothing to grade
+        return sections
+    assert result.grades is not None
+    rows = [
+        {"id": u, "name": nodes[u].get("name", u), "score": round(result.scores[u], 4),
+         "grade": result.grades[u], "grade_zh": result.grades.label(u)}
+        for u, _ in result.scores.top(len(result.scores))
+    ]
+    weights = ", ".join(f"{k} {v:.3f}" for k, v in result.weights.items())
+    counts = ", ".join(f"{GRADE_LABELS[g]} {n}" for g, n in result.grades.counts().items())
+    text = (
+        f"{len(centres)} productivity centres scored on {len(present)} indicators (min–max normalisation, "
+        f"entropy weights: {weights}) and graded by quota — 20 % excellent, 30 % good, 40 % pass, the "
+        f"rest fail (an illustrative policy; the source fixes the four grades, not their shares): {counts}."
+    )
+    reward = eco.attrs.get("excellent_reward_yuan")
+    if reward is not None:
+        n_excellent = result.grades.counts()["excellent"]
+        text += (f" At {reward} yuan per excellent centre without a credit record, the rewards total "
+                 f"{n_excellent * Decimal(reward)} yuan.")
+    sections.append(Section("Centre evaluation", text, tables={"centre_grades": rows}))
     return sections

@@ -386,7 +386,25 @@ def test_tianjin_institution_thresholds_and_missing_data():
     unknown = {"name": "天津生产力中心"}
     r2 = check_eligibility({"u": unknown})
     explained = [f["explain"] for f in r2.failures["u"]]
-    assert any("no region given" in e for e in explained)
+    assert any("no registered_in_tianjin or region given" in e for e in explained)
+
+
+def test_tianjin_dataset_against_a_direct_reading_of_the_rules():
+    datasets = pytest.importorskip("loaders.datasets")
+    eco = datasets.tianjin_centers()
+    result = check_eligibility(eco)
+    centres = eco.nodes("productivity_center")
+    assert list(result.eligible) == centres
+    for c in centres:  # the seed's conditions, written out directly on the dataset's fields
+        a = eco.node(c)
+        ok = (a["registered_in_tianjin"] and a["years_registered"] >= 2 and "生产力" in a["name"]
+              and a["independent_legal_person"] and a["bachelor_share"] >= 0.7 and a["iso9001"])
+        if a["center_type"] == "enterprise":
+            ok = ok and a["staff"] >= 15 and a["revenue_per_head"] >= Decimal(150000)
+        else:
+            ok = ok and a["total_assets"] >= Decimal(5_000_000) and a["office_area_m2"] >= 300
+        assert result.eligible[c] == bool(ok), (c, result.failures[c])
+    assert 0 < sum(result.eligible.values()) < len(centres)
 
 
 def test_eligibility_from_ecosystem():
@@ -411,6 +429,17 @@ def test_report_sections():
     grades = sections[1].tables["centre_grades"]
     assert grades[0]["id"] == "pc0" and grades[0]["grade"] == "excellent" and grades[0]["grade_zh"] == "优秀"
     assert report_sections(eg.Ecosystem()) == []
+
+
+def test_report_sections_on_the_tianjin_dataset():
+    datasets = pytest.importorskip("loaders.datasets")
+    eco = datasets.tianjin_centers(n_centres=40)
+    sections = {s.title: s for s in report_sections(eco)}
+    assert set(sections) == {"Centre eligibility", "Centre evaluation"}
+    grades = sections["Centre evaluation"].tables["centre_grades"]
+    counts = {g: sum(r["grade"] == g for r in grades) for g in ("excellent", "good", "pass", "fail")}
+    assert counts == {"excellent": 8, "good": 12, "pass": 16, "fail": 4}  # 20/30/40 % of 40, no ties
+    assert "1600000 yuan" in sections["Centre evaluation"].text  # 8 x 200,000
 
 
 def test_lazy_exports():
