@@ -61,7 +61,8 @@ def core_number(G: GraphLike, relations: str | Iterable[str] | None = None) -> N
     ----------
     G : Ecosystem, SparseGraph or networkx graph
         Edges are read as simple ties (weights and parallel edges ignored); on a directed
-        graph a node's degree is in-degree + out-degree, as networkx counts it.
+        graph a node's degree is in-degree + out-degree, as networkx counts it. An
+        Ecosystem is read undirected (every relation one tie).
     relations : str or iterable of str, optional
         Ecosystems: relation types forming the graph.
 
@@ -77,7 +78,7 @@ def core_number(G: GraphLike, relations: str | Iterable[str] | None = None) -> N
     >>> core_number(nx.complete_graph(4)).to_dict()
     {0: 3, 1: 3, 2: 3, 3: 3}
     """
-    graph = as_sparse(G, relations=relations)
+    graph = _shell_graph(G, relations)
     core, _ = _peel(graph)
     return graph.values(core, "core_number")
 
@@ -107,9 +108,17 @@ def onion_layers(G: GraphLike, relations: str | Iterable[str] | None = None) -> 
     >>> onion_layers(nx.path_graph(5)).to_dict()
     {0: 1, 1: 2, 2: 3, 3: 2, 4: 1}
     """
-    graph = as_sparse(G, relations=relations)
+    graph = _shell_graph(G, relations)
     _, layer = _peel(graph)
     return graph.values(layer, "onion_layer")
+
+
+def _shell_graph(G: GraphLike, relations: Any) -> SparseGraph:
+    """Ecosystems are peeled as undirected graphs (a k-core is about ties, not direction);
+    networkx graphs and SparseGraphs keep their own direction, as networkx does."""
+    from .model import Ecosystem
+
+    return as_sparse(G, relations=relations, directed=False if isinstance(G, Ecosystem) else None)
 
 
 def _peel(graph: SparseGraph) -> tuple[np.ndarray, np.ndarray]:
@@ -348,49 +357,31 @@ class _DiscreteModel:
         a.setdiag(0)
         a.eliminate_zeros()
         self.n = graph.n
-        self.mode = mode
+        self.ones = mode == "ones"
         self.a = a.tocsr()
-        self.mutual = (a + a.T).tocsr()  # a_vj + a_jv: what v adds to a block with j
-        squares = a.multiply(a)
+        squares = self.a.multiply(self.a)
+        self.mutual = (self.a + self.a.T).tocsr()  # a_vj + a_jv: what v adds to a block with j
         self.mutual_sq = (squares + squares.T).tocsr()
-        self.sum_x = float(a.sum())
+        self.mutual_sq.sort_indices()
+        self.mutual.sort_indices()
+        self.sum_x = float(self.a.sum())
         self.sum_xx = float(squares.sum())
-        self.strength = np.asarray(self.mutual.sum(axis=1)).ravel()
-        self.strength_sq = np.asarray(self.mutual_sq.sum(axis=1)).ravel()
         n = float(self.n)
-        if mode == "ones" and n * (n - 1) * self.sum_xx - self.sum_x**2 <= 1e-12 * max(1.0, self.sum_x**2):
+        if self.ones and n * (n - 1) * self.sum_xx - self.sum_x**2 <= 1e-12 * max(1.0, self.sum_x**2):
             raise AnalysisError(
                 "borgatti_everett: the ties do not vary (empty or complete graph): no core/periphery fit",
                 field="G",
             )
 
-    def fitness(self, k: np.ndarray, w_cc: np.ndarray, w_pp: np.ndarray, q_cc: np.ndarray, q_pp: np.ndarray) -> np.ndarray:
-        """Correlation for arrays of (core size, block sums); -inf where undefined."""
-        n = float(self.n)
-        k = k.astype(np.float64)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            if self.mode == "ones":
-                pairs = n * (n - 1)
-                sy = pairs - (n - k) * (n - k - 1)
-                sxy = self.sum_x - w_pp
-                sx, sxx = self.sum_x, self.sum_xx
-            else:
-                pairs = k * (k - 1) + (n - k) * (n - k - 1)
-                sy = k * (k - 1)
-                sxy = w_cc
-                sx, sxx = w_cc + w_pp, q_cc + q_pp
-            r = (pairs * sxy - sx * sy) / np.sqrt((pairs * sxx - sx * sx) * (pairs * sy - sy * sy))
-        return np.where(np.isfinite(r), r, -np.inf)
-
     def degree_start(self) -> np.ndarray:
         """The best split into the top-k nodes by degree, over every k at once."""
-        order = np.argsort(-self.strength, kind="stable")
+        strength = np.asarray(self.mutual.sum(axis=1)).ravel()
+        order = np.argsort(-strength, kind="stable")
         rank = np.empty(self.n, np.int64)
         rank[order] = np.arange(self.n)
         coo = self.a.tocoo()
         lo = np.minimum(rank[coo.row], rank[coo.col])
         hi = np.maximum(rank[coo.row], rank[coo.col])
-        ks = np.arange(self.n + 1)
 
         def block_sums(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             # inside the core of the top-k iff hi < k; inside the periphery iff lo >= k
@@ -400,77 +391,128 @@ class _DiscreteModel:
 
         w_cc, w_pp = block_sums(coo.data)
         q_cc, q_pp = block_sums(coo.data**2)
-        fit = self.fitness(ks, w_cc, w_pp, q_cc, q_pp)
-        best_k = int(np.argmax(fit))
+        fit = _correlations(self.n, np.arange(self.n + 1), w_cc, w_pp, q_cc, q_pp, self.sum_x, self.sum_xx, self.ones)
         start = np.zeros(self.n, bool)
-        start[order[:best_k]] = True
+        start[order[: int(np.argmax(fit))]] = True
         return start
 
-    def _toward(self, matrix: sp.csr_array, core: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        to_core = matrix @ core.astype(np.float64)
-        return to_core, np.asarray(matrix.sum(axis=1)).ravel() - to_core
-
     def improve(self, start: np.ndarray) -> tuple[np.ndarray, float]:
-        """Kernighan–Lin passes of single-node moves from ``start``."""
+        """Kernighan–Lin passes of single-node moves from ``start`` until a pass gains nothing."""
         core = start.copy()
-        to_c, to_p = self._toward(self.mutual, core)
-        sq_c, sq_p = self._toward(self.mutual_sq, core)
-        k = int(core.sum())
-        w_cc = float(to_c[core].sum()) / 2
-        w_pp = float(to_p[~core].sum()) / 2
-        q_cc = float(sq_c[core].sum()) / 2
-        q_pp = float(sq_p[~core].sum()) / 2
-        current = float(self.fitness(np.array([k]), np.array([w_cc]), np.array([w_pp]),
-                                     np.array([q_cc]), np.array([q_pp]))[0])
-        patience = max(50, min(self.n, 200))
-        indptr, indices = self.mutual.indptr, self.mutual.indices
-        data, data_sq = self.mutual.data, self.mutual_sq.data
+        as_float = core.astype(np.float64)
+        to_c = self.mutual @ as_float
+        to_p = np.asarray(self.mutual.sum(axis=1)).ravel() - to_c
+        sq_c = self.mutual_sq @ as_float
+        sq_p = np.asarray(self.mutual_sq.sum(axis=1)).ravel() - sq_c
+        stats = np.array([core.sum(), to_c[core].sum() / 2, to_p[~core].sum() / 2,
+                          sq_c[core].sum() / 2, sq_p[~core].sum() / 2], dtype=np.float64)
+        patience = min(self.n, 1000)  # full passes up to 1000 nodes, then stop after 1000 idle moves
         while True:
-            locked = np.zeros(self.n, bool)
-            moves: list[int] = []
-            best, best_len = current, 0
-            state = (k, w_cc, w_pp, q_cc, q_pp)
-            for _step in range(self.n):
-                sign = np.where(core, -1.0, 1.0)  # +1: periphery -> core
-                into = sign > 0
-                new_k = k + sign.astype(np.int64)
-                new_cc = np.where(into, w_cc + to_c, w_cc - to_c)
-                new_pp = np.where(into, w_pp - to_p, w_pp + to_p)
-                new_qcc = np.where(into, q_cc + sq_c, q_cc - sq_c)
-                new_qpp = np.where(into, q_pp - sq_p, q_pp + sq_p)
-                fit = self.fitness(new_k, new_cc, new_pp, new_qcc, new_qpp)
-                fit[locked] = -np.inf
-                v = int(np.argmax(fit))
-                if not np.isfinite(fit[v]):
-                    break
-                k, w_cc, w_pp, q_cc, q_pp = int(new_k[v]), new_cc[v], new_pp[v], new_qcc[v], new_qpp[v]
-                lo, hi = indptr[v], indptr[v + 1]
-                nbrs, delta = indices[lo:hi], sign[v] * data[lo:hi]
-                to_c[nbrs] += delta
-                to_p[nbrs] -= delta
-                delta_sq = sign[v] * data_sq[lo:hi]
-                sq_c[nbrs] += delta_sq
-                sq_p[nbrs] -= delta_sq
-                core[v] = not core[v]
-                locked[v] = True
-                moves.append(v)
-                if fit[v] > best + 1e-12:
-                    best, best_len = float(fit[v]), len(moves)
-                    state = (k, w_cc, w_pp, q_cc, q_pp)
-                elif len(moves) - best_len >= patience:
-                    break
-            for v in reversed(moves[best_len:]):  # undo the moves after the best prefix
-                sign_v = 1.0 if core[v] else -1.0  # v goes back: core -> periphery is -1
-                lo, hi = indptr[v], indptr[v + 1]
-                to_c[indices[lo:hi]] -= sign_v * data[lo:hi]
-                to_p[indices[lo:hi]] += sign_v * data[lo:hi]
-                sq_c[indices[lo:hi]] -= sign_v * data_sq[lo:hi]
-                sq_p[indices[lo:hi]] += sign_v * data_sq[lo:hi]
-                core[v] = not core[v]
-            k, w_cc, w_pp, q_cc, q_pp = state
-            if best_len == 0:
-                return core, current
-            current = best
+            gained = _kl_pass(self.mutual.indptr, self.mutual.indices, self.mutual.data, self.mutual_sq.data,
+                              core, to_c, to_p, sq_c, sq_p, stats, self.sum_x, self.sum_xx, self.ones, patience)
+            if not gained:
+                break
+        fit = _correlation(self.n, stats[0], stats[1], stats[2], stats[3], stats[4], self.sum_x, self.sum_xx, self.ones)
+        return core, fit
+
+
+@numba.njit(cache=True, nogil=True)
+def _correlation(n, k, w_cc, w_pp, q_cc, q_pp, sum_x, sum_xx, ones):  # pragma: no cover - compiled
+    """Pearson correlation of ties with the ideal pattern; -inf where undefined.
+
+    ``ones``: pairs are all ordered pairs, ideal 1 unless both ends are periphery.
+    Otherwise: pairs inside the core (ideal 1) and inside the periphery (ideal 0) only.
+    """
+    if ones:
+        pairs = n * (n - 1.0)
+        sy = pairs - (n - k) * (n - k - 1.0)
+        sxy = sum_x - w_pp
+        sx = sum_x
+        sxx = sum_xx
+    else:
+        pairs = k * (k - 1.0) + (n - k) * (n - k - 1.0)
+        sy = k * (k - 1.0)
+        sxy = w_cc
+        sx = w_cc + w_pp
+        sxx = q_cc + q_pp
+    denominator = (pairs * sxx - sx * sx) * (pairs * sy - sy * sy)
+    if not denominator > 0:
+        return -np.inf
+    return (pairs * sxy - sx * sy) / np.sqrt(denominator)
+
+
+@numba.njit(cache=True, nogil=True)
+def _correlations(n, ks, w_cc, w_pp, q_cc, q_pp, sum_x, sum_xx, ones):  # pragma: no cover - compiled
+    out = np.empty(len(ks))
+    for i in range(len(ks)):
+        out[i] = _correlation(n, ks[i], w_cc[i], w_pp[i], q_cc[i], q_pp[i], sum_x, sum_xx, ones)
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
+def _flip(v, indptr, indices, data, data_sq, core, to_c, to_p, sq_c, sq_p, stats):  # pragma: no cover
+    """Move v to the other side, updating the block sums and every neighbour's tie sums."""
+    if core[v]:
+        sign = -1.0
+        stats[1] -= to_c[v]
+        stats[2] += to_p[v]
+        stats[3] -= sq_c[v]
+        stats[4] += sq_p[v]
+    else:
+        sign = 1.0
+        stats[1] += to_c[v]
+        stats[2] -= to_p[v]
+        stats[3] += sq_c[v]
+        stats[4] -= sq_p[v]
+    stats[0] += sign
+    for e in range(indptr[v], indptr[v + 1]):
+        u = indices[e]
+        to_c[u] += sign * data[e]
+        to_p[u] -= sign * data[e]
+        sq_c[u] += sign * data_sq[e]
+        sq_p[u] -= sign * data_sq[e]
+    core[v] = not core[v]
+
+
+@numba.njit(cache=True, nogil=True)
+def _kl_pass(indptr, indices, data, data_sq, core, to_c, to_p, sq_c, sq_p, stats, sum_x, sum_xx, ones,
+             patience):  # pragma: no cover - compiled
+    """One Kernighan–Lin pass: best unlocked move each step (downhill allowed), then roll back
+    to the best prefix. Ties go to the lowest index. Returns whether the fitness improved."""
+    n = len(core)
+    locked = np.zeros(n, np.bool_)
+    moves = np.empty(n, np.int64)
+    count = 0
+    start = _correlation(n, stats[0], stats[1], stats[2], stats[3], stats[4], sum_x, sum_xx, ones)
+    best = start
+    best_count = 0
+    for _step in range(n):
+        chosen = -1
+        chosen_fit = -np.inf
+        for v in range(n):
+            if locked[v]:
+                continue
+            if core[v]:
+                fit = _correlation(n, stats[0] - 1, stats[1] - to_c[v], stats[2] + to_p[v],
+                                   stats[3] - sq_c[v], stats[4] + sq_p[v], sum_x, sum_xx, ones)
+            else:
+                fit = _correlation(n, stats[0] + 1, stats[1] + to_c[v], stats[2] - to_p[v],
+                                   stats[3] + sq_c[v], stats[4] - sq_p[v], sum_x, sum_xx, ones)
+            if fit > chosen_fit:
+                chosen, chosen_fit = v, fit
+        if chosen < 0:
+            break
+        _flip(chosen, indptr, indices, data, data_sq, core, to_c, to_p, sq_c, sq_p, stats)
+        locked[chosen] = True
+        moves[count] = chosen
+        count += 1
+        if chosen_fit > best + 1e-12:
+            best, best_count = chosen_fit, count
+        elif count - best_count >= patience:
+            break
+    for i in range(count - 1, best_count - 1, -1):
+        _flip(moves[i], indptr, indices, data, data_sq, core, to_c, to_p, sq_c, sq_p, stats)
+    return best_count > 0
 
 
 # ---------------------------------------------------------------------------- continuous model
@@ -711,7 +753,7 @@ def core_periphery_levels(
     labels = tuple(labels)
     if len(labels) != k:
         raise AnalysisError(f"core_periphery_levels: {len(labels)} labels for k={k} levels", field="labels")
-    graph = as_sparse(G, relations=relations)
+    graph = _shell_graph(G, relations)
     core, layer = _peel(graph)
     x = core if by == "core" else layer
     if graph.n == 0:
