@@ -322,10 +322,12 @@ class Radiation:
 
     def summary(self) -> str:
         """The finding in plain words."""
-        if not self.hops or self.target_size == 0:
+        if self.target_size == 0:
             return "no target population to reach"
+        if len(self.hops) == 1:
+            return f"the core itself is {self.hops[0]['target']:,} of {self.target_size:,} target firms"
         words = [f"the core reaches {self.hops[1]['target']:,} of {self.target_size:,} target firms directly "
-                 f"({self.hops[1]['target_share']:.0%})"] if len(self.hops) > 1 else []
+                 f"({self.hops[1]['target_share']:.0%})"]
         words += [f"{row['target']:,} within {row['hop']} hops ({row['target_share']:.0%})" for row in self.hops[2:]]
         return ", ".join(words)
 
