@@ -41,6 +41,7 @@ from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigs, eigsh
 
 from .errors import AnalysisError, ConvergenceError, NodeNotFoundError
 from .matrix import GraphLike, SparseGraph, as_sparse
+from .reach import bfs_levels
 from .results import NodeValues
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -579,8 +580,9 @@ def _path_graph(G: GraphLike, weight: str | None) -> SparseGraph:
 
 
 def _chunks(count: int) -> int:
-    """Work units for the parallel kernels: a few per thread so uneven sources balance out."""
-    return max(1, min(count, 4 * numba.get_num_threads()))
+    """Work units for the parallel kernels: one per thread (each takes every k-th source, so
+    hubs spread evenly and each unit needs its own O(n) work arrays only once)."""
+    return max(1, min(count, numba.get_num_threads()))
 
 
 def _path_sums(g: SparseGraph, roots: np.ndarray, counted: np.ndarray, weighted: bool):
@@ -588,7 +590,8 @@ def _path_sums(g: SparseGraph, roots: np.ndarray, counted: np.ndarray, weighted:
     chunks = _chunks(len(roots))
     if weighted:
         return _dijkstra_sums(g.indptr, g.indices, g.data, roots, counted, chunks)
-    return _bfs_sums(g.indptr, g.indices, roots, counted, chunks)
+    rev = g.T
+    return _bfs_sums(g.indptr, g.indices, rev.indptr, rev.indices, roots, counted, chunks)
 
 
 # ---------------------------------------------------------------------- numba kernels
@@ -597,40 +600,31 @@ def _path_sums(g: SparseGraph, roots: np.ndarray, counted: np.ndarray, weighted:
 # O(reached part of the graph), not O(n).
 
 @numba.njit(cache=True, parallel=True, nogil=True)
-def _bfs_sums(indptr, indices, roots, counted, chunks):  # pragma: no cover - compiled
+def _bfs_sums(indptr, indices, in_indptr, in_indices, roots, counted, chunks):  # pragma: no cover - compiled
     n = len(indptr) - 1
     m = len(roots)
     reached = np.zeros(m, np.int64)
     total = np.zeros(m, np.float64)
     harm = np.zeros(m, np.float64)
     for c in numba.prange(chunks):
-        dist = np.full(n, -1, np.int64)
-        queue = np.empty(n, np.int64)
+        dist = np.full(n, -1, np.int32)
+        queue = np.empty(n, np.int32)
+        source = np.empty(1, np.int64)
         for r in range(c, m, chunks):
-            s = roots[r]
-            dist[s] = 0
-            queue[0] = s
-            head, tail = 0, 1
+            source[0] = roots[r]
+            tail = bfs_levels(indptr, indices, in_indptr, in_indices, source, -1, dist, queue)
             tot = 0
             h = 0.0
-            while head < tail:
-                v = queue[head]
-                head += 1
-                dv = dist[v]
-                tot += dv
-                if dv > 0 and counted[v]:
-                    h += 1.0 / dv
-                for e in range(indptr[v], indptr[v + 1]):
-                    w = indices[e]
-                    if dist[w] < 0:
-                        dist[w] = dv + 1
-                        queue[tail] = w
-                        tail += 1
+            for i in range(tail):
+                v = queue[i]
+                d = dist[v]
+                tot += d
+                if d > 0 and counted[v]:
+                    h += 1.0 / d
+                dist[v] = -1
             reached[r] = tail
             total[r] = tot
             harm[r] = h
-            for i in range(tail):
-                dist[queue[i]] = -1
     return reached, total, harm
 
 
