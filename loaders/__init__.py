@@ -114,7 +114,12 @@ def read(path: str | Path, *, format: str | None = None, **opts: Any) -> Ecosyst
     module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
     if FORMATS[fmt] in ("yamljson", "graphml"):
         opts["format"] = fmt
-    return module.read(path, **opts)
+    try:
+        return module.read(path, **opts)
+    except LoadError as exc:
+        if not hasattr(exc, "problems"):  # a problem that stopped reading at once
+            exc.problems = [exc]  # type: ignore[attr-defined]
+        raise
 
 
 def write(eco: Ecosystem, path: str | Path, *, format: str | None = None, **opts: Any) -> None:

@@ -273,7 +273,7 @@ def _read_meta(path: Path, default_name: str, b: Builder) -> tuple[str, dict[str
         try:
             attrs[key] = from_json(value)
         except ValueProblem as exc:
-            b.problem(where, f"{exc.text} is not valid: expected {exc.expected}", field=f"attrs.{key}")
+            b.problem(where, f"{exc.text!r} is not valid: expected {exc.expected}", field=f"attrs.{key}")
     vocabulary = None
     if meta.get("vocabulary") is not None:
         try:

@@ -323,7 +323,7 @@ class _DocumentReader:
             try:
                 out[key] = from_json(value)
             except ValueProblem as exc:
-                self.b.problem(where, f"{exc.text} is not a valid value: expected {exc.expected}", field=key)
+                self.b.problem(where, f"{exc.text!r} is not a valid value: expected {exc.expected}", field=key)
         return out
 
     def mapping(self, value: Any, where: Where, what: str) -> bool:
