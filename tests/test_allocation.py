@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+from pathlib import Path
 from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
 import pytest
+import yaml
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -395,3 +397,88 @@ def test_vectorised_path_matches_reference_on_many_units():
     assert allocate(budget, ints, floor=1_000_000, cap=9_000_000).to_dict() == reference_allocation(
         budget, ints, 1_000_000, 9_000_000
     )
+
+
+# ---------------------------------------------------------------------------------- CLI and examples
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "allocation"
+
+
+def run_cli(args, capsys):
+    from ecograph.cli import main
+
+    code = main(args)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_cli_biopharma_cascade_matches_the_dataset(capsys):
+    import json
+
+    code, out, _ = run_cli(["allocate", str(EXAMPLES / "biopharma_grant.yaml")], capsys)
+    assert code == 0
+    result = json.loads(out)
+    received, kept = result["received"], result["kept"]
+    members = result["levels"]["bio_platform"]["amounts"]
+    assert len(members) == 13
+    # 5 % of 500,000,000 fen stays with the platform office; the members share the rest exactly
+    assert kept["bio_platform"] == 25_000_000
+    assert sum(members.values()) == 475_000_000
+    assert all(v % 100 == 0 and 10_000_000 <= v <= 100_000_000 for v in members.values())
+    # the screening centre (3,013 of 13,694 services) would get 104.5 M fen: capped at 100 M
+    assert members["screening_centre"] == 100_000_000
+    datasets = pytest.importorskip("loaders.datasets")
+    eco = datasets.shanghai_biopharma()
+    chain = eco.chain("bio_platform")
+    assert chain.anchor == "sndc" and sorted(members) == sorted(chain.members)
+    services = eg.service_indicators(eco, year=2011, providers=list(chain.members)).column("services")
+    assert services.sum() == 13694  # the source's H1 2011 figure
+    scores = dict(zip(chain.members, (int(v) for v in services)))
+    direct = allocate(475_000_000, scores, unit=100, floor=10_000_000, cap=100_000_000)
+    assert direct.to_dict() == {k: received[k] for k in chain.members}
+
+
+def test_cli_tianjin_rewards_and_district_quotas(capsys, tmp_path):
+    import json
+
+    out_file = tmp_path / "rewards.json"
+    code, _, err = run_cli(["allocate", str(EXAMPLES / "tianjin_rewards.yaml"), "-o", str(out_file)], capsys)
+    assert code == 0 and "wrote" in err
+    result = json.loads(out_file.read_text(encoding="utf-8"))
+    amounts = {k: Decimal(v) for k, v in result["amounts"].items()}
+    assert sum(amounts.values()) == Decimal("1000000.00")
+    assert amounts["tj_ppc_01"] == Decimal("200000.00") and amounts["tj_ppc_02"] == 0
+    code, out, _ = run_cli(["allocate", str(EXAMPLES / "district_quotas.yaml")], capsys)
+    seats = json.loads(out)["amounts"]
+    assert sum(seats.values()) == 30
+    votes = yaml.safe_load((EXAMPLES / "district_quotas.yaml").read_text(encoding="utf-8"))["votes"]
+    assert seats == divisor_apportion(30, votes, method="sainte_lague").to_dict()
+
+
+def test_cli_evaluate_csv(capsys):
+    import json
+
+    code, out, _ = run_cli(["evaluate", str(EXAMPLES / "tianjin_indicators.csv"),
+                            "--quota", "excellent=0.2,good=0.3,pass=0.4"], capsys)
+    assert code == 0
+    result = json.loads(out)
+    assert len(result["scores"]) == 12
+    # 12 centres: floor(12*0.2) = 2 excellent, floor(12*0.5) - 2 = 4 good, floor(12*0.9) - 6 = 4 pass, 2 fail
+    counts = {g: list(result["grades"].values()).count(g) for g in ("excellent", "good", "pass", "fail")}
+    assert counts == {"excellent": 2, "good": 4, "pass": 4, "fail": 2}
+    assert result["settings"]["weights"] == "entropy"
+    assert sum(result["weights"].values()) == pytest.approx(1.0)
+
+
+def test_cli_errors_name_file_and_field(capsys, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("budget: 100.5\nscores: {a: 1}\n", encoding="utf-8")
+    code, _, err = run_cli(["allocate", str(bad)], capsys)
+    assert code == 1 and "budget must be exact money" in err
+    typo = tmp_path / "typo.json"
+    typo.write_text('{"budget": 10, "scores": {"a": 1}, "flor": 1}', encoding="utf-8")
+    code, _, err = run_cli(["allocate", str(typo)], capsys)
+    assert code == 1 and "unknown field 'flor'" in err and "typo.json" in err
+    table = tmp_path / "t.csv"
+    table.write_text("id,x\na,1\nb,lots\n", encoding="utf-8")
+    code, _, err = run_cli(["evaluate", str(table)], capsys)
+    assert code == 1 and "row 3" in err and "'x'" in err
