@@ -1,0 +1,186 @@
+"""Built-in datasets: every seed figure exactly, valid ecosystems, determinism per seed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+import pytest
+
+from ecograph.errors import DatasetError
+from loaders.datasets import DATASETS, list_datasets, load_dataset
+from loaders.datasets.productivity import TIANJIN_DIMENSIONS
+from loaders.datasets.shanghai import BIOPHARMA_STAGES
+
+
+def flagged(eco, flag, kind="enterprise"):
+    return [n for n in eco.nodes(kind) if eco.node(n).get(flag) is True]
+
+
+@pytest.mark.parametrize("name", list(DATASETS))
+def test_every_dataset_validates_and_is_deterministic(name):
+    eco = load_dataset(name)
+    assert eco.problems() == []
+    assert load_dataset(name) == eco  # same seed, same ecosystem
+    other = load_dataset(name, seed=1)
+    assert other.problems() == []
+    assert eco.attrs["source"].startswith("seed 00")
+    assert other != eco  # the synthetic part depends on the seed
+
+
+def test_list_and_parameter_errors():
+    names = [d["name"] for d in list_datasets(sizes=False)]
+    assert names == list(DATASETS)
+    with pytest.raises(DatasetError, match="unknown dataset 'x'"):
+        load_dataset("x")
+    with pytest.raises(DatasetError, match="no parameter 'n'"):
+        load_dataset("shanghai_motor", n=3)
+    with pytest.raises(DatasetError, match="must be int"):
+        load_dataset("productivity_centers", n_enterprises="many")
+    with pytest.raises(DatasetError, match="0 to 500000"):
+        load_dataset("productivity_centers", n_enterprises=500_001)
+    with pytest.raises(DatasetError, match="24 policies"):
+        load_dataset("pudong_policy", level_split=(1, 2, 3))
+
+
+def test_shanghai_motor_rings_and_population():
+    eco = load_dataset("shanghai_motor")
+    rings = eco.rings("motor_platform")
+    assert [eco.node(n)["name"] for n in rings["core"]] == ["国家中小型电机及系统工程技术研究中心"]
+    assert sorted(eco.node(n)["name"] for n in rings["core_ring"]) == sorted(
+        ["中国电器工业协会中小型电机分会", "全国旋转电机标准化技术委员会", "中小型电机专业委员会", "国家中小电机质量监督检验中心"])
+    backbone = flagged(eco, "backbone")
+    assert len(backbone) == 40 and set(backbone) <= set(rings["collaboration"])
+    assert len(flagged(eco, "high_efficiency")) == 13 and set(flagged(eco, "high_efficiency")) <= set(backbone)
+    assert {"shu", "usst", "ncepu"} <= set(rings["collaboration"])
+    radiated_firms = [n for n in rings["radiation"] if eco.node(n).get("industry") == "motor"]
+    assert len(radiated_firms) == 101 and not set(radiated_firms) & set(backbone)
+    platform = eco.node("motor_platform")
+    population = [n for n in eco.nodes("enterprise") if eco.node(n).get("industry") == platform["target_industry"]]
+    assert len(population) == platform["target_population"] == 2000
+    assert sum(eco.node(n)["sme"] for n in population) == 1960
+    # direct services reach exactly the 40 backbone firms (直接提供服务的企业仅40多家)
+    assert sorted(v for _, v, _, _ in eco.relations("serves") if v in population) == sorted(backbone)
+    subs = eco.hierarchy().children("motor_platform")
+    assert len(subs) == 6 and sum(eco.node(s)["named_in_source"] for s in subs) == 4
+    assert {eco.node(s)["name"] for s in subs} >= {"行业发展战略与规划研究子平台", "研发转让咨询服务推广子平台",
+                                                   "试验与检测服务子平台", "标准服务子平台"}
+    assert eco.node("motor_firm_0001")["name"] == "浙江金龙电机股份有限公司"
+    assert platform["national_standards"] == 16 and platform["yx3_promotion_share"] == 0.815
+
+
+def test_shanghai_biopharma_chain_and_service_totals():
+    eco = load_dataset("shanghai_biopharma")
+    chain = eco.chain("bio_platform")
+    assert chain.stages == tuple(s for s, _ in BIOPHARMA_STAGES) and len(chain.stages) == 9
+    assert eco.node("bio_platform")["stage_names"][:3] == ["药物发现", "药物筛选", "药理评估"]
+    assert len(chain.members) == 13 and chain.gaps == []
+    assert eco.node(chain.anchor)["name"] == "上海市生物医药科技产业促进中心(上海新药研究开发中心)"
+    assert Counter(eco.node(m)["sector"] for m in chain.members) == {"industry": 4, "academia": 2, "research": 7}
+    funded = [v for u, v, _, _ in eco.relations("funds")]
+    assert funded == [chain.anchor]
+    y2010 = [(v, d) for _, v, _, d in eco.relations("serves") if d.get("year") == 2010]
+    clients_2010 = {v for v, _ in y2010}
+    assert len(clients_2010) == 1120 and sum(eco.node(c)["sme"] for c in clients_2010) == 853
+    assert sum(d["count"] for _, d in y2010) == 1287
+    h1 = [(v, d) for _, v, _, d in eco.relations("serves") if d.get("period") == "2011H1"]
+    users = {v for v, _ in h1}
+    assert sum(d["count"] for _, d in h1) == 13694 and len(users) == 571
+    assert sum(eco.node(u)["region"] == "上海" for u in users) == 283
+    assert all(d["year"] == 2011 for _, d in h1)
+
+
+def test_pudong_policy_centre():
+    eco = load_dataset("pudong_policy")
+    centre = eco.node("pudong_centre")
+    assert centre["name"] == "浦东新区科技认定服务中心" and centre["windows"] == 3
+    policies = [v for _, v, _, _ in eco.relations("administers")]
+    assert len(policies) == 24 == len(set(policies))
+    assert sum(d["approves"] for *_e, d in eco.relations("administers")) == 13
+    assert Counter(eco.node(p)["level"] for p in policies) == {"national": 8, "shanghai": 7, "pudong": 9}
+    replaced = sorted(eco.node(v)["name"] for _, v, _, _ in eco.relations("replaces"))
+    assert replaced == sorted(["科技管理处", "高新技术处", "基金办公室"])
+    merged = sorted(eco.node(u)["name"] for u, _, _, _ in eco.relations("merged_into"))
+    assert merged == sorted(["科技认定办公室", "浦东科技信息中心", "南汇科技信息中心"])
+    services = Counter(d["service"] for *_e, d in eco.relations("serves"))
+    assert services == {"高新技术企业认定受理": 194, "区级研发机构认定": 164}
+    assert centre["rd_expenses_2011_yuan"] == 11_552_000_000 and centre["rd_deduction_projects_2011"] == 2760
+
+
+def test_suzhou_associations_exact_counts():
+    eco = load_dataset("suzhou_associations")
+    associations = [a for a in eco.associations() if a != "sz_federation"]
+    assert len(associations) == 25
+    assert sum(eco.node(a)["named_in_source"] for a in associations) == 8
+    members = [u for a in associations for u in eco.members(a)]
+    assert len(members) == len(set(members)) == 11849
+    assert len(eco.members("sz_meddevice")) == 528
+    counts = {flag: len(flagged(eco, flag)) for flag in ("listed", "leading", "specialized", "high_tech", "private_top100")}
+    assert counts == {"listed": 191, "leading": 308, "specialized": 292, "high_tech": 1127, "private_top100": 59}
+    fields = {eco.node(a)["field"] for a in associations}
+    assert fields == {"电子信息", "装备制造", "生物医药", "先进材料", "数字服务", "知识服务", "现代文商旅"}
+    assert "江苏汇博机器人技术股份有限公司" in {eco.node(m)["name"] for m in eco.members("sz_robot")}
+
+
+def test_productivity_centres_hierarchy():
+    eco = load_dataset("productivity_centers")
+    centres = eco.nodes("productivity_center")
+    assert len(centres) == 2689
+    assert Counter(eco.node(c)["level"] for c in centres) == {"national": 247, "industry": 350, "local": 2092}
+    h = eco.hierarchy()
+    assert h.roots == ["cppc"] and h.children("cppc") == eco.nodes("district")
+    academies = eco.nodes("service_org")
+    assert len(academies) == 10 and sorted(h.parent[a] for a in academies) == sorted(eco.nodes("district"))
+    per_district = Counter(h.parent[c] for c in centres)
+    assert len(per_district) == 10 and min(per_district.values()) >= 200 and sum(per_district.values()) == 2689
+    assert all(h.path(c)[-1] == "cppc" and len(h.path(c)) == 3 for c in centres[:50])
+    assert len(eco.members("cppc")) == 2689
+    named = [d for d in eco.nodes("district") if eco.node(d)["named_in_source"]]
+    assert sorted(eco.node(d)["name"] for d in named) == ["东北三省片区", "京津冀蒙片区", "广东广西片区"]
+    assert sum(eco.node(c)["market_mechanism"] for c in centres) == 896
+
+
+def test_productivity_centres_with_firms():
+    eco = load_dataset("productivity_centers", n_enterprises=20_000, seed=5)
+    assert eco.problems() == []
+    firms = eco.nodes("enterprise")
+    assert len(firms) == 20_000
+    served = Counter(v for _, v, _, _ in eco.relations("serves"))
+    assert set(served) == set(firms)  # every firm is served by at least one centre
+    assert 1.7 < eco.number_of_relations("serves") / 20_000 < 2.3
+    pairs = [(u, v) for u, v, _, _ in eco.relations("serves")]
+    assert len(pairs) == len(set(pairs))
+    h = eco.hierarchy()
+    province_district = {p: d for d in eco.nodes("district") for p in eco.node(d)["provinces"]}
+    home = [(v, u) for u, v, _, _ in eco.relations("serves")]
+    same_district = sum(h.parent[c] == province_district[eco.node(f)["province"]] for f, c in home[:2000])
+    assert same_district == 2000  # centres serve firms of their own district
+    assert 0 < len(eco.members("cppc")) - 2689 < 1000
+
+
+def test_tianjin_rules_dimensions_and_grades():
+    eco = load_dataset("tianjin_centers")
+    attrs = eco.attrs
+    assert attrs["dimensions"] == [d[0] for d in TIANJIN_DIMENSIONS] and len(attrs["dimensions"]) == 6
+    assert attrs["dimension_names"][0] == "中心规模" and attrs["grade_names"] == ["优秀", "良好", "合格", "不合格"]
+    assert attrs["excellent_reward_yuan"] == Decimal("200000")
+    assert (attrs["min_years_registered"], attrs["min_bachelor_share"], attrs["enterprise_min_staff"]) == (2, 0.7, 15)
+    assert attrs["enterprise_min_revenue_per_head_yuan"] == Decimal("150000")
+    assert attrs["institution_min_assets_yuan"] == Decimal("5000000") and attrs["institution_min_office_area_m2"] == 300
+    centres = [eco.node(c) for c in eco.nodes("productivity_center")]
+    assert len(centres) == 80
+    for c in centres:
+        for _, _, indicators in TIANJIN_DIMENSIONS:
+            assert all(i in c for i in indicators)
+    assert {c["center_type"] for c in centres} == {"enterprise", "institution"}
+    assert any("生产力" not in c["name"] for c in centres) and any(not c["iso9001"] for c in centres)
+
+    def eligible(c):
+        base = (c["registered_in_tianjin"] and c["independent_legal_person"] and c["years_registered"] >= 2
+                and "生产力" in c["name"] and c["bachelor_share"] >= 0.7 and c["iso9001"])
+        if c["center_type"] == "enterprise":
+            return base and c["staff"] >= 15 and c["revenue_per_head"] >= 150000
+        return base and c["total_assets"] >= 5_000_000 and c["office_area_m2"] >= 300
+
+    passing = sum(eligible(c) for c in centres)
+    assert 0 < passing < len(centres)  # the synthetic candidates exercise both outcomes
