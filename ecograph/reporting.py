@@ -118,6 +118,8 @@ SECTION_BUILDERS: list[str] = [
     "ecograph.rings:report_sections",
     "ecograph.chains:report_sections",
     "ecograph.membership:report_sections",
+    "ecograph.brokerage:report_sections",
+    "ecograph.helix:report_sections",
     "ecograph.onestop:report_sections",
     "ecograph.evaluation:report_sections",
     "ecograph.diagrams:report_sections",

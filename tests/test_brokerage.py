@@ -297,3 +297,16 @@ def test_burt_measures_on_an_ecosystem_and_empty_graphs():
     lonely.add_node("b")
     assert all(math.isnan(v) for v in constraint(lonely).values())
     assert all(math.isnan(v) for v in effective_size(lonely).values())
+
+
+def test_report_section():
+    from ecograph.brokerage import report_sections
+
+    eco = _platform()
+    [section] = report_sections(eco)
+    rows = section.tables["brokers"]
+    expected = brokerage(eco, "sector", relations=["collaborates", "serves"])
+    assert rows[0]["id"] == "f" and rows[0]["total"] == expected["total"]["f"]
+    assert [r["total"] for r in rows] == sorted((r["total"] for r in rows), reverse=True)
+    assert all(r["total"] > 0 for r in rows)
+    assert report_sections(Ecosystem()) == []

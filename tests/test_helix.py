@@ -177,3 +177,16 @@ def test_results_and_errors():
     with pytest.raises(AnalysisError, match="no 'collaborates' record"):
         triple_helix(Ecosystem())
     assert eg.triple_helix is triple_helix
+
+
+def test_report_section():
+    from ecograph.helix import report_sections
+
+    [section] = report_sections(_projects())
+    rows = section.tables["triple_helix"]
+    assert [(r["model"], r["include_none"]) for r in rows] == [
+        ("university-industry-government", False), ("university-industry-government", True),
+        ("政产学研 (4-D)", False), ("政产学研 (4-D)", True)]
+    assert rows[0]["T_millibits"] == pytest.approx(triple_helix(_projects()).millibits, abs=1e-3)
+    assert rows[1]["records"] == rows[0]["records"] + 1
+    assert report_sections(Ecosystem()) == []
