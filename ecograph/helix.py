@@ -78,6 +78,9 @@ HELIX4: dict[str, tuple[str, ...]] = {
 
 _ENCODINGS = ("presence", "categorical")
 
+#: Fewest records for which the report shows T.
+REPORT_MIN_RECORDS = 10
+
 
 @dataclass(frozen=True)
 class HelixResult:
@@ -457,14 +460,16 @@ def _categorical_table(
 def report_sections(eco: Ecosystem) -> list[Any]:
     """Report section: triple- and quadruple-helix T of the collaboration projects.
 
-    Empty when no ``collaborates`` relation involves a university, firm or government.
+    Empty when fewer than :data:`REPORT_MIN_RECORDS` projects involve a university, firm or
+    government (T of a handful of records says nothing).
 
     Examples
     --------
     >>> from ecograph import Ecosystem
     >>> eco = Ecosystem()
     >>> eco.add_org("u", "大学", kind="university"); eco.add_org("f", "企业")
-    >>> eco.add_relation("u", "f", "collaborates", project="p")
+    >>> for i in range(REPORT_MIN_RECORDS):
+    ...     eco.add_relation("u", "f", "collaborates", key=f"p{i}", project=f"p{i}")
     >>> [row["model"] for row in report_sections(eco)[0].tables["triple_helix"]]
     ['university-industry-government', 'university-industry-government', '政产学研 (4-D)', '政产学研 (4-D)']
     """
@@ -476,6 +481,8 @@ def report_sections(eco: Ecosystem) -> list[Any]:
             try:
                 result = triple_helix(eco, dims, include_none=include_none)
             except AnalysisError:
+                return []
+            if result.records < REPORT_MIN_RECORDS:
                 return []
             rows.append({"model": model, "include_none": include_none, "records": result.records,
                          "T_millibits": round(result.millibits, 3)})

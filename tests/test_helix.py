@@ -182,11 +182,16 @@ def test_results_and_errors():
 def test_report_section():
     from ecograph.helix import report_sections
 
-    [section] = report_sections(_projects())
+    eco = _projects()
+    assert report_sections(eco) == []  # five projects: too few to report
+    for i in range(8):
+        eco.add_relation("u1", "g1", "collaborates", key=f"k{i}", project=f"政策{i}")
+    [section] = report_sections(eco)
     rows = section.tables["triple_helix"]
     assert [(r["model"], r["include_none"]) for r in rows] == [
         ("university-industry-government", False), ("university-industry-government", True),
         ("政产学研 (4-D)", False), ("政产学研 (4-D)", True)]
-    assert rows[0]["T_millibits"] == pytest.approx(triple_helix(_projects()).millibits, abs=1e-3)
+    assert rows[0]["records"] == 13
+    assert rows[0]["T_millibits"] == pytest.approx(triple_helix(eco).millibits, abs=1e-3)
     assert rows[1]["records"] == rows[0]["records"] + 1
     assert report_sections(Ecosystem()) == []
