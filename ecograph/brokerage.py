@@ -231,8 +231,7 @@ def brokerage(
     pattern.eliminate_zeros()
     raw = _role_counts(pattern, gid, len(classes))
     n = float(graph.n)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        density = arcs / (n * (n - 1.0)) if graph.n else 0.0
+    density = arcs / (n * (n - 1.0)) if graph.n > 1 else float("nan")  # sna: 0/0 for one node
     expected_group, var_group = _group_expectations(sizes, n, density)
     stats = np.vstack([raw.sum(axis=0), *_global_expectations(sizes, n, density)])
     stats[2] = np.sqrt(stats[2])

@@ -206,9 +206,17 @@ def test_results_export_and_role_errors():
     assert eg.brokerage is brokerage
 
 
-def test_empty_graph():
+def test_empty_and_tiny_graphs():
     r = brokerage(nx.Graph(), {})
     assert r.raw.shape == (0, 6) and r.totals["total"] == 0
+    one = nx.Graph()
+    one.add_node("a")
+    r = brokerage(one, {"a": 1})
+    assert r.raw.tolist() == [[0.0] * 6] and np.isnan(r.z_totals["total"])
+    two = nx.empty_graph(2)
+    r = brokerage(two, {0: "A", 1: "B"})
+    assert r.expected.tolist() == [[0.0] * 6] * 2  # as sna: density 0
+    assert all(math.isnan(z) for z in r.z_totals.values())
 
 
 # ------------------------------------------------------------------------ Burt's measures
