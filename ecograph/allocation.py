@@ -396,7 +396,7 @@ def _top_remainders(
     need = k - len(sure)
     if need == len(candidates):
         return np.concatenate([sure, candidates])
-    id_key = _id_sort_key([ids[int(idx[j])] for j in candidates[: min(len(candidates), 1000)]])
+    id_key = _id_sort_key([ids[int(idx[j])] for j in candidates])
     ranked = sorted(
         candidates.tolist(),
         key=lambda j: (-exact_remainder(j), -scores.exact(int(idx[j])), id_key(ids[int(idx[j])])),
@@ -984,12 +984,9 @@ def cascade(
         missing = [k for k in kids if k not in scores]
         if missing:
             raise AllocationError(f"cascade: child {missing[0]!r} of {node!r} has no score", field="scores", id=missing[0])
-        level_options = {
-            key: ({k: v for k, v in value.items() if k in kids} if isinstance(value, Mapping) else
-                  [k for k in value if k in kids] if key in ("eligible", "exclude") and not isinstance(value, Mapping) else value)
-            for key, value in options.items()
-        }
-        allocation = allocate(money.amount(units - keep_count), {k: scores[k] for k in kids}, unit=unit, **level_options)
+        allocation = allocate(
+            money.amount(units - keep_count), {k: scores[k] for k in kids}, unit=unit, **_level_options(options, kids)
+        )
         allocations[node] = allocation
         for kid in kids:
             if kid in seen:
@@ -998,6 +995,22 @@ def cascade(
             received[kid] = allocation[kid]
             stack.append(kid)
     return CascadeResult(received, kept, allocations)
+
+
+def _level_options(options: Mapping[str, Any], kids: list[Hashable]) -> dict[str, Any]:
+    """The ``allocate`` options for one level: per-unit mappings and id lists cut to ``kids``."""
+    wanted = set(kids)
+    out: dict[str, Any] = {}
+    for key, value in options.items():
+        if key in _PER_UNIT_OPTIONS and isinstance(value, Mapping):
+            value = {k: v for k, v in value.items() if k in wanted}
+        elif key in ("eligible", "exclude") and value is not None:
+            value = [k for k in value if k in wanted]
+        out[key] = value
+    return out
+
+
+_PER_UNIT_OPTIONS = frozenset({"floor", "cap", "eligible", "exclude", "grades", "fixed"})
 
 
 def _tree_children(tree: Any) -> dict[Hashable, list[Hashable]]:

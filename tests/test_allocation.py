@@ -482,3 +482,13 @@ def test_cli_errors_name_file_and_field(capsys, tmp_path):
     table.write_text("id,x\na,1\nb,lots\n", encoding="utf-8")
     code, _, err = run_cli(["evaluate", str(table)], capsys)
     assert code == 1 and "row 3" in err and "'x'" in err
+
+
+def test_cascade_level_options_keep_grade_weights():
+    # grades apply per level to the children they name; grade_weights are shared by all levels.
+    # districts d1 (excellent, 1) and d2 (good, 1) weigh 3:2 -> 600, 400; d1's centres c1 (pass)
+    # and c2 (fail) -> c1 takes all 600; d2 passes 400 to c3.
+    tree = {"root": ["d1", "d2"], "d1": ["c1", "c2"], "d2": ["c3"]}
+    grades = {"d1": "excellent", "d2": "good", "c1": "pass", "c2": "fail", "c3": "pass"}
+    result = cascade(1000, tree, dict.fromkeys(grades, 1), grades=grades, grade_weights=GRADE_WEIGHTS)
+    assert result.to_dict() == {"root": 1000, "d1": 600, "d2": 400, "c1": 600, "c2": 0, "c3": 400}
