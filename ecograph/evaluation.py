@@ -857,7 +857,8 @@ def service_indicators(
 
     Columns: ``services`` (Σ ``count``, 1 per relation without a count), ``clients``
     (distinct), ``sme_clients`` (clients whose ``sme`` attribute is true), ``sme_share``,
-    ``revenue`` (Σ ``revenue``, exact in :attr:`IndicatorTable.exact`), ``growth`` (revenue
+    ``revenue`` (Σ ``revenue``, exact in :attr:`IndicatorTable.exact`; missing when no relation
+    of the provider has one), ``growth`` (revenue
     growth of ``year`` over ``year - 1``: ``(R_y - R_{y-1}) / R_{y-1}``; NaN when there is no
     earlier revenue) and ``reach`` (share of the target population among the clients).
 
@@ -906,7 +907,7 @@ def service_indicators(
     position = {p: i for i, p in enumerate(rows)}
     n = len(rows)
     services = np.zeros(n)
-    revenue: list[Any] = [0] * n
+    revenue: list[Any] = [None] * n  # stays None for a provider without any revenue figure
     by_year: dict[tuple[int, int], Any] = {}
     clients: list[set[str]] = [set() for _ in range(n)]
     for u, v, d in edges:
@@ -923,7 +924,7 @@ def service_indicators(
         services[i] += d.get("count", 1)
         clients[i].add(v)
         if d.get("revenue") is not None:
-            revenue[i] = revenue[i] + d["revenue"]
+            revenue[i] = d["revenue"] if revenue[i] is None else revenue[i] + d["revenue"]
     sme_flags = dict(graph.nodes(data="sme"))
     n_clients = np.array([len(c) for c in clients], dtype=np.float64)
     n_sme = np.array([sum(1 for c in cs if sme_flags.get(c)) for cs in clients], dtype=np.float64)
@@ -939,7 +940,8 @@ def service_indicators(
         sme_share = np.where(n_clients > 0, n_sme / np.where(n_clients > 0, n_clients, 1), np.nan)
     reach = reached / len(population) if population else np.full(n, np.nan)
     columns = ["services", "clients", "sme_clients", "sme_share", "revenue", "growth", "reach"]
-    values = np.column_stack([services, n_clients, n_sme, sme_share, [float(r) for r in revenue], growth, reach]) if n else np.zeros((0, 7))
+    revenue_column = [np.nan if r is None else float(r) for r in revenue]
+    values = np.column_stack([services, n_clients, n_sme, sme_share, revenue_column, growth, reach]) if n else np.zeros((0, 7))
     return IndicatorTable(rows, columns, values, exact={"revenue": revenue})
 
 
@@ -1158,10 +1160,9 @@ def report_sections(eco: Ecosystem) -> list[Section]:
     sections: list[Section] = []
     if eco.number_of_relations("serves"):
         table = service_indicators(eco)
-        rows = sorted(table.to_rows(), key=lambda r: -r["services"])
         names = dict(eco.graph.nodes(data="name"))
-        for row in rows:
-            row["name"] = names.get(row["id"], row["id"])
+        rows = [{"id": r["id"], "name": names.get(r["id"], r["id"]), **{k: v for k, v in r.items() if k != "id"}}
+                for r in sorted(table.to_rows(), key=lambda r: -r["services"])]
         text = (
             f"{len(rows)} service providers. `services` counts service records, `clients` distinct "
             "clients, `sme_share` the share of SME clients, `revenue` the summed service revenue "
@@ -1227,7 +1228,7 @@ def _centre_sections(eco: Ecosystem) -> list[Section]:
     reward = eco.attrs.get("excellent_reward_yuan")
     if reward is not None:
         n_excellent = result.grades.counts()["excellent"]
-        text += (f" At {reward} yuan per excellent centre without a credit record, the rewards total "
-                 f"{n_excellent * Decimal(reward)} yuan.")
+        text += (f" At {Decimal(reward):,} yuan per excellent centre without a credit record, the rewards "
+                 f"total {n_excellent * Decimal(reward):,} yuan.")
     sections.append(Section("Centre evaluation", text, tables={"centre_grades": rows}))
     return sections

@@ -306,7 +306,7 @@ def test_service_indicators_for_one_year_and_explicit_target():
     assert (row["services"], row["clients"], row["revenue"], row["reach"]) == (2.0, 1.0, 1000, 0.5)
     assert row["growth"] is None  # no 2009 revenue
     assert t.to_dict()["screen"]["services"] == 0.0
-
+    assert t.to_dict()["screen"]["revenue"] is None  # no revenue figure in 2010
 
 def test_service_indicators_empty():
     t = service_indicators(eg.Ecosystem())
@@ -439,7 +439,7 @@ def test_report_sections_on_the_tianjin_dataset():
     grades = sections["Centre evaluation"].tables["centre_grades"]
     counts = {g: sum(r["grade"] == g for r in grades) for g in ("excellent", "good", "pass", "fail")}
     assert counts == {"excellent": 8, "good": 12, "pass": 16, "fail": 4}  # 20/30/40 % of 40, no ties
-    assert "1600000 yuan" in sections["Centre evaluation"].text  # 8 x 200,000
+    assert "1,600,000 yuan" in sections["Centre evaluation"].text  # 8 x 200,000
 
 
 def test_lazy_exports():
