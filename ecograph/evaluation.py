@@ -717,7 +717,7 @@ def grade(
         result = {u: result[u] for u in units}
         rule = "quota " + ", ".join(f"{g} {quota[g]}" for g in order) + "; ties share the lower grade"
     forced = dict(fail.items()) if isinstance(fail, Mapping) else {u: "forced fail" for u in fail}
-    for unit, reason in forced.items():
+    for unit in forced:
         if unit not in result:
             raise EvaluationError(f"fail names {unit!r}, which has no score", id=unit, field="fail")
         result[unit] = "fail"
@@ -910,7 +910,7 @@ def service_indicators(
     revenue: list[Any] = [None] * n  # stays None for a provider without any revenue figure
     by_year: dict[tuple[int, int], Any] = {}
     clients: list[set[str]] = [set() for _ in range(n)]
-    for u, v, d in edges:
+    for u, _, d in edges:
         i = position.get(u)
         if i is None:
             continue
