@@ -60,9 +60,9 @@ def diagrams_for(name: str) -> dict[str, Callable[[], object]]:
 
 
 def _example_allocation(eco):  # noqa: ANN001, ANN202 - a script helper
-    """5 million yuan shared by mean dimension score, 20,000-yuan floor, 300,000-yuan cap."""
+    """5 million yuan shared by mean dimension score, 50,000-yuan floor, 80,000-yuan cap."""
     scores = {u: sum(row.values()) / len(row) for u, row in dimension_scores(eco).items()}
-    result = allocate(EXAMPLE_BUDGET_FEN, scores, unit=100, floor=2_000_000, cap=30_000_000)
+    result = allocate(EXAMPLE_BUDGET_FEN, scores, unit=100, floor=5_000_000, cap=8_000_000)
     names = {u: eco.graph.nodes[u]["name"] for u in scores}
     return allocation_chart(result, names=names, max_bars=30)
 

@@ -102,13 +102,14 @@ def centre_hierarchy(n_districts: int = 10, per_district: int = 269, seed: int =
     eco = Ecosystem(name="centres")
     eco.add_org("cappc", "中国生产力促进中心协会", kind="association")
     regions = ["华北", "东北", "华东一", "华东二", "华中", "华南", "西南", "西北", "京津", "沪苏浙"]
-    for d in range(n_districts):
-        eco.add_org(f"d{d}", f"{regions[d % len(regions)]}片区", kind="district")
-        eco.add_relation(f"d{d}", "cappc", "part_of")
-        for c in range(per_district - (d % 3)):
-            level = ("national", "industry", "local")[int(rng.choice(3, p=[0.09, 0.13, 0.78]))]
-            eco.add_org(f"c{d}_{c}", f"生产力促进中心{d}-{c}", kind="productivity_center", level=level)
-            eco.add_relation(f"c{d}_{c}", f"d{d}", "part_of")
+    districts = [f"d{d}" for d in range(n_districts)]
+    eco.add_orgs(districts, [f"{regions[d % len(regions)]}片区" for d in range(n_districts)], kind="district")
+    eco.add_relations(districts, ["cappc"] * n_districts, "part_of")
+    centres = [(f"c{d}_{c}", f"d{d}") for d in range(n_districts) for c in range(per_district - (d % 3))]
+    levels = np.array(["national", "industry", "local"])[rng.choice(3, size=len(centres), p=[0.09, 0.13, 0.78])]
+    ids = [c for c, _ in centres]
+    eco.add_orgs(ids, [f"生产力促进中心{c[1:]}" for c in ids], kind="productivity_center", level=levels.tolist())
+    eco.add_relations(ids, [d for _, d in centres], "part_of")
     return eco
 
 

@@ -15,9 +15,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
+from matplotlib.ticker import StrMethodFormatter
 
 from ..errors import AnalysisError
-from ._base import _PALETTE, bilingual, check_lang, colour, label, legend_outside, new_axes, short
+from ._base import _PALETTE, bilingual, check_lang, colour, label, legend_outside, new_axes, short, wrap
 from .fonts import diagram_style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -218,7 +219,7 @@ def allocation_chart(
         Amounts are integer fen (shown in yuan with two decimals, exactly); ``False`` shows
         them as given.
     max_bars : int
-        The largest amounts get a bar each; the rest are summed into one bar.
+        The largest amounts get a bar each; the title gives the count and sum of the rest.
     lang : {"zh", "en", "zh+en"}
     font : str, optional
     title : str, optional
@@ -242,16 +243,10 @@ def allocation_chart(
     amounts = {u: allocation[u] for u in ids}
     order = sorted(ids, key=lambda u: (-amounts[u], str(u)))
     shown, rest = order[:max_bars], order[max_bars:]
-    labels = [short(str((names or {}).get(u, u)), 16) for u in shown]
+    labels = [short(str((names or {}).get(u, u)), 22) for u in shown]
     values = [float(Decimal(amounts[u]) / 100) if in_fen else float(amounts[u]) for u in shown]
     texts = [_money_text(amounts[u], in_fen) for u in shown]
     faces = [colour(_RULE_COLOURS, rules.get(u, "proportional")) for u in shown]
-    if rest:
-        rest_sum = sum(amounts[u] for u in rest)
-        labels.append(bilingual(f"其他 {len(rest)} 个", f"{len(rest)} others", lang))
-        values.append(float(Decimal(rest_sum) / 100) if in_fen else float(rest_sum))
-        texts.append(_money_text(rest_sum, in_fen))
-        faces.append("#DDDDDD")
     total = sum(amounts.values())
     with diagram_style(font):
         fig, ax = new_axes(ax, (10.0, max(4.0, 0.3 * len(labels) + 2.0)))
@@ -261,6 +256,7 @@ def allocation_chart(
         ax.set_yticks(y, labels, fontsize=9)
         ax.invert_yaxis()
         ax.set_xlim(0, max(values, default=1) * 1.18 or 1)
+        ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         unit = bilingual("元", "yuan", lang) if in_fen else ""
         ax.set_xlabel(bilingual("金额", "amount", lang) + (f" ({unit})" if unit else ""))
         ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
@@ -279,6 +275,10 @@ def allocation_chart(
                                  lang)
         if method:
             summary += f" · {method}"
+        if rest:
+            rest_sum = sum(amounts[u] for u in rest)
+            summary += "\n" + bilingual(f"另有 {len(rest)} 个单位共 {_money_text(rest_sum, in_fen)} 未单独画出",
+                                        f"{len(rest)} more units with {_money_text(rest_sum, in_fen)} not drawn", lang)
         ax.set_title(title or f"{bilingual('资金分配', 'budget allocation', lang)}\n{summary}", fontsize=13)
     return fig
 
@@ -351,11 +351,11 @@ def radar_chart(
             values = np.array([float(scores[unit].get(d, 0.0)) for d in dimensions])
             top = max(top, float(values.max(initial=0.0)))
             face = _PALETTE[k % len(_PALETTE)]
-            name = short(str(unit), 14) + (f" ({grades[unit]})" if grades and unit in grades else "")
+            name = short(str(unit), 24) + (f" ({grades[unit]})" if grades and unit in grades else "")
             ax.plot(closed, np.concatenate([values, values[:1]]), color=face, linewidth=1.6, label=name)
             ax.fill(closed, np.concatenate([values, values[:1]]), color=face, alpha=0.12)
-        ax.set_xticks(angles, [(labels or {}).get(d) or label(DIMENSION_LABELS, d, lang) for d in dimensions],
-                      fontsize=10)
+        ax.set_xticks(angles, [wrap((labels or {}).get(d) or label(DIMENSION_LABELS, d, lang), 8)
+                               for d in dimensions], fontsize=10)
         ax.set_ylim(0, top * 1.05 if top > 0 else 1)
         ax.tick_params(axis="y", labelsize=7)
         legend_outside(ax, ax.get_legend_handles_labels()[0], bilingual("评估对象", "units", lang))

@@ -201,6 +201,7 @@ def diagram_style(font: str | None = None) -> Iterator[list[str]]:
         "pdf.fonttype": 42,
         "ps.fonttype": 42,
         "svg.fonttype": "path",
+        "svg.hashsalt": "ecograph",  # the same figure gives the same SVG file
     }
     with matplotlib.rc_context(rc):
         yield families

@@ -101,7 +101,7 @@ def membership(
         else:
             heat_ax, bar_ax = axes
             fig = heat_ax.figure
-        _heat_map(fig, heat_ax, shared, names, lang)
+        _heat_map(fig, heat_ax, shared, names, [row["members"] for row in comp.rows], lang)
         _composition_bars(bar_ax, comp.rows, flags, lang)
         total = comp.totals
         counts = " · ".join(f"{label(FLAG_LABELS, f, lang)} {total[f]:,}" for f in flags)
@@ -120,24 +120,33 @@ def membership(
     return fig
 
 
-def _heat_map(fig: Figure, ax: Axes, shared: np.ndarray, names: list[str], lang: str) -> None:
+def _heat_map(fig: Figure, ax: Axes, shared: np.ndarray, names: list[str], sizes: list[int], lang: str) -> None:
     n = len(names)
+    labels = [f"{k + 1}. {name}" for k, name in enumerate(names)]
     positive = shared[np.isfinite(shared) & (shared > 0)]
+    if not positive.size:
+        # No two associations share a member: a heat map would be blank, so show their sizes.
+        bars = ax.barh(np.arange(n), sizes, color="#8DA0CB")
+        ax.bar_label(bars, labels=[f"{v:,}" for v in sizes], fontsize=7, padding=2)
+        ax.set_yticks(range(n), labels, fontsize=8)
+        ax.set_ylim(n - 0.5, -0.5)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.set_xlabel(bilingual("会员数", "members", lang))
+        ax.set_title(bilingual("会员数（协会之间没有共同会员）", "members (no association shares a member)", lang),
+                     fontsize=11)
+        return
+    # A square-root scale keeps both the few large and the many small overlaps visible.
+    norm = PowerNorm(gamma=0.5, vmin=0, vmax=positive.max())
     masked = np.ma.masked_invalid(np.where(shared > 0, shared, np.nan))
-    cmap = colormaps["YlOrRd"]
-    if positive.size:
-        # a square-root scale keeps both the few large and the many small overlaps visible
-        norm = PowerNorm(gamma=0.5, vmin=0, vmax=positive.max())
-        image = ax.imshow(masked, cmap=cmap, norm=norm, aspect="auto", interpolation="nearest")
-        bar = fig.colorbar(image, ax=ax, shrink=0.7, pad=0.01)
-        bar.set_label(bilingual("共同会员数", "shared members", lang))
-    else:
-        ax.imshow(np.zeros((n, n)), cmap=cmap, vmin=0, vmax=1, aspect="auto")
+    image = ax.imshow(masked, cmap=colormaps["YlOrRd"], norm=norm, aspect="auto", interpolation="nearest")
+    bar = fig.colorbar(image, ax=ax, shrink=0.7, pad=0.01)
+    bar.set_label(bilingual("共同会员数", "shared members", lang))
     if n <= 12:
         for i, j in zip(*np.nonzero(np.nan_to_num(shared) > 0)):
             ax.text(j, i, f"{int(shared[i, j]):,}", ha="center", va="center", fontsize=7)
     ax.set_xticks(range(n), [str(k + 1) for k in range(n)], fontsize=7)
-    ax.set_yticks(range(n), [f"{k + 1}. {name}" for k, name in enumerate(names)], fontsize=8)
+    ax.set_yticks(range(n), labels, fontsize=8)
     ax.set_facecolor("#F2F2F2")  # pairs with no shared member, and the diagonal
     ax.set_title(bilingual("两两共同会员（对角线除外）", "members shared by each pair", lang), fontsize=11)
 
