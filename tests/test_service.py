@@ -157,6 +157,16 @@ def test_bearer_token(monkeypatch):
     assert client.post("/allocate", json=request).headers["www-authenticate"].startswith("Bearer")
 
 
+def test_cli_help(capsys):
+    from ecograph.cli import main
+
+    for command in ("allocate", "evaluate", "serve"):
+        with pytest.raises(SystemExit) as info:
+            main([command, "--help"])
+        assert info.value.code == 0
+        assert f"usage: ecograph {command}" in capsys.readouterr().out
+
+
 def test_unexpected_errors_are_generic_500():
     app = create_app()
 
@@ -219,6 +229,14 @@ def test_real_server_over_http(server_url):
         assert http.post("/allocate", json={"budget": 1.5, "scores": {"a": 1}}).status_code == 422
         big = http.post("/allocate", content=b" " * 70000, headers={"content-type": "application/json"})
         assert big.status_code == 413
+
+        def chunks():  # Transfer-Encoding: chunked, no Content-Length: counted as it arrives
+            for _ in range(100):
+                yield b" " * 1000
+
+        chunked = http.post("/allocate", content=chunks(), headers={"content-type": "application/json"})
+        assert chunked.status_code == 413
+        assert http.get("/health").status_code == 200  # the server carries on
 
 
 def expected_amounts(budget: int) -> dict[str, int]:
