@@ -741,6 +741,10 @@ def allocate(
             if i not in allowed and rules[i] == _PROPORTIONAL:
                 rules[i] = _INELIGIBLE
     for i, reason in _id_set(exclude, index, "exclude").items():
+        if rules[i] == _FIXED:
+            raise AllocationError(
+                f"unit {ids[i]!r} is both excluded ({reason}) and given a fixed amount", field="exclude", id=ids[i]
+            )
         rules[i] = _EXCLUDED
         reasons[i] = reason
     zero = exact_scores.zeros() & (rules == _PROPORTIONAL)

@@ -203,6 +203,7 @@ def test_nodevalues_input_and_to_json():
         (dict(budget=100, scores={"a": 1}, reserve={"x": 200}), "budget"),
         (dict(budget=100, scores={"a": 1}, grades={"a": "superb"}), "grades"),
         (dict(budget=100, scores={"a": True}), "scores"),
+        (dict(budget=100, scores={"a": 1}, fixed={"a": 10}, exclude=["a"]), "exclude"),
     ],
 )
 def test_errors_name_the_field(kwargs, field):

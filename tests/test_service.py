@@ -23,7 +23,7 @@ from ecograph.service import create_app  # noqa: E402
 
 @pytest.fixture
 def client():
-    return TestClient(create_app(max_body_bytes=4096))
+    return TestClient(create_app(max_body_bytes=4096, token=""))  # open, whatever the environment says
 
 
 # ---------------------------------------------------------------------------------- endpoints
