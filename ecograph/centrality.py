@@ -36,7 +36,6 @@ from typing import TYPE_CHECKING, Any
 import numba
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse import csgraph
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigs, eigsh
 
 from .errors import AnalysisError, ConvergenceError, NodeNotFoundError
@@ -158,12 +157,12 @@ def pagerank(
     n = g.n
     if n == 0:
         return g.values(np.zeros(0), "pagerank")
-    a = _weights(g, weight)
-    out = np.asarray(a.sum(axis=1)).ravel()
+    a_t = _weights(g, weight, transposed=True)
+    out = np.bincount(a_t.indices, weights=a_t.data, minlength=n)  # row sums of A
     inv = np.zeros(n)
     np.divide(1.0, out, out=inv, where=out != 0)
-    # x @ (D^-1 A) computed as (D^-1 A)^T x: one CSR product per iteration
-    transition_t = (sp.diags_array(inv) @ a).T.tocsr()
+    # x @ (D^-1 A) computed as (D^-1 A)^T x = A^T D^-1 x: one CSR product per iteration
+    transition_t = sp.csr_array((a_t.data * inv[a_t.indices], a_t.indices, a_t.indptr), shape=(n, n))
     x = np.full(n, 1.0 / n) if nstart is None else _vector(g, nstart, "nstart", normalise=True)
     p = np.full(n, 1.0 / n) if personalization is None else _vector(g, personalization, "personalization", True)
     dangling_weights = p if dangling is None else _vector(g, dangling, "dangling", normalise=True)
@@ -231,7 +230,7 @@ def eigenvector(
     n = g.n
     if n == 0:
         raise AnalysisError("eigenvector: cannot compute centrality for the null graph")
-    a_t = _weights(g, weight).T.tocsr() if g.directed else _weights(g, weight)
+    a_t = _weights(g, weight, transposed=True)
     if nstart is None and n >= 3:
         x = _leading_eigenvector(g, a_t)
         if x is not None:
@@ -243,7 +242,7 @@ def eigenvector(
     for _ in range(max_iter):
         xlast = x
         x = xlast + a_t @ xlast  # power iteration on A^T + I, as networkx
-        x = x / (np.linalg.norm(x) or 1.0)
+        x = x / (_norm(x) or 1.0)
         if np.abs(x - xlast).sum() < n * tol:
             return g.values(x, "eigenvector")
     raise ConvergenceError(f"eigenvector: no convergence within max_iter={max_iter} iterations (tol={tol})",
@@ -252,8 +251,7 @@ def eigenvector(
 
 def _leading_eigenvector(g: SparseGraph, a_t: sp.csr_array) -> np.ndarray | None:
     """ARPACK's leading eigenvector when it is unique (strongly connected graph), else None."""
-    count, _ = csgraph.connected_components(g.matrix, directed=g.directed, connection="strong")
-    if count != 1:
+    if not _strongly_connected(g):
         return None
     a_t = a_t.astype(np.float64)
     v0 = np.ones(g.n)
@@ -270,7 +268,7 @@ def _leading_eigenvector(g: SparseGraph, a_t: sp.csr_array) -> np.ndarray | None
     if (x < -1e-12).any():  # not the Perron vector (e.g. zero weights broke irreducibility)
         return None
     x = np.clip(x, 0.0, None)
-    return x / np.linalg.norm(x)
+    return x / _norm(x)
 
 
 def katz(
@@ -323,7 +321,7 @@ def katz(
     n = g.n
     if n == 0:
         return g.values(np.zeros(0), "katz")
-    a_t = _weights(g, weight).T.tocsr() if g.directed else _weights(g, weight)
+    a_t = _weights(g, weight, transposed=True)
     if isinstance(beta, Mapping):
         if set(beta) != set(g.nodes):
             raise AnalysisError("katz: the beta mapping must have a value for every node", field="beta")
@@ -334,10 +332,10 @@ def katz(
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run ends in ConvergenceError
         for _ in range(max_iter):
             xlast = x
-            x = alpha * (a_t @ xlast) + b
+            x = alpha * a_t @ xlast + b
             if np.abs(x - xlast).sum() < n * tol:
                 if normalized:
-                    norm = np.linalg.norm(x)
+                    norm = _norm(x)
                     x = x / norm if norm else x
                 return g.values(x, "katz")
     raise ConvergenceError(f"katz: no convergence within max_iter={max_iter} iterations (tol={tol})",
@@ -545,12 +543,30 @@ def _rescale(values: np.ndarray, n: int, normalized: bool, directed: bool, endpo
 
 
 # ---------------------------------------------------------------------- helpers
-def _weights(g: SparseGraph, weight: str | None) -> sp.csr_array:
-    """The matrix to use: the compiled weights, except that asking no weight of a SparseGraph
-    compiled with weights gives its 0/1 pattern."""
+def _norm(x: np.ndarray) -> float:
+    """Euclidean norm without BLAS (a threaded BLAS call costs more than the sum on a busy machine)."""
+    return math.sqrt(float((x * x).sum()))
+
+
+def _strongly_connected(g: SparseGraph) -> bool:
+    """Node 0 reaches every node, and (directed) every node reaches node 0: two BFS."""
+    rev = g.T
+    for forward, backward in ((g, rev), (rev, g)) if g.directed else ((g, g),):
+        dist = np.full(g.n, -1, np.int32)
+        queue = np.empty(g.n, np.int32)
+        start = np.zeros(1, np.int64)
+        if bfs_levels(forward.indptr, forward.indices, backward.indptr, backward.indices, start, -1, dist, queue) < g.n:
+            return False
+    return True
+
+
+def _weights(g: SparseGraph, weight: str | None, transposed: bool = False) -> sp.csr_array:
+    """The matrix to use (``A``, or ``A^T`` from the cached transpose): the compiled weights,
+    except that asking no weight of a SparseGraph compiled with weights gives its 0/1 pattern."""
+    h = g.T if transposed else g
     if weight is None and g.weight is not None:
-        return sp.csr_array((np.ones(g.nnz), g.indices, g.indptr), shape=(g.n, g.n))
-    return g.matrix
+        return sp.csr_array((np.ones(h.nnz), h.indices, h.indptr), shape=(h.n, h.n))
+    return h.matrix
 
 
 def _vector(g: SparseGraph, values: Mapping[Hashable, float], what: str, normalise: bool = False) -> np.ndarray:
@@ -595,6 +611,7 @@ def _path_sums(g: SparseGraph, roots: np.ndarray, counted: np.ndarray, weighted:
 
 
 # ---------------------------------------------------------------------- numba kernels
+
 # Each kernel splits the sources into `chunks` interleaved blocks run in parallel; a block
 # owns its work arrays and resets only the entries a search touched, so each search costs
 # O(reached part of the graph), not O(n).
