@@ -219,6 +219,12 @@ class _Scores:
             return np.array([v == 0 for v in self._ints.tolist()], dtype=bool)
         return self.approx == 0
 
+    def key(self, i: int) -> Any:
+        """A hashable stand-in for the exact score of position ``i`` (equal iff scores equal)."""
+        if self.mode == "float":
+            return float(self.approx[i])
+        return int(self._ints[i]) if self.mode == "int" else self._ints[i]
+
     def exact(self, i: int) -> Fraction:
         if self.mode == "float":
             return Fraction(float(self.approx[i]))
@@ -332,9 +338,20 @@ def _largest_remainder(
     idx = np.flatnonzero(free)
     if len(idx) == 0:
         return counts, plus_one, None
+    if share == 0:
+        return counts, plus_one, Fraction(0)
     score_sum = scores.exact_sum(free)
     factor = share / score_sum
-    exact_cache: dict[int, Any] = {}
+    by_score: dict[Any, tuple[int, Fraction]] = {}  # equal scores have equal quotas: compute once
+
+    def exact_quota(j: int) -> tuple[int, Fraction]:
+        key = scores.key(int(idx[j]))
+        if key not in by_score:
+            q = factor * scores.exact(int(idx[j]))
+            whole = math.floor(q)
+            by_score[key] = (whole, q - whole)
+        return by_score[key]
+
     if scores.mode == "int" and share.denominator == 1 and score_sum < 2**63 and int(share) * int(scores._ints[idx].max()) < 2**63:
         # everything fits in int64: quotient and remainder of share*s_i / Σs, exactly
         product = scores._ints[idx] * int(share)
@@ -347,21 +364,16 @@ def _largest_remainder(
         base = whole_part.astype(np.int64)
         tol = _REL_TOL * np.maximum(quota, 1.0)
         near = (remainders <= tol) | (remainders >= 1 - tol)
-        for j in np.flatnonzero(near).tolist():  # too close to call in floats: exact
-            q = factor * scores.exact(int(idx[j]))
-            whole = math.floor(q)
-            base[j] = whole
-            exact_cache[j] = q - whole
-            remainders[j] = float(q - whole)
+        close = np.flatnonzero(near)  # too close to call in floats: exact, once per distinct score
+        if len(close):
+            first, inverse = _score_groups(scores, idx[close])
+            exact = [exact_quota(int(close[r])) for r in first.tolist()]
+            base[close] = np.array([w for w, _ in exact], dtype=np.int64)[inverse]
+            remainders[close] = np.array([float(f) for _, f in exact])[inverse]
         exact_remainders = False
 
     def exact_remainder(j: int) -> Any:
-        if exact_remainders:
-            return int(remainders[j])
-        if j not in exact_cache:
-            q = factor * scores.exact(int(idx[j]))
-            exact_cache[j] = q - math.floor(q)
-        return exact_cache[j]
+        return int(remainders[j]) if exact_remainders else exact_quota(j)[1]
 
     counts[idx] = base
     missing = int(share) - int(base.sum())
@@ -396,12 +408,37 @@ def _top_remainders(
     need = k - len(sure)
     if need == len(candidates):
         return np.concatenate([sure, candidates])
-    id_key = _id_sort_key([ids[int(idx[j])] for j in candidates])
-    ranked = sorted(
-        candidates.tolist(),
-        key=lambda j: (-exact_remainder(j), -scores.exact(int(idx[j])), id_key(ids[int(idx[j])])),
-    )
-    return np.concatenate([sure, np.asarray(ranked[:need], dtype=np.int64)])
+    # candidates with equal scores have equal remainders: rank the distinct scores exactly by
+    # (larger remainder, larger score), then take whole groups; ids decide inside the last one
+    first, inverse = _score_groups(scores, idx[candidates])
+    keys = [(-exact_remainder(int(candidates[r])), -scores.exact(int(idx[candidates[r]]))) for r in first.tolist()]
+    by_group = np.argsort(inverse, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(inverse, minlength=len(first)))])
+    chosen = [sure]
+    for g in sorted(range(len(first)), key=keys.__getitem__):
+        members = candidates[by_group[bounds[g]:bounds[g + 1]]]
+        if len(members) > need:
+            members = members[_id_order([ids[p] for p in idx[members].tolist()])[:need]]
+        chosen.append(members)
+        need -= len(members)
+        if need == 0:
+            break
+    return np.concatenate(chosen).astype(np.int64)
+
+
+def _score_groups(scores: _Scores, positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Group positions by exact score: ``(first, inverse)`` as from ``np.unique``."""
+    keys = scores.approx[positions] if scores.mode == "float" else scores._ints[positions]
+    _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+    return first, inverse.reshape(-1)
+
+
+def _id_order(ids: list[Hashable]) -> np.ndarray:
+    """Indices that sort ``ids`` in the documented id order (see :func:`_id_sort_key`)."""
+    key = _id_sort_key(ids)
+    if key is not str:  # all str or all int: numpy sorts them the same way Python does
+        return np.argsort(np.array(ids, dtype=object if isinstance(ids[0], int) else None), kind="stable")
+    return np.array(sorted(range(len(ids)), key=lambda t: key(ids[t])), dtype=np.int64)
 
 
 def _decimal_text(value: Fraction, places: int = 6) -> str:
