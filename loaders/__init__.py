@@ -28,6 +28,7 @@ True
 from __future__ import annotations
 
 import importlib
+import inspect
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,7 @@ def read(path: str | Path, *, format: str | None = None, **opts: Any) -> Ecosyst
     module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
     if FORMATS[fmt] in ("yamljson", "graphml"):
         opts["format"] = fmt
+    _check_options(module.read, opts, fmt, path)
     try:
         return module.read(path, **opts)
     except LoadError as exc:
@@ -138,7 +140,16 @@ def write(eco: Ecosystem, path: str | Path, *, format: str | None = None, **opts
     if FORMATS[fmt] in ("yamljson", "graphml"):
         opts["format"] = fmt
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+    _check_options(module.write, opts, fmt, path)
     module.write(eco, path, **opts)
+
+
+def _check_options(function: Any, opts: dict[str, Any], fmt: str, path: str | Path) -> None:
+    accepted = set(inspect.signature(function).parameters) - {"eco", "path", "format"}
+    unknown = sorted(set(opts) - accepted - {"format"})
+    if unknown:
+        raise LoadError(f"{path}: the {fmt} format has no option {unknown[0]!r}; expected one of {sorted(accepted)}",
+                        path=str(path), field=unknown[0])
 
 
 def load(path: str | Path | None = None, dataset: str | None = None, **params: Any) -> Ecosystem:

@@ -125,6 +125,14 @@ def _represent_datetime(dumper: yaml.SafeDumper, value: dt.datetime) -> yaml.Nod
 SafeDumper.add_representer(dt.datetime, _represent_datetime)
 
 
+def _represent_list(dumper: yaml.SafeDumper, value: list[Any]) -> yaml.Node:
+    flow = all(not isinstance(item, (list, dict)) for item in value)  # [a, b] for lists of values
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=flow)
+
+
+SafeDumper.add_representer(list, _represent_list)
+
+
 # ---------------------------------------------------------------------------- public API
 def read(path: str | Path, *, format: str | None = None, encoding: str = "utf-8-sig") -> Ecosystem:
     """Read a YAML (``.yaml``/``.yml``) or JSON (``.json``) ecosystem file.

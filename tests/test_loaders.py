@@ -231,3 +231,24 @@ def test_any_attributes_round_trip_in_any_format(tmp_path, rows, target):
     for u, v, k, d in eco.relations():
         other = edges.get((u, v, k)) or edges[(v, u, k)]
         assert other.keys() == d.keys() and all(same(other[a], b) for a, b in d.items())
+
+
+def test_foreign_graphml_and_gexf_load_with_defaults(tmp_path):
+    import networkx as nx
+
+    karate = nx.karate_club_graph()
+    nx.write_graphml(karate, tmp_path / "karate.graphml")
+    nx.write_gexf(karate, tmp_path / "karate.gexf")
+    for name in ("karate.graphml", "karate.gexf"):
+        eco = loaders.read(tmp_path / name)
+        assert len(eco) == 34 and eco.number_of_relations("collaborates") == 78
+        assert eco.node("0")["club"] == "Mr. Hi" and eco.node("0")["kind"] == "enterprise"
+    directed = nx.DiGraph([("a", "b")])
+    nx.write_graphml(directed, tmp_path / "d.graphml")
+    assert loaders.read(tmp_path / "d.graphml").number_of_relations("serves") == 1
+
+
+def test_unknown_reader_options_are_load_errors(tmp_path):
+    loaders.write(rich_ecosystem(), tmp_path / "e.graphml")
+    with pytest.raises(LoadError, match="has no option 'encoding'"):
+        loaders.read(tmp_path / "e.graphml", encoding="gbk")
