@@ -541,9 +541,10 @@ class Allocation(Mapping[Hashable, Money]):
         i = self._position(unit_id)
         rule = int(self._rules[i])
         amount = self[unit_id]
+        score = None if self._raw_scores is None else self._raw_scores[i]
         record: dict[str, Any] = {
             "id": unit_id,
-            "score": None if self._raw_scores is None else self._raw_scores[i],
+            "score": score.item() if isinstance(score, np.generic) else score,
             "amount": amount,
             "share": Fraction(amount) / Fraction(self.budget) if self.budget else Fraction(0),
             "rule": _RULE_NAMES[rule] if rule < len(_RULE_NAMES) else self.method,

@@ -187,6 +187,9 @@ def test_nodevalues_input_and_to_json():
     assert doc["amounts"] == {"p": "2.50", "q": "7.50"}
     assert doc["explanation"][0]["share"] == "0.250000"
     assert all(not isinstance(v, float) for v in doc["amounts"].values())
+    ints = eg.allocate(7, NodeValues(["p", "q"], np.array([1, 6]))).to_json()
+    assert ints["amounts"] == {"p": 1, "q": 6} and ints["explanation"][1]["score"] == 6
+    assert type(ints["explanation"][1]["score"]) is int
 
 
 @pytest.mark.parametrize(
