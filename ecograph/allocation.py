@@ -24,7 +24,8 @@ Exactness. Scores may be ``int``, ``Decimal``, ``Fraction`` or ``float``; a floa
 its exact binary value (``Fraction(0.1) == 3602879701896397/36028797018963968``), never
 rounded through decimal text. Every decision (floors, fractional parts, remainder order) is
 exact: numpy float64 arithmetic finds the answer fast and each value that lies within a
-relative 1e-9 of a decision boundary is recomputed with :class:`fractions.Fraction`.
+relative 1e-12 of a decision boundary (float error is a few 1e-16) is recomputed with
+:class:`fractions.Fraction`.
 
 Examples
 --------
