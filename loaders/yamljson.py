@@ -79,7 +79,22 @@ _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """PyYAML's safe loader plus the ``!decimal`` tag (no arbitrary objects, ever)."""
+    """PyYAML's safe loader plus the ``!decimal`` and ``!datetime`` tags (no arbitrary objects,
+    ever), refusing duplicate keys, which PyYAML would otherwise silently overwrite (a second
+    ``organisations:`` block pasted into a file would drop the first)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[str, yaml.Node] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                if key_node.value in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while reading a mapping", node.start_mark,
+                        f"duplicate key {key_node.value!r} (first on line {seen[key_node.value].start_mark.line + 1})",
+                        key_node.start_mark,
+                    )
+                seen[key_node.value] = key_node
+        return super().construct_mapping(node, deep=deep)
 
 
 def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
@@ -188,10 +203,12 @@ def loads(text: str, *, format: str = "yaml", source: str = "<string>") -> Ecosy
     """
     if format == "json":
         try:
-            data = json.loads(text, parse_constant=lambda c: {"$float": c})
+            data = json.loads(text, parse_constant=lambda c: {"$float": c}, object_pairs_hook=_unique_keys)
         except json.JSONDecodeError as exc:
             raise LoadError(f"{source}, line {exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})",
                             path=source, line=exc.lineno) from None
+        except ValueProblem as exc:
+            raise LoadError(f"{source}: invalid JSON: {exc.text}; expected {exc.expected}", path=source) from None
     elif format == "yaml":
         try:
             data = yaml.load(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader subclass
@@ -243,6 +260,15 @@ def dumps(eco: Ecosystem, *, format: str = "yaml") -> str:
     if format == "json":
         return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     return yaml.dump(document, Dumper=SafeDumper, allow_unicode=True, sort_keys=False, width=100)
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    data = dict(pairs)
+    if len(data) != len(pairs):
+        seen: set[str] = set()
+        dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
+        raise ValueProblem(f"duplicate key {dup!r} in an object", "each key once per object")
+    return data
 
 
 # ---------------------------------------------------------------------------- locating lines

@@ -146,3 +146,18 @@ def test_summary_lists_every_problem(tmp_path):
         loaders.read(path)
     assert len(info.value.problems) == 30
     assert str(info.value).startswith("30 problems in") and "and 10 more" in str(info.value)
+
+
+def test_duplicate_keys_are_refused(tmp_path):
+    path = tmp_path / "eco.yaml"
+    path.write_text("organisations: [{id: a}]\nname: x\norganisations: [{id: b}]\n", encoding="utf-8")
+    with pytest.raises(LoadError, match=r"line 3: invalid YAML: .*duplicate key 'organisations' \(first on line 1\)"):
+        loaders.read(path)
+    merged = tmp_path / "merge.yaml"
+    merged.write_text("base: &b {kind: university}\n", encoding="utf-8")  # anchors alone are fine
+    with pytest.raises(LoadError, match="unknown section 'base'"):
+        loaders.read(merged)
+    as_json = tmp_path / "eco.json"
+    as_json.write_text('{"organisations": [{"id": "a", "id": "b"}]}', encoding="utf-8")
+    with pytest.raises(LoadError, match="duplicate key 'id'"):
+        loaders.read(as_json)
