@@ -4,20 +4,26 @@ Usage (from the repository root)::
 
     .venv/bin/python scripts/make_gallery.py [--out docs/gallery] [--dpi 80]
 
-Writes one PNG per diagram and dataset (``<dataset>-<diagram>.png``) plus
-``<dataset>-map.html`` interactive pages, and prints what it wrote. The images are not
-committed (docs/gallery/*.png is ignored): run this to see them.
+Writes one PNG per diagram and dataset (``<dataset>-<diagram>.png``, full size, not
+committed: docs/gallery/*.png is ignored), with ``--maps`` the interactive pages
+(``<dataset>-map.html``, ~0.8 MB each, do not commit them), and the small JPEG thumbnails that
+docs/diagrams.md shows (``thumb-*.jpg``, committed; the map's thumbnail needs headless
+Chromium). It prints what it wrote.
 """
 
 from __future__ import annotations
 
 import argparse
+import shutil
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from ecograph import allocate
+from ecograph.diagrams.fonts import diagram_style
 from ecograph.diagrams import (
     allocation_chart,
     chain,
@@ -35,6 +41,20 @@ from loaders.datasets import list_datasets, load_dataset
 
 #: Budget of the example allocation on tianjin_centers, in fen (5,000,000 yuan).
 EXAMPLE_BUDGET_FEN = 500_000_000
+
+#: (dataset, diagram) pairs shown in docs/diagrams.md as thumbnails.
+THUMBNAILS = (
+    ("shanghai_motor", "circle-layers-motor_platform"),
+    ("shanghai_motor", "reach-motor_platform"),
+    ("shanghai_biopharma", "chain-bio_platform"),
+    ("suzhou_associations", "membership"),
+    ("productivity_centers", "hierarchy"),
+    ("productivity_centers", "network"),
+    ("tianjin_centers", "radar"),
+    ("tianjin_centers", "allocation"),
+    ("shanghai_motor", "map"),
+)
+THUMBNAIL_DPI = 60
 
 
 def diagrams_for(name: str) -> dict[str, Callable[[], object]]:
@@ -72,6 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", default="docs/gallery", help="output folder (default docs/gallery)")
     parser.add_argument("--dpi", type=int, default=80, help="PNG resolution (default 80)")
     parser.add_argument("--dataset", action="append", help="only these datasets (repeatable)")
+    parser.add_argument("--maps", action="store_true", help="also keep the interactive pages (<dataset>-map.html)")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -80,14 +101,38 @@ def main(argv: list[str] | None = None) -> int:
         for diagram, make in diagrams_for(name).items():
             start = time.perf_counter()
             result = make()
+            thumb = out / f"thumb-{name}-{diagram}.jpg" if (name, diagram) in THUMBNAILS else None
             if isinstance(result, str):
-                path = out / f"{name}-{diagram}.html"
+                if not args.maps and thumb is None:
+                    continue
+                folder = out if args.maps else Path(tempfile.mkdtemp())
+                path = folder / f"{name}-{diagram}.html"
                 path.write_text(result, encoding="utf-8")
+                if thumb is not None and shutil.which("chromium"):
+                    _screenshot(path, thumb)
             else:
                 path = out / f"{name}-{diagram}.png"
                 save(result, path, dpi=args.dpi)
+                if thumb is not None:
+                    with diagram_style():
+                        result.savefig(thumb, dpi=THUMBNAIL_DPI, pil_kwargs={"quality": 72, "optimize": True})
             print(f"{path}  ({time.perf_counter() - start:.1f} s)", file=sys.stderr)
     return 0
+
+
+def _screenshot(page: Path, thumb: Path) -> None:
+    """A JPEG of the interactive page as headless Chromium shows it."""
+    from PIL import Image
+
+    png = thumb.with_suffix(".png")
+    subprocess.run(
+        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--window-size=1200,800",
+         "--virtual-time-budget=5000", f"--screenshot={png}", page.resolve().as_uri()],
+        check=True, capture_output=True, timeout=120,
+    )
+    with Image.open(png) as image:
+        image.convert("RGB").save(thumb, quality=72, optimize=True)
+    png.unlink()
 
 
 if __name__ == "__main__":

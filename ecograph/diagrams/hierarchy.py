@@ -242,14 +242,20 @@ def _label_wedge(ax: Axes, w: dict[str, Any], graph: Any, lang: str, outer: floa
         return
     middle = np.deg2rad(90 - 360 * (w["start"] + w["span"] / 2))
     radius = outer - _WIDTH / 2
+    x, y = radius * np.cos(middle), radius * np.sin(middle)
+    colour_ = "#202020" if w["node"] is not None else "white"
     if w["node"] is not None:
-        text = f"{short(graph.nodes[w['node']].get('name', w['node']), 6)}\n{w['count']:,}"
+        name = graph.nodes[w["node"]].get("name", w["node"])
+        if degrees >= 30:  # room for a few horizontal lines
+            ax.text(x, y, f"{wrap(short(name, 21), 7)}\n{w['count']:,}", ha="center", va="center", fontsize=8.5,
+                    color=colour_)
+            return
+        text = f"{short(name, 7)}\n{w['count']:,}"
     else:
         text = f"{w['count']:,}" if degrees < 14 else f"{_group_label(w['group'], lang)}\n{w['count']:,}"
-    # Text runs along the radius, turned to read from the left on both halves.
+    # Narrow wedges: text runs along the radius, turned to read from the left on both halves.
     rotation = np.rad2deg(middle)
     if np.cos(middle) < 0:
         rotation += 180
-    ax.text(radius * np.cos(middle), radius * np.sin(middle), text, ha="center", va="center",
-            rotation=rotation, rotation_mode="anchor", fontsize=7.5 if w["node"] is None else 8.5,
-            color="#202020" if w["node"] is not None else "white")
+    ax.text(x, y, text, ha="center", va="center", rotation=rotation, rotation_mode="anchor",
+            fontsize=7.5 if w["node"] is None else 8.5, color=colour_)

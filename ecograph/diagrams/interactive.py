@@ -35,7 +35,7 @@ from ._base import (
     metric_name,
     node_metric,
 )
-from .network import sector_layout
+from .network import most_central, sector_layout
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -102,7 +102,7 @@ def graph_json(
     compiled = SparseGraph.from_ecosystem(eco, relations, directed=False)
     nodes = compiled.nodes
     metric = node_metric(eco, nodes, size_by)
-    keep = np.sort(np.argsort(-metric, kind="stable")[:max_nodes])
+    keep = most_central(compiled, metric, max_nodes)
     kept = [nodes[i] for i in keep]
     values = metric[keep]
     sectors = list(eco.vocabulary.sectors)

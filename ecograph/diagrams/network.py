@@ -5,7 +5,7 @@ disc in proportion to its size, and inside its wedge a sector's organisations si
 sunflower spiral with the most central ones nearest the middle, where the sectors meet. It
 takes milliseconds for thousands of nodes (a force layout takes minutes) and the same data
 always gives the same picture. Beyond ``max_nodes`` only the most central organisations are
-drawn, and the title says so.
+drawn (connected ones first), and the title says so.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ from .fonts import diagram_style
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["network", "sector_layout"]
+__all__ = ["network", "sector_layout", "most_central", "spread_angles"]
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 
@@ -90,6 +90,22 @@ def sector_layout(sector_codes: np.ndarray, rank: np.ndarray, *, gap: float = 0.
     radius = 0.12 + 0.88 * np.sqrt((within + 0.5) / size)
     angle = 2 * np.pi * (start[codes] + share[codes] * np.mod(within * _GOLDEN + 0.5, 1.0)) + np.pi / 2
     return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+
+
+def most_central(compiled: SparseGraph, metric: np.ndarray, limit: int) -> np.ndarray:
+    """Positions of the ``limit`` nodes to draw, in graph order: connected nodes before
+    isolated ones, then by decreasing ``metric`` (ties keep graph order).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.Graph([("a", "b")]); g.add_node("c")
+    >>> most_central(SparseGraph.from_networkx(g), np.array([0.1, 0.1, 0.9]), 2).tolist()
+    [0, 1]
+    """
+    connected = np.diff(compiled.matrix.indptr) > 0
+    order = np.lexsort((np.arange(len(metric)), -metric, ~connected))
+    return np.sort(order[:limit])
 
 
 def spread_angles(angles: np.ndarray, min_gap: float) -> np.ndarray:
@@ -162,8 +178,8 @@ def network(
     relations : str or iterable of str, optional
         Relation types drawn as edges (all by default).
     max_nodes : int
-        Draw at most this many organisations (the most central); the title says how many
-        were left out.
+        Draw at most this many organisations (connected ones first, then the most central:
+        see :func:`most_central`); the title says how many were left out.
     top_labels : int
         Organisations named on the picture.
     lang : {"zh", "en", "zh+en"}
@@ -190,7 +206,7 @@ def network(
     compiled = SparseGraph.from_ecosystem(eco, relations, directed=False)
     nodes = compiled.nodes
     metric = node_metric(eco, nodes, size_by)
-    keep = np.sort(np.argsort(-metric, kind="stable")[:max_nodes])
+    keep = most_central(compiled, metric, max_nodes)
     kept_nodes = [nodes[i] for i in keep]
     values = metric[keep]
     sectors = list(eco.vocabulary.sectors)
