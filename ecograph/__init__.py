@@ -36,6 +36,7 @@ _EXPORTS: dict[str, str] = {
     "RINGS": "model",
     "SECTORS": "model",
     "errors": "",
+    "diagrams": "",
     "NodeValues": "results",
     "SparseGraph": "matrix",
     "compile": "matrix",
