@@ -431,8 +431,9 @@ class _DocumentReader:
             later.append(lambda: self.members(path + ("members",), ident, "member_of", record["members"], {}))
 
     def members(self, path: tuple[Any, ...], target: str, rtype: str, items: Any, fixed: dict[str, Any],
-                default_role: str | None = None) -> None:
-        """Member lists: ids, or records ``{id, key, ...attributes}``."""
+                anchor: str | None = None) -> None:
+        """Member lists: ids, or records ``{id, key, ...attributes}``; ``anchor``'s relations
+        get ``role: anchor``."""
         if not isinstance(items, list):
             self.b.problem(Where(_path_text(path), path=path), f"expected a list of member ids or records, got {_typename(items)}")
             return
@@ -443,7 +444,7 @@ class _DocumentReader:
             attrs = self.attrs(record, ("id", "key"), where)
             if ident is None or attrs is None:
                 continue
-            if default_role is not None and ident == default_role and "role" not in attrs:
+            if anchor is not None and ident == anchor and "role" not in attrs:
                 attrs["role"] = "anchor"
             self.b.add_relation(where, ident, target, rtype, record.get("key"), {**fixed, **attrs})
 
@@ -463,9 +464,11 @@ class _DocumentReader:
         if anchor is not None:
             anchor = self.ident(anchor, self.where(path, record), "anchor")
         listed = [m.get("id") if isinstance(m, Mapping) else m for m in items] if isinstance(items, list) else []
-        explicit_role = any(isinstance(m, Mapping) and str(m.get("id")) == anchor and "role" in m for m in items or [])
+        # an explicit role in one of the anchor's records wins (keeps every record as written)
+        explicit_role = any(isinstance(m, Mapping) and str(m.get("id")) == anchor and "role" in m
+                            for m in (items if isinstance(items, list) else []))
         self.members(path + ("members",), alliance, "chain_member", items, {},
-                     default_role=None if explicit_role else anchor)
+                     anchor=None if explicit_role else anchor)
         if anchor is not None and anchor not in {str(m) for m in listed}:
             where = Where(_path_text(path + ("anchor",)), path=path + ("anchor",))
             self.b.add_relation(where, anchor, alliance, "chain_member", None, {"role": "anchor"})
@@ -473,7 +476,7 @@ class _DocumentReader:
     def edge(self, section: str, i: int, record: Any) -> None:
         rtype, src_field, dst_field = _EDGE_SECTIONS[section]
         where = self.where((section, i))
-        if isinstance(record, Mapping) is False and section == "hierarchy" and isinstance(record, list) and len(record) == 2:
+        if section == "hierarchy" and isinstance(record, list) and len(record) == 2:  # [child, parent]
             record = {src_field: record[0], dst_field: record[1]}
         if not self.mapping(record, where, f"a record with {src_field!r} and {dst_field!r}"):
             return
