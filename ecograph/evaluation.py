@@ -129,6 +129,11 @@ class IndicatorTable:
         exact: Mapping[str, Sequence[Any]] | None = None,
     ) -> None:
         array = np.array(values, dtype=np.float64).reshape(len(units), len(indicators))
+        if np.isinf(array).any():
+            i, j = (int(x) for x in np.argwhere(np.isinf(array))[0])
+            raise EvaluationError(
+                f"unit {units[i]!r}, indicator {indicators[j]!r}: infinite value", id=units[i], field=indicators[j]
+            )
         if len(set(units)) != len(units):
             raise EvaluationError("indicator table repeats a unit id", field="units")
         if len(set(indicators)) != len(indicators):
@@ -276,7 +281,9 @@ def _fill_missing(table: IndicatorTable, policy: str) -> tuple[IndicatorTable, l
             raise EvaluationError(f"indicator {name!r} has no value at all; its mean is undefined", field=name)
         means = np.where(present, values, 0.0).sum(axis=0) / counts
         values[missing] = np.broadcast_to(means, values.shape)[missing]
-    return IndicatorTable(table.units, table.indicators, values, exact=table.exact), []
+    filled = {table.indicators[j] for j in np.flatnonzero(missing.any(axis=0))}
+    exact = {k: v for k, v in table.exact.items() if k not in filled}  # imputed columns are no longer exact
+    return IndicatorTable(table.units, table.indicators, values, exact=exact), []
 
 
 # ---------------------------------------------------------------------------------- normalisation

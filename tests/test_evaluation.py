@@ -223,6 +223,17 @@ def test_missing_policies():
         evaluate(t, missing="guess")
 
 
+def test_imputed_exact_columns_become_plain_floats():
+    t = service_indicators(service_ecosystem(), year=2010)  # screen has no 2010 revenue
+    filled = evaluate(t.select(["services", "revenue"]), missing="zero", weights="equal").table
+    assert filled.to_dict()["screen"]["revenue"] == 0.0 and "revenue" not in filled.exact
+
+
+def test_infinite_values_refused():
+    with pytest.raises(EvaluationError, match="infinite"):
+        IndicatorTable(["a"], ["x"], [[float("inf")]])
+
+
 def test_from_records_rejects_text():
     with pytest.raises(EvaluationError) as info:
         IndicatorTable.from_records({"a": {"x": "many"}})
