@@ -317,20 +317,19 @@ class SparseGraph:
                         f"compile: unknown relation type {t!r}; expected one of {sorted(known)}",
                         field="relations", value=t,
                     )
-        if directed is None:
-            chosen = known if types is None else {t: known[t] for t in types}
-            present = {t for *_e, t in eco.graph.edges(data="type")} if types is None else set(chosen)
-            directed = any(known[t].directed for t in present if t in known)
-        key = ("ecograph.matrix", None if types is None else tuple(sorted(types)), weight, bool(directed), combine)
-        return eco.cached(key, lambda: cls._compile_ecosystem(eco, types, weight, bool(directed), combine))
+        key = ("ecograph.matrix", None if types is None else tuple(sorted(types)), weight, directed, combine)
+        return eco.cached(key, lambda: cls._compile_ecosystem(eco, types, weight, directed, combine))
 
     @classmethod
     def _compile_ecosystem(
-        cls, eco: Ecosystem, types: set[str] | None, weight: str | None, directed: bool, combine: Combine
+        cls, eco: Ecosystem, types: set[str] | None, weight: str | None, directed: bool | None, combine: Combine
     ) -> SparseGraph:
         nodes = list(eco.graph)
         index = {v: i for i, v in enumerate(nodes)}
         specs = eco.vocabulary.relations
+        if directed is None:  # undirected only when every relation type in play is symmetric
+            in_play = types if types is not None else {t for *_e, t in eco.graph.edges(data="type")}
+            directed = any(specs[t].directed for t in in_play)
         src: list[int] = []
         dst: list[int] = []
         wts: list[Any] = []
@@ -339,7 +338,7 @@ class SparseGraph:
             if types is not None and rtype not in types:
                 continue
             value = 1 if weight is None else d.get(weight, 1)
-            if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
+            if isinstance(value, bool) or not (isinstance(value, (int, float)) or hasattr(value, "__float__")):
                 raise AttributeTypeError(
                     f"relation {u!r} -[{k}]-> {v!r}: weight field {weight!r} is {value!r}; expected a number",
                     field=weight, id=u,
