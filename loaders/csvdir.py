@@ -138,7 +138,7 @@ class _Table:
         columns: list[tuple[str, str | None]] = []
         seen: set[str] = set()
         for position, cell in enumerate(header, 1):
-            name, _, declared = cell.strip().partition(":")
+            name, _, declared = cell.lstrip("\ufeff").strip().partition(":")  # a BOM read as text
             name = name.strip()
             if not name:
                 self.problem(1, f"column {position} has no name; expected a header such as 'staff' or 'revenue:money'")

@@ -142,3 +142,8 @@ def test_ragged_rows_are_reported(tmp_path):
     (tmp_path / "organizations.csv").write_text("id,name\na,甲,extra\nb\n", encoding="utf-8")
     with pytest.raises(LoadError, match="line 2: 3 cells but only 2 columns"):
         loaders.read(tmp_path)
+
+
+def test_bom_with_explicit_utf8(tmp_path):
+    (tmp_path / "organizations.csv").write_bytes("id,name\na,甲\n".encode("utf-8-sig"))
+    assert loaders.read(tmp_path, encoding="utf-8").node("a")["name"] == "甲"
