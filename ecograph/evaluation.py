@@ -151,6 +151,12 @@ class IndicatorTable:
         ------
         EvaluationError
             A value that is not a number (names unit and indicator).
+
+        Examples
+        --------
+        >>> t = IndicatorTable.from_records({"a": {"x": 1, "y": 2}, "b": {"x": 3}})
+        >>> t.indicators, t.to_dict()["b"]
+        (['x', 'y'], {'x': 3.0, 'y': None})
         """
         if indicators is None:
             seen: dict[str, None] = {}
@@ -1160,8 +1166,20 @@ def check_eligibility(
 
 # ---------------------------------------------------------------------------------- report
 def report_sections(eco: Ecosystem) -> list[Section]:
-    """Service performance of providers (when there are ``serves`` relations) and grades of
-    productivity centres that carry evaluation indicators (:data:`CENTRE_INDICATORS`)."""
+    """Report sections: service performance of providers (when there are ``serves``
+    relations); eligibility (when they carry ``center_type``) and quota grades (when they carry
+    evaluation indicators, :data:`CENTRE_INDICATORS` or the ecosystem's own) of productivity
+    centres.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem()
+    >>> eco.add_org("p", "平台"); eco.add_org("f", "企业", sme=True)
+    >>> eco.add_relation("p", "f", "serves", count=5)
+    >>> [s.title for s in report_sections(eco)]
+    ['Service performance']
+    """
     from .reporting import Section
 
     sections: list[Section] = []
