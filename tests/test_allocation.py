@@ -430,15 +430,18 @@ def test_cli_biopharma_cascade_matches_the_dataset(capsys):
     assert all(v % 100 == 0 and 10_000_000 <= v <= 100_000_000 for v in members.values())
     # the screening centre (3,013 of 13,694 services) would get 104.5 M fen: capped at 100 M
     assert members["screening_centre"] == 100_000_000
+    request = yaml.safe_load((EXAMPLES / "biopharma_grant.yaml").read_text(encoding="utf-8"))
+    scores = {m: request["scores"][m] for m in members}
+    assert sum(scores.values()) == 13694  # the source's H1 2011 figure
+    direct = allocate(475_000_000, scores, unit=100, floor=10_000_000, cap=100_000_000)
+    assert direct.to_dict() == {k: received[k] for k in members}
+    # the members and the total are the dataset's (its split over members is synthetic)
     datasets = pytest.importorskip("loaders.datasets")
     eco = datasets.shanghai_biopharma()
     chain = eco.chain("bio_platform")
     assert chain.anchor == "sndc" and sorted(members) == sorted(chain.members)
     services = eg.service_indicators(eco, year=2011, providers=list(chain.members)).column("services")
-    assert services.sum() == 13694  # the source's H1 2011 figure
-    scores = dict(zip(chain.members, (int(v) for v in services)))
-    direct = allocate(475_000_000, scores, unit=100, floor=10_000_000, cap=100_000_000)
-    assert direct.to_dict() == {k: received[k] for k in chain.members}
+    assert services.sum() == 13694
 
 
 def test_cli_tianjin_rewards_and_district_quotas(capsys, tmp_path):
