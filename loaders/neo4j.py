@@ -752,7 +752,8 @@ def _read_graph(tx: Any, ns: str, ids: list[str] | None) -> tuple[list[Any], lis
 
 
 def _build(eco: Ecosystem, nodes: list[dict[str, Any]], edges: list[list[Any]], ns: str) -> None:
-    """Add the stored organisations and relations in their pushed order, in bulk and validated."""
+    """Add the stored organisations (in pushed order) and relations (by type, in pushed order
+    within a type), in bulk and validated."""
     nodes.sort(key=lambda p: (p.get("eg_order", math.inf), p["id"]))
     records = []
     for props in nodes:
@@ -777,8 +778,11 @@ def _build(eco: Ecosystem, nodes: list[dict[str, Any]], edges: list[list[Any]], 
         rows.append((props.get("eg_order", math.inf), source, target, types[rtype], props["eg_key"],
                      _decode_props(props, (), where)))
     rows.sort(key=lambda r: (r[0], r[1], r[2], r[4]))
-    for type_, run in groupby(rows, key=lambda r: r[3]):
-        run = list(run)
+    # one bulk call per type (each call checks the whole part_of forest once), types in order of appearance
+    by_type: dict[str, list[Any]] = {}
+    for row in rows:
+        by_type.setdefault(row[3], []).append(row)
+    for type_, run in by_type.items():
         eco.add_relations([r[1] for r in run], [r[2] for r in run], type_, keys=[r[4] for r in run],
                           **_columns([r[5] for r in run]))
 
