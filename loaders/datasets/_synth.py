@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["CITIES", "firm_names", "split_total", "choose"]
+__all__ = ["CITIES", "firm_names", "names_by_group", "split_total", "choose"]
 
 CITIES: tuple[str, ...] = (
     "上海", "苏州", "无锡", "常州", "南京", "杭州", "宁波", "温州", "绍兴", "台州",
@@ -25,29 +25,57 @@ _BRAND_B = ("达", "力", "信", "源", "科", "兴", "宇", "诚", "光", "远"
             "创", "昌", "丰", "驰", "锦", "汇", "合", "峰", "建", "益")
 
 
-def firm_names(rng: np.random.Generator, n: int, trades: tuple[str, ...] | list[str], suffix: str = "有限公司") -> list[str]:
-    """``n`` distinct firm names ``{city}{brand}{trade}{suffix}`` drawn without replacement.
+def firm_names(rng: np.random.Generator, n: int, trades: tuple[str, ...] | list[str], *,
+               places: tuple[str, ...] | list[str] = CITIES, brand_length: int = 2,
+               suffix: str = "有限公司") -> list[str]:
+    """``n`` distinct firm names ``{place}{brand}{trade}{suffix}`` drawn without replacement.
+
+    ``brand_length`` 2 gives 625 brands per place and trade, 3 gives 15,625.
 
     Examples
     --------
     >>> import numpy as np
-    >>> names = firm_names(np.random.default_rng(0), 3, ["电机"])
-    >>> len(set(names)), all(name.endswith("电机有限公司") for name in names)
+    >>> names = firm_names(np.random.default_rng(0), 3, ["电机"], places=["常州"])
+    >>> len(set(names)), all(n.startswith("常州") and n.endswith("电机有限公司") for n in names)
     (3, True)
     """
-    trades = list(trades)
-    sizes = (len(CITIES), len(_BRAND_A), len(_BRAND_B), len(trades))
+    trades, places = list(trades), list(places)
+    letters = [_BRAND_A, _BRAND_B, _BRAND_A][:brand_length]
+    sizes = [len(places), *(len(chars) for chars in letters), len(trades)]
     space = int(np.prod(sizes))
     if n > space:
         raise ValueError(f"cannot make {n} distinct names from {space} combinations")
     picks = rng.choice(space, size=n, replace=False) if n else np.zeros(0, dtype=np.int64)
-    city, rest = np.divmod(picks, sizes[1] * sizes[2] * sizes[3])
-    a, rest = np.divmod(rest, sizes[2] * sizes[3])
-    b, trade = np.divmod(rest, sizes[3])
+    digits = []
+    for size in reversed(sizes):
+        picks, digit = np.divmod(picks, size)
+        digits.append(digit.tolist())
+    place, *brand, trade = reversed(digits)
     return [
-        f"{CITIES[c]}{_BRAND_A[x]}{_BRAND_B[y]}{trades[t]}{suffix}"
-        for c, x, y, t in zip(city.tolist(), a.tolist(), b.tolist(), trade.tolist())
+        f"{places[p]}{''.join(chars[i] for chars, i in zip(letters, b))}{trades[t]}{suffix}"
+        for p, b, t in zip(place, zip(*brand), trade)
     ]
+
+
+def names_by_group(rng: np.random.Generator, groups: list[str], places: dict[str, tuple[str, ...]],
+                   trades: tuple[str, ...] | list[str], brand_length: int = 2) -> list[str]:
+    """Distinct firm names whose place matches each firm's group (region, province ...).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> names_by_group(np.random.default_rng(0), ["沪", "浙", "沪"], {"沪": ("上海",), "浙": ("杭州",)}, ["生物"])[1][:2]
+    '杭州'
+    """
+    out = [""] * len(groups)
+    keys, inverse = np.unique(np.array(groups, dtype=str), return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    bounds = np.searchsorted(inverse[order], np.arange(len(keys) + 1))
+    for g, group in enumerate(keys.tolist()):
+        where = order[bounds[g]:bounds[g + 1]].tolist()
+        for i, name in zip(where, firm_names(rng, len(where), trades, places=places[group], brand_length=brand_length)):
+            out[i] = name
+    return out
 
 
 def split_total(rng: np.random.Generator, total: int, parts: int, minimum: int = 1, concentration: float = 1.0) -> list[int]:

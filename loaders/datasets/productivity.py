@@ -16,7 +16,7 @@ import numpy as np
 from ecograph.errors import DatasetError
 from ecograph.model import Ecosystem
 
-from ._synth import choose, firm_names, split_total
+from ._synth import choose, names_by_group, split_total
 
 __all__ = ["productivity_centers", "tianjin_centers", "DISTRICTS", "TIANJIN_DIMENSIONS", "MAX_ENTERPRISES"]
 
@@ -133,7 +133,7 @@ def _add_firms(eco: Ecosystem, rng: np.random.Generator, n: int, centre_ids: lis
     pick = rng.random(n)
     firm_province = [provinces[d][int(r * len(provinces[d]))] for d, r in zip(firm_district.tolist(), pick.tolist())]
     ids = [f"firm_{i:06d}" for i in range(1, n + 1)]
-    names = firm_names(rng, n, _FIRM_TRADES)
+    names = names_by_group(rng, firm_province, {p: (p,) for p in set(firm_province)}, _FIRM_TRADES, brand_length=3)
     trades = [_FIRM_TRADES[i] for i in rng.integers(len(_FIRM_TRADES), size=n).tolist()]
     eco.add_orgs(ids, names, kind="enterprise", province=firm_province, industry=trades,
                  sme=(rng.random(n) < 0.9).tolist())

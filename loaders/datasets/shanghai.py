@@ -15,11 +15,13 @@ import numpy as np
 from ecograph.errors import DatasetError
 from ecograph.model import Ecosystem, Vocabulary
 
-from ._synth import choose, firm_names, split_total
+from ._synth import CITIES, choose, firm_names, names_by_group, split_total
 
 __all__ = ["shanghai_motor", "shanghai_biopharma", "pudong_policy", "BIOPHARMA_STAGES", "MOTOR_SUB_PLATFORMS"]
 
 SOURCE = "seed 001: 上海技术创新服务平台建设典型案例分析"
+_DELTA_CITIES = ("苏州", "无锡", "常州", "南京", "杭州", "宁波", "温州", "绍兴", "台州", "嘉兴", "湖州", "合肥", "芜湖",
+                 "南通", "扬州", "泰州", "镇江", "徐州", "盐城")
 
 #: The motor platform's sub-platforms: the document names four of its six (下设…等6个子平台).
 MOTOR_SUB_PLATFORMS: tuple[str, ...] = (
@@ -108,7 +110,7 @@ def shanghai_motor(*, seed: int = 0, n_industry: int = 2000, n_radiated: int = 1
 
     # the industry: ~2,000 motor firms, 40 backbone makers among them
     ids = [f"motor_firm_{i:04d}" for i in range(1, n_industry + 1)]
-    firm = firm_names(rng, n_industry, ["电机", "电机制造", "微电机", "电器", "机电"])
+    firm = firm_names(rng, n_industry, ["电机", "电机制造", "微电机", "电器", "机电"], brand_length=3)
     firm[0] = "浙江金龙电机股份有限公司"
     backbone = np.zeros(n_industry, dtype=bool)
     backbone[0] = True
@@ -223,8 +225,9 @@ def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4) -> Ecosystem
     region[users_2011[choose(rng, n2011, shanghai_2011)]] = "上海"
     others_2010 = np.setdiff1d(np.arange(n2010), users_2011)
     region[others_2010[rng.random(len(others_2010)) < 0.5]] = "上海"
-    eco.add_orgs(ids, firm_names(rng, n_firms, ["生物", "医药", "制药", "生物科技", "药业"]),
-                 industry=["biopharma"] * n_firms, sme=sme.tolist(), region=region.tolist())
+    places = {"上海": ("上海",), "长三角": _DELTA_CITIES, "全国其他": tuple(c for c in CITIES if c not in _DELTA_CITIES)}
+    names = names_by_group(rng, region.tolist(), places, ["生物", "医药", "制药", "生物科技", "药业"])
+    eco.add_orgs(ids, names, industry=["biopharma"] * n_firms, sme=sme.tolist(), region=region.tolist())
     for year, clients, total, extra in ((2010, np.arange(n2010), 1287, {}),
                                         (2011, users_2011, 13694, {"period": "2011H1"})):
         counts = split_total(rng, total, len(clients), concentration=0.5 if year == 2011 else 5.0)
@@ -331,7 +334,7 @@ def pudong_policy(*, seed: int = 0, level_split: tuple[int, int, int] = (8, 7, 9
 
     n_hightech, n_institutions = 194, 164
     firms = [f"pd_firm_{i:03d}" for i in range(1, n_hightech + n_institutions + 1)]
-    eco.add_orgs(firms, firm_names(rng, len(firms), ["科技", "信息技术", "生物科技", "微电子", "软件"]),
+    eco.add_orgs(firms, firm_names(rng, len(firms), ["科技", "信息技术", "生物科技", "微电子", "软件"], places=("上海",)),
                  region=["浦东新区"] * len(firms))
     services = ["高新技术企业认定受理"] * n_hightech + ["区级研发机构认定"] * n_institutions
     eco.add_relations(["pudong_centre"] * len(firms), firms, "serves", service=services, year=[2011] * len(firms),

@@ -15,6 +15,7 @@ from ._synth import choose, firm_names, split_total
 __all__ = ["suzhou_associations", "SUZHOU_FIELDS"]
 
 SOURCE = "seed 004: 苏州行业协会商会聚焦产业创新集群服务高质量发展(苏州日报)"
+_SUZHOU_PLACES = ("苏州", "昆山", "常熟", "张家港", "太仓", "吴江", "吴中", "相城", "姑苏")
 
 #: The four leading industries and three emerging service fields the 25 associations cover.
 SUZHOU_FIELDS: tuple[str, ...] = ("电子信息", "装备制造", "生物医药", "先进材料", "数字服务", "知识服务", "现代文商旅")
@@ -93,7 +94,7 @@ def suzhou_associations(*, seed: int = 0) -> Ecosystem:
     names: list[str] = [""] * total
     for field in SUZHOU_FIELDS:  # trade words differ by field, so names are distinct overall
         where = np.flatnonzero(fields == field)
-        for i, name in zip(where.tolist(), firm_names(rng, len(where), _TRADES[field])):
+        for i, name in zip(where.tolist(), firm_names(rng, len(where), _TRADES[field], places=_SUZHOU_PLACES)):
             names[i] = name
     named_firms = {
         "sz_meddevice": ["苏州长光华医生物医学工程有限公司", "罗氏诊断产品(苏州)有限公司", "苏州新波生物技术有限公司",
