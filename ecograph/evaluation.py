@@ -904,58 +904,87 @@ def service_indicators(
     (4.0, 2.0, 0.5, 2500, 0.5, 0.5)
     """
     graph = eco.graph
-    edges = [(u, v, d) for u, v, d in graph.edges(data=True) if d.get("type") == "serves"]
-    years = sorted({d["year"] for _, _, d in edges if d.get("year") is not None})
-    if year is None:
-        chosen = edges
-        growth_year = years[-1] if years else None
+    node_index, source, client, counts, has_year, edge_year, revenues, with_revenue = eco.cached(
+        ("evaluation.serves_arrays",), lambda: _serves_arrays(eco)
+    )
+    if providers is None:
+        nodes = list(node_index)
+        first_seen = np.sort(np.unique(source, return_index=True)[1])
+        rows = [nodes[i] for i in source[first_seen].tolist()]
     else:
-        chosen = [e for e in edges if e[2].get("year") == year]
-        growth_year = year
-    if isinstance(target, str):
-        population = {n for n, flag in graph.nodes(data=target) if flag}
-    else:
-        population = set(target)
-    rows = list(dict.fromkeys(u for u, _, _ in edges)) if providers is None else list(providers)
-    position = {p: i for i, p in enumerate(rows)}
+        rows = list(providers)
+    row_of = np.full(len(node_index), -1, dtype=np.int64)
+    for r, p in enumerate(rows):
+        if p in node_index:
+            row_of[node_index[p]] = r
     n = len(rows)
-    services = np.zeros(n)
-    revenue: list[Any] = [None] * n  # stays None for a provider without any revenue figure
-    by_year: dict[tuple[int, int], Any] = {}
-    clients: list[set[str]] = [set() for _ in range(n)]
-    for u, _, d in edges:
-        i = position.get(u)
-        if i is None:
-            continue
-        if d.get("year") is not None and d.get("revenue") is not None:
-            key = (i, d["year"])
-            by_year[key] = by_year.get(key, 0) + d["revenue"]
-    for u, v, d in chosen:
-        i = position.get(u)
-        if i is None:
-            continue
-        services[i] += d.get("count", 1)
-        clients[i].add(v)
-        if d.get("revenue") is not None:
-            revenue[i] = d["revenue"] if revenue[i] is None else revenue[i] + d["revenue"]
-    sme_flags = dict(graph.nodes(data="sme"))
-    n_clients = np.array([len(c) for c in clients], dtype=np.float64)
-    n_sme = np.array([sum(1 for c in cs if sme_flags.get(c)) for cs in clients], dtype=np.float64)
-    reached = np.array([len(cs & population) for cs in clients], dtype=np.float64)
+    row = row_of[source]
+    growth_year = year if year is not None else (int(edge_year[has_year].max()) if has_year.any() else None)
+    chosen = (row >= 0) & ((edge_year == year) & has_year if year is not None else True)
+
+    services = np.bincount(row[chosen], weights=counts[chosen], minlength=n)
+    pairs = np.unique(row[chosen] * len(node_index) + client[chosen])  # distinct (provider, client)
+    pair_row, pair_client = pairs // max(len(node_index), 1), pairs % max(len(node_index), 1)
+    sme = np.array([bool(flag) for _, flag in graph.nodes(data="sme")], dtype=bool)
+    if isinstance(target, str):
+        in_target = np.array([bool(flag) for _, flag in graph.nodes(data=target)], dtype=bool)
+    else:
+        in_target = np.zeros(len(node_index), dtype=bool)
+        in_target[[node_index[t] for t in target if t in node_index]] = True
+    n_clients = np.bincount(pair_row, minlength=n).astype(np.float64)
+    n_sme = np.bincount(pair_row, weights=sme[pair_client].astype(np.float64), minlength=n)
+    reached = np.bincount(pair_row, weights=in_target[pair_client].astype(np.float64), minlength=n)
+
+    revenue = _exact_sums(row, chosen, revenues, with_revenue, n)
     growth = np.full(n, np.nan)
     if growth_year is not None:
-        for i in range(n):
-            before = by_year.get((i, growth_year - 1))
-            now = by_year.get((i, growth_year), 0)
-            if before:
-                growth[i] = float((Fraction(now) - Fraction(before)) / Fraction(before))
+        now = _exact_sums(row, (row >= 0) & has_year & (edge_year == growth_year), revenues, with_revenue, n)
+        before = _exact_sums(row, (row >= 0) & has_year & (edge_year == growth_year - 1), revenues, with_revenue, n)
+        for i, (r_now, r_before) in enumerate(zip(now, before)):
+            if r_before:
+                growth[i] = float((Fraction(r_now or 0) - Fraction(r_before)) / Fraction(r_before))
     with np.errstate(divide="ignore", invalid="ignore"):
         sme_share = np.where(n_clients > 0, n_sme / np.where(n_clients > 0, n_clients, 1), np.nan)
-    reach = reached / len(population) if population else np.full(n, np.nan)
+    population = int(in_target.sum())
+    reach = reached / population if population else np.full(n, np.nan)
     columns = ["services", "clients", "sme_clients", "sme_share", "revenue", "growth", "reach"]
     revenue_column = [np.nan if r is None else float(r) for r in revenue]
     values = np.column_stack([services, n_clients, n_sme, sme_share, revenue_column, growth, reach]) if n else np.zeros((0, 7))
     return IndicatorTable(rows, columns, values, exact={"revenue": revenue})
+
+
+def _serves_arrays(eco: Ecosystem) -> tuple[Any, ...]:
+    """The ``serves`` relations as arrays (one pass over the graph; memoised per ecosystem
+    version): node index, source and client positions, counts, has-year mask, years, revenues
+    and the positions of the relations that have a revenue (often none)."""
+    node_index = {n: i for i, n in enumerate(eco.graph)}
+    src: list[int] = []
+    dst: list[int] = []
+    counts: list[Any] = []
+    years: list[Any] = []
+    revenues: list[Any] = []
+    for u, v, d in eco.graph.edges(data=True):
+        if d.get("type") == "serves":
+            src.append(node_index[u])
+            dst.append(node_index[v])
+            counts.append(d.get("count", 1))
+            years.append(d.get("year"))
+            revenues.append(d.get("revenue"))
+    has_year = np.array([y is not None for y in years], dtype=bool)
+    edge_year = np.array([-1 if y is None else y for y in years], dtype=np.int64)
+    with_revenue = np.flatnonzero(np.array([r is not None for r in revenues], dtype=bool))
+    return (node_index, np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64),
+            np.array(counts, dtype=np.float64), has_year, edge_year, revenues, with_revenue)
+
+
+def _exact_sums(row: np.ndarray, mask: np.ndarray, amounts: list[Any], present: np.ndarray, n: int) -> list[Any]:
+    """Exact per-row sums of the money ``amounts`` (edges ``present`` have one) selected by
+    ``mask``; ``None`` for a row without any figure."""
+    out: list[Any] = [None] * n
+    picked = present[mask[present]]
+    for r, e in zip(row[picked].tolist(), picked.tolist()):
+        out[r] = amounts[e] if out[r] is None else out[r] + amounts[e]
+    return out
 
 
 # ---------------------------------------------------------------------------------- eligibility

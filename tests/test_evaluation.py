@@ -457,3 +457,32 @@ def test_lazy_exports():
     for name in ("evaluate", "entropy_weights", "ahp_weights", "topsis", "grade", "service_indicators",
                  "check_eligibility", "IndicatorTable"):
         assert callable(getattr(eg, name))
+
+
+def naive_service_indicators(eco, year=None):
+    """Independent oracle: plain loops over the networkx edges."""
+    out = {}
+    smes = {n for n, flag in eco.graph.nodes(data="sme") if flag}
+    for u, v, d in eco.graph.edges(data=True):
+        if d["type"] != "serves" or (year is not None and d.get("year") != year):
+            continue
+        row = out.setdefault(u, {"services": 0, "clients": set()})
+        row["services"] += d.get("count", 1)
+        row["clients"].add(v)
+    return {
+        u: {"services": r["services"], "clients": len(r["clients"]), "sme_clients": len(r["clients"] & smes),
+            "reach": len(r["clients"] & smes) / len(smes)}
+        for u, r in out.items()
+    }
+
+
+@pytest.mark.parametrize("year", [None, 2010, 2011])
+def test_service_indicators_match_naive_loops_on_the_biopharma_dataset(year):
+    datasets = pytest.importorskip("loaders.datasets")
+    eco = datasets.shanghai_biopharma()
+    expected = naive_service_indicators(eco, year)
+    got = service_indicators(eco, year=year).to_dict()
+    for provider, row in expected.items():
+        for name, value in row.items():
+            assert got[provider][name] == pytest.approx(value), (provider, name)
+    assert all(got[p]["services"] == 0 for p in set(got) - set(expected))
