@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
+import networkx as nx
 import numpy as np
 import pytest
 
@@ -486,3 +487,23 @@ def test_service_indicators_match_naive_loops_on_the_biopharma_dataset(year):
         for name, value in row.items():
             assert got[provider][name] == pytest.approx(value), (provider, name)
     assert all(got[p]["services"] == 0 for p in set(got) - set(expected))
+
+
+@pytest.mark.parametrize("name", ["gnp_directed", "power_law_directed", "weighted_directed", "disconnected_directed",
+                                  "self_loops_directed", "multidigraph", "star_directed", "empty", "single",
+                                  "two_nodes_directed", "chinese_labels"])
+def test_service_indicators_on_the_shared_graphs(name):
+    from conftest import make_graph
+
+    g = make_graph(name)
+    served = nx.MultiDiGraph()  # string keys so that parallel relations stay distinct
+    served.add_nodes_from((node, {"sme": i % 3 != 0}) for i, node in enumerate(g.nodes))
+    edges = list(g.edges()) if g.is_directed() else [e for u, v in g.edges() for e in ((u, v), (v, u))]
+    served.add_edges_from((u, v, f"e{k}", {"count": 1 + k % 4}) for k, (u, v) in enumerate(edges))
+    eco = eg.Ecosystem.from_networkx(served, default_relation="serves")
+    expected = naive_service_indicators(eco)
+    got = service_indicators(eco).to_dict()
+    assert set(got) == set(expected)
+    for provider, row in expected.items():
+        for column, value in row.items():
+            assert got[provider][column] == pytest.approx(value), (name, provider, column)
