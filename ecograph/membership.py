@@ -39,6 +39,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import compress
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -168,22 +169,51 @@ def membership_matrix(eco: Ecosystem, associations: Iterable[str] | None = None)
         eco.members(a)  # raises a clear error for an unknown id or a non-membership kind
 
     def build() -> MembershipMatrix:
-        row_of = {a: i for i, a in enumerate(rows)}
-        col_of: dict[str, int] = {}
-        r: list[int] = []
-        c: list[int] = []
-        for u, v, t in eco.graph.edges(data="type"):
-            if t == "member_of" and v in row_of:
-                r.append(row_of[v])
-                c.append(col_of.setdefault(u, len(col_of)))
-        data = np.ones(len(r), dtype=np.int64)
-        matrix = sp.csr_array((data, (np.array(r, dtype=np.int64), np.array(c, dtype=np.int64))),
-                              shape=(len(rows), len(col_of)))
+        nodes, edges = _edges_by_type(eco)
+        src, dst, _ = edges.get("member_of", _NO_EDGES)
+        row_code = np.full(len(nodes), -1, dtype=np.int64)
+        if rows:
+            row_code[_positions(eco, rows)] = np.arange(len(rows))
+        keep = row_code[dst] >= 0
+        r, members = row_code[dst[keep]], src[keep]
+        unique, first = np.unique(members, return_index=True)
+        order = unique[np.argsort(first, kind="stable")]  # members in first-seen order
+        col_code = np.empty(len(nodes), dtype=np.int64)
+        col_code[order] = np.arange(len(order))
+        matrix = sp.csr_array((np.ones(len(r), dtype=np.int64), (r, col_code[members])), shape=(len(rows), len(order)))
         matrix.sum_duplicates()
         matrix.data[:] = 1  # two member_of relations (distinct keys) still make one membership
-        return MembershipMatrix(rows, list(col_of), matrix)
+        return MembershipMatrix(rows, [nodes[j] for j in order.tolist()], matrix)
 
     return eco.cached(("membership_matrix", tuple(rows)), build)
+
+
+_NO_EDGES = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [])
+
+
+def _edges_by_type(eco: Ecosystem) -> tuple[list[str], dict[str, tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]]]:
+    """Node ids and, per relation type, the endpoint positions and attribute dicts of its
+    relations: one pass over the graph, shared by every analysis here (cached per version)."""
+
+    def build() -> tuple[list[str], dict[str, tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]]]:
+        nodes = list(eco.graph)
+        index = {n: i for i, n in enumerate(nodes)}
+        grouped: dict[str, tuple[list[int], list[int], list[dict[str, Any]]]] = {}
+        for u, v, d in eco.graph.edges(data=True):
+            entry = grouped.get(d["type"])
+            if entry is None:
+                entry = grouped[d["type"]] = ([], [], [])
+            entry[0].append(index[u])
+            entry[1].append(index[v])
+            entry[2].append(d)
+        return nodes, {t: (np.array(a, dtype=np.int64), np.array(b, dtype=np.int64), c) for t, (a, b, c) in grouped.items()}
+
+    return eco.cached("membership._edges_by_type", build)
+
+
+def _positions(eco: Ecosystem, ids: Sequence[str]) -> np.ndarray:
+    index = eco.cached("membership._index", lambda: {n: i for i, n in enumerate(eco.graph)})
+    return np.fromiter((index[i] for i in ids), dtype=np.int64, count=len(ids))
 
 
 def _as_matrix(source: Ecosystem | MembershipMatrix) -> MembershipMatrix:
@@ -460,11 +490,22 @@ class Rollup:
         return rows_to_pandas(self.rows(), index="node")
 
 
+def _parents(eco: Ecosystem) -> dict[str, str]:
+    """child -> parent of the ``part_of`` forest (as :meth:`Ecosystem.hierarchy`, cached)."""
+
+    def build() -> dict[str, str]:
+        nodes, edges = _edges_by_type(eco)
+        src, dst, _ = edges.get("part_of", _NO_EDGES)
+        return {nodes[c]: nodes[p] for c, p in zip(src.tolist(), dst.tolist())}
+
+    return eco.cached("membership._parents", build)
+
+
 def _forest(eco: Ecosystem) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Nodes, parent positions and depths of the ``part_of`` forest (cached per version)."""
 
     def build() -> tuple[list[str], np.ndarray, np.ndarray]:
-        parent_of = eco.hierarchy().parent
+        parent_of = _parents(eco)
         index: dict[str, int] = {}
         for child, par in parent_of.items():
             index.setdefault(par, len(index))
@@ -591,12 +632,20 @@ def _ancestors(parent: np.ndarray, depth: np.ndarray) -> sp.csr_array:
 def _attached(eco: Ecosystem, nodes: list[str], parent: np.ndarray, depth: np.ndarray, relation: str,
               weight: str | None) -> dict[str, np.ndarray]:
     """Distinct targets of ``relation`` from each subtree, and the summed ``weight``."""
-    from .matrix import as_sparse
-
-    graph = as_sparse(eco, weight, relations=[relation], directed=True)
-    rows = sp.csr_array(graph.matrix[graph.positions(nodes)])
+    everyone, edges = _edges_by_type(eco)
+    src, dst, data = edges.get(relation, _NO_EDGES)
+    forest_code = np.full(len(everyone), -1, dtype=np.int64)
+    forest_code[_positions(eco, nodes)] = np.arange(len(nodes))
+    keep = forest_code[src] >= 0
+    values = np.ones(int(keep.sum()))
+    if weight is not None:
+        values = np.fromiter((d.get(weight, 1) for d in compress(data, keep.tolist())), dtype=np.float64,
+                             count=len(values))
+    rows = sp.csr_array((values, (forest_code[src[keep]], dst[keep])), shape=(len(nodes), len(everyone)))
     up = _ancestors(parent, depth)
-    reached = up @ (rows != 0).astype(np.float64)
+    binary = rows.copy()
+    binary.data[:] = 1.0  # a relation with weight 0 still attaches its target
+    reached = up @ binary
     out = {f"{relation}_distinct": np.diff(reached.indptr).astype(np.int64)}
     if weight is not None:
         out[f"{relation}_{weight}"] = up @ np.asarray(rows.sum(axis=1)).ravel()
@@ -1065,7 +1114,7 @@ def propose_districts(
     """
     picks = eco.nodes("productivity_center") if centres is None else list(centres)
     n = len(picks)
-    parents = eco.hierarchy().parent
+    parents = _parents(eco)
     declared = [parents.get(c) for c in picks]
     if k is None:
         k = len({d for d in declared if d is not None}) or 10
@@ -1153,7 +1202,7 @@ def report_sections(eco: Ecosystem) -> list[Section]:
         r = rollup(eco, attach="serves" if serves else None)
         top_rows = [row for row in r.rows() if row["depth"] <= 1 and row["kind"] != "productivity_center"]
         text = [f"The hierarchy has {len(r.nodes):,} units in {int(r.depth.max()) + 1} levels; "
-                f"{len(eco.hierarchy().roots)} root(s)."]
+                f"{int((r.parent < 0).sum())} root(s)."]
         tables = {"hierarchy_rollup": top_rows}
         if "district" in r.kinds:
             b = balance(eco)
@@ -1162,7 +1211,8 @@ def report_sections(eco: Ecosystem) -> list[Section]:
                 f"Gini {b.gini:.2f})."
             )
             tables["district_balance"] = [{"district": d, "centres": v} for d, v in b.sizes.items()]
-            centres = [c for c in eco.nodes("productivity_center") if eco.hierarchy().parent.get(c) in b.sizes]
+            parents = _parents(eco)
+            centres = [c for c in eco.nodes("productivity_center") if parents.get(c) in b.sizes]
             if len(centres) >= len(b.sizes):
                 proposal = propose_districts(eco, centres=centres)
                 text.append(
