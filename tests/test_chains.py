@@ -244,3 +244,26 @@ def test_strengthening_counts_ties_to_adjacent_members_vectorised(bio: Ecosystem
     with pytest.raises(errors.AnalysisError):
         strengthen_chain(bio, "alliance", stages=["marketing"])
     assert strengthen_chain(bio, "alliance").to_pandas().shape[1] == 8
+
+
+# ---------------------------------------------------------------------------- built-in dataset
+def test_biopharma_dataset() -> None:
+    from loaders.datasets import shanghai_biopharma
+
+    eco = shanghai_biopharma()
+    cov = chain_coverage(eco, "bio_platform")
+    assert cov.gaps == [] and cov.single_points == ["clinical"] and cov.anchor == "sndc"
+    assert sum(s.demand for s in cov.stages) == pytest.approx(
+        sum(d.get("count", 1) for u, _v, _k, d in eco.relations("serves") if u in eco.chain("bio_platform").members))
+    h1 = chain_coverage(eco, "bio_platform", services={"year": 2011})
+    assert sum(s.demand for s in h1.stages) == pytest.approx(13694)
+    pos = anchor_position(eco, "bio_platform")
+    assert pos.rank == 1 + sum(b > pos.betweenness["sndc"] for b in pos.betweenness.values())
+    router = ChainRouter(eco, "bio_platform")
+    chain = eco.chain("bio_platform")
+    for _ in range(60):
+        d = router.route(chain.stages)
+        for task in d.tasks:
+            assert task.load <= chain.capacity[task.member]
+        for stage in d.unserved:  # a stage is refused only when every member of it is full
+            assert all(router.load[m] >= chain.capacity[m] for m in chain.by_stage[stage])

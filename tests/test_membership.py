@@ -359,3 +359,42 @@ def test_propose_districts_without_declared_districts() -> None:
     p = propose_districts(eco, 2, weights={"lat": 1.0}, tolerance=0.0)
     assert np.isnan(p.ari)
     assert p.labels[0] == p.labels[1] != p.labels[2] == p.labels[3]
+
+
+# ---------------------------------------------------------------------------- built-in datasets
+def test_suzhou_dataset_composition() -> None:
+    from loaders.datasets import suzhou_associations
+
+    eco = suzhou_associations()
+    comp = composition(eco)
+    assert comp.totals == {"members": 11849, "memberships": 11849, "listed": 191, "leading": 308,
+                           "specialized": 292, "high_tech": 1127}
+    rows = {r["association"]: r for r in comp.rows}
+    assert rows["sz_meddevice"]["members"] == 528
+    assert rows["sz_federation"]["members"] == 0  # the umbrella body collaborates, it has no member firms
+    assert sum(r["members"] for r in comp.rows) == 11849
+    assert association_overlap(eco).pairs() == []  # every firm is in exactly one association
+    bridges = bridging(eco, by="field")
+    assert all(r["bridging"] == 0 for r in bridges.members)
+
+
+def test_productivity_dataset_hierarchy() -> None:
+    from loaders.datasets import productivity_centers
+
+    eco = productivity_centers(n_enterprises=3000)
+    r = rollup(eco, attach="serves").to_dict()
+    assert r["cppc"]["n_productivity_center"] == 2689 and r["cppc"]["n_district"] == 10
+    served = {v for u, v, _k, _d in eco.relations("serves")}
+    assert r["cppc"]["serves_distinct"] == len(served) == 3000
+    assert r["cppc"]["serves_count"] == sum(d["count"] for *_e, d in eco.relations("serves"))
+    district = "d_northeast"
+    centres = [c for c, p in eco.hierarchy().parent.items() if p == district]
+    expected = {v for c in centres for _, v, t in eco.graph.out_edges(c, data="type") if t == "serves"}
+    assert r[district]["serves_distinct"] == len(expected)
+    b = balance(eco)
+    assert sum(b.sizes.values()) == 2689 and b.min >= 200
+    proposal = propose_districts(eco)
+    again = propose_districts(eco)
+    assert np.array_equal(proposal.labels, again.labels)
+    assert max(proposal.sizes) <= int(np.ceil(2689 / 10 * 1.1))
+    assert proposal.ari > 0.3  # neighbouring provinces group together, as the declared districts do
