@@ -67,7 +67,7 @@ def diagrams_for(name: str) -> dict[str, Callable[[], object]]:
             found[f"reach-{platform}"] = lambda p=platform: platform_reach(eco, p)
     for alliance in eco.alliances():
         found[f"chain-{alliance}"] = lambda a=alliance: chain(eco, a)
-    if any(eco.members(a) for a in eco.associations()):
+    if sum(1 for a in eco.associations() if eco.members(a)) >= 2:
         found["membership"] = lambda: membership(eco)
     if eco.hierarchy().roots:
         found["hierarchy"] = lambda: hierarchy(eco)

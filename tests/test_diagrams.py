@@ -96,7 +96,7 @@ def all_diagrams(eco: Ecosystem) -> dict[str, Figure]:
     for alliance in eco.alliances():
         figures[f"chain/{alliance}"] = chain(eco, alliance)
     if any(eco.members(a) for a in eco.associations()):
-        figures["membership"] = membership(eco)
+        figures["membership"] = membership(eco)  # also where report_sections leaves it out
     if eco.hierarchy().roots:
         figures["hierarchy"] = hierarchy(eco)
     if eco.attrs.get("dimensions"):
@@ -551,7 +551,8 @@ def test_interactive_page_filters_and_searches_in_a_browser(tmp_path: Path) -> N
 def test_report_sections_pick_the_figures_that_apply(datasets: dict[str, Ecosystem]) -> None:
     figures = {name: sorted(f for s in report_sections(eco) for f in s.figures) for name, eco in datasets.items()}
     assert figures["shanghai_motor"] == ["circle_layers_motor_platform", "hierarchy_motor_platform",
-                                         "hierarchy_seari", "membership", "network", "reach_motor_platform"]
+                                         "hierarchy_seari", "network", "reach_motor_platform"]
+    assert "membership" in figures["suzhou_associations"]
     assert figures["shanghai_biopharma"] == ["chain_bio_platform", "network"]
     assert figures["tianjin_centers"][:2] == ["evaluation_radar", "hierarchy_tj_stc"]
     assert "hierarchy_cppc" in figures["productivity_centers"]

@@ -12,10 +12,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from ..errors import AnalysisError
+from ..matrix import SparseGraph
+from ..results import NodeValues
 from .fonts import diagram_style
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Ecosystem
+    from ..model import Ecosystem, Hierarchy
 
 #: A node metric: an analytic's name (``"degree"``, ``"pagerank"`` ...), a mapping
 #: node -> value (e.g. :class:`~ecograph.results.NodeValues`), a callable ``eco -> mapping``,
@@ -154,6 +156,21 @@ def dot_handle(text: str, face: str, *, marker: str = "o", size: float = 8) -> L
                   markeredgecolor="white", label=text)
 
 
+def part_of_tree(eco: Ecosystem) -> Hierarchy:
+    """The ecosystem's ``part_of`` forest, memoised until the ecosystem changes."""
+    return eco.cached(("ecograph.diagrams", "hierarchy"), eco.hierarchy)
+
+
+def structure(eco: Ecosystem, relations: str | Iterable[str] | None = None) -> SparseGraph:
+    """The compiled graph the diagrams read ties from.
+
+    Compiled with the options :func:`ecograph.pagerank` uses (weight ``"weight"``, direction
+    chosen by the relation types), so a diagram sized by PageRank compiles the ecosystem once;
+    diagrams symmetrise it themselves.
+    """
+    return SparseGraph.from_ecosystem(eco, relations, weight="weight")
+
+
 def node_metric(eco: Ecosystem, nodes: Sequence[str], metric: Metric) -> np.ndarray:
     """Values of ``metric`` for ``nodes`` as a float array (missing nodes count 0).
 
@@ -177,6 +194,8 @@ def node_metric(eco: Ecosystem, nodes: Sequence[str], metric: Metric) -> np.ndar
         values = metric(eco)
     else:
         values = metric
+    if isinstance(values, NodeValues) and values.nodes == list(nodes):  # the common case, in one step
+        return np.nan_to_num(values.array.astype(float))
     return np.array([float(values.get(n, 0.0) or 0.0) for n in nodes], dtype=float)
 
 

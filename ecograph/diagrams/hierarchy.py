@@ -26,6 +26,7 @@ from ._base import (
     label,
     legend_outside,
     new_axes,
+    part_of_tree,
     short,
     wrap,
 )
@@ -67,7 +68,7 @@ def hierarchy_rings(
     >>> [(w["group"], w["count"]) for w in hierarchy_rings(eco, "n", max_children=2) if w["depth"] == 2]
     [('local', 2), ('national', 1)]
     """
-    tree = eco.hierarchy()
+    tree = part_of_tree(eco)
     if root not in eco:
         raise NodeNotFoundError(f"hierarchy: no organisation with id {root!r}", id=root)
     kids: dict[str, list[str]] = {}
@@ -174,7 +175,7 @@ def hierarchy(
     True
     """
     check_lang(lang)
-    tree = eco.hierarchy()
+    tree = part_of_tree(eco)
     if root is None:
         if not tree.roots:
             raise AnalysisError("hierarchy: the ecosystem has no part_of relations", field="root")

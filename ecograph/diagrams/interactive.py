@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..matrix import SparseGraph
 from ..model import RINGS
 from ._base import (
     KIND_LABELS,
@@ -34,6 +33,7 @@ from ._base import (
     label,
     metric_name,
     node_metric,
+    structure,
 )
 from .network import most_central, sector_layout
 
@@ -64,7 +64,7 @@ def _json_for_html(data: Any) -> str:
 def graph_json(
     eco: Ecosystem,
     *,
-    size_by: Metric = "degree",
+    size_by: Metric = "pagerank",
     relations: str | Iterable[str] | None = None,
     max_nodes: int = 3000,
     lang: str = "zh",
@@ -99,7 +99,7 @@ def graph_json(
     """
     check_lang(lang)
     graph = eco.graph
-    compiled = SparseGraph.from_ecosystem(eco, relations, directed=False)
+    compiled = structure(eco, relations)
     nodes = compiled.nodes
     metric = node_metric(eco, nodes, size_by)
     keep = most_central(compiled, metric, max_nodes)
@@ -110,9 +110,10 @@ def graph_json(
     rank = np.argsort(np.argsort(-values, kind="stable"), kind="stable")
     xy = sector_layout(codes, rank) * 60.0 * np.sqrt(max(len(kept), 1))
     rings: dict[str, list[str]] = {}
-    for u, v, d in graph.edges(data=True):
-        if d["type"] == "in_ring":
-            rings.setdefault(u, []).append(d["ring"])
+    for platform in eco.platforms():
+        for ring, members in eco.rings(platform).items():
+            for member in members:
+                rings.setdefault(member, []).append(ring)
     out_nodes = []
     for i, node in enumerate(kept):
         data = graph.nodes[node]
@@ -148,7 +149,7 @@ def interactive_html(
     eco: Ecosystem,
     *,
     title: str | None = None,
-    size_by: Metric = "degree",
+    size_by: Metric = "pagerank",
     relations: str | Iterable[str] | None = None,
     max_nodes: int = 3000,
     lang: str = "zh",

@@ -161,6 +161,12 @@ def _composition_bars(ax: Axes, rows: list[dict], flags: Sequence[str], lang: st
                 color=_FLAG_COLOURS.get(flag, _PALETTE[k % len(_PALETTE)]))
     ax.set_yticks(y, [str(k + 1) for k in range(n)], fontsize=8)
     ax.set_ylim(n - 0.5, -0.5)
+    if not any(row[f"{flag}_share"] for row in rows for flag in flags):
+        ax.set_xlim(0, 100)
+        ax.text(50, (n - 1) / 2, bilingual("没有带这些标记的会员", "no member carries these flags", lang),
+                ha="center", va="center", color="#666666")
+    else:
+        ax.set_xlim(0, None)
     ax.set_xlabel(bilingual("占会员比例 (%)", "share of members (%)", lang))
     ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
     ax.set_axisbelow(True)

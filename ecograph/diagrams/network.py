@@ -35,6 +35,7 @@ from ._base import (
     metric_name,
     new_axes,
     node_metric,
+    structure,
     short,
 )
 from .fonts import diagram_style
@@ -103,7 +104,7 @@ def most_central(compiled: SparseGraph, metric: np.ndarray, limit: int) -> np.nd
     >>> most_central(SparseGraph.from_networkx(g), np.array([0.1, 0.1, 0.9]), 2).tolist()
     [0, 1]
     """
-    connected = np.diff(compiled.matrix.indptr) > 0
+    connected = (compiled.out_degree > 0) | (compiled.in_degree > 0)
     order = np.lexsort((np.arange(len(metric)), -metric, ~connected))
     return np.sort(order[:limit])
 
@@ -203,7 +204,7 @@ def network(
     """
     check_lang(lang)
     graph = eco.graph
-    compiled = SparseGraph.from_ecosystem(eco, relations, directed=False)
+    compiled = structure(eco, relations)
     nodes = compiled.nodes
     metric = node_metric(eco, nodes, size_by)
     keep = most_central(compiled, metric, max_nodes)

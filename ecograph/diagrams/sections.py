@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..reporting import Section
+from ._base import part_of_tree, structure
 from .chain import chain
 from .charts import evaluation_radar, platform_reach
 from .circle_layers import circle_layers
@@ -62,14 +63,14 @@ def report_sections(eco: Ecosystem) -> list[Section]:
         text = (f"{name}: {len(view.members)} members along {len(view.stages)} stages; "
                 f"{len(view.gaps)} stage(s) without any member (gaps, red). The anchor unit is starred.")
         sections.append(Section(f"Chain: {name}", text, figures={f"chain_{alliance}": chain(eco, alliance)}))
-    if any(eco.members(a) for a in eco.associations()):
+    if sum(1 for a in eco.associations() if eco.members(a)) >= 2:  # overlap needs two
         sections.append(Section(
             "Association membership",
             "Members shared by each pair of associations (heat map) and the share of each association's "
             "members that are listed, leading (龙头), 专精特新 or high-tech.",
             figures={"membership": membership(eco)},
         ))
-    tree = eco.hierarchy()
+    tree = part_of_tree(eco)
     if tree.roots:
         sizes = {root: len(tree.descendants(root)) for root in tree.roots}
         roots = sorted(sizes, key=lambda r: -sizes[r])[:MAX_HIERARCHIES]
@@ -87,7 +88,7 @@ def report_sections(eco: Ecosystem) -> list[Section]:
             "centre, 1 = highest): the best centres by mean score against the average of all.",
             figures={"evaluation_radar": evaluation_radar(eco)},
         ))
-    if len(eco) > 1 and eco.number_of_relations():
+    if len(eco) > 1 and structure(eco).nnz:
         sections.append(Section(
             "Network overview",
             "Every organisation coloured by sector (政产学研金介), sized by PageRank, the most central named; "
