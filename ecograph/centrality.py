@@ -752,10 +752,10 @@ def _brandes_bfs(indptr, indices, sources, chunks, endpoints):  # pragma: no cov
     m = len(sources)
     acc = np.zeros((chunks, n), np.float64)
     for c in numba.prange(chunks):
-        dist = np.full(n, -1, np.int64)
+        dist = np.full(n, -1, np.int32)
         sigma = np.zeros(n, np.float64)
         delta = np.zeros(n, np.float64)
-        queue = np.empty(n, np.int64)
+        queue = np.empty(n, np.int32)
         mine = acc[c]
         for r in range(c, m, chunks):
             s = sources[r]
