@@ -298,7 +298,6 @@ def _ensure_schema(session: Any) -> None:
     """Constraints and indexes first: MERGE without them scans every node."""
     for statement in (
         f"CREATE CONSTRAINT ecograph_org_ns_id IF NOT EXISTS FOR (n:{ORG_LABEL}) REQUIRE (n.eg_ns, n.id) IS UNIQUE",
-        f"CREATE INDEX ecograph_org_ns IF NOT EXISTS FOR (n:{ORG_LABEL}) ON (n.eg_ns)",
         f"CREATE CONSTRAINT ecograph_ecosystem_ns IF NOT EXISTS FOR (m:{META_LABEL}) REQUIRE m.eg_ns IS UNIQUE",
     ):
         session.run(statement).consume()
@@ -426,9 +425,9 @@ def push(
             # even if this push stops half-way: the union of the stored and the new vocabulary.
             union = eco.vocabulary if previous is None else _union(previous, eco.vocabulary)
             writer.mark(session, "pushing", union)
-            every_label = set(_kind_labels(union).values())
-            if mode == "sync":
-                writer.delete_stale(session, eco)
+            # a new namespace has no node whose kind changed: no stale kind labels to remove
+            every_label = set() if previous is None else set(_kind_labels(union).values())
+            writer.delete_stale(session, eco, mode)
             for kind, rows in node_batches.items():
                 writer.write_nodes(session, labels[kind], sorted(every_label - {labels[kind], ORG_LABEL}), rows)
             for type_, rows in relation_batches.items():
@@ -515,38 +514,40 @@ class _Writer:
             name=name, attrs=attrs_json,
         ).consume())
 
-    # -- sync
-    def delete_stale(self, session: Any, eco: Ecosystem) -> None:
-        """Delete the namespace's organisations and relations that ``eco`` no longer has."""
-        self.stage = "the list of stored organisations"
-        stored_nodes = session.execute_read(lambda tx: [
-            r["id"] for r in tx.run(f"MATCH (n:{ORG_LABEL} {{eg_ns: $ns}}) RETURN n.id AS id", ns=self.ns)])
-        stale_nodes = [n for n in stored_nodes if n not in eco]
+    # -- what the namespace holds that eco does not
+    def delete_stale(self, session: Any, eco: Ecosystem, mode: str) -> None:
+        """Delete stored relations whose type changed (both modes) and, in ``sync`` mode, the
+        organisations and relations that ``eco`` no longer has."""
+        stale_nodes: list[str] = []
+        if mode == "sync":
+            self.stage = "the list of stored organisations"
+            stored_nodes = session.execute_read(lambda tx: [
+                r["id"] for r in tx.run(f"{_match_namespace('n')} RETURN n.id AS id", ns=self.ns)])
+            stale_nodes = [n for n in stored_nodes if n not in eco]
         self.stage = "the list of stored relations"
         stored_edges = session.execute_read(lambda tx: [tuple(r.values()) for r in tx.run(
-            f"MATCH (a:{ORG_LABEL} {{eg_ns: $ns}})-[r]->(b:{ORG_LABEL} {{eg_ns: $ns}}) WHERE r.eg_ns = $ns "
+            f"{_match_namespace('a')} MATCH (a)-[r]->(b) WHERE r.eg_ns = $ns "
             "RETURN a.id, b.id, type(r), r.eg_key", ns=self.ns)])
-        wanted = set()
+        wanted: dict[tuple[str, str, str], str] = {}  # (source, target, key) -> relationship type
         for u, v, key, data in eco.relations():
-            rtype = relation_type(data["type"])
-            wanted.add((u, v, rtype, key))
+            wanted[(u, v, key)] = relation_type(data["type"])
             if not eco.vocabulary.relations[data["type"]].directed:
-                wanted.add((v, u, rtype, key))
+                wanted[(v, u, key)] = wanted[(u, v, key)]
         gone = set(stale_nodes)
         stale_edges = [
             {"source": u, "target": v, "type": t, "key": k}
             for u, v, t, k in stored_edges
-            if (u, v, t, k) not in wanted and u not in gone and v not in gone
+            if u not in gone and v not in gone and wanted.get((u, v, k), t if mode == "merge" else None) != t
         ]
         for rows in self._batches("stale relations", stale_edges):
             self.deleted_relations += session.execute_write(_counting(
-                f"UNWIND $rows AS row MATCH (a:{ORG_LABEL} {{eg_ns: $ns, id: row.source}})"
-                f"-[r {{eg_key: row.key}}]->(b:{ORG_LABEL} {{eg_ns: $ns, id: row.target}}) "
-                "WHERE type(r) = row.type AND r.eg_ns = $ns DELETE r RETURN count(*) AS n",
+                f"UNWIND $rows AS row {_match_org('a', 'row.source')} {_match_org('b', 'row.target')} "
+                "MATCH (a)-[r]->(b) WHERE r.eg_key = row.key AND type(r) = row.type AND r.eg_ns = $ns "
+                "DELETE r RETURN count(*) AS n",
                 rows=rows, ns=self.ns))
         for rows in self._batches("stale organisations", stale_nodes):
             self.deleted_nodes += session.execute_write(_counting(
-                f"UNWIND $rows AS id MATCH (n:{ORG_LABEL} {{eg_ns: $ns, id: id}}) DETACH DELETE n RETURN count(*) AS n",
+                f"UNWIND $rows AS id {_match_org('n', 'id')} DETACH DELETE n RETURN count(*) AS n",
                 rows=rows, ns=self.ns))
 
     # -- organisations and relations
@@ -566,19 +567,26 @@ class _Writer:
         rtype = relation_type(type_)
         arrow = "->" if directed else "-"
         query = (
-            f"UNWIND $rows AS row "
-            f"MATCH (a:{ORG_LABEL} {{eg_ns: $ns, id: row.source}}) "
-            f"MATCH (b:{ORG_LABEL} {{eg_ns: $ns, id: row.target}}) "
-            # a relation whose type changed keeps its key: drop the old type first
-            f"OPTIONAL MATCH (a)-[old {{eg_key: row.key}}]{arrow}(b) WHERE old.eg_ns = $ns AND type(old) <> $type "
-            "DELETE old "
-            "WITH DISTINCT a, b, row "
+            f"UNWIND $rows AS row {_match_org('a', 'row.source')} {_match_org('b', 'row.target')} "
             f"MERGE (a)-[r:`{rtype}` {{eg_key: row.key}}]{arrow}(b) "
             "SET r = row.props, r.eg_ns = $ns RETURN count(*) AS n"
         )
         for batch in self._batches(f"relations of type {rtype}", rows):
             self.relations += session.execute_write(
-                _counting(query, rows=batch, ns=self.ns, type=rtype, expect=len(batch)))
+                _counting(query, rows=batch, ns=self.ns, expect=len(batch)))
+
+
+def _match_org(var: str, id_expr: str) -> str:
+    """MATCH one organisation of the namespace through the (eg_ns, id) index.
+
+    The hint keeps the planner from scanning (it may think a young database is small)."""
+    return f"MATCH ({var}:{ORG_LABEL} {{eg_ns: $ns, id: {id_expr}}}) USING INDEX {var}:{ORG_LABEL}(eg_ns, id)"
+
+
+def _match_namespace(var: str) -> str:
+    """MATCH every organisation of the namespace (a prefix seek of the (eg_ns, id) index)."""
+    return (f"MATCH ({var}:{ORG_LABEL}) USING INDEX {var}:{ORG_LABEL}(eg_ns, id) "
+            f"WHERE {var}.eg_ns = $ns AND {var}.id IS NOT NULL")
 
 
 def _counting(query: str, *, expect: int | None = None, **params: Any) -> Callable[[Any], int]:
@@ -722,8 +730,8 @@ def _selected_ids(session: Any, ns: str, filters: dict[str, Any], parameters: Ma
         return list(dict.fromkeys(r["id"] for r in rows))
     rtype, kinds = _FILTERS[name]
     record = session.execute_read(lambda tx: tx.run(
-        f"MATCH (c:{ORG_LABEL} {{eg_ns: $ns, id: $id}}) "
-        f"OPTIONAL MATCH (m:{ORG_LABEL} {{eg_ns: $ns}})-[r:`{relation_type(rtype)}`]->(c) WHERE r.eg_ns = $ns "
+        f"{_match_org('c', '$id')} "
+        f"OPTIONAL MATCH (m:{ORG_LABEL})-[r:`{relation_type(rtype)}`]->(c) WHERE r.eg_ns = $ns "
         "RETURN c.kind AS kind, collect(m.id) AS members", ns=ns, id=value).single())
     if record is None:
         raise PersistenceError(f"namespace {ns!r} has no organisation {value!r}", id=value, field=name)
@@ -735,14 +743,12 @@ def _selected_ids(session: Any, ns: str, filters: dict[str, Any], parameters: Ma
 
 def _read_graph(tx: Any, ns: str, ids: list[str] | None) -> tuple[list[Any], list[Any]]:
     if ids is None:
-        node_query = f"MATCH (n:{ORG_LABEL} {{eg_ns: $ns}}) RETURN properties(n) AS p"
-        edge_query = (f"MATCH (a:{ORG_LABEL} {{eg_ns: $ns}})-[r]->(b:{ORG_LABEL} {{eg_ns: $ns}}) WHERE r.eg_ns = $ns "
-                      "RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS p")
+        nodes_of, sources_of = _match_namespace("n"), _match_namespace("a")
     else:
-        node_query = f"UNWIND $ids AS id MATCH (n:{ORG_LABEL} {{eg_ns: $ns, id: id}}) RETURN properties(n) AS p"
-        edge_query = (f"UNWIND $ids AS id MATCH (a:{ORG_LABEL} {{eg_ns: $ns, id: id}})-[r]->(b:{ORG_LABEL} {{eg_ns: $ns}}) "
-                      "WHERE r.eg_ns = $ns "
-                      "RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS p")
+        nodes_of, sources_of = f"UNWIND $ids AS id {_match_org('n', 'id')}", f"UNWIND $ids AS id {_match_org('a', 'id')}"
+    node_query = f"{nodes_of} RETURN properties(n) AS p"
+    edge_query = (f"{sources_of} MATCH (a)-[r]->(b) WHERE r.eg_ns = $ns "
+                  "RETURN a.id AS source, b.id AS target, type(r) AS type, properties(r) AS p")
     nodes = [r["p"] for r in tx.run(node_query, ns=ns, ids=ids)]
     edges = [r.values() for r in tx.run(edge_query, ns=ns, ids=ids)]
     if ids is not None:  # the sub-ecosystem induced by ids
@@ -826,7 +832,7 @@ def drop(
     with _connect(uri, auth, database, timeout) as session:
         while True:
             n = session.execute_write(_counting(
-                f"MATCH (n:{ORG_LABEL} {{eg_ns: $ns}}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
+                f"{_match_namespace('n')} WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
                 ns=namespace, limit=batch_size))
             deleted += n
             if n == 0:
@@ -850,4 +856,5 @@ def namespaces(uri: str, auth: Any = None, database: str | None = None, *, timeo
         return session.execute_read(lambda tx: [r.data() for r in tx.run(
             f"MATCH (m:{META_LABEL}) WHERE NOT m:{ORG_LABEL} "
             "RETURN m.eg_ns AS namespace, m.name AS name, m.eg_state AS state, "
-            f"COUNT {{ MATCH (n:{ORG_LABEL} {{eg_ns: m.eg_ns}}) }} AS organisations ORDER BY namespace")])
+            f"COUNT {{ MATCH (n:{ORG_LABEL}) WHERE n.eg_ns = m.eg_ns AND n.id IS NOT NULL }} AS organisations "
+            "ORDER BY namespace")])
