@@ -996,11 +996,12 @@ def _features(eco: Ecosystem, centres: list[str], weights: Mapping[str, float]) 
     return np.hstack(blocks) if blocks else np.zeros((len(centres), 1))
 
 
-def _balanced_assign(distance: np.ndarray, capacity: int) -> np.ndarray:
-    """Assign points to clusters nearest first, at most ``capacity`` per cluster.
+def _balanced_assign(distance: np.ndarray, capacity: int, floor: int = 0) -> np.ndarray:
+    """Assign points to clusters nearest first, at least ``floor`` and at most ``capacity`` each.
 
     Each round every free point bids for its nearest cluster that still has room; each cluster
-    keeps its nearest bidders up to its room. Rounds <= clusters.
+    keeps its nearest bidders up to its room (rounds <= clusters). Then every cluster below
+    ``floor`` takes the points nearest to it from clusters that can spare them.
     """
     n, k = distance.shape
     label = np.full(n, -1, dtype=np.int64)
@@ -1016,11 +1017,31 @@ def _balanced_assign(distance: np.ndarray, capacity: int) -> np.ndarray:
             label[take] = c
             room[c] -= len(take)
         free = free[label[free] < 0]
+    sizes = np.bincount(label, minlength=k)
+    for c in np.argsort(sizes, kind="stable").tolist():  # smallest first; at most k repairs
+        short = floor - sizes[c]
+        if short <= 0:
+            continue
+        donors = np.flatnonzero((sizes[label] > floor) & (label != c))
+        # nearest to c first, taking from each donor only what it can spare
+        donors = donors[np.argsort(distance[donors, c], kind="stable")]
+        spare = sizes - floor
+        taken = []
+        for p in donors.tolist():  # stops after ``short`` points
+            if spare[label[p]] > 0:
+                spare[label[p]] -= 1
+                taken.append(p)
+                if len(taken) == short:
+                    break
+        for p in taken:
+            sizes[label[p]] -= 1
+        label[taken] = c
+        sizes[c] += len(taken)
     return label
 
 
 def _balanced_kmeans(
-    x: np.ndarray, k: int, capacity: int, rng: np.random.Generator, max_iter: int
+    x: np.ndarray, k: int, capacity: int, floor: int, rng: np.random.Generator, max_iter: int
 ) -> tuple[np.ndarray, float]:
     """One run of capacity-limited k-means from a k-means++ start: labels and total squared distance."""
     n = len(x)
@@ -1033,7 +1054,7 @@ def _balanced_kmeans(
     label = np.full(n, -1)
     for _ in range(max_iter):
         distance = ((x[:, None, :] - center[None, :, :]) ** 2).sum(axis=2)
-        new = _balanced_assign(distance, capacity)
+        new = _balanced_assign(distance, capacity, floor)
         if np.array_equal(new, label):
             break
         label = new
@@ -1064,8 +1085,9 @@ def propose_districts(
     Balanced k-means: centres are points in a feature space (one-hot blocks for categorical
     attributes such as ``region`` and ``industry``, standardised numeric attributes such as
     coordinates, each block scaled by its weight); k-means++ seeding with ``seed``, then
-    alternate a capacity-limited assignment (at most ⌈n/k · (1 + tolerance)⌉ centres per
-    district, nearest first) and centroid updates until the assignment is stable; the
+    alternate a size-limited assignment (at most ⌈n/k · (1 + tolerance)⌉ and at least
+    ⌊n/k · (1 − tolerance)⌋ centres per district, nearest first) and centroid updates until
+    the assignment is stable; the
     tightest of ``n_init`` restarts wins. The result is deterministic given ``seed``; it is compared with the declared districts (each centre's
     ``part_of`` parent) by the adjusted Rand index.
 
@@ -1087,7 +1109,7 @@ def propose_districts(
     location_weight : float
         Weight of the standardised coordinates.
     tolerance : float
-        Allowed excess over the mean district size.
+        Allowed relative deviation from the mean district size, both ways.
     seed : int
     n_init : int
         Restarts from different k-means++ seeds.
@@ -1128,10 +1150,11 @@ def propose_districts(
     if places:
         x = np.hstack([x, _location(eco, picks, region, places, location_weight)])
     capacity = int(np.ceil(n / k * (1 + tolerance)))
+    floor = int(np.floor(n / k * max(1 - tolerance, 0)))
     rng = np.random.default_rng(seed)
     best: tuple[float, np.ndarray] | None = None
     for _ in range(n_init):  # restarts: keep the tightest partition
-        label, cost = _balanced_kmeans(x, k, capacity, rng, max_iter)
+        label, cost = _balanced_kmeans(x, k, capacity, floor, rng, max_iter)
         if best is None or cost < best[0] - 1e-12:
             best = (cost, label)
     label = best[1]
