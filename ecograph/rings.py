@@ -547,7 +547,8 @@ def _structural_score(graph: SparseGraph, core: list[str], method: str) -> tuple
     if method == "coreness":
         from .coreperiphery import continuous_coreness
 
-        coreness = np.asarray(continuous_coreness(graph).array, dtype=np.float64)
+        # the ranking needs coreness to a few digits, not the default 1e-10 gradient
+        coreness = np.asarray(continuous_coreness(graph, tol=1e-6).coreness.array, dtype=np.float64)
         return -coreness, lambda i: f"of coreness {coreness[i]:.2f}"
     raise AnalysisError(f"infer_rings: method {method!r}; expected one of {list(METHODS)}", field="method", value=method)
 
@@ -777,6 +778,8 @@ def report_sections(eco: Ecosystem) -> list[Section]:
         except EcographError as exc:
             text.append(f"Radiation not computed: {exc}.")
         try:
+            if sum(1 for size in composition.sizes.values() if size) < 2:
+                raise AnalysisError("fewer than two rings have members")
             inferred = infer_rings(eco, platform)
             text.append(
                 f"Rings inferred from distance to the core agree with the declared rings for "

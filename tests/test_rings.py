@@ -291,3 +291,21 @@ def test_motor_platform_dataset() -> None:
     sections = report_sections(eco)
     assert len(sections) == 1 and "rings_motor_platform_radiation" in sections[0].tables
     assert "40 of 2,000" in sections[0].text
+
+
+def test_infer_rings_coreness_on_a_clear_core_periphery() -> None:
+    eco = Ecosystem()
+    eco.add_org("p", kind="platform")
+    layout = {"c1": "core", "c2": "core_ring", "c3": "core_ring", **{f"r{i}": "radiation" for i in range(6)}}
+    for m, ring in layout.items():
+        eco.add_org(m)
+        eco.add_relation(m, "p", "in_ring", ring=ring)
+    for a, b in [("c1", "c2"), ("c1", "c3"), ("c2", "c3")]:  # a core clique ...
+        eco.add_relation(a, b, "collaborates")
+    for i in range(6):  # ... and a periphery tied only to it
+        eco.add_relation(["c1", "c2", "c3"][i % 3], f"r{i}", "serves")
+    eco.add_relation("c1", "r1", "serves")
+    inference = infer_rings(eco, "p", method="coreness")
+    assert inference.agreement == 1.0
+    assert inference.tau > 0.7
+    assert inference.tau == pytest.approx(kendalltau(inference.declared, inference.score).statistic)
