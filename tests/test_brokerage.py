@@ -318,3 +318,16 @@ def test_report_section():
     assert [r["total"] for r in rows] == sorted((r["total"] for r in rows), reverse=True)
     assert all(r["total"] > 0 for r in rows)
     assert report_sections(Ecosystem()) == []
+
+
+def test_blocked_closed_path_count_matches(monkeypatch):
+    import importlib
+
+    module = importlib.import_module("ecograph.brokerage")
+    graph = nx.gnp_random_graph(60, 0.12, seed=11, directed=True)
+    group = {v: v % 3 for v in graph}
+    whole = brokerage(graph, group).raw.copy()
+    monkeypatch.setattr(module, "_BLOCK_WORK", 7)  # many small row blocks
+    np.testing.assert_array_equal(brokerage(graph, group).raw, whole)
+    want = _brute_force(graph, group)
+    assert [want[v]["total"] for v in graph] == whole[:, -1].tolist()
