@@ -267,3 +267,13 @@ def test_biopharma_dataset() -> None:
             assert task.load <= chain.capacity[task.member]
         for stage in d.unserved:  # a stage is refused only when every member of it is full
             assert all(router.load[m] >= chain.capacity[m] for m in chain.by_stage[stage])
+
+
+def test_results_are_plain_data(bio: Ecosystem) -> None:
+    import json
+
+    results = [chain_coverage(bio, "alliance"), anchor_position(bio, "alliance"),
+               decompose_request(bio, "alliance", STAGES), strengthen_chain(bio, "alliance")]
+    for result in results:
+        json.dumps(result.to_dict(), allow_nan=True)
+        assert len(result.to_pandas()) > 0

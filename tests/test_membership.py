@@ -398,3 +398,13 @@ def test_productivity_dataset_hierarchy() -> None:
     assert np.array_equal(proposal.labels, again.labels)
     assert int(np.floor(2689 / 10 * 0.9)) <= min(proposal.sizes) <= max(proposal.sizes) <= int(np.ceil(2689 / 10 * 1.1))
     assert proposal.ari > 0.3  # neighbouring provinces group together, as the declared districts do
+
+
+def test_results_are_plain_data(suzhou_mini: Ecosystem, national: Ecosystem) -> None:
+    import json
+
+    results = [membership_matrix(suzhou_mini), association_overlap(suzhou_mini), composition(suzhou_mini),
+               bridging(suzhou_mini), rollup(national), balance(national), propose_districts(national, 3)]
+    for result in results:
+        json.dumps(result.to_dict(), default=str)  # Decimal money is the only non-JSON value
+        assert len(result.to_pandas()) > 0

@@ -110,3 +110,10 @@ def test_pudong_dataset_technology_contract() -> None:
     result = one_stop(eco, "pudong_centre", {"p_tech_contract": ["pudong_stc", "pudong_tax", "sh_tech_market"]})
     row = result.policies[0]
     assert (row["without_hub"], row["with_hub"], row["direct"]) == (3, 2, ["pudong_tax"])
+
+
+def test_result_is_plain_data() -> None:
+    import json
+
+    result = one_stop(_pudong_like(), "hub", REQUIREMENTS)
+    assert json.loads(json.dumps(result.to_dict()))["total_with"] == result.total_with

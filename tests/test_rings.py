@@ -309,3 +309,14 @@ def test_infer_rings_coreness_on_a_clear_core_periphery() -> None:
     assert inference.agreement == 1.0
     assert inference.tau > 0.7
     assert inference.tau == pytest.approx(kendalltau(inference.declared, inference.score).statistic)
+
+
+def test_results_are_plain_data(platform: Ecosystem) -> None:
+    import json
+
+    results = [ring_composition(platform, "p"), ring_density(platform, "p"), radiation(platform, "p"),
+               infer_rings(platform, "p"), *ring_flows(platform, "p").values()]
+    for result in results:
+        json.dumps(result.to_dict(), allow_nan=True)
+        assert len(result.to_pandas()) > 0
+    json.dumps([p.to_dict() for p in suggest_promotions(platform, "p")])
