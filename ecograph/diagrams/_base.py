@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Union
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import IO, TYPE_CHECKING, Any, Union
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from ..errors import AnalysisError
 from ..matrix import SparseGraph
@@ -233,24 +236,73 @@ def group_counts(keys: Iterable[str]) -> dict[str, int]:
 SAVE_FORMATS = ("png", "svg", "pdf")
 
 
-def save(fig: Figure, path: str | os.PathLike[str], *, dpi: int = 150) -> str:
-    """Write ``fig`` as PNG, SVG or PDF (chosen by the file suffix) with embedded fonts.
+def is_cjk(char: str) -> bool:
+    """Whether ``char`` lies in the CJK blocks (radicals, kana, ideographs, fullwidth forms ...)."""
+    return ord(char) >= 0x2E80
 
-    PDF embeds the fonts as TrueType (Type 42) subsets, the CJK font included; SVG stores text
-    as paths. Returns the format written.
+
+@contextlib.contextmanager
+def cjk_as_outlines(fig: Figure) -> Iterator[None]:
+    """Draw the figure's texts that contain CJK characters as vector outlines, for a while.
+
+    matplotlib cannot embed the CFF-flavoured Noto Sans CJK collection as a TrueType (Type 42)
+    font correctly (matplotlib issue #20870: the PDF declares a TrueType font but holds CFF
+    data, and Ghostscript, for one, then shows no Chinese at all). Drawn as outlines, the
+    Chinese looks the same in every viewer; Latin-only text stays real, searchable text.
+    """
+    changed = [t for t in fig.findobj(Text) if not t.get_path_effects() and any(map(is_cjk, t.get_text()))]
+    for text in changed:
+        text.set_path_effects([patheffects.Normal()])
+    try:
+        yield
+    finally:
+        for text in changed:
+            text.set_path_effects([])
+
+
+def save(fig: Figure, path: str | os.PathLike[str] | IO[bytes], *, dpi: int = 150, format: str | None = None) -> str:
+    """Write ``fig`` as PNG, SVG or PDF with embedded fonts.
+
+    PDF embeds the Latin fonts as TrueType (Type 42) subsets and draws Chinese as vector
+    outlines (see :func:`cjk_as_outlines`); SVG stores all text as paths. Both look the same
+    on every machine, with or without the fonts.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+    path : path or binary file object
+        Where to write; the suffix chooses the format unless ``format`` is given.
+    dpi : int
+        Resolution of PNG output.
+    format : {"png", "svg", "pdf"}, optional
+        Needed when ``path`` is a file object.
+
+    Returns
+    -------
+    str
+        The format written.
 
     Raises
     ------
     AnalysisError
-        An unsupported suffix.
+        An unsupported format.
+
+    Examples
+    --------
+    >>> import io
+    >>> from matplotlib.figure import Figure
+    >>> save(Figure(figsize=(1, 1)), io.BytesIO(), format="pdf")
+    'pdf'
     """
-    fmt = os.path.splitext(os.fspath(path))[1].lstrip(".").lower()
+    where = path if isinstance(path, (str, os.PathLike)) else getattr(path, "name", "the file object")
+    fmt = (format or os.path.splitext(os.fspath(where))[1].lstrip(".")).lower()
     if fmt not in SAVE_FORMATS:
         raise AnalysisError(
-            f"cannot write {os.fspath(path)!r}: expected a file ending in .png, .svg or .pdf",
-            field="path", path=os.fspath(path),
+            f"cannot write {str(where)!r} as {fmt!r}: expected png, svg or pdf (a file ending in .png, .svg or .pdf)",
+            field="path", path=str(where),
         )
-    with diagram_style():
+    outlines = cjk_as_outlines(fig) if fmt == "pdf" else contextlib.nullcontext()
+    with diagram_style(), outlines:
         fig.savefig(path, format=fmt, dpi=dpi, metadata=_metadata(fmt))
     return fmt
 

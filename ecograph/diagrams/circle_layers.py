@@ -28,6 +28,7 @@ from ._base import (
     check_lang,
     colour,
     dot_handle,
+    is_cjk,
     label,
     legend_outside,
     marker_areas,
@@ -263,7 +264,7 @@ def _label_box(x: float, y: float, text: str, angle: float) -> tuple[float, floa
     At the default figure size one data unit is about 75 points: a CJK character is ~0.11
     units wide, a Latin one ~0.065, a line ~0.14 high.
     """
-    width = sum(0.11 if ord(c) > 0x2E7F else 0.065 for c in text)
+    width = sum(0.11 if is_cjk(c) else 0.065 for c in text)
     x0 = x + 0.14 * np.cos(angle)
     x0, x1 = (x0, x0 + width) if np.cos(angle) >= 0 else (x0 - width, x0)
     yc = y + 0.14 * np.sin(angle)

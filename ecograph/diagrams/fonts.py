@@ -181,7 +181,8 @@ def get_font() -> str | None:
 def diagram_style(font: str | None = None) -> Iterator[list[str]]:
     """Draw (or save) a diagram with ecograph's fonts; global settings are restored after.
 
-    Yields the family list in use. PDF and PostScript embed TrueType (Type 42) fonts; SVG
+    Yields the family list in use. PDF and PostScript embed TrueType (Type 42) fonts (save
+    with :func:`ecograph.diagrams.save`, which also draws Chinese as outlines in PDF); SVG
     turns text into paths so it shows the same everywhere.
 
     Examples
