@@ -683,9 +683,7 @@ class CoreLevels:
         return {node: self.labels[lvl] for node, lvl in zip(self.level.nodes, self.level.array.tolist())}
 
     def to_pandas(self) -> Any:
-        """A DataFrame indexed by node with ``level`` and ``label``."""
-        import pandas as pd
-
+        """A DataFrame indexed by node with ``level`` and ``label`` (needs pandas)."""
         frame = self.level.to_pandas().to_frame("level")
         frame["label"] = [self.labels[lvl] for lvl in self.level.array.tolist()]
         return frame
