@@ -171,6 +171,15 @@ def stage_demand(eco: Ecosystem, chain: Chain, services: Mapping[str, Any] | Non
     names when that is a stage of the chain; otherwise it is shared equally among the stages
     the member covers. ``services`` keeps only relations whose attributes match (e.g.
     ``{"year": 2010}``).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="alliance", stages=["s1", "s2"]); eco.add_org("m"); eco.add_org("c")
+    >>> eco.add_relation("m", "a", "chain_member", stages=["s1", "s2"])
+    >>> eco.add_relation("m", "c", "serves", count=4)
+    >>> stage_demand(eco, eco.chain("a"))
+    {'s1': 2.0, 's2': 2.0}
     """
     demand = dict.fromkeys(chain.stages, 0.0)
     wanted = dict(services or {})
@@ -408,7 +417,16 @@ class Decomposition:
 def service_performance(eco: Ecosystem, members: Iterable[str], attribute: str | None = None) -> dict[str, float]:
     """Service performance per member: the node attribute ``attribute`` when given (0 where
     missing), else the member's recorded service volume (sum of ``count``, 1 when absent, over
-    its outgoing ``serves`` relations)."""
+    its outgoing ``serves`` relations).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("m", score=7); eco.add_org("c")
+    >>> eco.add_relation("m", "c", "serves", count=3)
+    >>> service_performance(eco, ["m"]), service_performance(eco, ["m"], "score")
+    ({'m': 3.0}, {'m': 7.0})
+    """
     out: dict[str, float] = {}
     for m in members:
         if attribute is not None:
@@ -765,7 +783,15 @@ def _reason(stage: str, declares: bool, adjacent: int, neighbours: list[str], me
 # ---------------------------------------------------------------------------- report
 def report_sections(eco: Ecosystem) -> list[Section]:
     """One section per chain alliance: coverage, weak points, the anchor's position, how a
-    full-chain request would be split, and candidates to strengthen the chain."""
+    full-chain request would be split, and candidates to strengthen the chain.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", "联盟", kind="alliance", stages=["s"])
+    >>> [s.title for s in report_sections(eco)]
+    ['Chain alliance: 联盟']
+    """
     sections = []
     for alliance in eco.alliances():
         chain = eco.chain(alliance)

@@ -80,13 +80,28 @@ FLAGS: tuple[str, ...] = ("listed", "leading", "specialized", "high_tech")
 
 
 def node_attribute(eco: Ecosystem, nodes: Sequence[str], attr: str, default: Any = None) -> list[Any]:
-    """One attribute of many nodes, in ``nodes`` order (``default`` where missing)."""
+    """One attribute of many nodes, in ``nodes`` order (``default`` where missing).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", region="苏州"); eco.add_org("b")
+    >>> node_attribute(eco, ["a", "b"], "region", "-")
+    ['苏州', '-']
+    """
     data = eco.graph.nodes
     return [data[n].get(attr, default) for n in nodes]
 
 
 def codes(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
-    """Integer codes for category values (first-seen order) and the categories."""
+    """Integer codes for category values (first-seen order) and the categories.
+
+    Examples
+    --------
+    >>> c, values = codes(["x", "y", "x"])
+    >>> c.tolist(), values
+    ([0, 1, 0], ['x', 'y'])
+    """
     table: dict[Any, int] = {}
     out = np.fromiter((table.setdefault(v, len(table)) for v in values), dtype=np.int64, count=len(values))
     return out, list(table)
@@ -525,7 +540,14 @@ def _forest(eco: Ecosystem) -> tuple[list[str], np.ndarray, np.ndarray]:
 
 
 def subtree_sum(parent: np.ndarray, depth: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Each node's value plus the values of all its descendants (one pass per tree level)."""
+    """Each node's value plus the values of all its descendants (one pass per tree level).
+
+    Examples
+    --------
+    >>> parent, depth = np.array([-1, 0, 1]), np.array([0, 1, 2])
+    >>> subtree_sum(parent, depth, np.array([1, 10, 100])).tolist()
+    [111, 110, 100]
+    """
     total = values.copy()
     for level in range(int(depth.max(initial=0)), 0, -1):
         at = np.flatnonzero(depth == level)
@@ -1190,7 +1212,16 @@ _GROUP_ATTRIBUTES = ("industry", "field", "region", "province")
 
 def report_sections(eco: Ecosystem) -> list[Section]:
     """Associations (composition, overlap, bridges) and the ``part_of`` hierarchy (roll-up,
-    district balance, a proposed regional partition); empty when there is neither."""
+    district balance, a proposed regional partition); empty when there is neither.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="association"); eco.add_org("x")
+    >>> eco.add_relation("x", "a", "member_of")
+    >>> [s.title for s in report_sections(eco)]
+    ['Associations and memberships']
+    """
     sections = []
     mm = membership_matrix(eco)
     if mm.members:

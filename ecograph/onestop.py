@@ -144,6 +144,15 @@ def one_stop(
         An unknown hub, policy or department.
     AnalysisError
         No requirements given or found, or a negative number of applicants.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.vocabulary.add_kind("policy", sector="government")
+    >>> eco.add_org("hub", kind="service_org"); eco.add_org("office", kind="government")
+    >>> eco.add_org("fund", kind="policy"); eco.add_relation("hub", "office", "part_of")
+    >>> one_stop(eco, "hub", {"fund": ["office"]}, applicants={"fund": 40}).summary()
+    '40 applications over 1 policies need 40 department contacts without the one-stop centre and 40 with it (0 fewer, 0%)'
     """
     from .reach import reach
 
@@ -193,7 +202,14 @@ def one_stop(
 
 def report_sections(eco: Ecosystem, requires: str = "requires") -> list[Section]:
     """A section for every one-stop platform whose policies carry ``requires`` relations
-    (empty otherwise: the ecosystem does not say which departments a policy involves)."""
+    (empty otherwise: the ecosystem does not say which departments a policy involves).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> report_sections(Ecosystem())
+    []
+    """
     if requires not in eco.vocabulary.relations or not any(True for _ in eco.relations(requires)):
         return []
     sections = []

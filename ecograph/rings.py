@@ -88,7 +88,17 @@ def _count(values: Iterable[str]) -> dict[str, int]:
 
 
 def ring_members(eco: Ecosystem, platform: str) -> dict[str, list[str]]:
-    """Members by ring; a member declared in several rings is kept in the innermost only."""
+    """Members by ring; a member declared in several rings is kept in the innermost only.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("p", kind="platform"); eco.add_org("m")
+    >>> eco.add_relation("m", "p", "in_ring", ring="radiation")
+    >>> eco.add_relation("m", "p", "in_ring", ring="core_ring", key="also")
+    >>> ring_members(eco, "p")["core_ring"], ring_members(eco, "p")["radiation"]
+    (['m'], [])
+    """
     layers = eco.rings(platform)
     seen: set[str] = set()
     out: dict[str, list[str]] = {}
@@ -340,7 +350,15 @@ class Radiation:
 
 def select(eco: Ecosystem, target: Iterable[str] | Mapping[str, Any] | None) -> list[str]:
     """Ids of a target population: given ids, an attribute filter (``{"kind": "enterprise",
-    "sme": True}``; every key must match), or by default every enterprise."""
+    "sme": True}``; every key must match), or by default every enterprise.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", sme=True); eco.add_org("b"); eco.add_org("u", kind="university")
+    >>> select(eco, None), select(eco, {"sme": True})
+    (['a', 'b'], ['a'])
+    """
     if target is None:
         target = {"kind": "enterprise"}
     if isinstance(target, Mapping):
@@ -754,7 +772,16 @@ def _percent(x: float) -> str:
 
 def report_sections(eco: Ecosystem) -> list[Section]:
     """One section per platform: composition, density, flows, radiation, inferred rings and
-    promotion suggestions (empty when the ecosystem has no platform with members)."""
+    promotion suggestions (empty when the ecosystem has no platform with members).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("p", "平台", kind="platform"); eco.add_org("c")
+    >>> eco.add_relation("c", "p", "in_ring", ring="core")
+    >>> [s.title for s in report_sections(eco)]
+    ['Circle layers: 平台']
+    """
     from .errors import EcographError
 
     sections = []
