@@ -164,6 +164,57 @@ def test_global_matplotlib_settings_are_untouched() -> None:
     assert matplotlib.get_backend() == backend
 
 
+def test_minus_signs_and_digits_have_glyphs_even_when_saved_outside_ecograph() -> None:
+    dims = ["scale", "service", "human_resources"]
+    fig = radar_chart({"中心A": dict(zip(dims, [-1.5, 0.5, 2.0])), "中心B": dict(zip(dims, [1.0, -0.5, 0.0]))})
+    fig.axes[0].set_ylim(-2, 2)
+    assert missing_glyphs(fig) == []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig.savefig(io.BytesIO(), format="png")  # the user's rcParams: unicode minus, default family
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert any(label.startswith(("-", "\u2212")) for label in labels)
+    assert missing_glyphs(fig) == []
+
+
+def test_drawing_on_given_axes() -> None:
+    fig = Figure(figsize=(16, 12), layout="constrained")
+    grid = fig.subplots(2, 2)
+    eco = combined()
+    assert circle_layers(eco, "motor", ax=grid[0, 0]) is fig
+    assert chain(eco, "bio", ax=grid[0, 1]) is fig
+    assert hierarchy(eco, ax=grid[1, 0]) is fig
+    assert network(eco, ax=grid[1, 1], max_nodes=100) is fig
+    assert len(fig.axes) == 4 and all(ax.get_title() for ax in fig.axes)
+    polar = Figure().add_subplot(projection="polar")
+    assert radar_chart({"x": {"a": 1, "b": 2, "c": 3}}, ax=polar) is polar.figure
+    pair = Figure().subplots(1, 2)
+    assert membership(suzhou_associations(4, 100), axes=(pair[0], pair[1])) is pair[0].figure
+    render(fig, "png")
+
+
+@pytest.mark.parametrize("draw", ["circle_layers", "chain", "hierarchy", "network", "allocation"])
+def test_legend_stays_off_the_drawing(draw: str) -> None:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    eco = combined()
+    fig = {
+        "circle_layers": lambda: circle_layers(eco, "motor"),
+        "chain": lambda: chain(eco, "bio"),
+        "hierarchy": lambda: hierarchy(centre_hierarchy(3, 60)),
+        "network": lambda: network(eco),
+        "allocation": lambda: allocation_chart({"a": 500, "b": 300}, rules={"a": "cap", "b": "proportional"}),
+    }[draw]()
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)
+    ax = fig.axes[0]
+    legend = ax.get_legend().get_window_extent(renderer)
+    drawing = ax.get_window_extent(renderer)
+    assert legend.x0 >= drawing.x1 - 1  # entirely to the right of the axes
+    figure = fig.bbox
+    assert legend.x1 <= figure.x1 + 1 and legend.y0 >= figure.y0 - 1  # and inside the figure
+
+
 def test_figures_are_not_registered_with_pyplot() -> None:
     import matplotlib.pyplot as plt
 

@@ -28,7 +28,7 @@ Examples
 
 from __future__ import annotations
 
-from ._base import save
+from ._base import cjk_as_outlines, save
 from .chain import chain
 from .charts import (
     allocation_chart,
@@ -61,6 +61,7 @@ __all__ = [
     "interactive_html",
     "report_sections",
     "save",
+    "cjk_as_outlines",
     "set_font",
     "get_font",
     "font_families",

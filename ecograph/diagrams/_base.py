@@ -146,6 +146,20 @@ def new_axes(ax: Axes | None, figsize: tuple[float, float], **subplot: Any) -> t
     return fig, fig.add_subplot(**subplot)
 
 
+def adopt_fonts(families: list[str], *axes: Axes) -> None:
+    """Give every text of ``axes`` ecograph's font families.
+
+    Texts that existed before the diagram was drawn — the title and tick labels of axes the
+    caller created outside :func:`~ecograph.diagrams.fonts.diagram_style` — keep the families
+    of that moment (e.g. DejaVu Sans alone, which has no Chinese); ticks created later copy
+    the first tick's font, so fixing the existing texts is enough.
+    """
+    for ax in axes:
+        for text in ax.findobj(Text):
+            if text.get_fontfamily() != families:
+                text.set_fontfamily(families)
+
+
 def legend_outside(ax: Axes, handles: Sequence[Any], title: str, *, loc: str = "upper left") -> None:
     """A legend to the right of the axes (constrained layout keeps it off the drawing)."""
     ax.legend(

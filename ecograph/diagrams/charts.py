@@ -18,7 +18,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import StrMethodFormatter
 
 from ..errors import AnalysisError
-from ._base import _PALETTE, bilingual, check_lang, colour, label, legend_outside, new_axes, short, wrap
+from ._base import _PALETTE, adopt_fonts, bilingual, check_lang, colour, label, legend_outside, new_axes, short, wrap
 from .fonts import diagram_style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -108,7 +108,7 @@ def reach_chart(
                 field="profiles",
             )
     hops = max(len(v) for v in series.values())
-    with diagram_style(font):
+    with diagram_style(font) as families:
         fig, ax = new_axes(ax, (9.0, 5.5))
         width = 0.8 / len(series)
         for k, (name, values) in enumerate(series.items()):
@@ -133,6 +133,7 @@ def reach_chart(
         ax.legend(loc="upper left", fontsize="small", frameon=False)
         ax.set_title(title or bilingual("辐射能力：各跳到达的组织", "reach: organisations reached per hop", lang),
                      fontsize=13)
+    adopt_fonts(families, ax)
     return fig
 
 
@@ -248,7 +249,7 @@ def allocation_chart(
     texts = [_money_text(amounts[u], in_fen) for u in shown]
     faces = [colour(_RULE_COLOURS, rules.get(u, "proportional")) for u in shown]
     total = sum(amounts.values())
-    with diagram_style(font):
+    with diagram_style(font) as families:
         fig, ax = new_axes(ax, (10.0, max(4.0, 0.3 * len(labels) + 2.0)))
         y = np.arange(len(labels))
         bars = ax.barh(y, values, color=faces)
@@ -280,6 +281,7 @@ def allocation_chart(
             summary += "\n" + bilingual(f"另有 {len(rest)} 个单位共 {_money_text(rest_sum, in_fen)} 未单独画出",
                                         f"{len(rest)} more units with {_money_text(rest_sum, in_fen)} not drawn", lang)
         ax.set_title(title or f"{bilingual('资金分配', 'budget allocation', lang)}\n{summary}", fontsize=13)
+    adopt_fonts(families, ax)
     return fig
 
 
@@ -342,7 +344,7 @@ def radar_chart(
     units = list(scores)[:max_units]
     angles = np.linspace(0, 2 * np.pi, len(dimensions), endpoint=False)
     closed = np.concatenate([angles, angles[:1]])
-    with diagram_style(font):
+    with diagram_style(font) as families:
         fig, ax = new_axes(ax, (9.0, 7.0), projection="polar")
         ax.set_theta_offset(np.pi / 2)
         ax.set_theta_direction(-1)
@@ -363,6 +365,7 @@ def radar_chart(
         more = bilingual(f"（另有 {left_out} 个未画出）", f" ({left_out} more not drawn)", lang) if left_out else ""
         ax.set_title(title or bilingual("绩效评估：各维度得分", "evaluation scores by dimension", lang) + more,
                      fontsize=13, pad=20)
+    adopt_fonts(families, ax)
     return fig
 
 

@@ -19,6 +19,7 @@ from matplotlib.patches import Circle, Wedge
 
 from ..model import RINGS
 from ._base import (
+    adopt_fonts,
     EDGE_COLOUR,
     KIND_COLOURS,
     KIND_LABELS,
@@ -151,7 +152,7 @@ def circle_layers(
     check_lang(lang)
     layers = eco.rings(platform)
     graph = eco.graph
-    with diagram_style(font):
+    with diagram_style(font) as families:
         fig, ax = new_axes(ax, (11.5, 9.5))
         members = [m for ring in RINGS for m in layers[ring]]
         metric = node_metric(eco, members, size_by)
@@ -197,6 +198,7 @@ def circle_layers(
         sized = metric_name(size_by)
         subtitle = counts + (f"  ({bilingual('节点大小', 'size', lang)}: {sized})" if sized else "")
         ax.set_title(title or f"{name}: {bilingual('圈层结构', 'circle layers', lang)}\n{subtitle}", fontsize=13)
+    adopt_fonts(families, ax)
     return fig
 
 

@@ -18,6 +18,7 @@ from matplotlib.patches import Patch, Wedge
 
 from ..errors import AnalysisError, NodeNotFoundError
 from ._base import (
+    adopt_fonts,
     KIND_LABELS,
     LEVEL_LABELS,
     bilingual,
@@ -185,7 +186,7 @@ def hierarchy(
     depth_max = max(w["depth"] for w in wedges)
     top_colour: dict[str, str] = {}
     by_node = {w["node"]: w for w in wedges if w["node"] is not None}
-    with diagram_style(font):
+    with diagram_style(font) as families:
         fig, ax = new_axes(ax, (11.0, 9.5))
         group_labels: dict[str, int] = {}
         for w in wedges:
@@ -223,6 +224,7 @@ def hierarchy(
         summary = bilingual(f"{len(first)} 个{level_name} · {total:,} 个末端单位",
                             f"{len(first)} {level_name} · {total:,} leaf units", lang)
         ax.set_title(title or f"{root_name}: {bilingual('层级结构', 'hierarchy', lang)}\n{summary}", fontsize=13)
+    adopt_fonts(families, ax)
     return fig
 
 

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from ..errors import AnalysisError
 from ..membership import FLAGS, association_overlap, composition, membership_matrix
-from ._base import FLAG_LABELS, _PALETTE, bilingual, check_lang, label, short
+from ._base import _PALETTE, FLAG_LABELS, adopt_fonts, bilingual, check_lang, label, short
 from .fonts import diagram_style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -94,7 +94,7 @@ def membership(
     np.fill_diagonal(shared, np.nan)
     names = [f"{short(row['name'] or row['association'], 14)} ({row['members']:,})" for row in comp.rows]
     n = len(chosen)
-    with diagram_style(font):
+    with diagram_style(font) as families:
         if axes is None:
             fig = Figure(figsize=(15.5, max(5.5, 0.32 * n + 3.0)), layout="constrained")
             heat_ax, bar_ax = fig.subplots(1, 2, width_ratios=[1.25, 1.0])
@@ -117,6 +117,7 @@ def membership(
             f"{scope} · {members} · {counts}",
             fontsize=13,
         )
+    adopt_fonts(families, heat_ax, bar_ax)
     return fig
 
 

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from ..matrix import SparseGraph
 from ._base import (
+    adopt_fonts,
     EDGE_COLOUR,
     SECTOR_COLOURS,
     SECTOR_LABELS,
@@ -217,7 +218,7 @@ def network(
     xy = sector_layout(codes, rank)
     adjacency = compiled.matrix[keep][:, keep]
     upper = sp.triu(adjacency + adjacency.T, k=1, format="coo")
-    with diagram_style(font):
+    with diagram_style(font) as families:
         fig, ax = new_axes(ax, (11.5, 10.0))
         if upper.nnz:
             segments = np.stack([xy[upper.row], xy[upper.col]], axis=1)
@@ -247,4 +248,5 @@ def network(
             shown += f"\n{bilingual('节点大小', 'size', lang)}: {sized}"
         ax.set_title(title or f"{eco.name}: {bilingual('生态网络全景', 'ecosystem network', lang)}\n{shown}",
                      fontsize=13)
+    adopt_fonts(families, ax)
     return fig
