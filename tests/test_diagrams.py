@@ -600,10 +600,15 @@ def test_vendored_library_and_licences_ship_with_the_package() -> None:
 def test_interactive_page_filters_and_searches_in_a_browser(tmp_path: Path) -> None:
     page = interactive_html(combined())
     probe = """<script>
+    function status() { return document.getElementById("status").textContent; }
     var s = document.getElementById("search"); s.value = "生产力促进中心"; s.dispatchEvent(new Event("input"));
-    var found = document.getElementById("status").textContent;
-    document.querySelector('#sectors input[value="industry"]').click();
-    document.body.setAttribute("data-probe", found + "|" + document.getElementById("status").textContent);
+    var found = status();
+    var industry = document.querySelector('#sectors input[value="industry"]');
+    industry.click();
+    var bySector = status();
+    industry.click();
+    document.querySelector('#rings input[value="radiation"]').click();
+    document.body.setAttribute("data-probe", [found, bySector, status()].join("|"));
     </script></body>"""
     path = tmp_path / "probe.html"
     path.write_text(page.replace("</body>", probe), encoding="utf-8")
@@ -613,12 +618,15 @@ def test_interactive_page_filters_and_searches_in_a_browser(tmp_path: Path) -> N
     )
     match = re.search(r'data-probe="([^"]*)"', result.stdout)
     assert match, result.stderr[-2000:]
-    found, filtered = match.group(1).split("|")
+    found, by_sector, by_ring = match.group(1).split("|")
     eco = combined()
-    centres = sum(1 for n in eco if "生产力促进中心" in eco.node(n)["name"])
-    assert found == f"显示 {len(eco)} / {len(eco)} · 找到 {centres}"
-    industry = sum(1 for n in eco if eco.node(n)["sector"] == "industry")
-    assert filtered == f"显示 {len(eco) - industry} / {len(eco)}"
+    n = len(eco)
+    centres = sum(1 for node in eco if "生产力促进中心" in eco.node(node)["name"])
+    assert found == f"显示 {n} / {n} · 找到 {centres}"
+    industry = sum(1 for node in eco if eco.node(node)["sector"] == "industry")
+    assert by_sector == f"显示 {n - industry} / {n}"
+    radiation_only = sum(1 for node in graph_json(eco)["nodes"] if node["rings"] == ["radiation"])
+    assert radiation_only == 180 and by_ring == f"显示 {n - radiation_only} / {n}"
 
 
 # ------------------------------------------------------------------------------ report sections
