@@ -21,10 +21,11 @@ Labels and relationship types come only from the ecosystem's validated vocabular
 identifiers); every value travels as a query parameter.
 
 Values Neo4j stores exactly stay native: strings, booleans, 64-bit integers, floats (also nan
-and inf), dates, datetimes and lists of one such type. The rest is stored as a string and named
+and inf), dates, datetimes without a zone or with a fixed offset, and lists of one such type. The rest is stored as a string and named
 in the node's or relationship's ``eg_types`` property (a JSON object, property -> marker):
 ``"decimal"`` (``Decimal``, e.g. money: ``"12.50"``), ``"int"`` (integers beyond 64 bits) and
-``"json"`` (mixed lists, in the typed JSON of :mod:`loaders._values`).
+``"json"`` (mixed lists, and datetimes with an IANA zone such as ``Asia/Shanghai``, kept as
+ISO text with their offset, in the typed JSON of :mod:`loaders._values`).
 
 Examples
 --------
@@ -82,6 +83,7 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _LABEL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _REL_TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _FORMAT = 1
+_BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 Progress = Callable[[str, int, int], None]
 
@@ -168,16 +170,15 @@ def _scalar_kind(value: Any) -> str:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return "localdatetime"
-        # the driver sends fixed offsets and IANA zones; other tzinfo classes go through JSON
-        return "datetime" if _known_zone(value.tzinfo) else "other"
+        # Only fixed whole-minute offsets go natively: the driver fails on some IANA zones
+        # (historic offsets); those are kept as ISO text with their offset instead.
+        offset = value.utcoffset()
+        fixed = isinstance(value.tzinfo, dt.timezone) and offset is not None and offset.seconds % 60 == 0
+        return "datetime" if fixed and not offset.microseconds else "other"
     for kind in (str, float, dt.date):
         if isinstance(value, kind):
             return kind.__name__
     return "other"
-
-
-def _known_zone(tz: dt.tzinfo) -> bool:
-    return isinstance(tz, dt.timezone) or type(tz).__module__.split(".")[0] in ("zoneinfo", "pytz")
 
 
 def decode_value(value: Any, marker: str | None = None, *, where: str = "", field: str = "") -> Any:
@@ -266,6 +267,10 @@ def _connect(uri: str, auth: Any, database: str | None, timeout: float) -> Itera
         raise PersistenceError("the Neo4j driver is not installed: pip install 'ecograph[neo4j]'") from None
     from neo4j.exceptions import AuthError, DriverError, Neo4jError, ServiceUnavailable
 
+    scheme = uri.partition("://")[0] if isinstance(uri, str) else None
+    if scheme not in _BOLT_SCHEMES:
+        raise PersistenceError(f"invalid Neo4j URI {uri!r}: expected {' or '.join(_BOLT_SCHEMES)}://HOST[:PORT]",
+                               field="uri", value=uri)
     if isinstance(auth, (tuple, list)):
         auth = neo4j.basic_auth(*auth)
     try:
