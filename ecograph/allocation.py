@@ -607,6 +607,10 @@ class Allocation(Mapping[Hashable, Money]):
 
 # ---------------------------------------------------------------------------------- inputs
 def _ids_and_values(scores: Mapping[Hashable, Any]) -> tuple[list[Hashable], Sequence[Any] | np.ndarray]:
+    if hasattr(scores, "index") and hasattr(scores, "to_numpy"):  # a pandas Series
+        if not scores.index.is_unique:
+            raise AllocationError("scores repeat an id (the Series index is not unique)", field="scores")
+        return list(scores.index), scores.to_numpy()
     if not isinstance(scores, Mapping):
         raise AllocationError(
             f"scores must be a mapping {{id: score}}, got {type(scores).__name__}", field="scores"
@@ -701,7 +705,8 @@ def allocate(
         ``unit=Decimal("0.01")``). Floats are refused.
     scores : mapping
         ``{id: score}``; scores are non-negative int, float, Decimal or Fraction (floats taken
-        at their exact binary value). A :class:`~ecograph.results.NodeValues` works too.
+        at their exact binary value). A :class:`~ecograph.results.NodeValues` or a pandas
+        ``Series`` (index = ids) works too.
     unit : int or Decimal
         Every amount is a whole multiple of ``unit``; ``budget`` must be one too.
     floor, cap : money or mapping, optional

@@ -192,6 +192,16 @@ def test_nodevalues_input_and_to_json():
     assert type(ints["explanation"][1]["score"]) is int
 
 
+def test_pandas_series_scores():
+    pd = pytest.importorskip("pandas")
+    # 1,000 at 1 : 3 -> 250, 750; the object column of Decimals takes the exact path
+    assert allocate(1000, pd.Series([1.0, 3.0], index=["a", "b"])).to_dict() == {"a": 250, "b": 750}
+    decimals = pd.Series([Decimal("0.5"), Decimal("1.5")], index=["a", "b"], dtype=object)
+    assert allocate(1000, decimals).to_dict() == {"a": 250, "b": 750}
+    with pytest.raises(AllocationError, match="not unique"):
+        allocate(1000, pd.Series([1, 2], index=["a", "a"]))
+
+
 @pytest.mark.parametrize(
     "kwargs, field",
     [
