@@ -44,8 +44,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from .errors import AnalysisError, UnservableRequestError
-from .matrix import SparseGraph, as_sparse
+from .matrix import as_sparse
 from .reporting import Section, rows_to_pandas
+from .rings import induced
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Chain, Ecosystem
@@ -336,11 +337,8 @@ def anchor_position(eco: Ecosystem, alliance: str, relations: Sequence[str] = WO
     indicator[member_pos] = 1.0
     shared = np.flatnonzero(ties @ indicator >= 2)
     shared = shared[~np.isin(shared, member_pos)]
-    pos = np.concatenate([member_pos, shared])
-    sub = sp.csr_array(graph.matrix[pos][:, pos])
-    sub.sort_indices()
-    nodes = [graph.nodes[p] for p in pos.tolist()]
-    network = SparseGraph(nodes, sub, directed=False)
+    network = induced(graph, np.concatenate([member_pos, shared]))
+    nodes = network.nodes
     between = betweenness(network).array[: len(members)]
     anchor_at = members.index(chain.anchor)
     groups = {node: "(outside)" for node in nodes[len(members):]}

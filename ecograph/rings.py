@@ -544,13 +544,26 @@ class RingInference:
         return rows_to_pandas(self.confusion_rows(), index="declared")
 
 
+def induced(graph: SparseGraph, positions: np.ndarray) -> SparseGraph:
+    """The subgraph induced by the nodes at ``positions`` (in that order).
+
+    Examples
+    --------
+    >>> g = SparseGraph.from_edges([0, 1], [1, 2], nodes=["a", "b", "c"], directed=False)
+    >>> sub = induced(g, np.array([2, 1]))
+    >>> sub.nodes, sub.matrix.toarray().tolist()
+    (['c', 'b'], [[0.0, 1.0], [1.0, 0.0]])
+    """
+    sub = sp.csr_array(graph.matrix[positions][:, positions])
+    sub.sort_indices()
+    return SparseGraph([graph.nodes[p] for p in positions.tolist()], sub, directed=graph.directed,
+                       weight=graph.weight, combine=graph.combine)
+
+
 def _member_graph(eco: Ecosystem, members: list[str], relations: Sequence[str]) -> SparseGraph:
     """The undirected graph induced by the platform members."""
     graph = as_sparse(eco, relations=list(relations), directed=False)
-    pos = graph.positions(members)
-    sub = sp.csr_array(graph.matrix[pos][:, pos])
-    sub.sort_indices()
-    return SparseGraph(members, sub, directed=False)
+    return induced(graph, graph.positions(members))
 
 
 def _structural_score(graph: SparseGraph, core: list[str], method: str) -> tuple[np.ndarray, Callable[[int], str]]:
