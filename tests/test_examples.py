@@ -14,6 +14,7 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 #: script -> figures its output must contain (from the seed documents and the built-in data)
 EXPECTED = {
     "motor_platform.py": ["40 of 2,000 target firms directly (2%)", "141 within 3 hops (7%)", "Kendall tau-b",
+                          "1,960 SME motor firms",
                           "not connected to the core"],
     "biopharma_chain.py": ["13 members along 9 stages", "single points of failure: clinical", "bottleneck: screening",
                            "splits into 3 tasks", "cannot serve stage(s) clinical"],
