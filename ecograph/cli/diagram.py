@@ -46,8 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--association", metavar="ID", action="append",
                         help="association for membership, repeatable (default: all)")
     parser.add_argument("--size-by", default=None, metavar="METRIC",
-                        help="node size: degree, pagerank, betweenness ... (default: circle-layers degree, "
-                        "network and interactive pagerank)")
+                        help="node size: degree (default), pagerank, betweenness ...")
     parser.add_argument("--max-nodes", type=int, default=None, metavar="N",
                         help="network/interactive: draw at most N nodes, the most central (default 500/3000)")
     parser.add_argument("--lang", choices=("zh", "en", "zh+en"), default="zh", help="label language (default zh)")
@@ -75,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     if args.kind == "interactive":
         from ..diagrams.interactive import interactive_html
 
-        options: dict[str, Any] = {"lang": args.lang, "size_by": args.size_by or "pagerank"}
+        options: dict[str, Any] = {"lang": args.lang, "size_by": args.size_by or "degree"}
         if args.max_nodes is not None:
             options["max_nodes"] = args.max_nodes
         out.write_text(interactive_html(eco, **options), encoding="utf-8")
@@ -118,6 +117,6 @@ def draw(eco: Ecosystem, args: argparse.Namespace) -> Figure:
     if args.kind == "network":
         if args.max_nodes is not None:
             common["max_nodes"] = args.max_nodes
-        return diagrams.network(eco, size_by=args.size_by or "pagerank", **common)
+        return diagrams.network(eco, size_by=args.size_by or "degree", **common)
     platform = _only(eco, args.platform, eco.platforms(), "platform", "--platform")
     return diagrams.platform_reach(eco, platform, **common)

@@ -181,11 +181,11 @@ def part_of_tree(eco: Ecosystem) -> Hierarchy:
 def structure(eco: Ecosystem, relations: str | Iterable[str] | None = None) -> SparseGraph:
     """The compiled graph the diagrams read ties from.
 
-    Compiled with the options :func:`ecograph.pagerank` uses (weight ``"weight"``, direction
-    chosen by the relation types), so a diagram sized by PageRank compiles the ecosystem once;
-    diagrams symmetrise it themselves.
+    Compiled with the options :func:`ecograph.degree` uses (no weight, direction chosen by the
+    relation types), so a diagram sized by degree compiles the ecosystem once; diagrams
+    symmetrise it themselves.
     """
-    return SparseGraph.from_ecosystem(eco, relations, weight="weight")
+    return SparseGraph.from_ecosystem(eco, relations)
 
 
 def node_metric(eco: Ecosystem, nodes: Sequence[str], metric: Metric) -> np.ndarray:

@@ -64,7 +64,7 @@ def _json_for_html(data: Any) -> str:
 def graph_json(
     eco: Ecosystem,
     *,
-    size_by: Metric = "pagerank",
+    size_by: Metric = "degree",
     relations: str | Iterable[str] | None = None,
     max_nodes: int = 3000,
     lang: str = "zh",
@@ -149,7 +149,7 @@ def interactive_html(
     eco: Ecosystem,
     *,
     title: str | None = None,
-    size_by: Metric = "pagerank",
+    size_by: Metric = "degree",
     relations: str | Iterable[str] | None = None,
     max_nodes: int = 3000,
     lang: str = "zh",

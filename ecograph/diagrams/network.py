@@ -159,7 +159,7 @@ def _rim_labels(ax: Axes, points: np.ndarray, texts: list[str]) -> None:
 def network(
     eco: Ecosystem,
     *,
-    size_by: Metric = "pagerank",
+    size_by: Metric = "degree",
     relations: str | Iterable[str] | None = None,
     max_nodes: int = 500,
     top_labels: int = 15,
@@ -175,8 +175,9 @@ def network(
     eco : Ecosystem
     size_by : str, mapping, callable or None
         Centrality that sizes the nodes, picks the labelled ones and, beyond ``max_nodes``,
-        the drawn ones: an ecograph analytic's name, a mapping node -> value, a callable
-        ``eco -> mapping`` or ``None``.
+        the drawn ones: an ecograph analytic's name (degree by default: on directed service
+        relations PageRank favours the clients, degree the busy providers and hubs), a mapping
+        node -> value, a callable ``eco -> mapping`` or ``None``.
     relations : str or iterable of str, optional
         Relation types drawn as edges (all by default).
     max_nodes : int

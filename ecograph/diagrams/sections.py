@@ -91,7 +91,7 @@ def report_sections(eco: Ecosystem) -> list[Section]:
     if len(eco) > 1 and structure(eco).nnz:
         sections.append(Section(
             "Network overview",
-            "Every organisation coloured by sector (政产学研金介), sized by PageRank, the most central named; "
+            "Every organisation coloured by sector (政产学研金介), sized by degree, the most central named; "
             "beyond 500 organisations only the most central are drawn.",
             figures={"network": network(eco)},
         ))
