@@ -152,8 +152,8 @@ class _Table:
                     type_ = parse_type(declared)
                 except ValueProblem as exc:
                     self.problem(1, f"unknown column type {exc.text!r}; expected {exc.expected}", field=name)
-                if name in structural:
-                    self.problem(1, f"column {name!r} is structural and takes no type", field=name)
+                if name in structural and type_ not in (None, "json"):
+                    self.problem(1, f"column {name!r} is structural and takes no type (or json)", field=name)
                     type_ = None
             columns.append((name, type_))
         missing = [f for f in structural[:1] if f not in seen]
@@ -393,10 +393,11 @@ def _write_table(path: Path, rows: list[dict[str, Any]], structural: Iterable[st
     columns: dict[str, None] = dict.fromkeys(structural)
     for row in rows:
         columns.update(dict.fromkeys(row))
-    types = {c: "str" if c in structural else _column_type([r[c] for r in rows if r.get(c) is not None])
-             for c in columns}
+    types = {c: _column_type([r[c] for r in rows if r.get(c) is not None]) for c in columns}
+    for c in structural:  # plain text unless a value would not read back as itself (then JSON cells)
+        types[c] = "json" if types[c] != "str" and any(r.get(c) is not None for r in rows) else "str"
     with path.open("w", encoding=encoding, newline="") as handle:
         writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow([c if c in structural else f"{c}:{types[c]}" for c in columns])
+        writer.writerow([c if types[c] == "str" and c in structural else f"{c}:{types[c]}" for c in columns])
         for row in rows:
             writer.writerow(["" if row.get(c) is None else format_cell(row[c], types[c]) for c in columns])

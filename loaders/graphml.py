@@ -9,8 +9,9 @@ integers, mixed types, empty strings) is written as JSON text in the ``$``-forms
 ``ecograph_attrs`` and ``ecograph_vocabulary`` (GraphML graph data; a JSON ``<description>`` in
 GEXF's ``<meta>``).
 
-Relations are edges with the attribute ``relation`` (the type) and ``key``; GEXF nodes get
-``label`` = name for display. Attribute names that the formats reserve (``id``, ``label``,
+Relations are edges with the attributes ``relation`` (the type) and ``ecograph_key``; GEXF
+nodes get ``label`` = name for display. Ids and keys that XML cannot carry (control
+characters) are written as ``ecograph-json:"…"``. Attribute names that the formats reserve (``id``, ``label``,
 ``weight``, ``type``, ``start``, ``end`` ...) or that begin with ``_`` are stored with one more
 leading ``_``.
 
@@ -47,7 +48,7 @@ from .yamljson import vocabulary_from_document, vocabulary_to_document
 __all__ = ["read", "write", "to_plain_graph"]
 
 _RESERVED = frozenset({"id", "label", "weight", "type", "start", "end", "pid", "viz", "key", "relation",
-                       "networkx_key", "parents", "slices", "spells", "name", "kind", "sector"})
+                       "ecograph_key", "networkx_key", "parents", "slices", "spells"})
 _NODE_FIELDS = ("name", "kind", "sector")
 _INT64 = 2**63
 _NATIVE = {"str", "bool", "int", "float"}
@@ -72,36 +73,52 @@ def to_plain_graph(eco: Ecosystem, *, gexf: bool = False) -> nx.MultiDiGraph:
     ('["x", "y"]', 'L', '["node:tags"]')
     """
     plain = nx.MultiDiGraph()
-    node_rows = {n: {_escape(k): v for k, v in d.items() if k not in _NODE_FIELDS} for n, d in eco.graph.nodes(data=True)}
+    node_rows = {n: {k if k in _NODE_FIELDS else _escape(k): v for k, v in d.items()} for n, d in eco.graph.nodes(data=True)}
     edge_rows = [(u, v, k, {_escape(a): b for a, b in d.items() if a != "type"}) for u, v, k, d in eco.graph.edges(keys=True, data=True)]
     encoded = _encoded_names("node", node_rows.values()) + _encoded_names("edge", (r for *_e, r in edge_rows))
     node_codes = {n[5:] for n in encoded if n.startswith("node:")}
     edge_codes = {n[5:] for n in encoded if n.startswith("edge:")}
-    for node, data in eco.graph.nodes(data=True):
-        row = {f: data[f] for f in _NODE_FIELDS}
+    for node, row in node_rows.items():
+        out = {k: _encode(v) if k in node_codes else v for k, v in row.items()}
         if gexf:
-            row["label"] = data["name"]
-        row.update({k: _encode(v) if k in node_codes else v for k, v in node_rows[node].items()})
-        plain.add_node(node, **row)
+            out["label"] = _safe_id(node) if "name" in node_codes else row["name"]
+        plain.add_node(_safe_id(node), **out)
     for u, v, k, row in edge_rows:
-        attrs = {"relation": eco.graph.edges[u, v, k]["type"]}
-        if not gexf:
-            attrs["key"] = k  # GEXF writes the key itself
+        # GEXF readers turn "key" into the multigraph key and then drop it: use our own name
+        attrs = {"relation": eco.graph.edges[u, v, k]["type"], "ecograph_key": _safe_id(k)}
         attrs.update({a: _encode(b) if a in edge_codes else b for a, b in row.items()})
-        plain.add_edges_from([(u, v, k, attrs)])
+        plain.add_edges_from([(_safe_id(u), _safe_id(v), _safe_id(k), attrs)])
     plain.graph.update(
         ecograph_format=1,
-        ecograph_name=eco.name,
-        ecograph_attrs=json.dumps({k: to_json(v) for k, v in eco.attrs.items()}, ensure_ascii=False),
-        ecograph_vocabulary=json.dumps(vocabulary_to_document(eco.vocabulary), ensure_ascii=False),
-        ecograph_encoded=json.dumps(encoded, ensure_ascii=False),
+        ecograph_name=_encode(eco.name),
+        ecograph_attrs=_xml_safe(json.dumps({k: to_json(v) for k, v in eco.attrs.items()}, ensure_ascii=False)),
+        ecograph_vocabulary=_xml_safe(json.dumps(vocabulary_to_document(eco.vocabulary), ensure_ascii=False)),
+        ecograph_encoded=_xml_safe(json.dumps(encoded, ensure_ascii=False)),
     )
     return plain
 
 
+#: Prefix of ids and keys written as JSON because XML cannot carry them (control characters).
+_ID_MARK = "ecograph-json:"
+
+
+def _safe_id(ident: str) -> str:
+    """``ident``, or a JSON form of it when XML cannot carry it (reversible: :func:`_id_back`)."""
+    if _BAD_XML.search(ident) or ident.startswith(_ID_MARK):
+        return _ID_MARK + json.dumps(ident)
+    return ident
+
+
+def _id_back(ident: str) -> str:
+    return json.loads(ident[len(_ID_MARK):]) if ident.startswith(_ID_MARK) else ident
+
+
 def _encode(value: Any) -> str:
+    return _xml_safe(json.dumps(to_json(value), ensure_ascii=False))
+
+
+def _xml_safe(text: str) -> str:
     # characters XML cannot carry only occur inside JSON strings, where a \u escape is valid
-    text = json.dumps(to_json(value), ensure_ascii=False)
     return _BAD_XML.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
@@ -138,7 +155,7 @@ def write(eco: Ecosystem, path: str | Path, *, format: str | None = None) -> Non
         plain = to_plain_graph(eco, gexf=True)
         meta = {k: v for k, v in plain.graph.items()}
         plain.graph.clear()
-        plain.graph["name"] = eco.name
+        plain.graph["name"] = _BAD_XML.sub("", eco.name)  # display only: the name is in the metadata
         text = "\n".join(nx.generate_gexf(plain, version="1.2draft"))
         description = f"<description>{escape(json.dumps(meta, ensure_ascii=False))}</description>"
         text = re.sub(r"(<creator>.*?</creator>)", lambda m: m.group(1) + description, text, count=1, flags=re.S)
@@ -196,7 +213,14 @@ def _from_plain(graph: nx.Graph, meta: dict[str, Any], source: str) -> Ecosystem
     except (json.JSONDecodeError, ValueProblem, TypeError, AttributeError) as exc:
         b.problem(where_meta, f"unreadable ecograph metadata ({exc}); expected the JSON written by ecograph")
         encoded, attrs, vocabulary = set(), {}, None
-    b.start(str(meta.get("ecograph_name", meta.get("name") or Path(source).stem)), vocabulary, attrs, where_meta)
+    if "ecograph_name" in meta:
+        try:
+            name = json.loads(meta["ecograph_name"])
+        except (json.JSONDecodeError, TypeError):
+            name = str(meta["ecograph_name"])
+    else:
+        name = str(meta.get("name") or Path(source).stem)
+    b.start(name, vocabulary, attrs, where_meta)
     default_relation = "serves" if graph.is_directed() else "collaborates"
 
     def decode(domain: str, data: dict[str, Any], where: Where, skip: tuple[str, ...]) -> dict[str, Any] | None:
@@ -212,19 +236,25 @@ def _from_plain(graph: nx.Graph, meta: dict[str, Any], source: str) -> Ecosystem
                     b.problem(where, f"{value!r} is not a JSON-encoded value", field=_unescape(name))
                     ok = False
                     continue
-            out[_unescape(name)] = math.nan if isinstance(value, float) and math.isnan(value) else value
+            key = name if name in _NODE_FIELDS else _unescape(name)
+            out[key] = math.nan if isinstance(value, float) and math.isnan(value) else value
         return out if ok else None
 
     for node, data in graph.nodes(data=True):
+        node = _id_back(node)
         where = Where(f"node {node!r}", file=source)
-        attrs_n = decode("node", data, where, (*_NODE_FIELDS, "label"))
+        attrs_n = decode("node", data, where, ("label",))
         if attrs_n is not None:
-            b.add_org(where, node, data.get("name", data.get("label")), data.get("kind"), data.get("sector"), attrs_n)
+            fields = {f: attrs_n.pop(f, None) for f in _NODE_FIELDS}
+            b.add_org(where, node, fields["name"] if fields["name"] is not None else data.get("label"),
+                      fields["kind"], fields["sector"], attrs_n)
     edges = graph.edges(keys=True, data=True) if graph.is_multigraph() else ((u, v, None, d) for u, v, d in graph.edges(data=True))
     for u, v, k, data in edges:
+        u, v = _id_back(u), _id_back(v)
         where = Where(f"edge {u!r} -> {v!r}", file=source)
-        attrs_e = decode("edge", data, where, ("relation", "key", "id"))
+        attrs_e = decode("edge", data, where, ("relation", "ecograph_key", "key", "id", "networkx_key"))
         if attrs_e is not None:
-            key = data.get("key", None if isinstance(k, int) else k)
-            b.add_relation(where, u, v, data.get("relation", default_relation), str(key) if key is not None else None, attrs_e)
+            key = data.get("ecograph_key", data.get("key", None if isinstance(k, int) else k))
+            b.add_relation(where, u, v, data.get("relation", default_relation),
+                           _id_back(str(key)) if key is not None else None, attrs_e)
     return b.finish()

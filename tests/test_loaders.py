@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import loaders
 from ecograph import Ecosystem
-from ecograph.errors import LoadError
+from ecograph.errors import EcographError, LoadError
 from ecograph.model import Vocabulary
 from loaders._values import format_cell, from_json, parse_cell, to_json, type_name
 
@@ -252,3 +252,31 @@ def test_unknown_reader_options_are_load_errors(tmp_path):
     loaders.write(rich_ecosystem(), tmp_path / "e.graphml")
     with pytest.raises(LoadError, match="has no option 'encoding'"):
         loaders.read(tmp_path / "e.graphml", encoding="gbk")
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data(), st.sampled_from(FORMATS))
+def test_random_ecosystems_round_trip(tmp_path, data, target):
+    """Random organisations of every kind and random parallel relations of every type."""
+    kinds = ["enterprise", "university", "platform", "alliance", "association", "district", "government"]
+    n = data.draw(st.integers(1, 8))
+    eco = Ecosystem(name=data.draw(st.text(min_size=1, max_size=5)))
+    for i in range(n):
+        kind = data.draw(st.sampled_from(kinds))
+        extra = {"stages": ["s1", "s2"]} if kind == "alliance" else {}
+        eco.add_org(f"o{i}", data.draw(st.text(alphabet="甲乙丙 abc", min_size=1, max_size=4)), kind=kind, **extra)
+    for _ in range(data.draw(st.integers(0, 12))):
+        u, v = f"o{data.draw(st.integers(0, n - 1))}", f"o{data.draw(st.integers(0, n - 1))}"
+        rtype = data.draw(st.sampled_from(["serves", "collaborates", "funds", "in_ring", "chain_member", "member_of", "part_of"]))
+        attrs = {
+            "serves": {"count": 1, "revenue": Decimal("1.5")}, "funds": {"amount": 100}, "collaborates": {"weight": 0.5},
+            "in_ring": {"ring": data.draw(st.sampled_from(["core", "core_ring", "collaboration", "radiation"]))},
+            "chain_member": {"stages": ["s2"]}, "member_of": {"since": 2001}, "part_of": {},
+        }[rtype]
+        key = data.draw(st.one_of(st.none(), st.text(alphabet="k1 ；;", min_size=1, max_size=3)))
+        try:
+            eco.add_relation(u, v, rtype, key=key, **attrs)
+        except EcographError:
+            pass  # the draw broke a model rule (wrong target kind, cycle, duplicate key)
+    back = roundtrip(eco, tmp_path / str(abs(hash(repr(sorted(eco.relations()))))), target)
+    assert back.diff(eco) == []
