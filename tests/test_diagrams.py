@@ -653,6 +653,7 @@ def test_report_sections_pick_the_figures_that_apply(datasets: dict[str, Ecosyst
         ("hierarchy", "productivity_centers", ".png", b"\x89PNG"),
         ("network", "tianjin_centers", ".png", b"\x89PNG"),
         ("reach", "shanghai_motor", ".png", b"\x89PNG"),
+        ("radar", "tianjin_centers", ".pdf", b"%PDF"),
         ("interactive", "shanghai_biopharma", ".html", b"<!DOCTYPE html>"),
     ],
 )

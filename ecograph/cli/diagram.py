@@ -5,6 +5,7 @@ Examples::
     ecograph diagram circle-layers --dataset shanghai_motor -o rings.png --dpi 200
     ecograph diagram chain --dataset shanghai_biopharma -o chain.pdf
     ecograph diagram hierarchy --dataset productivity_centers -o centres.svg
+    ecograph diagram radar --dataset tianjin_centers -o radar.png
     ecograph diagram interactive eco.yaml -o map.html
 """
 
@@ -23,14 +24,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..model import Ecosystem
 
-KINDS = ("circle-layers", "chain", "membership", "hierarchy", "network", "reach", "interactive")
+KINDS = ("circle-layers", "chain", "membership", "hierarchy", "network", "reach", "radar", "interactive")
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "diagram",
-        help="draw a diagram (circle layers, chain, membership, hierarchy, network, reach, interactive map)",
+        help="draw a diagram (circle layers, chain, membership, hierarchy, network, reach, radar, interactive map)",
         description="Draw one diagram of an ecosystem. Figures are written as PNG, SVG or PDF "
         "(chosen by the suffix of -o, fonts embedded, Chinese included); 'interactive' writes "
         "one offline HTML page to drag, zoom, filter and search.",
@@ -114,6 +115,8 @@ def draw(eco: Ecosystem, args: argparse.Namespace) -> Figure:
         return diagrams.membership(eco, args.association, **common)
     if args.kind == "hierarchy":
         return diagrams.hierarchy(eco, args.root, **common)
+    if args.kind == "radar":
+        return diagrams.evaluation_radar(eco, **common)
     if args.kind == "network":
         if args.max_nodes is not None:
             common["max_nodes"] = args.max_nodes
