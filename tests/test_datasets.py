@@ -184,3 +184,49 @@ def test_tianjin_rules_dimensions_and_grades():
 
     passing = sum(eligible(c) for c in centres)
     assert 0 < passing < len(centres)  # the synthetic candidates exercise both outcomes
+
+
+def test_bulk_api_matches_one_by_one_and_is_all_or_nothing():
+    import networkx as nx
+
+    from ecograph import Ecosystem
+    from ecograph.errors import (AttributeTypeError, DanglingEndpointError, DuplicateIdError,
+                                 DuplicateRelationError, EndpointKindError, HierarchyCycleError, InvalidRingError)
+
+    bulk, single = Ecosystem(name="b"), Ecosystem(name="b")
+    bulk.add_orgs(["p"], ["平台"], kind="platform")
+    bulk.add_orgs(["a", "b", "c"], ["甲", "乙", "丙"], staff=[3, None, 5], tags=[("x",), None, ["y"]])
+    bulk.add_relations(["a", "b"], ["p", "p"], "in_ring", ring=["core", "radiation"])
+    bulk.add_relations(["a", "a"], ["b", "c"], "serves", keys=["y1", "y2"], count=[1, None], revenue=[Decimal("1.5"), 3])
+    bulk.add_relations(["c"], ["a"], "collaborates")
+    single.add_org("p", "平台", kind="platform")
+    single.add_org("a", "甲", staff=3, tags=["x"])
+    single.add_org("b", "乙")
+    single.add_org("c", "丙", staff=5, tags=["y"])
+    single.add_relation("a", "p", "in_ring", ring="core")
+    single.add_relation("b", "p", "in_ring", ring="radiation")
+    single.add_relation("a", "b", "serves", key="y1", count=1, revenue=Decimal("1.5"))
+    single.add_relation("a", "c", "serves", key="y2", revenue=3)
+    single.add_relation("c", "a", "collaborates")
+    assert bulk == single and bulk.problems() == []
+    assert nx.utils.graphs_equal(bulk.graph, single.graph)
+    assert sorted(bulk.graph.in_edges("p")) == sorted(single.graph.in_edges("p"))
+    version = bulk.version
+    bad_batches = [
+        (lambda: bulk.add_orgs(["d", "d"]), DuplicateIdError),
+        (lambda: bulk.add_orgs(["d", "a"]), DuplicateIdError),
+        (lambda: bulk.add_orgs(["d"], staff=[object()]), AttributeTypeError),
+        (lambda: bulk.add_relations(["a", "zz"], ["b", "c"], "serves", keys=["k1", "k2"]), DanglingEndpointError),
+        (lambda: bulk.add_relations(["a"], ["b"], "in_ring", ring=["core"]), EndpointKindError),
+        (lambda: bulk.add_relations(["c"], ["p"], "in_ring", ring=["orbit"]), InvalidRingError),
+        (lambda: bulk.add_relations(["b"], ["c"], "serves", revenue=[1.5]), AttributeTypeError),
+        (lambda: bulk.add_relations(["b", "b"], ["c", "c"], "serves"), DuplicateRelationError),
+        (lambda: bulk.add_relations(["a"], ["c"], "collaborates"), DuplicateRelationError),
+        (lambda: bulk.add_relations(["a", "b"], ["b", "a"], "part_of"), HierarchyCycleError),
+    ]
+    for call, error in bad_batches:
+        with pytest.raises(error):
+            call()
+    assert bulk == single and bulk.version == version  # nothing of a refused batch was added
+    bulk.remove_org("a")
+    assert bulk.number_of_relations() == 1 and "a" not in bulk.graph.pred["p"]
