@@ -40,7 +40,7 @@ from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigs, eigsh
 
 from .errors import AnalysisError, ConvergenceError, NodeNotFoundError
 from .matrix import GraphLike, SparseGraph, as_sparse
-from .reach import bfs_levels
+from .reach import bfs_levels, run_parallel
 from .results import NodeValues
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -511,11 +511,10 @@ def betweenness(
             raise AnalysisError(f"betweenness: k={k} sources cannot be sampled from {n} nodes", field="k")
         sampled = create_py_random_state(seed).sample(list(g.nodes), k)
         sources = g.positions(sampled, "betweenness")
-    chunks = _chunks(len(sources))
     if weight is None:
-        raw = _brandes_bfs(g.indptr, g.indices, sources, chunks, endpoints)
+        raw = run_parallel(_brandes_bfs, len(sources), g.indptr, g.indices, sources, endpoints)
     else:
-        raw = _brandes_dijkstra(g.indptr, g.indices, g.data, sources, chunks, endpoints)
+        raw = run_parallel(_brandes_dijkstra, len(sources), g.indptr, g.indices, g.data, sources, endpoints)
     return g.values(_rescale(raw, n, normalized, g.directed, endpoints, sources), "betweenness")
 
 
@@ -595,39 +594,34 @@ def _path_graph(G: GraphLike, weight: str | None) -> SparseGraph:
     return g
 
 
-def _chunks(count: int) -> int:
-    """Work units for the parallel kernels: one per thread (each takes every k-th source, so
-    hubs spread evenly and each unit needs its own O(n) work arrays only once)."""
-    return max(1, min(count, numba.get_num_threads()))
-
-
 def _path_sums(g: SparseGraph, roots: np.ndarray, counted: np.ndarray, weighted: bool):
     """Per root: nodes reached (incl. itself), sum of distances, sum of 1/d over ``counted``."""
-    chunks = _chunks(len(roots))
     if weighted:
-        return _dijkstra_sums(g.indptr, g.indices, g.data, roots, counted, chunks)
+        return run_parallel(_dijkstra_sums, len(roots), g.indptr, g.indices, g.data, roots, counted)
     rev = g.T
-    return _bfs_sums(g.indptr, g.indices, rev.indptr, rev.indices, roots, counted, chunks)
+    return run_parallel(_bfs_sums, len(roots), g.indptr, g.indices, rev.indptr, rev.indices, roots, counted)
 
 
 # ---------------------------------------------------------------------- numba kernels
 
-# Each kernel splits the sources into `chunks` interleaved blocks run in parallel; a block
-# owns its work arrays and resets only the entries a search touched, so each search costs
-# O(reached part of the graph), not O(n).
+# Each kernel cuts the sources into blocks handed out dynamically to the threads (so a busy
+# core or a block of hubs does not hold the others back); a thread owns one row of work
+# arrays and resets only the entries a search touched, so a search costs O(reached part).
 
 @numba.njit(cache=True, parallel=True, nogil=True)
-def _bfs_sums(indptr, indices, in_indptr, in_indices, roots, counted, chunks):  # pragma: no cover - compiled
+def _bfs_sums(indptr, indices, in_indptr, in_indices, roots, counted, threads, block):  # pragma: no cover
     n = len(indptr) - 1
     m = len(roots)
     reached = np.zeros(m, np.int64)
     total = np.zeros(m, np.float64)
     harm = np.zeros(m, np.float64)
-    for c in numba.prange(chunks):
-        dist = np.full(n, -1, np.int32)
-        queue = np.empty(n, np.int32)
-        source = np.empty(1, np.int64)
-        for r in range(c, m, chunks):
+    dists = np.full((threads, n), -1, np.int32)
+    queues = np.empty((threads, n), np.int32)
+    sources = np.empty((threads, 1), np.int64)
+    for b in numba.prange((m + block - 1) // block):
+        t = numba.get_thread_id()
+        dist, queue, source = dists[t], queues[t], sources[t]
+        for r in range(b * block, min(m, (b + 1) * block)):
             source[0] = roots[r]
             tail = bfs_levels(indptr, indices, in_indptr, in_indices, source, -1, dist, queue)
             tot = 0
@@ -693,22 +687,25 @@ def _heap_pop(keys, order, payload, size):  # pragma: no cover - compiled
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
-def _dijkstra_sums(indptr, indices, data, roots, counted, chunks):  # pragma: no cover - compiled
+def _dijkstra_sums(indptr, indices, data, roots, counted, threads, block):  # pragma: no cover - compiled
     n = len(indptr) - 1
     m = len(roots)
     nnz = len(indices)
     reached = np.zeros(m, np.int64)
     total = np.zeros(m, np.float64)
     harm = np.zeros(m, np.float64)
-    for c in numba.prange(chunks):
-        dist = np.full(n, np.inf)
-        done = np.zeros(n, np.bool_)
-        settled = np.empty(n, np.int64)
-        keys = np.empty(nnz + 1, np.float64)
-        order = np.empty(nnz + 1, np.int64)
-        payload = np.empty((nnz + 1, 2), np.int64)
-        item = np.zeros(2, np.int64)
-        for r in range(c, m, chunks):
+    all_dist = np.full((threads, n), np.inf)
+    all_done = np.zeros((threads, n), np.bool_)
+    all_settled = np.empty((threads, n), np.int64)
+    all_keys = np.empty((threads, nnz + 1), np.float64)
+    all_order = np.empty((threads, nnz + 1), np.int64)
+    all_payload = np.empty((threads, nnz + 1, 2), np.int64)
+    all_item = np.zeros((threads, 2), np.int64)
+    for b in numba.prange((m + block - 1) // block):
+        t = numba.get_thread_id()
+        dist, done, settled = all_dist[t], all_done[t], all_settled[t]
+        keys, order, payload, item = all_keys[t], all_order[t], all_payload[t], all_item[t]
+        for r in range(b * block, min(m, (b + 1) * block)):
             s = roots[r]
             dist[s] = 0.0
             item[0] = s
@@ -747,17 +744,18 @@ def _dijkstra_sums(indptr, indices, data, roots, counted, chunks):  # pragma: no
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
-def _brandes_bfs(indptr, indices, sources, chunks, endpoints):  # pragma: no cover - compiled
+def _brandes_bfs(indptr, indices, sources, endpoints, threads, block):  # pragma: no cover - compiled
     n = len(indptr) - 1
     m = len(sources)
-    acc = np.zeros((chunks, n), np.float64)
-    for c in numba.prange(chunks):
-        dist = np.full(n, -1, np.int32)
-        sigma = np.zeros(n, np.float64)
-        delta = np.zeros(n, np.float64)
-        queue = np.empty(n, np.int32)
-        mine = acc[c]
-        for r in range(c, m, chunks):
+    acc = np.zeros((threads, n), np.float64)
+    dists = np.full((threads, n), -1, np.int32)
+    sigmas = np.zeros((threads, n), np.float64)
+    deltas = np.zeros((threads, n), np.float64)
+    queues = np.empty((threads, n), np.int32)
+    for b in numba.prange((m + block - 1) // block):
+        t = numba.get_thread_id()
+        dist, sigma, delta, queue, mine = dists[t], sigmas[t], deltas[t], queues[t], acc[t]
+        for r in range(b * block, min(m, (b + 1) * block)):
             s = sources[r]
             dist[s] = 0
             sigma[s] = 1.0
@@ -799,28 +797,32 @@ def _brandes_bfs(indptr, indices, sources, chunks, endpoints):  # pragma: no cov
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
-def _brandes_dijkstra(indptr, indices, data, sources, chunks, endpoints):  # pragma: no cover - compiled
+def _brandes_dijkstra(indptr, indices, data, sources, endpoints, threads, block):  # pragma: no cover - compiled
     # Mirrors networkx's _single_source_dijkstra_path_basic step by step (incl. how equal
     # lengths and zero-length edges add predecessors), so ties resolve identically.
     n = len(indptr) - 1
     m = len(sources)
     nnz = len(indices)
-    acc = np.zeros((chunks, n), np.float64)
-    for c in numba.prange(chunks):
-        seen = np.full(n, np.inf)
-        done = np.zeros(n, np.bool_)
-        sigma = np.zeros(n, np.float64)
-        delta = np.zeros(n, np.float64)
-        order_s = np.empty(n, np.int64)
-        head = np.full(n, -1, np.int64)  # predecessor lists as linked lists in pred/nxt
-        pred = np.empty(nnz + 1, np.int64)
-        nxt = np.empty(nnz + 1, np.int64)
-        keys = np.empty(nnz + 1, np.float64)
-        order = np.empty(nnz + 1, np.int64)
-        payload = np.empty((nnz + 1, 2), np.int64)
-        item = np.zeros(2, np.int64)
-        mine = acc[c]
-        for r in range(c, m, chunks):
+    acc = np.zeros((threads, n), np.float64)
+    all_seen = np.full((threads, n), np.inf)
+    all_done = np.zeros((threads, n), np.bool_)
+    all_sigma = np.zeros((threads, n), np.float64)
+    all_delta = np.zeros((threads, n), np.float64)
+    all_order_s = np.empty((threads, n), np.int64)
+    all_head = np.full((threads, n), -1, np.int64)  # predecessor lists: linked lists in pred/nxt
+    all_pred = np.empty((threads, nnz + 1), np.int64)
+    all_nxt = np.empty((threads, nnz + 1), np.int64)
+    all_keys = np.empty((threads, nnz + 1), np.float64)
+    all_order = np.empty((threads, nnz + 1), np.int64)
+    all_payload = np.empty((threads, nnz + 1, 2), np.int64)
+    all_item = np.zeros((threads, 2), np.int64)
+    for b in numba.prange((m + block - 1) // block):
+        t = numba.get_thread_id()
+        seen, done, sigma, delta = all_seen[t], all_done[t], all_sigma[t], all_delta[t]
+        order_s, head, pred, nxt = all_order_s[t], all_head[t], all_pred[t], all_nxt[t]
+        keys, order, payload, item = all_keys[t], all_order[t], all_payload[t], all_item[t]
+        mine = acc[t]
+        for r in range(b * block, min(m, (b + 1) * block)):
             s = sources[r]
             sigma[s] = 1.0
             seen[s] = 0.0

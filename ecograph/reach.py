@@ -64,7 +64,8 @@ def reach(
     Returns
     -------
     NodeValues
-        ``{reached node: hop}`` (ints), sources first, then by hop and graph order.
+        ``{reached node: hop}`` (ints) in breadth-first order: sources first (in graph
+        order), then hop by hop.
 
     Raises
     ------
@@ -84,8 +85,7 @@ def reach(
     """
     g, start = _prepare(G, sources, relations, directed, "reach")
     reached, dist = _bfs(g, start, hops)
-    order = np.lexsort((reached, dist))
-    return g.subset_values(reached[order], dist[order], "hops")
+    return g.subset_values(reached, dist, "hops")
 
 
 def reach_profile(
@@ -309,9 +309,8 @@ def k_step_reach(
     """
     _check_hops(k, "k_step_reach", required=True)
     g = as_sparse(G, relations=relations, directed=directed)
-    chunks = max(1, min(g.n, numba.get_num_threads()))  # sources interleave, so blocks balance
     rev = g.T
-    counts = _bounded_counts(g.indptr, g.indices, rev.indptr, rev.indices, k, chunks) if g.n else np.zeros(0, np.int64)
+    counts = run_parallel(_bounded_counts, g.n, g.indptr, g.indices, rev.indptr, rev.indices, k)
     return g.values(counts, f"reach_{k}_step")
 
 
@@ -378,7 +377,10 @@ def bfs_levels(indptr, indices, in_indptr, in_indices, sources, max_hops, dist, 
     bottom_up = False
     while head < tail and level != max_hops:
         level_end = tail
-        if not bottom_up and frontier_edges * 14 > all_edges - explored_edges:
+        remaining = all_edges - explored_edges
+        if level + 1 == max_hops:  # last level: no later level profits from going bottom-up
+            bottom_up = frontier_edges > remaining
+        elif not bottom_up and frontier_edges * 14 > remaining:
             bottom_up = True
         elif bottom_up and (level_end - head) * 24 < n:
             bottom_up = False
@@ -410,15 +412,30 @@ def bfs_levels(indptr, indices, in_indptr, in_indices, sources, max_hops, dist, 
     return tail
 
 
+def run_parallel(kernel: Any, count: int, *args: Any) -> Any:
+    """Run a per-source numba kernel ``kernel(*args, threads, block)`` on all threads.
+
+    The ``count`` sources are cut into blocks that threads take one at a time (dynamic
+    scheduling), so a core slowed by another process or a block full of hubs does not hold
+    the others back; ``threads`` rows of work arrays are indexed by ``numba.get_thread_id()``.
+    """
+    threads = numba.get_num_threads()
+    block = max(1, min(64, count // (8 * threads)))
+    with numba.parallel_chunksize(1):
+        return kernel(*args, threads, block)
+
+
 @numba.njit(cache=True, parallel=True, nogil=True)
-def _bounded_counts(indptr, indices, in_indptr, in_indices, k, chunks):  # pragma: no cover - compiled
+def _bounded_counts(indptr, indices, in_indptr, in_indices, k, threads, block):  # pragma: no cover
     n = len(indptr) - 1
     counts = np.zeros(n, np.int64)
-    for c in numba.prange(chunks):
-        dist = np.full(n, -1, np.int32)
-        queue = np.empty(n, np.int32)
-        source = np.empty(1, np.int64)
-        for s in range(c, n, chunks):
+    dists = np.full((threads, n), -1, np.int32)
+    queues = np.empty((threads, n), np.int32)
+    sources = np.empty((threads, 1), np.int64)
+    for b in numba.prange((n + block - 1) // block):
+        t = numba.get_thread_id()
+        dist, queue, source = dists[t], queues[t], sources[t]
+        for s in range(b * block, min(n, (b + 1) * block)):
             source[0] = s
             tail = bfs_levels(indptr, indices, in_indptr, in_indices, source, k, dist, queue)
             counts[s] = tail - 1
