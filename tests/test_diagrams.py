@@ -47,7 +47,7 @@ from ecograph.diagrams import (
 from ecograph.diagrams.fonts import cjk_family, cjk_font_path, diagram_style
 from ecograph.diagrams.hierarchy import hierarchy_rings
 from ecograph.diagrams.interactive import graph_json
-from ecograph.diagrams.network import sector_layout, spread_angles
+from ecograph.diagrams.network import sector_layout, spread_apart
 from ecograph.errors import AnalysisError, EcographError, NodeNotFoundError
 from ecograph.membership import association_overlap
 from loaders.datasets import list_datasets, load_dataset
@@ -458,9 +458,9 @@ def test_sector_layout_is_deterministic_and_separates_sectors() -> None:
         assert radius[members[np.argmin(rank[members])]] == radius[members].min()
 
 
-def test_spread_angles_keeps_the_gap_and_the_order() -> None:
+def test_spread_apart_keeps_the_gap_and_the_order() -> None:
     angles = np.array([0.3, 0.31, 0.32, 2.0, 2.05])
-    spread = spread_angles(angles, 0.1)
+    spread = spread_apart(angles, 0.1)
     assert np.all(np.diff(np.sort(spread)) >= 0.1 - 1e-12)
     assert np.array_equal(np.argsort(spread), np.argsort(angles))
 
@@ -470,6 +470,14 @@ def test_network_samples_beyond_max_nodes_and_says_so() -> None:
     fig = network(eco, size_by="degree", max_nodes=300, top_labels=7)
     ax = fig.axes[0]
     assert "按 degree 取前 300 个，共 910 个" in ax.get_title()
+    from ecograph.diagrams._base import structure
+    from ecograph.diagrams.network import most_central
+
+    compiled = structure(eco)
+    metric = np.array([eco.graph.degree(n) for n in compiled.nodes], dtype=float)
+    kept = {compiled.nodes[i] for i in most_central(compiled, metric, 300)}
+    pairs = {frozenset((u, v)) for u, v, _k, _d in eco.relations() if (u in kept) != (v in kept)}
+    assert f"另有 {len(pairs):,} 条关系连向未画出的组织" in ax.get_title()
     dots = [c for c in ax.collections if isinstance(c, PathCollection)][0]
     assert len(dots.get_offsets()) == 300
     assert len([t for t in ax.texts if t.get_text()]) == 7

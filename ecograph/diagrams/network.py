@@ -44,7 +44,7 @@ from .fonts import diagram_style
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["network", "sector_layout", "most_central", "spread_angles"]
+__all__ = ["network", "sector_layout", "most_central", "spread_apart"]
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 
@@ -110,20 +110,21 @@ def most_central(compiled: SparseGraph, metric: np.ndarray, limit: int) -> np.nd
     return np.sort(order[:limit])
 
 
-def spread_angles(angles: np.ndarray, min_gap: float) -> np.ndarray:
-    """Angles moved apart so consecutive ones (in sorted order) differ by at least ``min_gap``.
+def spread_apart(values: np.ndarray, min_gap: float) -> np.ndarray:
+    """Values moved as little as possible (least squares) so that consecutive ones, in sorted
+    order, differ by at least ``min_gap``; the order is kept.
 
     Examples
     --------
-    >>> spread_angles(np.array([0.0, 0.01, 1.0]), 0.1).round(3).tolist()
+    >>> spread_apart(np.array([0.0, 0.01, 1.0]), 0.1).round(3).tolist()
     [-0.045, 0.055, 1.0]
     """
-    order = np.argsort(angles, kind="stable")
-    wanted = angles[order]
+    order = np.argsort(values, kind="stable")
+    wanted = values[order]
     # The smallest shifts that keep the order and the gap: isotonic in (angle - k * gap).
     base = wanted - min_gap * np.arange(len(wanted))
     fitted = _isotonic(base)
-    out = np.empty_like(angles, dtype=float)
+    out = np.empty_like(values, dtype=float)
     out[order] = fitted + min_gap * np.arange(len(wanted))
     return out
 
@@ -145,15 +146,17 @@ def _isotonic(values: np.ndarray) -> np.ndarray:
 
 
 def _rim_labels(ax: Axes, points: np.ndarray, texts: list[str]) -> None:
-    """Names on a rim outside the disc, spread apart, with leader lines to their nodes."""
-    if not len(texts):
-        return
-    angles = spread_angles(np.arctan2(points[:, 1], points[:, 0]), min_gap=min(0.2, 2 * np.pi / (len(texts) + 1)))
-    for (x, y), angle, text in zip(points, angles, texts):
-        rim = np.array([1.12 * np.cos(angle), 1.07 * np.sin(angle)])
-        ax.annotate(text, (x, y), xytext=rim, ha="left" if np.cos(angle) >= 0 else "right", va="center",
-                    fontsize=8, zorder=4, arrowprops={"arrowstyle": "-", "color": "#707070", "linewidth": 0.6,
-                                                      "shrinkA": 0, "shrinkB": 2})
+    """Names in two columns beside the disc, spread apart vertically, with leader lines."""
+    for right in (True, False):
+        side = np.flatnonzero((points[:, 0] >= 0) == right)
+        if not len(side):
+            continue
+        ys = spread_apart(points[side, 1], min_gap=0.085)
+        x = 1.1 if right else -1.1
+        for i, y in zip(side, ys):
+            ax.annotate(texts[i], points[i], xytext=(x, y), ha="left" if right else "right", va="center",
+                        fontsize=8, zorder=4, arrowprops={"arrowstyle": "-", "color": "#707070", "linewidth": 0.6,
+                                                          "shrinkA": 0, "shrinkB": 2})
 
 
 def network(
@@ -217,8 +220,11 @@ def network(
     codes = np.array([sectors.index(s) for s in sector_of], dtype=np.int64)
     rank = np.argsort(np.argsort(-values, kind="stable"), kind="stable")
     xy = sector_layout(codes, rank)
-    adjacency = compiled.matrix[keep][:, keep]
-    upper = sp.triu(adjacency + adjacency.T, k=1, format="coo")
+    symmetric = compiled.matrix + compiled.matrix.T
+    rows = symmetric[keep]
+    upper = sp.triu(rows[:, keep], k=1, format="coo")
+    # Pairs linking a drawn organisation to one left out (they explain the big, lonely nodes).
+    outside = int((rows != 0).sum() - (rows[:, keep] != 0).sum())
     with diagram_style(font) as families:
         fig, ax = new_axes(ax, (11.5, 10.0))
         if upper.nnz:
@@ -244,6 +250,8 @@ def network(
             by = metric_name(size_by) or "order"
             shown += bilingual(f"（按 {by} 取前 {len(kept_nodes):,} 个，共 {len(nodes):,} 个）",
                                f" (top {len(kept_nodes):,} of {len(nodes):,} by {by})", lang)
+            shown += "\n" + bilingual(f"另有 {outside:,} 条关系连向未画出的组织",
+                                      f"{outside:,} more ties lead to organisations not drawn", lang)
         sized = metric_name(size_by)
         if sized:
             shown += f"\n{bilingual('节点大小', 'size', lang)}: {sized}"
