@@ -235,18 +235,6 @@ def metric_name(metric: Metric) -> str:
     return getattr(metric, "name", None) or getattr(metric, "__name__", None) or "value"
 
 
-def names(eco: Ecosystem, nodes: Iterable[str]) -> list[str]:
-    graph = eco.graph
-    return [graph.nodes[n].get("name", n) for n in nodes]
-
-
-def group_counts(keys: Iterable[str]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for key in keys:
-        counts[key] = counts.get(key, 0) + 1
-    return counts
-
-
 SAVE_FORMATS = ("png", "svg", "pdf")
 
 
@@ -263,6 +251,16 @@ def cjk_as_outlines(fig: Figure) -> Iterator[None]:
     font correctly (matplotlib issue #20870: the PDF declares a TrueType font but holds CFF
     data, and Ghostscript, for one, then shows no Chinese at all). Drawn as outlines, the
     Chinese looks the same in every viewer; Latin-only text stays real, searchable text.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(); title = fig.suptitle("核心圈 core ring")
+    >>> with cjk_as_outlines(fig):
+    ...     len(title.get_path_effects())
+    1
+    >>> title.get_path_effects()
+    []
     """
     changed = [t for t in fig.findobj(Text) if not t.get_path_effects() and any(map(is_cjk, t.get_text()))]
     for text in changed:

@@ -39,7 +39,7 @@ from ._base import (
 from .fonts import diagram_style
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Chain, Ecosystem
+    from ..model import Ecosystem
 
 __all__ = ["chain", "stage_labels", "binding_stages", "BINDING_SHARE"]
 

@@ -173,7 +173,13 @@ def set_font(font: str | None) -> None:
 
 
 def get_font() -> str | None:
-    """The ecograph-wide diagram font set by :func:`set_font` (``None`` = default)."""
+    """The ecograph-wide diagram font set by :func:`set_font` (``None`` = default).
+
+    Examples
+    --------
+    >>> get_font() is None
+    True
+    """
     return _user_font
 
 
