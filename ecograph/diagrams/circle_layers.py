@@ -183,7 +183,9 @@ def circle_layers(
                 c=[colour(KIND_COLOURS, graph.nodes[m]["kind"]) for m in ordered],
                 edgecolors="white", linewidths=0.8, zorder=3,
             )
-            by_value = sorted(ordered, key=lambda n: -value_of[n])
+            # Largest first; among equals, a golden-ratio walk round the ring spreads the names.
+            spread = {m: (k * 0.6180339887) % 1.0 for k, m in enumerate(ordered)}
+            by_value = sorted(ordered, key=lambda n: (-value_of[n], spread[n]))
             _label_members(ax, eco, ring, by_value, position, label_boxes, len(ordered) if ring == "core" else max_labels)
         if ties:
             _draw_ties(ax, eco, platform, position)
