@@ -35,6 +35,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Draw one diagram of an ecosystem. Figures are written as PNG, SVG or PDF "
         "(chosen by the suffix of -o, fonts embedded, Chinese included); 'interactive' writes "
         "one offline HTML page to drag, zoom, filter and search.",
+        epilog="examples:\n"
+        "  ecograph diagram circle-layers --dataset shanghai_motor -o rings.png --dpi 200\n"
+        "  ecograph diagram chain --dataset shanghai_biopharma -o chain.pdf\n"
+        "  ecograph diagram network eco.yaml -o network.svg --size-by pagerank --lang zh+en\n"
+        "  ecograph diagram interactive --dataset suzhou_associations -o map.html",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("kind", choices=KINDS, metavar="KIND", help="one of: " + ", ".join(KINDS))
     add_source_arguments(parser)
