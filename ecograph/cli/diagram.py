@@ -32,9 +32,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "diagram",
         help="draw a diagram (circle layers, chain, membership, hierarchy, network, reach, radar, interactive map)",
-        description="Draw one diagram of an ecosystem. Figures are written as PNG, SVG or PDF "
-        "(chosen by the suffix of -o, fonts embedded, Chinese included); 'interactive' writes "
-        "one offline HTML page to drag, zoom, filter and search.",
+        description="Draw one diagram of an ecosystem. Figures are written as PNG, SVG or PDF\n"
+        "(chosen by the suffix of -o, fonts embedded, Chinese included); 'interactive'\n"
+        "writes one offline HTML page to drag, zoom, filter and search.",
         epilog="examples:\n"
         "  ecograph diagram circle-layers --dataset shanghai_motor -o rings.png --dpi 200\n"
         "  ecograph diagram chain --dataset shanghai_biopharma -o chain.pdf\n"
