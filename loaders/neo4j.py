@@ -43,17 +43,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import queue
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from itertools import groupby
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from ecograph.errors import EcographError, PersistenceError, ValidationError
-from ecograph.model import Ecosystem, Vocabulary
+from ecograph.model import Ecosystem, RelationSpec, Vocabulary
 
 from ._values import from_json, to_json
 from .yamljson import vocabulary_from_document, vocabulary_to_document
@@ -86,6 +88,7 @@ _FORMAT = 1
 _BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 Progress = Callable[[str, int, int], None]
+T = TypeVar("T")
 
 
 # ---------------------------------------------------------------------------- names
@@ -230,16 +233,11 @@ def _from_neo4j(value: Any, where: str, field: str) -> Any:
     )
 
 
-def _encode_attrs(attrs: Mapping[str, Any], where: str) -> dict[str, Any]:
+def _encode_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     """Encoded properties plus ``eg_types`` when some value is not native."""
     props: dict[str, Any] = {}
     markers: dict[str, str] = {}
     for name, value in attrs.items():
-        if name.startswith(INTERNAL_PREFIX):
-            raise PersistenceError(
-                f"{where}: attribute {name!r} starts with {INTERNAL_PREFIX!r}, which ecograph keeps for its "
-                "own Neo4j properties; rename it", field=name,
-            )
         props[name], marker = encode_value(value)
         if marker is not None:
             markers[name] = marker
@@ -416,8 +414,7 @@ def push(
         raise PersistenceError(f"mode {mode!r}: expected 'merge' or 'sync'", field="mode", value=mode)
     if not isinstance(batch_size, int) or batch_size < 1:
         raise PersistenceError(f"batch_size {batch_size!r}: expected a positive integer", field="batch_size")
-    node_batches = _node_rows(eco)
-    relation_batches = _relation_rows(eco)
+    _check_attribute_names(eco)
     labels = _kind_labels(eco.vocabulary)
     attrs_json = json.dumps({k: to_json(v) for k, v in eco.attrs.items()}, ensure_ascii=False, sort_keys=True)
 
@@ -432,11 +429,14 @@ def push(
             writer.mark(session, "pushing", union)
             # a new namespace has no node whose kind changed: no stale kind labels to remove
             every_label = set() if previous is None else set(_kind_labels(union).values())
-            writer.delete_stale(session, eco, mode)
-            for kind, rows in node_batches.items():
-                writer.write_nodes(session, labels[kind], sorted(every_label - {labels[kind], ORG_LABEL}), rows)
-            for type_, rows in relation_batches.items():
-                writer.write_relations(session, type_, eco.vocabulary.relations[type_].directed, rows)
+            with closing(_prefetched(_batches(eco, batch_size))) as batches:
+                writer.delete_stale(session, eco, mode)
+                for batch in batches:
+                    if batch.nodes:
+                        others = sorted(every_label - {labels[batch.name], ORG_LABEL})
+                        writer.write_nodes(session, labels[batch.name], others, batch)
+                    else:
+                        writer.write_relations(session, eco.vocabulary.relations[batch.name], batch)
             # after a sync the namespace holds exactly ``eco``
             writer.mark(session, "complete", eco.vocabulary if mode == "sync" else union, eco.name, attrs_json)
         except Exception as exc:
@@ -447,27 +447,99 @@ def push(
     )
 
 
-def _node_rows(eco: Ecosystem) -> dict[str, list[dict[str, Any]]]:
-    """kind -> rows ``{id, props}`` (props replace the node's properties)."""
-    by_kind: dict[str, list[dict[str, Any]]] = {}
+def _check_attribute_names(eco: Ecosystem) -> None:
+    """Refuse attribute names ecograph keeps for itself, before anything is written."""
+    items = [(f"organisation {n!r}", d) for n, d in eco.graph.nodes(data=True)]
+    items += [(f"relation {u!r} -[{k}]-> {v!r}", d) for u, v, k, d in eco.graph.edges(keys=True, data=True)]
+    for where, data in items:
+        for name in data:
+            if name.startswith(INTERNAL_PREFIX):
+                raise PersistenceError(
+                    f"{where}: attribute {name!r} starts with {INTERNAL_PREFIX!r}, which ecograph keeps for its "
+                    "own Neo4j properties; rename it", field=name,
+                )
+
+
+@dataclass(frozen=True)
+class _Batch:
+    """Rows of one write transaction: organisations of one kind or relations of one type."""
+
+    nodes: bool
+    name: str  # the kind or the relation type
+    start: int  # index of the first row among all rows of that kind / type
+    total: int
+    rows: list[dict[str, Any]]
+
+
+def _batches(eco: Ecosystem, batch_size: int) -> Iterator[_Batch]:
+    """Organisations per kind, then relations per type, encoded one batch at a time."""
+    by_kind: dict[str, list[tuple[int, str, dict[str, Any]]]] = {}
     for order, (node, data) in enumerate(eco.graph.nodes(data=True)):
-        where = f"organisation {node!r}"
-        attrs = {k: v for k, v in data.items() if k not in ("name", "kind", "sector")}
-        props = {"id": node, "name": data["name"], "kind": data["kind"], "sector": data["sector"],
-                 "eg_order": order, **_encode_attrs(attrs, where)}
-        by_kind.setdefault(data["kind"], []).append({"id": node, "props": props})
-    return by_kind
-
-
-def _relation_rows(eco: Ecosystem) -> dict[str, list[dict[str, Any]]]:
-    """relation type -> rows ``{source, target, key, props}``."""
-    by_type: dict[str, list[dict[str, Any]]] = {}
+        by_kind.setdefault(data["kind"], []).append((order, node, data))
+    by_type: dict[str, list[tuple[int, str, str, str, dict[str, Any]]]] = {}
     for order, (u, v, key, data) in enumerate(eco.graph.edges(keys=True, data=True)):
-        where = f"relation {u!r} -[{key}]-> {v!r}"
-        attrs = {k: val for k, val in data.items() if k != "type"}
-        props = {"eg_key": key, "eg_order": order, **_encode_attrs(attrs, where)}
-        by_type.setdefault(data["type"], []).append({"source": u, "target": v, "key": key, "props": props})
-    return by_type
+        by_type.setdefault(data["type"], []).append((order, u, v, key, data))
+    for kind, items in by_kind.items():
+        for start in range(0, len(items), batch_size):
+            rows = [_node_row(*item) for item in items[start:start + batch_size]]
+            yield _Batch(True, kind, start, len(items), rows)
+    for type_, edges in by_type.items():
+        for start in range(0, len(edges), batch_size):
+            rows = [_relation_row(*edge) for edge in edges[start:start + batch_size]]
+            yield _Batch(False, type_, start, len(edges), rows)
+
+
+def _node_row(order: int, node: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``{id, props}``: props replace the node's properties."""
+    attrs = {k: v for k, v in data.items() if k not in ("name", "kind", "sector")}
+    props = {"id": node, "name": data["name"], "kind": data["kind"], "sector": data["sector"],
+             "eg_order": order, **_encode_attrs(attrs)}
+    return {"id": node, "props": props}
+
+
+def _relation_row(order: int, u: str, v: str, key: str, data: Mapping[str, Any]) -> dict[str, Any]:
+    """``{source, target, key, props}``."""
+    attrs = {k: val for k, val in data.items() if k != "type"}
+    return {"source": u, "target": v, "key": key, "props": {"eg_key": key, "eg_order": order, **_encode_attrs(attrs)}}
+
+
+def _prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """``items``, computed ahead in a thread: Python encodes the next batch while the server
+    writes the current one (the driver releases the GIL while it waits for the server)."""
+    ready: queue.Queue[tuple[bool, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(entry: tuple[bool, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                ready.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not put((True, item)):
+                    return
+            put((False, None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            put((False, exc))
+
+    thread = threading.Thread(target=produce, name="ecograph-neo4j-rows", daemon=True)
+    thread.start()
+    try:
+        while True:
+            more, item = ready.get()
+            if not more:
+                if item is not None:
+                    raise item
+                return
+            yield item
+    finally:
+        stop.set()
+        thread.join()
 
 
 class _Writer:
@@ -481,14 +553,22 @@ class _Writer:
         self.stage = "start"
 
     # -- bookkeeping
-    def _batches(self, stage: str, rows: Sequence[Any]) -> Iterator[list[Any]]:
-        self.stage = stage
+    def _write(self, session: Any, stage: str, start: int, total: int, work: Callable[[Any], int], rows: int) -> int:
+        """Run one batch as a managed write transaction; name it in case it fails."""
+        self.stage = f"{stage} (rows {start + 1}-{start + rows} of {total})"
+        written = session.execute_write(work)
+        self.batches += 1
+        if self.progress is not None:
+            self.progress(stage, start + rows, total)
+        return written
+
+    def _slices(self, stage: str, session: Any, rows: Sequence[Any], query: str) -> int:
+        """Write ``rows`` with ``query`` in batches; the number of rows the query counted."""
+        done = 0
         for start in range(0, len(rows), self.batch_size):
-            self.stage = f"{stage} (rows {start + 1}-{min(start + self.batch_size, len(rows))} of {len(rows)})"
-            yield list(rows[start:start + self.batch_size])
-            self.batches += 1
-            if self.progress is not None:
-                self.progress(stage, min(start + self.batch_size, len(rows)), len(rows))
+            batch = list(rows[start:start + self.batch_size])
+            done += self._write(session, stage, start, len(rows), _counting(query, rows=batch, ns=self.ns), len(batch))
+        return done
 
     def failure(self, exc: Exception, uri: str) -> PersistenceError:
         reason = _message(exc)
@@ -544,19 +624,17 @@ class _Writer:
             for u, v, t, k in stored_edges
             if u not in gone and v not in gone and wanted.get((u, v, k), t if mode == "merge" else None) != t
         ]
-        for rows in self._batches("stale relations", stale_edges):
-            self.deleted_relations += session.execute_write(_counting(
-                f"UNWIND $rows AS row {_match_org('a', 'row.source')} {_match_org('b', 'row.target')} "
-                "MATCH (a)-[r]->(b) WHERE r.eg_key = row.key AND type(r) = row.type AND r.eg_ns = $ns "
-                "DELETE r RETURN count(*) AS n",
-                rows=rows, ns=self.ns))
-        for rows in self._batches("stale organisations", stale_nodes):
-            self.deleted_nodes += session.execute_write(_counting(
-                f"UNWIND $rows AS id {_match_org('n', 'id')} DETACH DELETE n RETURN count(*) AS n",
-                rows=rows, ns=self.ns))
+        self.deleted_relations += self._slices(
+            "stale relations", session, stale_edges,
+            f"UNWIND $rows AS row {_match_org('a', 'row.source')} {_match_org('b', 'row.target')} "
+            "MATCH (a)-[r]->(b) WHERE r.eg_key = row.key AND type(r) = row.type AND r.eg_ns = $ns "
+            "DELETE r RETURN count(*) AS n")
+        self.deleted_nodes += self._slices(
+            "stale organisations", session, stale_nodes,
+            f"UNWIND $rows AS id {_match_org('n', 'id')} DETACH DELETE n RETURN count(*) AS n")
 
     # -- organisations and relations
-    def write_nodes(self, session: Any, label: str, other_labels: list[str], rows: list[dict[str, Any]]) -> None:
+    def write_nodes(self, session: Any, label: str, other_labels: list[str], batch: _Batch) -> None:
         for name in (label, *other_labels):
             if not _LABEL.match(name):  # names come from the vocabulary; never interpolate anything else
                 raise PersistenceError(f"invalid label {name!r}", field="kind", value=name)
@@ -565,20 +643,21 @@ class _Writer:
             f"UNWIND $rows AS row MERGE (n:{ORG_LABEL} {{eg_ns: $ns, id: row.id}}) "
             f"SET n = row.props, n.eg_ns = $ns SET n:`{label}`{remove} RETURN count(*) AS n"
         )
-        for batch in self._batches(f"organisations of label {label}", rows):
-            self.nodes += session.execute_write(_counting(query, rows=batch, ns=self.ns, expect=len(batch)))
+        work = _counting(query, rows=batch.rows, ns=self.ns, expect=len(batch.rows))
+        self.nodes += self._write(session, f"organisations of label {label}", batch.start, batch.total, work,
+                                  len(batch.rows))
 
-    def write_relations(self, session: Any, type_: str, directed: bool, rows: list[dict[str, Any]]) -> None:
-        rtype = relation_type(type_)
-        arrow = "->" if directed else "-"
+    def write_relations(self, session: Any, spec: RelationSpec, batch: _Batch) -> None:
+        rtype = relation_type(spec.name)
+        arrow = "->" if spec.directed else "-"
         query = (
             f"UNWIND $rows AS row {_match_org('a', 'row.source')} {_match_org('b', 'row.target')} "
             f"MERGE (a)-[r:`{rtype}` {{eg_key: row.key}}]{arrow}(b) "
             "SET r = row.props, r.eg_ns = $ns RETURN count(*) AS n"
         )
-        for batch in self._batches(f"relations of type {rtype}", rows):
-            self.relations += session.execute_write(
-                _counting(query, rows=batch, ns=self.ns, expect=len(batch)))
+        work = _counting(query, rows=batch.rows, ns=self.ns, expect=len(batch.rows))
+        self.relations += self._write(session, f"relations of type {rtype}", batch.start, batch.total, work,
+                                      len(batch.rows))
 
 
 def _match_org(var: str, id_expr: str) -> str:

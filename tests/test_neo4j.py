@@ -423,14 +423,15 @@ def test_a_batch_that_violates_a_constraint_rolls_back_whole(server, ns, db) -> 
 def test_a_batch_with_a_type_error_rolls_back_whole(server, ns, db, monkeypatch) -> None:
     eco = Ecosystem(name="typeerror")
     eco.add_orgs([f"o{i}" for i in range(30)])
-    real_rows = store._node_rows
+    real_row = store._node_row
 
-    def poisoned(eco: Ecosystem) -> dict[str, list[dict[str, Any]]]:
-        rows = real_rows(eco)
-        rows["enterprise"][15]["props"]["bad"] = {"a map": "Neo4j cannot store"}  # row 16: second batch
-        return rows
+    def poisoned(order: int, node: str, data: dict[str, Any]) -> dict[str, Any]:
+        row = real_row(order, node, data)
+        if node == "o15":  # row 16: in the second batch
+            row["props"]["bad"] = {"a map": "Neo4j cannot store"}
+        return row
 
-    monkeypatch.setattr(store, "_node_rows", poisoned)
+    monkeypatch.setattr(store, "_node_row", poisoned)
     with pytest.raises(PersistenceError, match=r"(?s)rows 11-20 of 30.*Property values can only be of primitive types"):
         _push(server, eco, ns, batch_size=10)
     stored = db.execute_query("MATCH (n:Org {eg_ns: $ns}) RETURN n.id AS id", ns=ns).records
