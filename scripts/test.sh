@@ -4,6 +4,7 @@
 # Extra arguments go to pytest, e.g.: bash scripts/test.sh -k allocation -x
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/system-deps.sh
 bash scripts/setup.sh dev
 
 if [ -z "${NEO4J_URI:-}" ]; then
