@@ -42,6 +42,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 
+import numba
 import numpy as np
 import scipy.sparse as sp
 
@@ -274,15 +275,7 @@ def constraint(
     >>> constraint(nx.star_graph(2)).to_dict()
     {0: 0.5, 1: 1.0, 2: 1.0}
     """
-    graph = as_sparse(G, weight)
-    rows = _rows(graph, nodes)
-    p = _normalise(_mutual(graph), by="sum")
-    neighbours = _positive_pattern(p)
-    p_rows = p[rows]
-    two_step = (p_rows @ p).multiply(neighbours[rows])
-    local = (p_rows + two_step).tocsr()
-    values = np.asarray(local.power(2).sum(axis=1)).ravel()
-    values[_lonely(neighbours)[rows]] = np.nan
+    graph, rows, values, _ = _structural_holes(G, nodes, weight)
     return _values(graph, rows, nodes, values, "constraint")
 
 
@@ -316,16 +309,7 @@ def effective_size(
     >>> effective_size(nx.path_graph(3)).to_dict()
     {0: 1.0, 1: 2.0, 2: 1.0}
     """
-    graph = as_sparse(G, weight)
-    rows = _rows(graph, nodes)
-    mutual = _mutual(graph)
-    p = _normalise(mutual, by="sum")
-    m = _normalise(mutual, by="max")
-    neighbours = _positive_pattern(p)
-    redundancy = (p[rows] @ m.T).multiply(neighbours[rows])
-    count = np.diff(neighbours.indptr)[rows].astype(np.float64)
-    values = count - np.asarray(redundancy.sum(axis=1)).ravel()
-    values[_lonely(neighbours)[rows]] = np.nan
+    graph, rows, _, values = _structural_holes(G, nodes, weight)
     return _values(graph, rows, nodes, values, "effective_size")
 
 
@@ -516,31 +500,73 @@ def _choose2(x: np.ndarray | float) -> np.ndarray | float:
     return x * (x - 1) / 2
 
 
-def _mutual(graph: SparseGraph) -> sp.csr_array:
-    """Mutual weights a_vw + a_wv (as networkx: an undirected edge counts from both sides)."""
-    a = graph.matrix
-    return (a + a.T).tocsr()
+def _structural_holes(
+    G: GraphLike, nodes: Iterable[Hashable] | None, weight: str | None
+) -> tuple[SparseGraph, np.ndarray, np.ndarray, np.ndarray]:
+    """(graph, rows, constraint, effective size) of the requested nodes.
+
+    Mutual weights ``M = A + A^T`` (networkx: an undirected edge counts from both sides; a
+    self-loop stays on the diagonal and takes part, as in networkx's matrix formulas). Only the
+    entries of ``P M``-type products at neighbour pairs are needed, so a compiled kernel
+    accumulates them per node over its neighbours' rows instead of forming the full two-step
+    product (which is dominated by hubs).
+    """
+    graph = as_sparse(G, weight)
+    rows = _rows(graph, nodes)
+    mutual = (graph.matrix + graph.matrix.T).tocsr()
+    mutual.data[mutual.data < 0] = 0.0  # networkx's neighbour mask is mutual weight > 0
+    mutual.eliminate_zeros()
+    row_sum = np.asarray(mutual.sum(axis=1), dtype=np.float64).ravel()
+    row_max = mutual.max(axis=1).toarray().ravel() if mutual.nnz else np.zeros(graph.n)
+    chunks = max(1, min(len(rows), 4 * numba.get_num_threads()))
+    constraint_values, effective = _burt_kernel(
+        mutual.indptr, mutual.indices, mutual.data.astype(np.float64), row_sum, row_max,
+        rows.astype(np.int64), chunks,
+    )
+    lonely = np.diff(mutual.indptr)[rows] - (mutual.diagonal()[rows] > 0) == 0
+    constraint_values[lonely] = np.nan
+    effective[lonely] = np.nan
+    return graph, rows, constraint_values, effective
 
 
-def _normalise(mutual: sp.csr_array, by: str) -> sp.csr_array:
-    if by == "sum":
-        scale = np.asarray(mutual.sum(axis=1)).ravel()
-    else:
-        scale = mutual.max(axis=1).toarray().ravel() if mutual.nnz else np.zeros(mutual.shape[0])
-    with np.errstate(divide="ignore"):
-        inverse = np.where(scale != 0, 1.0 / scale, 0.0)
-    return (sp.diags_array(inverse) @ mutual).tocsr()
+@numba.njit(cache=True, parallel=True, nogil=True)
+def _burt_kernel(indptr, indices, mutual, row_sum, row_max, rows, chunks):  # pragma: no cover - compiled
+    """Per node i: constraint sum_j (p_ij + sum_q p_iq p_qj)^2 and effective size
+    deg(i) - sum_j sum_q p_iq m_jq over neighbours j, with p = M / row sum, m = M / row max.
 
-
-def _positive_pattern(p: sp.csr_array) -> sp.csr_array:
-    """Pattern of the positive mutual weights (networkx's ``mutual_weights > 0``)."""
-    return (p > 0).astype(np.float64).tocsr()
-
-
-def _lonely(neighbours: sp.csr_array) -> np.ndarray:
-    """Nodes without a neighbour other than themselves (the measures are undefined there)."""
-    count = np.diff(neighbours.indptr)
-    return count - (neighbours.diagonal() > 0) == 0
+    Neighbours j of i are stamped with i; walking the rows of i's neighbours q meets exactly
+    the two-step pairs (i, q, j) that end on a neighbour.
+    """
+    n = len(indptr) - 1
+    constraint_out = np.zeros(len(rows))
+    effective_out = np.zeros(len(rows))
+    for c in numba.prange(chunks):
+        stamp = np.full(n, -1, np.int64)
+        indirect = np.zeros(n)
+        for r in range(c, len(rows), chunks):
+            i = rows[r]
+            start, stop = indptr[i], indptr[i + 1]
+            if stop == start:
+                continue
+            for e in range(start, stop):
+                stamp[indices[e]] = i
+                indirect[indices[e]] = 0.0
+            redundancy = 0.0
+            for e in range(start, stop):
+                q = indices[e]
+                p_iq = mutual[e] / row_sum[i]
+                for f in range(indptr[q], indptr[q + 1]):
+                    j = indices[f]
+                    if stamp[j] == i:
+                        indirect[j] += p_iq * mutual[f] / row_sum[q]
+                        redundancy += p_iq * mutual[f] / row_max[j]  # M symmetric: M[j, q] = M[q, j]
+            total = 0.0
+            for e in range(start, stop):
+                local = mutual[e] / row_sum[i] + indirect[indices[e]]
+                total += local * local
+            constraint_out[r] = total
+            effective_out[r] = (stop - start) - redundancy
+    return constraint_out, effective_out
 
 
 def _rows(graph: SparseGraph, nodes: Iterable[Hashable] | None) -> np.ndarray:
