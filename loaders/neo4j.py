@@ -48,7 +48,9 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import closing, contextmanager
+from functools import partial
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from itertools import groupby
@@ -256,9 +258,20 @@ def _decode_props(props: dict[str, Any], skip: tuple[str, ...], where: str) -> d
 
 
 # ---------------------------------------------------------------------------- connection
+@dataclass(frozen=True)
+class _Database:
+    """A connected driver and the database to use; ``session()`` opens one more session."""
+
+    driver: Any
+    name: str | None
+
+    def session(self) -> Any:
+        return self.driver.session(database=self.name)
+
+
 @contextmanager
-def _connect(uri: str, auth: Any, database: str | None, timeout: float) -> Iterator[Any]:
-    """A verified driver session; connection and driver failures become PersistenceError."""
+def _connect(uri: str, auth: Any, database: str | None, timeout: float) -> Iterator[_Database]:
+    """A verified connection; connection and driver failures become PersistenceError."""
     try:
         import neo4j
     except ImportError:  # pragma: no cover - the extra is installed in development
@@ -285,8 +298,7 @@ def _connect(uri: str, auth: Any, database: str | None, timeout: float) -> Itera
                 raise PersistenceError(f"Neo4j at {uri} refused the credentials: {exc.message}", field="auth") from None
             except (ServiceUnavailable, OSError) as exc:
                 raise PersistenceError(f"cannot reach Neo4j at {uri}: {exc}", field="uri", value=uri) from None
-            with driver.session(database=database) as session:
-                yield session
+            yield _Database(driver, database)
     except EcographError:
         raise
     except (Neo4jError, DriverError) as exc:
@@ -353,6 +365,7 @@ def push(
     mode: Literal["merge", "sync"] = "merge",
     progress: Progress | None = None,
     timeout: float = 5.0,
+    workers: int = 2,
 ) -> PushResult:
     """Write ``eco`` into the namespace ``namespace`` of a Neo4j database.
 
@@ -381,9 +394,12 @@ def push(
         deletes the organisations and relations of the namespace that ``eco`` no longer has
         (only inside the namespace).
     progress : callable, optional
-        Called as ``progress(stage, done, total)`` after every batch.
+        Called as ``progress(stage, done, total)`` after every batch (from one thread at a time).
     timeout : float
         Seconds to wait for a connection.
+    workers : int
+        Organisation batches written at the same time, each in its own session (relations are
+        written one batch at a time: they lock their endpoints).
 
     Returns
     -------
@@ -412,14 +428,15 @@ def push(
     namespace = _check_namespace(eco.name if namespace is None else namespace)
     if mode not in ("merge", "sync"):
         raise PersistenceError(f"mode {mode!r}: expected 'merge' or 'sync'", field="mode", value=mode)
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise PersistenceError(f"batch_size {batch_size!r}: expected a positive integer", field="batch_size")
+    for name, value in (("batch_size", batch_size), ("workers", workers)):
+        if not isinstance(value, int) or value < 1:
+            raise PersistenceError(f"{name} {value!r}: expected a positive integer", field=name)
     _check_attribute_names(eco)
     labels = _kind_labels(eco.vocabulary)
     attrs_json = json.dumps({k: to_json(v) for k, v in eco.attrs.items()}, ensure_ascii=False, sort_keys=True)
 
     writer = _Writer(namespace, batch_size, progress)
-    with _connect(uri, auth, database, timeout) as session:
+    with _connect(uri, auth, database, timeout) as db, db.session() as session:
         _ensure_schema(session)
         try:
             previous = writer.begin(session)
@@ -429,14 +446,18 @@ def push(
             writer.mark(session, "pushing", union)
             # a new namespace has no node whose kind changed: no stale kind labels to remove
             every_label = set() if previous is None else set(_kind_labels(union).values())
-            with closing(_prefetched(_batches(eco, batch_size))) as batches:
+            with closing(_prefetched(_batches(eco, batch_size))) as batches, \
+                    closing(_Parallel(db, workers)) as parallel:
                 writer.delete_stale(session, eco, mode)
                 for batch in batches:
-                    if batch.nodes:
+                    if batch.nodes:  # organisations never share a lock: write them side by side
                         others = sorted(every_label - {labels[batch.name], ORG_LABEL})
-                        writer.write_nodes(session, labels[batch.name], others, batch)
-                    else:
+                        parallel.submit(partial(writer.write_nodes, label=labels[batch.name], other_labels=others,
+                                                batch=batch))
+                    else:  # relations lock their endpoints: one transaction at a time
+                        parallel.drain()
                         writer.write_relations(session, eco.vocabulary.relations[batch.name], batch)
+                parallel.drain()
             # after a sync the namespace holds exactly ``eco``
             writer.mark(session, "complete", eco.vocabulary if mode == "sync" else union, eco.name, attrs_json)
         except Exception as exc:
@@ -542,6 +563,68 @@ def _prefetched(items: Iterator[T], depth: int = 2) -> Iterator[T]:
         thread.join()
 
 
+class _BatchFailed(Exception):
+    """A write batch failed (the cause is chained); ``stage`` names the batch."""
+
+    def __init__(self, stage: str) -> None:
+        super().__init__(stage)
+        self.stage = stage
+
+
+class _Parallel:
+    """Write jobs ``job(session)`` on ``workers`` threads, each thread with its own session.
+
+    At most ``workers`` jobs are in flight. After a failure no job is started any more, and
+    :meth:`drain` raises it once the jobs in flight have finished, so what is reported as
+    committed is complete.
+    """
+
+    def __init__(self, db: _Database, workers: int) -> None:
+        self.db = db
+        self.pool = ThreadPoolExecutor(workers, thread_name_prefix="ecograph-neo4j-write")
+        self.slots = threading.Semaphore(workers)
+        self.local = threading.local()
+        self.sessions: list[Any] = []
+        self.lock = threading.Lock()
+        self.futures: list[Future[Any]] = []
+
+    def _session(self) -> Any:
+        session = getattr(self.local, "session", None)
+        if session is None:
+            session = self.local.session = self.db.session()
+            with self.lock:
+                self.sessions.append(session)
+        return session
+
+    def submit(self, job: Callable[[Any], Any]) -> None:
+        self.slots.acquire()
+        if any(f.done() and f.exception() is not None for f in self.futures):
+            self.slots.release()
+            self.drain()
+
+        def run() -> Any:
+            try:
+                return job(self._session())
+            finally:
+                self.slots.release()
+
+        self.futures.append(self.pool.submit(run))
+
+    def drain(self) -> None:
+        """Wait for every job; raise the first failure."""
+        futures, self.futures = self.futures, []
+        wait(futures)
+        for future in futures:
+            if future.exception() is not None:
+                raise future.exception()  # type: ignore[misc]
+
+    def close(self) -> None:
+        wait(self.futures)
+        self.pool.shutdown(wait=True)
+        for session in self.sessions:
+            session.close()
+
+
 class _Writer:
     """One push: batches, counters and what to say when a batch fails."""
 
@@ -551,32 +634,43 @@ class _Writer:
         self.progress = progress
         self.nodes = self.relations = self.deleted_nodes = self.deleted_relations = self.batches = 0
         self.stage = "start"
+        self.done: dict[str, int] = {}
+        self.lock = threading.Lock()  # batches may commit in several threads
 
     # -- bookkeeping
-    def _write(self, session: Any, stage: str, start: int, total: int, work: Callable[[Any], int], rows: int) -> int:
-        """Run one batch as a managed write transaction; name it in case it fails."""
-        self.stage = f"{stage} (rows {start + 1}-{start + rows} of {total})"
-        written = session.execute_write(work)
-        self.batches += 1
-        if self.progress is not None:
-            self.progress(stage, start + rows, total)
+    def _write(self, session: Any, stage: str, start: int, total: int, work: Callable[[Any], int], rows: int,
+               counter: str) -> int:
+        """Run one batch as a managed write transaction; name it if it fails."""
+        where = f"{stage} (rows {start + 1}-{start + rows} of {total})"
+        self.stage = where
+        try:
+            written = session.execute_write(work)
+        except Exception as exc:
+            raise _BatchFailed(where) from exc
+        with self.lock:
+            setattr(self, counter, getattr(self, counter) + written)
+            self.batches += 1
+            self.done[stage] = self.done.get(stage, 0) + rows
+            if self.progress is not None:
+                self.progress(stage, self.done[stage], total)
         return written
 
-    def _slices(self, stage: str, session: Any, rows: Sequence[Any], query: str) -> int:
+    def _slices(self, stage: str, session: Any, rows: Sequence[Any], query: str, counter: str) -> int:
         """Write ``rows`` with ``query`` in batches; the number of rows the query counted."""
         done = 0
         for start in range(0, len(rows), self.batch_size):
             batch = list(rows[start:start + self.batch_size])
-            done += self._write(session, stage, start, len(rows), _counting(query, rows=batch, ns=self.ns), len(batch))
+            work = _counting(query, rows=batch, ns=self.ns)
+            done += self._write(session, stage, start, len(rows), work, len(batch), "deleted_" + counter)
         return done
 
     def failure(self, exc: Exception, uri: str) -> PersistenceError:
-        reason = _message(exc)
+        stage, cause = (exc.stage, exc.__cause__) if isinstance(exc, _BatchFailed) else (self.stage, exc)
         return PersistenceError(
-            f"push of namespace {self.ns!r} to {uri} failed while writing {self.stage}: {reason}. "
-            f"That batch was rolled back; {self.batches} earlier batches stay committed and the namespace is "
+            f"push of namespace {self.ns!r} to {uri} failed while writing {stage}: {_message(cause)}. "
+            f"That batch was rolled back; {self.batches} other batches stay committed and the namespace is "
             "marked incomplete until a push succeeds (push again, or drop it)",
-            namespace=self.ns, stage=self.stage,
+            namespace=self.ns, stage=stage,
         )
 
     # -- the namespace node
@@ -624,14 +718,14 @@ class _Writer:
             for u, v, t, k in stored_edges
             if u not in gone and v not in gone and wanted.get((u, v, k), t if mode == "merge" else None) != t
         ]
-        self.deleted_relations += self._slices(
+        self._slices(
             "stale relations", session, stale_edges,
             f"UNWIND $rows AS row {_match_org('a', 'row.source')} {_match_org('b', 'row.target')} "
             "MATCH (a)-[r]->(b) WHERE r.eg_key = row.key AND type(r) = row.type AND r.eg_ns = $ns "
-            "DELETE r RETURN count(*) AS n")
-        self.deleted_nodes += self._slices(
+            "DELETE r RETURN count(*) AS n", "relations")
+        self._slices(
             "stale organisations", session, stale_nodes,
-            f"UNWIND $rows AS id {_match_org('n', 'id')} DETACH DELETE n RETURN count(*) AS n")
+            f"UNWIND $rows AS id {_match_org('n', 'id')} DETACH DELETE n RETURN count(*) AS n", "nodes")
 
     # -- organisations and relations
     def write_nodes(self, session: Any, label: str, other_labels: list[str], batch: _Batch) -> None:
@@ -644,8 +738,7 @@ class _Writer:
             f"SET n = row.props, n.eg_ns = $ns SET n:`{label}`{remove} RETURN count(*) AS n"
         )
         work = _counting(query, rows=batch.rows, ns=self.ns, expect=len(batch.rows))
-        self.nodes += self._write(session, f"organisations of label {label}", batch.start, batch.total, work,
-                                  len(batch.rows))
+        self._write(session, f"organisations of label {label}", batch.start, batch.total, work, len(batch.rows), "nodes")
 
     def write_relations(self, session: Any, spec: RelationSpec, batch: _Batch) -> None:
         rtype = relation_type(spec.name)
@@ -656,8 +749,7 @@ class _Writer:
             "SET r = row.props, r.eg_ns = $ns RETURN count(*) AS n"
         )
         work = _counting(query, rows=batch.rows, ns=self.ns, expect=len(batch.rows))
-        self.relations += self._write(session, f"relations of type {rtype}", batch.start, batch.total, work,
-                                      len(batch.rows))
+        self._write(session, f"relations of type {rtype}", batch.start, batch.total, work, len(batch.rows), "relations")
 
 
 def _match_org(var: str, id_expr: str) -> str:
@@ -768,7 +860,7 @@ def pull(
     if len(filters) > 1:
         raise PersistenceError(f"give at most one of platform, association, alliance, query; got {sorted(filters)}",
                                field=sorted(filters)[1])
-    with _connect(uri, auth, database, timeout) as session:
+    with _connect(uri, auth, database, timeout) as db, db.session() as session:
         meta = session.execute_read(lambda tx: tx.run(
             f"MATCH (m:{META_LABEL} {{eg_ns: $ns}}) WHERE NOT m:{ORG_LABEL} RETURN properties(m) AS m",
             ns=namespace).single())
@@ -913,7 +1005,7 @@ def drop(
     """
     namespace = _check_namespace(namespace)
     deleted = 0
-    with _connect(uri, auth, database, timeout) as session:
+    with _connect(uri, auth, database, timeout) as db, db.session() as session:
         while True:
             n = session.execute_write(_counting(
                 f"{_match_namespace('n')} WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS n",
@@ -936,7 +1028,7 @@ def namespaces(uri: str, auth: Any = None, database: str | None = None, *, timeo
     ...
     ecograph.errors.PersistenceError: cannot reach Neo4j at bolt://127.0.0.1:1: ...
     """
-    with _connect(uri, auth, database, timeout) as session:
+    with _connect(uri, auth, database, timeout) as db, db.session() as session:
         return session.execute_read(lambda tx: [r.data() for r in tx.run(
             f"MATCH (m:{META_LABEL}) WHERE NOT m:{ORG_LABEL} "
             "RETURN m.eg_ns AS namespace, m.name AS name, m.eg_state AS state, "

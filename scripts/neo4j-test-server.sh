@@ -21,8 +21,8 @@
 #   NEO4J_TEST_TIMEOUT       seconds to wait for the ready line    (default: 180)
 #   NEO4J_TEST_HEAP          JVM -Xmx                               (default: 1g)
 #   NEO4J_TEST_PAGECACHE_MB  page cache size in MiB                 (default: 128)
-#   NEO4J_JAVA               java executable (must be Java 17 or 21; default: JAVA_HOME, then
-#                            an installed Java 17, then `java` on PATH)
+#   NEO4J_JAVA               java executable of a JDK 17 or 21 (default: JAVA_HOME, then an
+#                            installed JDK 17, then `java` on PATH)
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -50,10 +50,16 @@ find_java() {
         /usr/lib/jvm/java-21-openjdk*/bin/java "$(command -v java || true)"; do
         [[ -n "$candidate" && -x "$candidate" ]] || continue
         case "$(java_major "$candidate")" in
-            17 | 21) echo "$candidate"; return 0 ;;
+            17 | 21) ;;
+            *) continue ;;
         esac
+        # running Launcher.java as a source file needs the JDK's compiler module, not just a JRE
+        if [[ "$("$candidate" --list-modules 2>/dev/null || true)" == *jdk.compiler@* ]]; then
+            echo "$candidate"
+            return 0
+        fi
     done
-    die "Neo4j 5.26 needs Java 17 or 21 (set NEO4J_JAVA); none found"
+    die "Neo4j 5.26 needs a Java 17 or 21 JDK (e.g. apt-get install openjdk-17-jdk-headless; or set NEO4J_JAVA)"
 }
 
 running_pid() {  # prints the server's pid if it is alive

@@ -41,6 +41,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="merge: create or update, delete nothing (default); sync: also delete what the "
                       "ecosystem no longer has, inside the namespace only")
     push.add_argument("--batch-size", type=int, default=5000, metavar="N", help="rows per transaction (default 5000)")
+    push.add_argument("--workers", type=int, default=2, metavar="N",
+                      help="organisation batches written at the same time (default 2)")
     push.set_defaults(func=run_push)
 
     pull = sub.add_parser("pull", help="read a namespace (or part of it) into a file",
@@ -93,7 +95,7 @@ def run_push(args: argparse.Namespace) -> int:
         progress(f"neo4j push: {stage}: {done:,}/{total:,}")
 
     result = neo4j.push(eco, namespace=args.namespace, mode=args.mode, batch_size=args.batch_size,
-                        progress=report, **server)
+                        workers=args.workers, progress=report, **server)
     progress(f"neo4j push: {result.nodes:,} organisations and {result.relations:,} relations written to "
              f"namespace {result.namespace!r} in {result.seconds:.1f} s")
     print(json.dumps(result.to_dict(), ensure_ascii=False))
