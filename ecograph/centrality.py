@@ -38,7 +38,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigs, eigsh
 
-from .errors import AnalysisError, ConvergenceError, NodeNotFoundError
+from .errors import AnalysisError, ConvergenceError
 from .matrix import GraphLike, SparseGraph, as_sparse
 from .reach import bfs_levels, run_parallel
 from .results import NodeValues

@@ -120,6 +120,7 @@ class SparseGraph:
         self._index: dict[Hashable, int] | None = None
         self._transpose: SparseGraph | None = None
         self._node_array: np.ndarray | None = None
+        self._range_ids: bool | None = None  # nodes are exactly the ints 0..n-1, in order
 
     # ------------------------------------------------------------------ construction
     @classmethod
@@ -184,6 +185,7 @@ class SparseGraph:
                 raise AnalysisError(f"from_edges: {len(src)} edges but {len(w)} weights")
         if n is None:
             n = len(nodes) if nodes is not None else (int(max(src.max(), dst.max())) + 1 if len(src) else 0)
+        range_ids = nodes is None
         if nodes is None:
             nodes = list(range(n))
         elif len(nodes) != n:
@@ -194,7 +196,10 @@ class SparseGraph:
             off = src != dst  # a self-loop is stored once, as networkx does
             src, dst, w = (np.concatenate((src, dst[off])), np.concatenate((dst, src[off])),
                            np.concatenate((w, w[off])))
-        return cls(list(nodes), _csr(src, dst, w, n, combine), directed=directed, weight=weight, combine=combine)
+        graph = cls(list(nodes), _csr(src, dst, w, n, combine), directed=directed, weight=weight, combine=combine)
+        if range_ids:
+            graph._range_ids = True
+        return graph
 
     @classmethod
     def from_networkx(
@@ -409,6 +414,7 @@ class SparseGraph:
             t = SparseGraph(self.nodes, _narrow(rev), directed=True, weight=self.weight, combine=self.combine)
             t._index = self._index
             t._node_array = self._node_array
+            t._range_ids = self._range_ids
             t._transpose = self
             self._transpose = t
         return self._transpose
@@ -488,20 +494,35 @@ class SparseGraph:
             isinstance(ids, tuple) and ids in self.index
         ):
             ids = [ids]
+        if self.range_ids:  # ids are positions: check the range, no dictionary
+            array = np.asarray(ids if isinstance(ids, (list, np.ndarray)) else list(ids))
+            if array.ndim == 1 and array.dtype.kind in "iu":
+                bad = (array < 0) | (array >= self.n)
+                if not bad.any():
+                    return array.astype(np.int64, copy=False)
         index = self.index
-        out: list[int] = []
-        missing: list[Any] = []
+        try:  # the common case, at C speed
+            return np.fromiter((index[v] for v in ids), dtype=np.int64)
+        except (KeyError, TypeError):
+            pass
+        missing = []
         for v in ids:
             try:
-                out.append(index[v])
+                index[v]
             except (KeyError, TypeError):
                 missing.append(v)
-        if missing:
-            shown = ", ".join(repr(m) for m in missing[:10]) + (" ..." if len(missing) > 10 else "")
-            raise NodeNotFoundError(
-                f"{what}: {len(missing)} id(s) not in the graph: {shown}", id=missing[0], ids=missing
-            )
-        return np.asarray(out, dtype=np.int64)
+        shown = ", ".join(repr(m) for m in missing[:10]) + (" ..." if len(missing) > 10 else "")
+        raise NodeNotFoundError(
+            f"{what}: {len(missing)} id(s) not in the graph: {shown}", id=missing[0], ids=missing
+        )
+
+    @property
+    def range_ids(self) -> bool:
+        """True when the node ids are the ints ``0..n-1`` in order (ids and positions coincide)."""
+        if self._range_ids is None:
+            nodes = self.nodes
+            self._range_ids = nodes == list(range(len(nodes))) and all(type(v) is int for v in nodes)
+        return self._range_ids
 
     def ids(self, positions: np.ndarray) -> list[Hashable]:
         """Node ids at ``positions`` (vectorised lookup, for large result sets).
@@ -511,6 +532,8 @@ class SparseGraph:
         >>> SparseGraph.from_edges([0], [1], nodes=["a", "b"]).ids(np.array([1, 1, 0]))
         ['b', 'b', 'a']
         """
+        if self.range_ids:
+            return np.asarray(positions, dtype=np.int64).tolist()
         if self._node_array is None:
             # fromiter keeps tuple ids whole (array assignment would unpack them)
             self._node_array = np.fromiter(self.nodes, dtype=object, count=self.n)

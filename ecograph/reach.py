@@ -64,8 +64,8 @@ def reach(
     Returns
     -------
     NodeValues
-        ``{reached node: hop}`` (ints) in breadth-first order: sources first (in graph
-        order), then hop by hop.
+        ``{reached node: hop}`` (ints) in breadth-first order: the sources first (as
+        given, repeats dropped), then hop by hop.
 
     Raises
     ------
@@ -309,8 +309,7 @@ def k_step_reach(
     """
     _check_hops(k, "k_step_reach", required=True)
     g = as_sparse(G, relations=relations, directed=directed)
-    rev = g.T
-    counts = run_parallel(_bounded_counts, g.n, g.indptr, g.indices, rev.indptr, rev.indices, k)
+    counts = run_parallel(_bounded_counts, g.n, g.indptr, g.indices, k)
     return g.values(counts, f"reach_{k}_step")
 
 
@@ -319,7 +318,7 @@ def _prepare(
     G: GraphLike, sources: Sources, relations: Any, directed: bool | None, who: str
 ) -> tuple[SparseGraph, np.ndarray]:
     g = as_sparse(G, relations=relations, directed=directed)
-    return g, np.unique(_positions(g, sources, who))
+    return g, _positions(g, sources, who)  # the search itself skips repeated sources
 
 
 def _positions(g: SparseGraph, sources: Sources, who: str) -> np.ndarray:
@@ -426,19 +425,35 @@ def run_parallel(kernel: Any, count: int, *args: Any) -> Any:
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
-def _bounded_counts(indptr, indices, in_indptr, in_indices, k, threads, block):  # pragma: no cover
+def _bounded_counts(indptr, indices, k, threads, block):  # pragma: no cover - compiled
+    # Top-down only (k is small); nodes are stamped with the current source, so nothing is
+    # reset between sources, and the last level is only counted, never queued.
     n = len(indptr) - 1
     counts = np.zeros(n, np.int64)
-    dists = np.full((threads, n), -1, np.int32)
+    stamps = np.full((threads, n), -1, np.int64)
     queues = np.empty((threads, n), np.int32)
-    sources = np.empty((threads, 1), np.int64)
     for b in numba.prange((n + block - 1) // block):
         t = numba.get_thread_id()
-        dist, queue, source = dists[t], queues[t], sources[t]
+        stamp, queue = stamps[t], queues[t]
         for s in range(b * block, min(n, (b + 1) * block)):
-            source[0] = s
-            tail = bfs_levels(indptr, indices, in_indptr, in_indices, source, k, dist, queue)
-            counts[s] = tail - 1
-            for i in range(tail):
-                dist[queue[i]] = -1
+            stamp[s] = s
+            queue[0] = s
+            head, tail, count = 0, 1, 0
+            for level in range(k):
+                last = level == k - 1
+                level_end = tail
+                for i in range(head, level_end):
+                    v = queue[i]
+                    for e in range(indptr[v], indptr[v + 1]):
+                        w = indices[e]
+                        if stamp[w] != s:
+                            stamp[w] = s
+                            count += 1
+                            if not last:
+                                queue[tail] = w
+                                tail += 1
+                head = level_end
+                if head == tail:
+                    break
+            counts[s] = count
     return counts

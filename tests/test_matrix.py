@@ -7,7 +7,7 @@ from decimal import Decimal
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import GRAPH_NAMES, build_ecosystem, ecosystem_digraph, make_graph
+from conftest import GRAPH_NAMES, ecosystem_digraph, make_graph
 
 import ecograph as eg
 from ecograph.errors import AnalysisError, AttributeTypeError, NodeNotFoundError, UnknownRelationError
