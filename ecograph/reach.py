@@ -357,8 +357,9 @@ def bfs_levels(indptr, indices, in_indptr, in_indices, sources, max_hops, dist, 
 
     A level is expanded top-down (gather the frontier's rows) while the frontier is small and
     bottom-up (every unvisited node looks for a parent among its in-neighbours, stopping at
-    the first) while the frontier holds most of the remaining edges (Beamer, Asanović and
-    Patterson 2012), so a search never scans much more than the edges it needs.
+    the first) while the frontier holds many nodes and most of the remaining edges (Beamer,
+    Asanović and Patterson 2012), so a search never scans much more than the edges it needs.
+    The last level of a bounded search goes bottom-up only when that scans fewer edges.
     """
     n = len(indptr) - 1
     all_edges = len(indices)
@@ -379,8 +380,8 @@ def bfs_levels(indptr, indices, in_indptr, in_indices, sources, max_hops, dist, 
         remaining = all_edges - explored_edges
         if level + 1 == max_hops:  # last level: no later level profits from going bottom-up
             bottom_up = frontier_edges > remaining
-        elif not bottom_up and frontier_edges * 14 > remaining:
-            bottom_up = True
+        elif not bottom_up and frontier_edges * 14 > remaining and (level_end - head) * 24 > n:
+            bottom_up = True  # a frontier this large finds parents for most nodes early
         elif bottom_up and (level_end - head) * 24 < n:
             bottom_up = False
         found_edges = 0
