@@ -87,6 +87,7 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 _LABEL = re.compile(r"^[A-Z][A-Za-z0-9]*$")
 _REL_TYPE = re.compile(r"^[A-Z][A-Z0-9_]*$")
 _FORMAT = 1
+_ALWAYS_NATIVE = frozenset({str, bool, float, dt.date})
 _BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 Progress = Callable[[str, int, int], None]
@@ -240,6 +241,10 @@ def _encode_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
     props: dict[str, Any] = {}
     markers: dict[str, str] = {}
     for name, value in attrs.items():
+        kind = type(value)
+        if kind in _ALWAYS_NATIVE or (kind is int and _INT64_MIN <= value <= _INT64_MAX):
+            props[name] = value  # the common case, without the general checks
+            continue
         props[name], marker = encode_value(value)
         if marker is not None:
             markers[name] = marker
@@ -446,7 +451,7 @@ def push(
             writer.mark(session, "pushing", union)
             # a new namespace has no node whose kind changed: no stale kind labels to remove
             every_label = set() if previous is None else set(_kind_labels(union).values())
-            with closing(_prefetched(_batches(eco, batch_size))) as batches, \
+            with closing(_prefetched(_batches(eco, batch_size, namespace))) as batches, \
                     closing(_Parallel(db, workers)) as parallel:
                 writer.delete_stale(session, eco, mode)
                 for batch in batches:
@@ -492,7 +497,7 @@ class _Batch:
     rows: list[dict[str, Any]]
 
 
-def _batches(eco: Ecosystem, batch_size: int) -> Iterator[_Batch]:
+def _batches(eco: Ecosystem, batch_size: int, namespace: str) -> Iterator[_Batch]:
     """Organisations per kind, then relations per type, encoded one batch at a time."""
     by_kind: dict[str, list[tuple[int, str, dict[str, Any]]]] = {}
     for order, (node, data) in enumerate(eco.graph.nodes(data=True)):
@@ -502,7 +507,7 @@ def _batches(eco: Ecosystem, batch_size: int) -> Iterator[_Batch]:
         by_type.setdefault(data["type"], []).append((order, u, v, key, data))
     for kind, items in by_kind.items():
         for start in range(0, len(items), batch_size):
-            rows = [_node_row(*item) for item in items[start:start + batch_size]]
+            rows = [_node_row(namespace, *item) for item in items[start:start + batch_size]]
             yield _Batch(True, kind, start, len(items), rows)
     for type_, edges in by_type.items():
         for start in range(0, len(edges), batch_size):
@@ -510,10 +515,10 @@ def _batches(eco: Ecosystem, batch_size: int) -> Iterator[_Batch]:
             yield _Batch(False, type_, start, len(edges), rows)
 
 
-def _node_row(order: int, node: str, data: Mapping[str, Any]) -> dict[str, Any]:
+def _node_row(namespace: str, order: int, node: str, data: Mapping[str, Any]) -> dict[str, Any]:
     """``{id, props}``: props replace the node's properties."""
     attrs = {k: v for k, v in data.items() if k not in ("name", "kind", "sector")}
-    props = {"id": node, "name": data["name"], "kind": data["kind"], "sector": data["sector"],
+    props = {"eg_ns": namespace, "id": node, "name": data["name"], "kind": data["kind"], "sector": data["sector"],
              "eg_order": order, **_encode_attrs(attrs)}
     return {"id": node, "props": props}
 
@@ -733,11 +738,12 @@ class _Writer:
             if not _LABEL.match(name):  # names come from the vocabulary; never interpolate anything else
                 raise PersistenceError(f"invalid label {name!r}", field="kind", value=name)
         remove = f" REMOVE n:{':'.join(f'`{x}`' for x in other_labels)}" if other_labels else ""
+        # MERGE yields one row per input row, so the rows need no counting (relations do)
         query = (
             f"UNWIND $rows AS row MERGE (n:{ORG_LABEL} {{eg_ns: $ns, id: row.id}}) "
-            f"SET n = row.props, n.eg_ns = $ns SET n:`{label}`{remove} RETURN count(*) AS n"
+            f"SET n = row.props SET n:`{label}`{remove}"
         )
-        work = _counting(query, rows=batch.rows, ns=self.ns, expect=len(batch.rows))
+        work = _consuming(query, rows=batch.rows, ns=self.ns)
         self._write(session, f"organisations of label {label}", batch.start, batch.total, work, len(batch.rows), "nodes")
 
     def write_relations(self, session: Any, spec: RelationSpec, batch: _Batch) -> None:
@@ -763,6 +769,15 @@ def _match_namespace(var: str) -> str:
     """MATCH every organisation of the namespace (a prefix seek of the (eg_ns, id) index)."""
     return (f"MATCH ({var}:{ORG_LABEL}) USING INDEX {var}:{ORG_LABEL}(eg_ns, id) "
             f"WHERE {var}.eg_ns = $ns AND {var}.id IS NOT NULL")
+
+
+def _consuming(query: str, **params: Any) -> Callable[[Any], int]:
+    """A transaction function running a write query; returns the number of input rows."""
+    def work(tx: Any) -> int:
+        tx.run(query, **params).consume()
+        return len(params["rows"])
+
+    return work
 
 
 def _counting(query: str, *, expect: int | None = None, **params: Any) -> Callable[[Any], int]:

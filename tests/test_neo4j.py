@@ -426,8 +426,8 @@ def test_a_batch_with_a_type_error_rolls_back_whole(server, ns, db, monkeypatch)
     eco.add_orgs([f"o{i}" for i in range(30)])
     real_row = store._node_row
 
-    def poisoned(order: int, node: str, data: dict[str, Any]) -> dict[str, Any]:
-        row = real_row(order, node, data)
+    def poisoned(namespace: str, order: int, node: str, data: dict[str, Any]) -> dict[str, Any]:
+        row = real_row(namespace, order, node, data)
         if node == "o15":  # row 16: in the second batch
             row["props"]["bad"] = {"a map": "Neo4j cannot store"}
         return row
