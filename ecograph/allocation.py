@@ -182,11 +182,10 @@ class _Scores:
             biggest = max(fractions, default=Fraction(0))
             self._shift = max(0, int(biggest).bit_length() - 1000)  # keep floats finite
             self.approx = np.array([float(f / 2**self._shift) for f in fractions], dtype=np.float64)
-        # scale by a power of two so that the largest score is in [0.5, 1): products with
-        # exact factors then stay finite even for subnormal or huge scores
-        top = float(self.approx.max()) if len(self.approx) else 0.0
-        self._exponent = math.frexp(top)[1] if top > 0 else 0
-        self._unit_approx = np.ldexp(self.approx, -self._exponent)
+        # mantissa in [0.5, 1) and binary exponent of every score: products with an exact
+        # factor are then formed without intermediate overflow or underflow, even for
+        # subnormal scores next to huge ones
+        self._mantissa, self._binary_exponent = np.frexp(self.approx)
 
     @staticmethod
     def _to_fraction(value: Any, unit_id: Hashable) -> Fraction:
@@ -246,11 +245,13 @@ class _Scores:
     def scaled(self, factor: Fraction) -> np.ndarray:
         """Float estimates of ``factor * score`` (exact factor, float result)."""
         if factor == 0:
-            return np.zeros_like(self._unit_approx)
+            return np.zeros_like(self.approx)
         k = factor.numerator.bit_length() - factor.denominator.bit_length()
         mantissa = float(factor / Fraction(2) ** k)  # in (1/2, 2): no overflow whatever k is
-        with np.errstate(over="ignore"):
-            return np.ldexp(self._unit_approx * mantissa, k + self._exponent + self._shift)
+        exponent = self._binary_exponent.astype(np.int64) + (k + self._shift)
+        exponent = np.clip(exponent, -(2**20), 2**20)  # ldexp saturates to 0 / inf well before this
+        with np.errstate(over="ignore", under="ignore"):
+            return np.ldexp(self._mantissa * mantissa, exponent.astype(np.int32))
 
 
 def _exact_float_sum(values: np.ndarray) -> Fraction:
@@ -280,6 +281,7 @@ def _exact_compare(scores: _Scores, factor: Fraction, bounds: np.ndarray, idx: n
     diff = estimate - bound
     sign = np.sign(diff).astype(np.int8)
     near = np.abs(diff) <= _REL_TOL * np.maximum(np.abs(estimate), np.abs(bound)) + 1e-300
+    near |= np.abs(estimate) < 1e-290  # an estimate in the subnormal range has lost its precision
     for j in np.flatnonzero(near).tolist():
         i = int(idx[j])
         value = factor * scores.exact(i) - int(bounds[i])
@@ -317,12 +319,10 @@ def _water_fill(
         high_mask[idx[above]] = True
         lower_gap = _int_sum(lower[low_mask]) - factor * scores.exact_sum(low_mask)
         upper_gap = factor * scores.exact_sum(high_mask) - _int_sum(upper[high_mask])
-        if below.any() and lower_gap >= upper_gap:
-            at_lower[idx[below]] = True
-            free[idx[below]] = False
-        else:
-            at_upper[idx[above]] = True
-            free[idx[above]] = False
+        fix_lower = below.any() and (lower_gap >= upper_gap or not above.any())
+        chosen = idx[below] if fix_lower else idx[above]
+        (at_lower if fix_lower else at_upper)[chosen] = True
+        free[chosen] = False
 
 
 def _largest_remainder(

@@ -239,6 +239,19 @@ def test_empty_budget_and_empty_scores():
     assert allocate(0, {}).to_dict() == {}
 
 
+def test_subnormal_and_tiny_scores_beside_large_ones():
+    # found by hypothesis: a subnormal float (5e-324) among scores of ~600 used to underflow in
+    # the float estimate and stall the water-filling; every decision must stay exact.
+    scores = {"u00": Fraction(2, 13), "u01": Fraction(2, 13), "u02": 631, "u03": 5e-324, "u04": 176,
+              "u05": Fraction(5137, 29)}
+    alloc = allocate(1165, scores, floor=152, cap=195)
+    # five units capped at 195 (975); the tiny one takes the remaining 190, inside its bounds
+    assert alloc.to_dict() == {"u00": 195, "u01": 195, "u02": 195, "u03": 190, "u04": 195, "u05": 195}
+    assert alloc.to_dict() == reference_allocation(1165, scores, 152, 195)
+    tiny = {"a": Decimal("1E-400"), "b": Decimal("3E-400"), "c": 10**400}
+    assert allocate(10, tiny, cap=7).to_dict() == reference_allocation(10, tiny, 0, 7)
+
+
 def test_large_values_use_python_ints():
     # budget * score overflows int64: the exact path must still sum to the budget.
     budget = 10**18
