@@ -263,3 +263,12 @@ def test_report_section_lists_top_organisations_with_chinese_names():
     assert rows[0]["name"] == eco.node(rows[0]["id"])["name"]
     assert [r["rank"] for r in rows] == list(range(1, 11))
     assert report_sections(eg.Ecosystem()) == []
+
+
+def test_larger_power_law_graph_exercises_bottom_up_search():
+    # big frontiers switch the BFS to bottom-up: still networkx's numbers
+    g = nx.barabasi_albert_graph(1500, 3, seed=21)
+    assert_same(eg.closeness(g), nx.closeness_centrality(g))
+    assert_same(eg.harmonic(g), nx.harmonic_centrality(g))
+    d = nx.gnp_random_graph(800, 0.01, seed=22, directed=True)
+    assert_same(eg.closeness(d), nx.closeness_centrality(d))

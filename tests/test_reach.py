@@ -172,3 +172,13 @@ def test_empty_inputs():
     assert eg.reach(nx.path_graph(3), []).to_dict() == {}
     assert eg.k_step_reach(nx.Graph()).to_dict() == {}
     assert eg.reach_profile(nx.path_graph(3), [], 2) == [0, 0, 0]
+
+
+def test_reach_from_many_sources_on_a_larger_graph():
+    g = nx.barabasi_albert_graph(3000, 4, seed=23)
+    sources = some_sources(g, 400, seed=24)
+    for hops in (1, 2, None):
+        assert eg.reach(g, sources, hops=hops).to_dict() == oracle_reach(g, sources, hops)
+    d = nx.gnp_random_graph(2000, 0.003, seed=25, directed=True)
+    sources = some_sources(d, 300, seed=26)
+    assert eg.reach(d, sources).to_dict() == oracle_reach(d, sources, None)
