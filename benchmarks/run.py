@@ -40,7 +40,11 @@ def measure(case: dict, size: str, repeat: int, single_over: float, libraries: s
         if isinstance(spec, tuple):  # (sampled work, scale factor): an estimate, run once
             spec, scale = spec
         log(f"  {case['algorithm']:<28} {lib:<10} ...")
-        first = timeit(spec, 1)
+        try:
+            first = timeit(spec, 1)
+        except Exception as exc:  # another library refusing this graph is a result, not a crash
+            row.notes.append(f"{lib} failed: {type(exc).__name__}: {exc}")
+            continue
         runs = 1 if scale != 1.0 or first > single_over else repeat
         seconds = first if runs == 1 else timeit(spec, runs)
         row.times[lib] = seconds * scale
