@@ -370,7 +370,7 @@ def push(
     mode: Literal["merge", "sync"] = "merge",
     progress: Progress | None = None,
     timeout: float = 5.0,
-    workers: int = 2,
+    workers: int = 1,
 ) -> PushResult:
     """Write ``eco`` into the namespace ``namespace`` of a Neo4j database.
 
@@ -403,8 +403,9 @@ def push(
     timeout : float
         Seconds to wait for a connection.
     workers : int
-        Organisation batches written at the same time, each in its own session (relations are
-        written one batch at a time: they lock their endpoints).
+        Organisation batches written at the same time, each in its own session; worth raising
+        for a server with spare cores (relations are always written one batch at a time: they
+        lock their endpoints).
 
     Returns
     -------

@@ -435,7 +435,7 @@ def test_a_batch_with_a_type_error_rolls_back_whole(server, ns, db, monkeypatch)
     monkeypatch.setattr(store, "_node_row", poisoned)
     with pytest.raises(PersistenceError, match=r"(?s)rows 11-20 of 30.*Property values can only be of primitive types"
                        r".*rolled back; (\d) other batches") as info:
-        _push(server, eco, ns, batch_size=10)  # two workers: the third batch may commit beside the second
+        _push(server, eco, ns, batch_size=10, workers=2)  # the third batch may commit beside the second
     stored = {r["id"] for r in db.execute_query("MATCH (n:Org {eg_ns: $ns}) RETURN n.id AS id", ns=ns).records}
     batches = [{f"o{i}" for i in range(start, start + 10)} for start in (0, 10, 20)]
     assert batches[0] <= stored and not batches[1] & stored  # the failed batch left nothing

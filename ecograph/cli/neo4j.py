@@ -41,8 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="merge: create or update, delete nothing (default); sync: also delete what the "
                       "ecosystem no longer has, inside the namespace only")
     push.add_argument("--batch-size", type=int, default=5000, metavar="N", help="rows per transaction (default 5000)")
-    push.add_argument("--workers", type=int, default=2, metavar="N",
-                      help="organisation batches written at the same time (default 2)")
+    push.add_argument("--workers", type=int, default=1, metavar="N",
+                      help="organisation batches written at the same time (default 1; more for a server "
+                      "with spare cores)")
     push.set_defaults(func=run_push)
 
     pull = sub.add_parser("pull", help="read a namespace (or part of it) into a file",
