@@ -79,9 +79,9 @@ resolve_classpath() {
     say "resolving Neo4j jars with Maven (first run downloads ~140 MB) ..."
     local started=$SECONDS
     (cd "$server_dir" && mvn -B -q -Dstyle.color=never dependency:build-classpath \
-        -Dmdep.outputFile="$classpath_file.tmp" >&2) ||
+        -Dmdep.outputFile="$state_dir/cp.txt.tmp" >&2) ||
         die "mvn could not resolve neo4j-server/pom.xml"
-    mv "$classpath_file.tmp" "$classpath_file"
+    mv "$state_dir/cp.txt.tmp" "$classpath_file"
     say "classpath ready in $((SECONDS - started)) s"
 }
 
