@@ -5,18 +5,24 @@ industry chain (药物发现 → 药物筛选 → 药理评估 → 临床研究 
 批量生产 → 药品上市), an anchor unit (依托单位) that takes client requests, splits them into
 tasks for the members (任务分解) and passes government money on by service performance, and a
 service capacity that lags behind demand. This script measures the chain on the built-in
-dataset.
+dataset (whose funding amounts and outside clinical partners are synthetic).
 
 Run: ``python examples/biopharma_chain.py``
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from ecograph.chains import ChainRouter, anchor_position, chain_coverage, decompose_request, strengthen_chain
 from ecograph.errors import UnservableRequestError
 from loaders.datasets import shanghai_biopharma
 
 ALLIANCE = "bio_platform"
+
+
+def _yuan(fen: int) -> Decimal:
+    return Decimal(fen).scaleb(-2)
 
 
 def main() -> None:
@@ -60,13 +66,18 @@ def main() -> None:
         print(f"A strict request fails and says why: {exc}")
 
     candidates = strengthen_chain(eco, ALLIANCE)
-    print("\nStrengthening the chain (强链补链): candidates for the single points of failure")
-    if candidates.candidates:
-        for c in candidates.candidates:
-            print(f"  {c.stage}: {c.name} ({c.reason})")
-    else:
-        print(f"  none in this ecosystem: no outside organisation declares {', '.join(coverage.single_points)} "
-              "or works with members of the neighbouring stages; the backup must be recruited from outside the data.")
+    print(f"\nStrengthening the chain (强链补链): {len(candidates.candidates)} candidates for the single points of "
+          f"failure ({', '.join(coverage.single_points)})")
+    for c in candidates.candidates:
+        print(f"  {c.stage}: {c.name} ({c.reason})")
+
+    budget = sum(d["amount"] for u, v, _k, d in eco.relations("funds") if v == chain.anchor)
+    passed = {v: d for u, v, _k, d in eco.relations("funds") if u == chain.anchor}
+    top = max(passed, key=lambda m: passed[m]["amount"])
+    print(f"\nGovernment money (synthetic amounts) goes to the anchor, {_yuan(budget):,.2f} yuan in 2010, which passes "
+          f"{_yuan(sum(d['amount'] for d in passed.values())):,.2f} yuan on to {len(passed)} members by service "
+          f"performance; largest share: {names[top]} ({passed[top]['performance']} projects, "
+          f"{_yuan(passed[top]['amount']):,.2f} yuan).")
 
 
 if __name__ == "__main__":

@@ -47,12 +47,17 @@ def main() -> None:
           f"{smes.target_within(1):,} directly, {smes.target_within(3):,} within 3 hops "
           f"({smes.hops[3]['target_share']:.1%})")
     print("  -> the backbone makers are served directly by the centre; the radiation ring is reached only "
-          "through the industry association's membership, and most of the industry not at all.")
+          "through the core ring (the association's membership, the services of its bodies), and most of the "
+          "industry not at all.")
 
     flows = ring_flows(eco, PLATFORM)
     density = ring_density(eco, PLATFORM)
     print("\nTies between rings:")
-    print(f"  services core -> collaboration ring: {flows['serves'].get('core', 'collaboration'):.0f}")
+    print(f"  services core -> collaboration ring: {flows['serves'].get('core', 'collaboration'):.0f}; "
+          f"core ring -> radiation ring: {flows['serves'].get('core_ring', 'radiation'):.0f}")
+    print(f"  collaborations core - collaboration ring (joint design): "
+          f"{flows['collaborates'].get('core', 'collaboration'):.0f}; core - core ring (integrated bodies): "
+          f"{flows['collaborates'].get('core', 'core_ring'):.0f}")
     print(f"  memberships collaboration ring -> core ring: {flows['member_of'].get('collaboration', 'core_ring'):.0f}; "
           f"radiation ring -> core ring: {flows['member_of'].get('radiation', 'core_ring'):.0f}")
     print(f"  density core-collaboration {density.get('core', 'collaboration'):.2f}, core ring-radiation "

@@ -6,13 +6,13 @@ the centre, which deals with the Science Commission and the technology-market of
 firm only goes on to the tax office for the tax relief. The centre took over the windows of the
 commission's three offices (科技管理处, 高新处, 基金办公室) and accepts 24 policies.
 
-Which departments each policy involves is not in the dataset (the document only details the
-technology contract), so the requirements below are stated here: the technology contract as
-the document says; for the high-tech enterprise, R&D institution and innovation fund policies
-the commission office that used to run their window; for the R&D tax deduction that office and
-the tax office (an editorial reading: the deduction is taken at the tax office). The numbers
-of applicant firms are the dataset's 2011 figures (194 high-tech enterprise applications, 164
-R&D institutions, 2,760 R&D-deduction projects); the document gives none for the others.
+The dataset records which departments each policy involves (``requires``, policy -> department):
+the technology contract as the document says; for the other named policies the commission office
+that used to run their window, plus the tax office for the R&D tax deduction (an editorial
+reading); each unnamed policy one of the three offices (seeded). The numbers of applicant firms
+are the dataset's 2011 figures on the policies (``applications_2011``: 194 high-tech enterprise
+applications, 164 R&D institutions, 2,760 R&D-deduction projects); the document gives none for
+the others.
 
 Run: ``python examples/pudong_one_stop.py``
 """
@@ -24,40 +24,32 @@ from ecograph.rings import radiation
 from loaders.datasets import pudong_policy
 
 HUB = "pudong_centre"
-REQUIREMENTS = {
-    "p_tech_contract": ["pudong_stc", "pudong_tax", "sh_tech_market"],  # named in the document
-    "p_hightech": ["stc_hightech"],
-    "p_rd_institution": ["stc_management"],
-    "p_innovation_fund": ["stc_fund"],
-    "p_rd_deduction": ["stc_management", "pudong_tax"],
-}
 
 
 def main() -> None:
     eco = pudong_policy()
     centre = eco.node(HUB)
-    served = {}
-    for _, _, d in eco.graph.out_edges(HUB, data=True):
-        if d["type"] == "serves":
-            served[d["service"]] = served.get(d["service"], 0) + 1
-    applicants = {
-        "p_hightech": served["高新技术企业认定受理"],
-        "p_rd_institution": served["区级研发机构认定"],
-        "p_rd_deduction": centre["rd_deduction_projects_2011"],
-    }
+    applicants = {p: eco.node(p)["applications_2011"] for p in eco.nodes("policy")
+                  if eco.node(p).get("applications_2011") is not None}
     print(f"{centre['name']}: {centre['policies_accepted']} policies accepted at {centre['windows']} windows\n")
 
-    result = one_stop(eco, HUB, REQUIREMENTS, applicants=applicants)
-    print("Departments a firm contacts per claim, without -> with the one-stop centre:")
+    result = one_stop(eco, HUB, applicants=applicants)  # requirements: the dataset's requires relations
+    print("Departments a firm contacts per claim, without -> with the one-stop centre (the named policies):")
     for row in result.policies:
+        if not eco.node(row["policy"])["named_in_source"]:
+            continue
         direct = f" (still directly: {', '.join(eco.node(d)['name'] for d in row['direct'])})" if row["direct"] else ""
         volume = (f"{row['firms']:,} applications: {row['total_without']:,} -> {row['total_with']:,} contacts"
                   if row["policy"] in applicants else "no count in the document")
         print(f"  {row['name']:<22} {row['without_hub']} -> {row['with_hub']}{direct}; {volume}")
-    contract = result.policies[0]
+    unnamed = [row for row in result.policies if not eco.node(row["policy"])["named_in_source"]]
+    print(f"  {len(unnamed)} unnamed policies, one office each: "
+          f"{sum(row['without_hub'] for row in unnamed)} -> {sum(row['with_hub'] for row in unnamed)} contacts")
+    contract = next(row for row in result.policies if row["policy"] == "p_tech_contract")
     print(f"\nThe technology contract: {contract['without_hub']} departments without the centre, "
           f"{contract['with_hub']} with it (the centre, then the tax office).")
-    counted = one_stop(eco, HUB, {p: REQUIREMENTS[p] for p in applicants}, applicants=applicants)
+    requirements = {row["policy"]: row["departments"] for row in result.policies if row["policy"] in applicants}
+    counted = one_stop(eco, HUB, requirements, applicants=applicants)
     print(f"Over the counted 2011 applications: {counted.summary()}.")
     print("Single-office claims gain no contact but one window instead of three; the saving is on "
           "multi-department matters.")

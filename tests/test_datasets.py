@@ -10,7 +10,7 @@ import pytest
 from ecograph.errors import DatasetError
 from loaders.datasets import DATASETS, list_datasets, load_dataset
 from loaders.datasets.productivity import TIANJIN_DIMENSIONS
-from loaders.datasets.shanghai import BIOPHARMA_STAGES
+from loaders.datasets.shanghai import BIOPHARMA_STAGES, PUDONG_OFFICES, pudong_policy
 
 
 def flagged(eco, flag, kind="enterprise"):
@@ -40,7 +40,11 @@ def test_list_and_parameter_errors():
     with pytest.raises(DatasetError, match="0 to 500000"):
         load_dataset("productivity_centers", n_enterprises=500_001)
     with pytest.raises(DatasetError, match="24 policies"):
-        load_dataset("pudong_policy", level_split=(1, 2, 3))
+        load_dataset("pudong_policy", level_split="1,2,3")  # as ``--param level_split=1,2,3`` passes it
+    for bad in ("8,7", "8,x,9", (8, -1, 17)):
+        with pytest.raises(DatasetError, match="three counts"):
+            pudong_policy(level_split=bad)
+    assert pudong_policy(level_split=(8, 7, 9)) == pudong_policy(level_split=" 8, 7,9") == load_dataset("pudong_policy")
 
 
 def test_shanghai_motor_rings_and_population():
@@ -59,14 +63,50 @@ def test_shanghai_motor_rings_and_population():
     population = [n for n in eco.nodes("enterprise") if eco.node(n).get("industry") == platform["target_industry"]]
     assert len(population) == platform["target_population"] == 2000
     assert sum(eco.node(n)["sme"] for n in population) == 1960
-    # direct services reach exactly the 40 backbone firms (直接提供服务的企业仅40多家)
-    assert sorted(v for _, v, _, _ in eco.relations("serves") if v in population) == sorted(backbone)
+    # the core's direct services reach exactly the 40 backbone firms (直接提供服务的企业仅40多家)
+    assert sorted(v for u, v, _, _ in eco.relations("serves") if u in rings["core"]) == sorted(backbone)
+    # the core ring is the bridge: its bodies pass the results on to the whole radiation ring (100余家 + users)
+    radiated = [(u, v) for u, v, _, _ in eco.relations("serves") if u in rings["core_ring"]]
+    assert sorted(v for _, v in radiated) == sorted(rings["radiation"]) and len(radiated) == 101 + 20
+    providers = {u for u, v, _, _ in eco.relations("serves") if v in population}
+    assert providers <= set(rings["core"]) | set(rings["core_ring"])
+    assert {v for u, v, _, _ in eco.relations("serves") if v in population} == set(backbone) | set(radiated_firms)
+    # joint design (联合设计): the core collaborates with every collaboration-ring member, 40 + 3 + 10,
+    # and with the four core-ring bodies it integrated
+    design = {v if u == "motor_centre" else u for u, v, _, d in eco.relations("collaborates")
+              if "motor_centre" in (u, v) and d["project"] == "新一代高效节能电机联合设计"}
+    assert design == set(rings["collaboration"]) and len(design) == 53
+    integrated = {v if u == "motor_centre" else u for u, v, _, d in eco.relations("collaborates")
+                  if "motor_centre" in (u, v) and d["project"] == "平台资源整合"}
+    assert integrated == set(rings["core_ring"])
     subs = eco.hierarchy().children("motor_platform")
     assert len(subs) == 6 and sum(eco.node(s)["named_in_source"] for s in subs) == 4
     assert {eco.node(s)["name"] for s in subs} >= {"行业发展战略与规划研究子平台", "研发转让咨询服务推广子平台",
                                                    "试验与检测服务子平台", "标准服务子平台"}
     assert eco.node("motor_firm_0001")["name"] == "浙江金龙电机股份有限公司"
     assert platform["national_standards"] == 16 and platform["yx3_promotion_share"] == 0.815
+
+
+def test_shanghai_motor_reach_from_the_core():
+    """Hops from the core into the 2,000 motor firms, by networkx breadth-first search: services
+    from provider to client, collaborations and memberships both ways."""
+    import networkx as nx
+
+    eco = load_dataset("shanghai_motor")
+    channels = nx.DiGraph()
+    for u, v, d in eco.graph.edges(data=True):
+        if d["type"] == "serves":
+            channels.add_edge(u, v)
+        elif d["type"] in ("collaborates", "member_of"):
+            channels.add_edges_from([(u, v), (v, u)])
+    hops = nx.single_source_shortest_path_length(channels, "motor_centre", cutoff=3)
+    motor = {n for n in eco.nodes("enterprise") if eco.node(n).get("industry") == "motor"}
+    within = [sum(1 for n, h in hops.items() if h <= k and n in motor) for k in (1, 2, 3)]
+    assert within == [40, 141, 141]  # the backbone directly; the 101 radiated firms through the core ring
+    rings = eco.rings("motor_platform")
+    members = {m for ring in rings.values() for m in ring}
+    assert members <= set(hops) and {m for m in members if hops[m] == 1} == set(rings["core_ring"]) | set(
+        rings["collaboration"])
 
 
 def test_shanghai_biopharma_chain_and_service_totals():
@@ -77,8 +117,31 @@ def test_shanghai_biopharma_chain_and_service_totals():
     assert len(chain.members) == 13 and chain.gaps == []
     assert eco.node(chain.anchor)["name"] == "上海市生物医药科技产业促进中心(上海新药研究开发中心)"
     assert Counter(eco.node(m)["sector"] for m in chain.members) == {"industry": 4, "academia": 2, "research": 7}
-    funded = [v for u, v, _, _ in eco.relations("funds")]
-    assert funded == [chain.anchor]
+    # government money goes to the anchor, which passes it on by 2010 service performance, exactly
+    funds = {(u, v): d for u, v, _, d in eco.relations("funds")}
+    assert [(u, v) for u, v in funds if u != chain.anchor] == [("sh_stcsm", chain.anchor)]
+    budget = funds["sh_stcsm", chain.anchor]["amount"]
+    assert budget == 1_000_000_000 and isinstance(budget, int)
+    projects = Counter()
+    for u, _, _, d in eco.relations("serves"):
+        if d.get("year") == 2010:
+            projects[u] += d["count"]
+    passed = {v: d["amount"] for (u, v), d in funds.items() if u == chain.anchor}
+    assert sorted(passed) == sorted(m for m in chain.members if m != chain.anchor)
+    kept = budget - sum(passed.values())
+    assert all(isinstance(a, int) for a in passed.values())
+    for member, amount in [*passed.items(), (chain.anchor, kept)]:  # each within one fen of its exact share
+        assert abs(Decimal(amount) - Decimal(budget) * projects[member] / 1287) < 1
+        if member != chain.anchor:
+            assert funds[chain.anchor, member]["performance"] == projects[member]
+    # outside organisations able to back up clinical research, the one single point of failure
+    outside = [n for n in eco.graph if "clinical" in (eco.node(n).get("capabilities") or [])]
+    assert len(outside) == 3 and not set(outside) & set(chain.members)
+    neighbours = set(chain.by_stage["pharmacology"]) | set(chain.by_stage["process"])
+    for org in outside:
+        partners = {v if u == org else u for u, v, _, _ in eco.relations("collaborates") if org in (u, v)}
+        assert "clinical_centre" in partners and 1 <= len(partners & neighbours) <= 3
+        assert partners <= neighbours | {"clinical_centre"}
     y2010 = [(v, d) for _, v, _, d in eco.relations("serves") if d.get("year") == 2010]
     clients_2010 = {v for v, _ in y2010}
     assert len(clients_2010) == 1120 and sum(eco.node(c)["sme"] for c in clients_2010) == 853
@@ -105,6 +168,38 @@ def test_pudong_policy_centre():
     services = Counter(d["service"] for *_e, d in eco.relations("serves"))
     assert services == {"高新技术企业认定受理": 194, "区级研发机构认定": 164}
     assert centre["rd_expenses_2011_yuan"] == 11_552_000_000 and centre["rd_deduction_projects_2011"] == 2760
+    # departments per policy: the technology contract as the document says, every policy at least one
+    requires: dict[str, set[str]] = {}
+    for u, v, _, _ in eco.relations("requires"):
+        requires.setdefault(u, set()).add(v)
+    assert requires["p_tech_contract"] == {"pudong_stc", "pudong_tax", "sh_tech_market"}
+    assert sorted(requires) == sorted(policies)
+    unnamed = [p for p in policies if not eco.node(p)["named_in_source"]]
+    assert len(unnamed) == 19 and all(len(requires[p]) == 1 and requires[p] <= set(PUDONG_OFFICES) for p in unnamed)
+    applications = {p: eco.node(p)["applications_2011"] for p in policies if "applications_2011" in eco.node(p)}
+    assert applications == {"p_hightech": 194, "p_rd_institution": 164, "p_rd_deduction": 2760}
+
+
+def test_pudong_policy_one_stop_report():
+    """The report's one-stop section, re-derived with networkx: a firm contacts every required
+    department without the centre, and the centre plus the departments it cannot reach with it."""
+    import networkx as nx
+
+    from ecograph.onestop import report_sections
+
+    eco = load_dataset("pudong_policy")
+    relay = nx.Graph([(u, v) for u, v, d in eco.graph.edges(data=True)
+                      if d["type"] in ("replaces", "part_of", "collaborates")])
+    reachable = nx.node_connected_component(relay, "pudong_centre")
+    requires = [(u, v) for u, v, _, _ in eco.relations("requires")]
+    without = len(requires)
+    with_hub = len({u for u, _ in requires}) + sum(v not in reachable for _, v in requires)
+    assert (without, with_hub) == (27, 26)  # only the tax office is out of the centre's reach
+    sections = report_sections(eco)
+    assert len(sections) == 1 and "浦东新区科技认定服务中心" in sections[0].title
+    assert f"need {without} department contacts without the one-stop centre and {with_hub} with it" in sections[0].text
+    rows = {row["policy"]: row for row in sections[0].tables["onestop_pudong_centre"]}
+    assert (rows["p_tech_contract"]["without_hub"], rows["p_tech_contract"]["with_hub"]) == (3, 2)
 
 
 def test_suzhou_associations_exact_counts():

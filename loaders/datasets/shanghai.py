@@ -10,6 +10,8 @@ Every real figure is an attribute or a count that the tests check; every synthet
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from ecograph.errors import DatasetError
@@ -17,7 +19,8 @@ from ecograph.model import Ecosystem, Vocabulary
 
 from ._synth import CITIES, choose, firm_names, names_by_group, split_total
 
-__all__ = ["shanghai_motor", "shanghai_biopharma", "pudong_policy", "BIOPHARMA_STAGES", "MOTOR_SUB_PLATFORMS"]
+__all__ = ["shanghai_motor", "shanghai_biopharma", "pudong_policy", "BIOPHARMA_STAGES", "MOTOR_SUB_PLATFORMS",
+           "BIOPHARMA_CLINICAL_PARTNERS", "PUDONG_OFFICES", "PUDONG_REQUIREMENTS"]
 
 SOURCE = "seed 001: 上海技术创新服务平台建设典型案例分析"
 _DELTA_CITIES = ("苏州", "无锡", "常州", "南京", "杭州", "宁波", "温州", "绍兴", "台州", "嘉兴", "湖州", "合肥", "芜湖",
@@ -30,6 +33,14 @@ MOTOR_SUB_PLATFORMS: tuple[str, ...] = (
     "试验与检测服务子平台",
     "标准服务子平台",
 )
+
+#: What each core-ring body passes on to the radiation ring (its 成果转化 channel).
+_MOTOR_RADIATION_SERVICES: dict[str, str] = {
+    "motor_assoc": "成果推广",
+    "motor_std": "标准宣贯",
+    "motor_committee": "技术交流",
+    "motor_qc": "检测认证",
+}
 
 #: The drug R&D and industry chain, in order: stable identifiers and the document's names.
 BIOPHARMA_STAGES: tuple[tuple[str, str], ...] = (
@@ -69,6 +80,13 @@ def shanghai_motor(*, seed: int = 0, n_industry: int = 2000, n_radiated: int = 1
     ``target_industry``); ``sme`` marks the non-backbone ones; ``target_population`` holds
     the document's 2,000.
 
+    Ties between the rings, as the document describes them: the centre ``collaborates`` with
+    the four core-ring bodies it integrated (``project="平台资源整合"``) and with every
+    collaboration-ring member in joint design (联合设计, ``project="新一代高效节能电机联合设计"``),
+    besides serving the 40 backbone makers directly; the core ring, "the bridge between platform
+    and firms", passes the results on: each radiation-ring member is served by one core-ring
+    body (seeded) and the backbone and radiated firms are members of the industry association.
+
     Examples
     --------
     >>> eco = shanghai_motor()
@@ -77,6 +95,9 @@ def shanghai_motor(*, seed: int = 0, n_industry: int = 2000, n_radiated: int = 1
     [1, 4]
     >>> sum(1 for n in eco if eco.node(n).get("backbone"))
     40
+    >>> sorted({ring for u, v, _k, _d in eco.relations("collaborates") for ring in ("core_ring", "collaboration")
+    ...         if (v if u == "motor_centre" else u) in rings[ring]})
+    ['collaboration', 'core_ring']
     """
     rng = np.random.default_rng(seed)
     eco = Ecosystem(name="shanghai_motor", source=SOURCE, seed=seed)
@@ -126,6 +147,7 @@ def shanghai_motor(*, seed: int = 0, n_industry: int = 2000, n_radiated: int = 1
                  named_in_source=[True] + [None] * (n_industry - 1))
     joint = [ids[i] for i in backbone_ids]
     eco.add_relations(joint, ["motor_platform"] * 40, "in_ring", ring=["collaboration"] * 40, activity=["联合设计"] * 40)
+    # direct R&D and testing services: only the backbone makers (直接提供服务的企业仅40多家)
     eco.add_relations(["motor_centre"] * 40, joint, "serves", service=["研发与检测"] * 40,
                       count=(1 + rng.poisson(4, 40)).tolist())
     partners = [f"motor_partner_{i:02d}" for i in range(1, n_partner_firms + 1)]
@@ -133,13 +155,26 @@ def shanghai_motor(*, seed: int = 0, n_industry: int = 2000, n_radiated: int = 1
     eco.add_orgs(partners, firm_names(rng, n_partner_firms, ["电气控制", "传动设备", "风机", "水泵"]),
                  industry=["motor_control"] * half + ["driven_equipment"] * (n_partner_firms - half))
     eco.add_relations(partners, ["motor_platform"] * n_partner_firms, "in_ring", ring=["collaboration"] * n_partner_firms)
+    # the collaboration ring takes part in joint design with the core (共同参与联合设计)
+    designers = joint + ["shu", "usst", "ncepu"] + partners
+    eco.add_relations(["motor_centre"] * len(designers), designers, "collaborates",
+                      project=["新一代高效节能电机联合设计"] * len(designers))
+    # the core ring's bodies were integrated into the centre's platform (整合学会、协会、标委会、质检中心)
+    ring_ids = [ident for ident, _, _ in core_ring]
+    eco.add_relations(["motor_centre"] * len(ring_ids), ring_ids, "collaborates",
+                      project=["平台资源整合"] * len(ring_ids))
     reached = [ids[i] for i in np.flatnonzero(radiated)]
     users = [f"motor_user_{i:02d}" for i in range(1, n_users + 1)]
     eco.add_orgs(users, firm_names(rng, n_users, ["钢铁", "化工", "水务", "纺织", "建材"]), industry=["motor_user"] * n_users)
     eco.add_relations(reached + users, ["motor_platform"] * (n_radiated + n_users), "in_ring",
                       ring=["radiation"] * (n_radiated + n_users))
-    # the core ring is the bridge to firms: the industry association's members
+    # the core ring is the bridge to firms: the industry association's members ...
     eco.add_relations(joint + reached, ["motor_assoc"] * (40 + n_radiated), "member_of")
+    # ... and its bodies pass the results on (成果辐射, 促进技术成果转化) to the radiation ring
+    channel = rng.integers(len(core_ring), size=n_radiated + n_users)
+    eco.add_relations([ring_ids[c] for c in channel.tolist()], reached + users, "serves",
+                      service=[_MOTOR_RADIATION_SERVICES[ring_ids[c]] for c in channel.tolist()],
+                      count=(1 + rng.poisson(1, n_radiated + n_users)).tolist())
     for ident, name in (("sh_stcsm", "上海市科学技术委员会"), ("sh_ndrc", "上海市发展和改革委员会"),
                         ("sh_eitc", "上海市经济和信息化委员会"), ("sh_finance", "上海市财政局")):
         eco.add_org(ident, name, kind="government")
@@ -149,7 +184,17 @@ def shanghai_motor(*, seed: int = 0, n_industry: int = 2000, n_radiated: int = 1
     return eco
 
 
-def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4) -> Ecosystem:
+#: Outside organisations able to run clinical research (synthetic, unnamed in the document, which
+#: mentions "临床合同研究服务"): id, name, kind, organisation type, declared capabilities.
+BIOPHARMA_CLINICAL_PARTNERS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
+    ("clinical_site_a", "药物临床试验机构甲(原文未列名)", "research_institute", "hospital", ("clinical",)),
+    ("clinical_site_b", "药物临床试验机构乙(原文未列名)", "research_institute", "hospital", ("clinical",)),
+    ("cro_a", "临床合同研究组织甲(原文未列名)", "enterprise", "cro", ("clinical", "pharmacology")),
+)
+
+
+def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4,
+                       government_funding_fen: int = 1_000_000_000) -> Ecosystem:
     """上海市生物医药产业技术创新服务平台: the chain (链式) alliance and its anchor unit.
 
     Real (seed 001, case 2): the 13 member units by name and sector (4 industry, 2 academia,
@@ -161,10 +206,22 @@ def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4) -> Ecosystem
     cooperation agreements with 国药, 上药 and 复星; the named services to 上海奥齐生物,
     国药上海生物制品研究所 and 复星医药.
 
+    The funding path is the document's (政府对平台的各项投入及资助都投入到依托单位, 再由该中心按照
+    各单位的服务绩效合理分配给各成员单位): ``funds`` 上海市科委 -> anchor -> the other members; the
+    amounts are synthetic (the document gives none): ``government_funding_fen`` (default 10
+    million yuan, in fen) in 2010, split exactly over the 13 members in proportion to their 2010
+    service projects (largest remainder, :func:`ecograph.allocation.allocate`); each
+    anchor -> member edge carries the ``amount`` and the ``performance`` it rewards, and the
+    anchor keeps its own share.
+
     Editorial: which stages each member covers (read from the unit names) and the weak points.
     Synthetic (``seed``): client firm names, sizes and regions beyond the totals above, which
     member serves which client, how 1,287 projects and 13,694 services split over clients,
-    member capacities, and which 2011 users were 2010 clients too (``repeat_share``).
+    member capacities, which 2011 users were 2010 clients too (``repeat_share``), the funding
+    amounts, and three outside organisations that could back up clinical research
+    (:data:`BIOPHARMA_CLINICAL_PARTNERS`, two trial hospitals and a CRO with
+    ``capabilities``), each collaborating with the clinical centre and one to three members
+    of the neighbouring stages (pharmacology, process).
 
     Serves edges carry ``year`` and ``count``: year 2010 edges (key ``y2010``) reach exactly
     1,120 clients (853 with ``sme``) and sum to 1,287; year 2011 edges (``period="2011H1"``,
@@ -178,6 +235,8 @@ def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4) -> Ecosystem
     (13, 'sndc', 'discovery', 'market')
     >>> sum(d["count"] for *_e, d in eco.relations("serves") if d.get("year") == 2010)
     1287
+    >>> sum(d["amount"] for u, *_e, d in eco.relations("funds") if u == "sh_stcsm")
+    1000000000
     """
     rng = np.random.default_rng(seed)
     eco = Ecosystem(name="shanghai_biopharma", source=SOURCE, seed=seed)
@@ -209,7 +268,6 @@ def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4) -> Ecosystem
         eco.add_relation(ident, "bio_platform", "chain_member", stages=stages, capacity=int(cap),
                          role="anchor" if ident == "sndc" else "member")
     eco.add_org("sh_stcsm", "上海市科学技术委员会", kind="government", role="平台管理委员会")
-    eco.add_relation("sh_stcsm", "sndc", "funds", purpose="政府投入经依托单位按服务绩效分配")
 
     member_ids = [m[0] for m in members]
     weights = rng.dirichlet(np.full(len(members), 2.0))
@@ -249,10 +307,69 @@ def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4) -> Ecosystem
     eco.add_org("sph", "上海医药集团股份有限公司", industry="biopharma", sme=False, named_in_source=True)
     for partner in ("sinopharm", "sph", "fosun"):
         eco.add_relation("bio_platform", partner, "collaborates", project="合作协议")
+    _fund_by_performance(eco, member_ids, government_funding_fen)
+    _clinical_partners(eco, rng, members)
     return eco
 
 
-def pudong_policy(*, seed: int = 0, level_split: tuple[int, int, int] = (8, 7, 9)) -> Ecosystem:
+def _fund_by_performance(eco: Ecosystem, member_ids: list[str], budget_fen: int) -> None:
+    """Government -> anchor -> members, split by the members' 2010 service projects."""
+    from ecograph.allocation import allocate
+
+    performance = dict.fromkeys(member_ids, 0)
+    for u, _v, _k, d in eco.relations("serves"):
+        if d.get("year") == 2010:
+            performance[u] += d["count"]
+    shares = allocate(budget_fen, performance).to_dict()
+    eco.add_relation("sh_stcsm", "sndc", "funds", amount=budget_fen, year=2010,
+                     purpose="政府投入经依托单位按服务绩效分配")
+    others = [m for m in member_ids if m != "sndc" and shares[m] > 0]
+    eco.add_relations(["sndc"] * len(others), others, "funds", amount=[shares[m] for m in others],
+                      year=[2010] * len(others), performance=[performance[m] for m in others],
+                      purpose=["按服务绩效分配"] * len(others))
+
+
+def _clinical_partners(eco: Ecosystem, rng: np.random.Generator, members: list[tuple[Any, ...]]) -> None:
+    """Outside organisations that could back up the clinical stage, tied to its neighbours."""
+    adjacent = [m[0] for m in members if set(m[4]) & {"pharmacology", "process"}]
+    for ident, name, kind, org_type, capabilities in BIOPHARMA_CLINICAL_PARTNERS:
+        eco.add_org(ident, name, kind=kind, org_type=org_type, capabilities=list(capabilities),
+                    named_in_source=False)
+        partners = rng.choice(adjacent, size=int(rng.integers(1, 4)), replace=False).tolist()
+        eco.add_relations([ident] * (len(partners) + 1), ["clinical_centre", *partners], "collaborates",
+                          project=["临床研究合作"] * (len(partners) + 1))
+
+
+#: Pudong: the Science Commission offices whose windows the centre took over ("将科管处、高新处和基金办
+#: 承担的科技政策统一划归中心管理"); every policy belonged to one of them.
+PUDONG_OFFICES: tuple[str, ...] = ("stc_management", "stc_hightech", "stc_fund")
+
+#: Pudong: departments each named policy involves (policy -> departments). The technology contract
+#: is the document's own case (新区科委, 税务, 市技术市场办); the others are an editorial reading:
+#: the office that ran the policy's window, plus the tax office where the benefit is a tax deduction.
+PUDONG_REQUIREMENTS: dict[str, tuple[str, ...]] = {
+    "p_hightech": ("stc_hightech",),
+    "p_tech_contract": ("pudong_stc", "pudong_tax", "sh_tech_market"),
+    "p_rd_deduction": ("stc_management", "pudong_tax"),
+    "p_rd_institution": ("stc_management",),
+    "p_innovation_fund": ("stc_fund",),
+}
+
+
+def _level_split(value: str | tuple[int, ...] | list[int]) -> tuple[int, ...]:
+    """``level_split`` as a tuple of ints, from a tuple/list or a comma-separated string."""
+    parts = value.split(",") if isinstance(value, str) else list(value)
+    try:
+        split = tuple(int(str(p).strip()) for p in parts)
+    except ValueError:
+        split = ()
+    if len(split) != 3 or min(split) < 0:
+        raise DatasetError(f"pudong_policy: level_split must be three counts (national, Shanghai, Pudong) such as "
+                           f"'8,7,9', got {value!r}", field="level_split", value=str(value))
+    return split
+
+
+def pudong_policy(*, seed: int = 0, level_split: str | tuple[int, int, int] = "8,7,9") -> Ecosystem:
     """浦东新区科技认定服务中心: the one-stop (一门式) science-and-technology policy centre.
 
     Real (seed 001, case 3): the centre and its platform (3 windows at the citizen centre,
@@ -265,23 +382,39 @@ def pudong_policy(*, seed: int = 0, level_split: tuple[int, int, int] = (8, 7, 9
     projects with 11,552,000,000 yuan of R&D expenses, 55 briefings, forum of ~250 firms per
     quarter, newsletter of 26 issues to 2,500+ firms, 8,000+ matters (36.83 % growth).
 
-    Synthetic (``seed``): names of the 19 policies the document does not name, the split of the
-    24 policies over the three levels (``level_split``, national/Shanghai/Pudong), which
-    unnamed policies are approved here, and the 194 + 164 firms.
+    Departments per policy (``requires``, policy -> department): the technology contract as
+    the document says; the other named policies as :data:`PUDONG_REQUIREMENTS` reads them (the
+    office that ran the window, the tax office for tax deductions). The 2011 figures are the
+    applicants of their policies (``applications_2011``: 194 high-tech enterprise, 164 R&D
+    institution, 2,760 R&D-deduction claims).
 
-    The vocabulary adds the kind ``policy`` and the relations ``administers`` (centre ->
-    policy, ``approves``), ``replaces`` (centre -> office whose window it replaced) and
-    ``merged_into``.
+    Synthetic (``seed``): names of the 19 policies the document does not name, the split of the
+    24 policies over the three levels (``level_split``, national/Shanghai/Pudong, a tuple or a
+    comma-separated string such as ``"8,7,9"``), which unnamed policies are approved here,
+    which of the three offices (:data:`PUDONG_OFFICES`) each unnamed policy belonged to (its
+    one required department), and the 194 + 164 firms.
+
+    The vocabulary adds the kinds ``policy`` and ``park`` and the relations ``administers``
+    (centre -> policy, ``approves``), ``replaces`` (centre -> office whose window it replaced),
+    ``merged_into`` and ``requires`` (policy -> department a claim involves).
+
+    Raises
+    ------
+    DatasetError
+        ``level_split`` is not three non-negative counts summing to 24.
 
     Examples
     --------
-    >>> eco = pudong_policy()
+    >>> eco = pudong_policy(level_split="10,6,8")
     >>> len(eco.nodes("policy")), sum(1 for *_e, d in eco.relations("administers") if d["approves"])
     (24, 13)
+    >>> sorted(v for u, v, _k, _d in eco.relations("requires") if u == "p_tech_contract")
+    ['pudong_stc', 'pudong_tax', 'sh_tech_market']
     """
+    level_split = _level_split(level_split)
     if sum(level_split) != 24:
         raise DatasetError(f"pudong_policy: level_split must sum to the document's 24 policies, got {sum(level_split)}",
-                           field="level_split")
+                           field="level_split", value=",".join(map(str, level_split)))
     rng = np.random.default_rng(seed)
     vocabulary = Vocabulary()
     vocabulary.add_kind("policy", sector="government")
@@ -290,6 +423,8 @@ def pudong_policy(*, seed: int = 0, level_split: tuple[int, int, int] = (8, 7, 9
                             description="service centre -> policy it accepts (approves: also approves/certifies)")
     vocabulary.add_relation("replaces", description="one-stop centre -> office whose window it replaced")
     vocabulary.add_relation("merged_into", description="predecessor unit -> unit it was merged into")
+    vocabulary.add_relation("requires", target_kinds=frozenset({"government"}),
+                            description="policy -> department a claim under it involves")
     eco = Ecosystem(name="pudong_policy", vocabulary=vocabulary, source=SOURCE, seed=seed)
     eco.add_org("pudong_platform", "浦东新区科技政策服务平台", kind="platform", one_stop=True)
     eco.add_org("pudong_centre", "浦东新区科技认定服务中心", kind="service_org", windows=3, window_since=2001,
@@ -328,11 +463,18 @@ def pudong_policy(*, seed: int = 0, level_split: tuple[int, int, int] = (8, 7, 9
     level_names = {"national": "国家", "shanghai": "上海市", "pudong": "浦东新区"}
     policies = [*named, *((f"p_{i:02d}", f"{level_names[lv]}科技政策{i:02d}(原文未列名)", lv, ap)
                           for i, (lv, ap) in enumerate(zip(levels, approves), 6))]
-    for ident, name, level, approved in policies:
-        eco.add_org(ident, name, kind="policy", level=level, named_in_source=not name.endswith("(原文未列名)"))
-        eco.add_relation("pudong_centre", ident, "administers", approves=bool(approved))
-
     n_hightech, n_institutions = 194, 164
+    applications = {"p_hightech": n_hightech, "p_rd_institution": n_institutions, "p_rd_deduction": 2760}
+    for ident, name, level, approved in policies:
+        eco.add_org(ident, name, kind="policy", level=level, named_in_source=not name.endswith("(原文未列名)"),
+                    applications_2011=applications.get(ident))
+        eco.add_relation("pudong_centre", ident, "administers", approves=bool(approved))
+    unnamed = [ident for ident, *_rest in policies[len(named):]]
+    offices = rng.choice(len(PUDONG_OFFICES), size=len(unnamed))
+    requires = [*PUDONG_REQUIREMENTS.items(), *((p, (PUDONG_OFFICES[o],)) for p, o in zip(unnamed, offices.tolist()))]
+    sources = [p for p, departments in requires for _ in departments]
+    eco.add_relations(sources, [d for _, departments in requires for d in departments], "requires")
+
     firms = [f"pd_firm_{i:03d}" for i in range(1, n_hightech + n_institutions + 1)]
     eco.add_orgs(firms, firm_names(rng, len(firms), ["科技", "信息技术", "生物科技", "微电子", "软件"], places=("上海",)),
                  region=["浦东新区"] * len(firms))
