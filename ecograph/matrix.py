@@ -332,34 +332,38 @@ class SparseGraph:
         nodes = list(eco.graph)
         index = {v: i for i, v in enumerate(nodes)}
         specs = eco.vocabulary.relations
-        if directed is None:  # undirected only when every relation type in play is symmetric
-            in_play = types if types is not None else {t for *_e, t in eco.graph.edges(data="type")}
-            directed = any(specs[t].directed for t in in_play)
+        codes = {t: c for c, t in enumerate(specs)}
         src: list[int] = []
         dst: list[int] = []
+        kinds: list[int] = []
         wts: list[Any] = []
-        for u, v, k, d in eco.graph.edges(keys=True, data=True):
-            rtype = d["type"]
-            if types is not None and rtype not in types:
-                continue
-            value = 1 if weight is None else d.get(weight, 1)
-            if isinstance(value, bool) or not (isinstance(value, (int, float)) or hasattr(value, "__float__")):
-                raise AttributeTypeError(
-                    f"relation {u!r} -[{k}]-> {v!r}: weight field {weight!r} is {value!r}; expected a number",
-                    field=weight, id=u,
-                )
-            iu, iv = index[u], index[v]
-            src.append(iu)
-            dst.append(iv)
-            wts.append(value)
-            if directed and not specs[rtype].directed and iu != iv:
-                src.append(iv)
-                dst.append(iu)
-                wts.append(value)
-        return cls.from_edges(
-            np.asarray(src, dtype=np.int64), np.asarray(dst, dtype=np.int64), _to_float(wts, f"weight {weight!r}"),
-            n=len(nodes), nodes=nodes, directed=directed, weight=weight, combine=combine,
-        )
+        # straight over the adjacency dicts: several times faster than edges(keys=True, data=True)
+        for u, neighbours in eco.graph.adj.items():
+            iu = index[u]
+            for v, keyed in neighbours.items():
+                iv = index[v]
+                for data in keyed.values():
+                    rtype = data["type"]
+                    if types is not None and rtype not in types:
+                        continue
+                    src.append(iu)
+                    dst.append(iv)
+                    kinds.append(codes[rtype])
+                    if weight is not None:
+                        wts.append(data.get(weight, 1))
+        kind = np.asarray(kinds, dtype=np.int64)
+        symmetric = np.array([not spec.directed for spec in specs.values()], dtype=bool)
+        if directed is None:  # undirected only when every relation type in play is symmetric
+            directed = not symmetric[np.unique(kind)].all() if types is None else any(specs[t].directed for t in types)
+        u_arr = np.asarray(src, dtype=np.int64)
+        v_arr = np.asarray(dst, dtype=np.int64)
+        w = np.ones(len(u_arr)) if weight is None else _relation_weights(eco, wts, weight, types)
+        if directed:  # a symmetric relation is read both ways (a self-loop once)
+            back = symmetric[kind] & (u_arr != v_arr)
+            u_arr, v_arr, w = (np.concatenate((u_arr, v_arr[back])), np.concatenate((v_arr, u_arr[back])),
+                               np.concatenate((w, w[back])))
+        return cls.from_edges(u_arr, v_arr, w, n=len(nodes), nodes=nodes, directed=directed, weight=weight,
+                              combine=combine)
 
     # ------------------------------------------------------------------ arrays
     @property
@@ -741,6 +745,23 @@ def _as_set(relations: str | Iterable[str] | None) -> set[str] | None:
     if relations is None:
         return None
     return {relations} if isinstance(relations, str) else set(relations)
+
+
+def _relation_weights(eco: Ecosystem, values: list[Any], weight: str, types: set[str] | None) -> np.ndarray:
+    """Weights as floats; a value that is not a number is reported with its relation."""
+    if not any(isinstance(v, (bool, str)) for v in values):
+        try:
+            return np.asarray(values, dtype=np.float64)
+        except (TypeError, ValueError):
+            pass
+    for u, v, k, d in eco.relations(types):
+        value = d.get(weight, 1)
+        if isinstance(value, bool) or not (isinstance(value, (int, float)) or hasattr(value, "__float__")):
+            raise AttributeTypeError(
+                f"relation {u!r} -[{k}]-> {v!r}: weight field {weight!r} is {value!r}; expected a number",
+                field=weight, id=u,
+            )
+    return np.asarray(values, dtype=np.float64)  # pragma: no cover - every value was a number
 
 
 def _to_float(values: list[Any], what: str) -> np.ndarray:
