@@ -44,6 +44,10 @@ def test_list_and_parameter_errors():
     for bad in ("8,7", "8,x,9", (8, -1, 17)):
         with pytest.raises(DatasetError, match="three counts"):
             pudong_policy(level_split=bad)
+    with pytest.raises(DatasetError, match="at least 3,1,1"):
+        pudong_policy(level_split="2,11,11")  # three of the five named policies are national
+    with pytest.raises(DatasetError, match="government_funding_fen must be >= 0"):
+        load_dataset("shanghai_biopharma", government_funding_fen=-1)
     assert pudong_policy(level_split=(8, 7, 9)) == pudong_policy(level_split=" 8, 7,9") == load_dataset("pudong_policy")
 
 

@@ -211,8 +211,8 @@ def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4,
     amounts are synthetic (the document gives none): ``government_funding_fen`` (default 10
     million yuan, in fen) in 2010, split exactly over the 13 members in proportion to their 2010
     service projects (largest remainder, :func:`ecograph.allocation.allocate`); each
-    anchor -> member edge carries the ``amount`` and the ``performance`` it rewards, and the
-    anchor keeps its own share.
+    anchor -> member edge (one per member with 2010 projects) carries the ``amount`` and the
+    ``performance`` it rewards, and the anchor keeps its own share.
 
     Editorial: which stages each member covers (read from the unit names) and the weak points.
     Synthetic (``seed``): client firm names, sizes and regions beyond the totals above, which
@@ -226,6 +226,11 @@ def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4,
     Serves edges carry ``year`` and ``count``: year 2010 edges (key ``y2010``) reach exactly
     1,120 clients (853 with ``sme``) and sum to 1,287; year 2011 edges (``period="2011H1"``,
     key ``y2011h1``) reach exactly 571 clients (283 with ``region == "上海"``) and sum to 13,694.
+
+    Raises
+    ------
+    DatasetError
+        A negative ``government_funding_fen``.
 
     Examples
     --------
@@ -316,6 +321,9 @@ def _fund_by_performance(eco: Ecosystem, member_ids: list[str], budget_fen: int)
     """Government -> anchor -> members, split by the members' 2010 service projects."""
     from ecograph.allocation import allocate
 
+    if budget_fen < 0:
+        raise DatasetError(f"shanghai_biopharma: government_funding_fen must be >= 0 fen, got {budget_fen}",
+                           field="government_funding_fen", value=budget_fen)
     performance = dict.fromkeys(member_ids, 0)
     for u, _v, _k, d in eco.relations("serves"):
         if d.get("year") == 2010:
@@ -401,7 +409,8 @@ def pudong_policy(*, seed: int = 0, level_split: str | tuple[int, int, int] = "8
     Raises
     ------
     DatasetError
-        ``level_split`` is not three non-negative counts summing to 24.
+        ``level_split`` is not three non-negative counts summing to 24, or has fewer policies
+        at a level than the document names there (3 national, 1 Shanghai, 1 Pudong).
 
     Examples
     --------
@@ -454,7 +463,13 @@ def pudong_policy(*, seed: int = 0, level_split: str | tuple[int, int, int] = "8
         ("p_rd_institution", "区级企业研发机构认定", "pudong", True),
         ("p_innovation_fund", "科技型中小企业技术创新基金", "national", False),
     ]
-    levels = ["national"] * level_split[0] + ["shanghai"] * level_split[1] + ["pudong"] * level_split[2]
+    level_order = ("national", "shanghai", "pudong")
+    needed = [sum(level == lv for _, _, level, _ in named) for lv in level_order]
+    if any(have < need for have, need in zip(level_split, needed)):
+        raise DatasetError(f"pudong_policy: level_split {','.join(map(str, level_split))} leaves no room for the "
+                           f"named policies; each level needs at least {','.join(map(str, needed))}",
+                           field="level_split", value=",".join(map(str, level_split)))
+    levels = [lv for lv, count in zip(level_order, level_split) for _ in range(count)]
     for _, _, level, _ in named:
         levels.remove(level)
     levels = [levels[i] for i in rng.permutation(len(levels))]
