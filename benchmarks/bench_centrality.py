@@ -79,21 +79,6 @@ def cases(G: Graphs, size: str) -> list[Case]:
             "networkx": (lambda: nx.betweenness_centrality(nxg(), k=16, seed=1), 16.0),
             "notes": ["networkx estimated from 16 of the 256 sources"],
         })
-    try:
-        from ecograph.coreperiphery import core_number
-    except ImportError:  # written by another module owner; benchmarked when present
-        core_number = None
-    if core_number is not None:
-        from sknetwork.topology import get_core_decomposition
-
-        out.append({
-            "algorithm": "k-core",
-            "ecograph": lambda: core_number(g),
-            "igraph": lambda: ig.coreness(),
-            "networkx": (lambda: nx.core_number(nxg())) if nxg else None,
-            "sknetwork": lambda: get_core_decomposition(G.sknetwork()),
-            "notes": [n for n in [skip_nx] if n],
-        })
     return out
 
 

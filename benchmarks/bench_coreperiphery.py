@@ -18,6 +18,7 @@ Case = dict[str, Any]
 
 def cases(G: Graphs, size: str) -> list[Case]:
     import networkx as nx
+    from sknetwork.topology import get_core_decomposition
 
     g, ig = G.ecograph(), G.igraph()
     nxg = G.networkx if G.n <= 100_000 else None
@@ -28,6 +29,7 @@ def cases(G: Graphs, size: str) -> list[Case]:
             "ecograph": lambda: eg.core_number(g),
             "igraph": lambda: ig.coreness(),
             "networkx": (lambda: nx.core_number(nxg())) if nxg else None,
+            "sknetwork": lambda: get_core_decomposition(G.sknetwork()),
             "notes": skipped,
         },
         {

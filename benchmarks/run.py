@@ -24,6 +24,7 @@ os.environ.setdefault("OMP_WAIT_POLICY", "passive")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import bench_centrality  # noqa: E402
+import bench_coreperiphery  # noqa: E402
 import bench_reach  # noqa: E402
 from common import (  # noqa: E402
     LIBRARIES, SIZES, Row, compile_memory, load, log, machine, memory_check, table, timeit,
@@ -68,8 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     libraries = set(args.libraries.split(","))
 
-    bench_centrality.warm_up()
-    bench_reach.warm_up()
+    suites = (bench_centrality, bench_reach, bench_coreperiphery)
+    for suite in suites:
+        suite.warm_up()
     sections = [f"Machine: {machine()}", ""]
     for size in args.sizes.split(","):
         graphs = load(size)
@@ -86,7 +88,7 @@ def main(argv: list[str] | None = None) -> int:
             graphs.networkx()
             log(f"[graph] networkx built in {time.perf_counter() - start:.1f} s")
         rows = []
-        for module in (bench_centrality, bench_reach):
+        for module in suites:
             for case in module.cases(graphs, size):
                 if args.only and args.only.lower() not in case["algorithm"].lower():
                     continue
