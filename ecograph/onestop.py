@@ -127,7 +127,8 @@ def one_stop(
         policy -> the departments a claim involves. By default read from ``requires``
         relations (policy -> department).
     applicants : mapping, optional
-        policy -> number of applicant firms (1 for policies not listed: the per-firm figure).
+        policy -> number of applicant firms. By default read from the policies' ``applicants``
+        attribute; 1 for policies without a figure (the per-firm count).
     relay : sequence of str
         Relation types over which the hub passes files on (followed both ways).
     requires : str
@@ -158,7 +159,10 @@ def one_stop(
 
     table = _requirements_from_graph(eco, requires) if requirements is None else {
         p: list(dict.fromkeys(d)) for p, d in requirements.items()}
-    counts = dict(applicants or {})
+    if applicants is None:
+        applicants = {p: eco.graph.nodes[p]["applicants"] for p in table
+                      if p in eco.graph and "applicants" in eco.graph.nodes[p]}
+    counts = dict(applicants)
     for policy, n in counts.items():
         if n < 0:
             raise AnalysisError(f"one_stop: policy {policy!r} has {n} applicants; expected >= 0", id=policy)

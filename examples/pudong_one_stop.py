@@ -10,7 +10,7 @@ The dataset records which departments each policy involves (``requires``, policy
 the technology contract as the document says; for the other named policies the commission office
 that used to run their window, plus the tax office for the R&D tax deduction (an editorial
 reading); each unnamed policy one of the three offices (seeded). The numbers of applicant firms
-are the dataset's 2011 figures on the policies (``applications_2011``: 194 high-tech enterprise
+are the dataset's 2011 figures on the policies (``applicants``: 194 high-tech enterprise
 applications, 164 R&D institutions, 2,760 R&D-deduction projects); the document gives none for
 the others.
 
@@ -29,8 +29,8 @@ HUB = "pudong_centre"
 def main() -> None:
     eco = pudong_policy()
     centre = eco.node(HUB)
-    applicants = {p: eco.node(p)["applications_2011"] for p in eco.nodes("policy")
-                  if eco.node(p).get("applications_2011") is not None}
+    applicants = {p: eco.node(p)["applicants"] for p in eco.nodes("policy")
+                  if eco.node(p).get("applicants") is not None}
     print(f"{centre['name']}: {centre['policies_accepted']} policies accepted at {centre['windows']} windows\n")
 
     result = one_stop(eco, HUB, applicants=applicants)  # requirements: the dataset's requires relations

@@ -180,13 +180,14 @@ def test_pudong_policy_centre():
     assert sorted(requires) == sorted(policies)
     unnamed = [p for p in policies if not eco.node(p)["named_in_source"]]
     assert len(unnamed) == 19 and all(len(requires[p]) == 1 and requires[p] <= set(PUDONG_OFFICES) for p in unnamed)
-    applications = {p: eco.node(p)["applications_2011"] for p in policies if "applications_2011" in eco.node(p)}
+    applications = {p: eco.node(p)["applicants"] for p in policies if "applicants" in eco.node(p)}
     assert applications == {"p_hightech": 194, "p_rd_institution": 164, "p_rd_deduction": 2760}
 
 
 def test_pudong_policy_one_stop_report():
     """The report's one-stop section, re-derived with networkx: a firm contacts every required
-    department without the centre, and the centre plus the departments it cannot reach with it."""
+    department without the centre, and the centre plus the departments it cannot reach with it;
+    the totals weigh each policy by its applicant firms."""
     import networkx as nx
 
     from ecograph.onestop import report_sections
@@ -199,9 +200,15 @@ def test_pudong_policy_one_stop_report():
     without = len(requires)
     with_hub = len({u for u, _ in requires}) + sum(v not in reachable for _, v in requires)
     assert (without, with_hub) == (27, 26)  # only the tax office is out of the centre's reach
+    # summed over applicant firms (policies without a 2011 figure count one firm)
+    firms = {p: eco.node(p).get("applicants", 1) for p in eco.nodes("policy")}
+    total_without = sum(firms[u] for u, _ in requires)
+    total_with = sum(firms[p] for p in {u for u, _ in requires}) + sum(
+        firms[u] for u, v in requires if v not in reachable)
     sections = report_sections(eco)
     assert len(sections) == 1 and "浦东新区科技认定服务中心" in sections[0].title
-    assert f"need {without} department contacts without the one-stop centre and {with_hub} with it" in sections[0].text
+    assert (f"need {total_without:,} department contacts without the one-stop centre and {total_with:,} with it"
+            in sections[0].text)
     rows = {row["policy"]: row for row in sections[0].tables["onestop_pudong_centre"]}
     assert (rows["p_tech_contract"]["without_hub"], rows["p_tech_contract"]["with_hub"]) == (3, 2)
 

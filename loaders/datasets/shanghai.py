@@ -393,7 +393,7 @@ def pudong_policy(*, seed: int = 0, level_split: str | tuple[int, int, int] = "8
     Departments per policy (``requires``, policy -> department): the technology contract as
     the document says; the other named policies as :data:`PUDONG_REQUIREMENTS` reads them (the
     office that ran the window, the tax office for tax deductions). The 2011 figures are the
-    applicants of their policies (``applications_2011``: 194 high-tech enterprise, 164 R&D
+    applicants of their policies (``applicants``: 194 high-tech enterprise, 164 R&D
     institution, 2,760 R&D-deduction claims).
 
     Synthetic (``seed``): names of the 19 policies the document does not name, the split of the
@@ -482,7 +482,7 @@ def pudong_policy(*, seed: int = 0, level_split: str | tuple[int, int, int] = "8
     applications = {"p_hightech": n_hightech, "p_rd_institution": n_institutions, "p_rd_deduction": 2760}
     for ident, name, level, approved in policies:
         eco.add_org(ident, name, kind="policy", level=level, named_in_source=not name.endswith("(原文未列名)"),
-                    applications_2011=applications.get(ident))
+                    applicants=applications.get(ident))
         eco.add_relation("pudong_centre", ident, "administers", approves=bool(approved))
     unnamed = [ident for ident, *_rest in policies[len(named):]]
     offices = rng.choice(len(PUDONG_OFFICES), size=len(unnamed))
