@@ -138,12 +138,39 @@ def wrap(name: str, width: int = 5) -> str:
     return "\n".join(name[k:k + width] for k in range(0, len(name), width))
 
 
-def new_axes(ax: Axes | None, figsize: tuple[float, float], **subplot: Any) -> tuple[Figure, Axes]:
-    """The given axes and its figure, or a new figure (no pyplot, no global state)."""
-    if ax is not None:
-        return ax.figure, ax
-    fig = Figure(figsize=figsize, layout="constrained")
-    return fig, fig.add_subplot(**subplot)
+@contextlib.contextmanager
+def drawing(
+    ax: Axes | None, figsize: tuple[float, float], font: str | None, **subplot: Any,
+) -> Iterator[tuple[Figure, Axes]]:
+    """The given axes and its figure, or a new figure (no pyplot, no global state), to draw on
+    in ecograph's style; on leaving, every text of the axes gets its fonts (:func:`adopt_fonts`)."""
+    with diagram_style(font) as families:
+        if ax is None:
+            fig = Figure(figsize=figsize, layout="constrained")
+            ax = fig.add_subplot(**subplot)
+        yield ax.figure, ax
+    adopt_fonts(families, ax)
+
+
+def square_off(ax: Axes, half_width: float, half_height: float | None = None) -> None:
+    """Centre the drawing on the origin at equal scale, with no axis lines or ticks."""
+    half_height = half_width if half_height is None else half_height
+    ax.set_xlim(-half_width, half_width)
+    ax.set_ylim(-half_height, half_height)
+    ax.set_aspect("equal")
+    ax.axis("off")
+
+
+def light_grid(ax: Axes, axis: str) -> None:
+    """Faint grid lines along ``axis`` ("x" or "y"), behind the data."""
+    ax.grid(axis=axis, color="#DDDDDD", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def open_frame(ax: Axes) -> None:
+    """No top and right spines."""
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
 
 
 def adopt_fonts(families: list[str], *axes: Axes) -> None:

@@ -20,23 +20,21 @@ from matplotlib.patches import FancyArrow, Patch, Rectangle
 from ..chains import ChainCoverage, chain_coverage
 from ..errors import AnalysisError
 from ._base import (
-    adopt_fonts,
     BOTTLENECK_COLOUR,
-    SINGLE_POINT_COLOUR,
     GAP_COLOUR,
     SECTOR_COLOURS,
     SECTOR_LABELS,
+    SINGLE_POINT_COLOUR,
     bilingual,
     check_lang,
     colour,
     dot_handle,
+    drawing,
     label,
     legend_outside,
-    new_axes,
     short,
     wrap,
 )
-from .fonts import diagram_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -190,8 +188,7 @@ def chain(
     shown, rest = members[:max_rows], members[max_rows:]
     n_rows = len(shown) + (1 if rest else 0)
     n_stages = len(view.stages)
-    with diagram_style(font) as families:
-        fig, ax = new_axes(ax, (max(9.0, 1.25 * n_stages + 4.5), max(4.5, 0.4 * n_rows + 2.6)))
+    with drawing(ax, (max(9.0, 1.25 * n_stages + 4.5), max(4.5, 0.4 * n_rows + 2.6)), font) as (fig, ax):
         gap_set = set(coverage.gaps)
         bottleneck_set = set(highlighted) - gap_set
         single_set = set(coverage.single_points) - bottleneck_set
@@ -271,7 +268,6 @@ def chain(
         )
         ax.set_title(title or f"{name}: {bilingual('产业链环节与成员', 'chain stages and members', lang)}\n{summary}",
                      fontsize=13)
-    adopt_fonts(families, ax)
     return fig
 
 

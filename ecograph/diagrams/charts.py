@@ -18,8 +18,19 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import StrMethodFormatter
 
 from ..errors import AnalysisError
-from ._base import _PALETTE, adopt_fonts, bilingual, check_lang, colour, label, legend_outside, new_axes, short, wrap
-from .fonts import diagram_style
+from ._base import (
+    _PALETTE,
+    bilingual,
+    check_lang,
+    colour,
+    drawing,
+    label,
+    legend_outside,
+    light_grid,
+    open_frame,
+    short,
+    wrap,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -108,8 +119,7 @@ def reach_chart(
                 field="profiles",
             )
     hops = max(len(v) for v in series.values())
-    with diagram_style(font) as families:
-        fig, ax = new_axes(ax, (9.0, 5.5))
+    with drawing(ax, (9.0, 5.5), font) as (fig, ax):
         width = 0.8 / len(series)
         for k, (name, values) in enumerate(series.items()):
             cumulative = np.array(values, dtype=float)
@@ -124,8 +134,7 @@ def reach_chart(
         ax.set_xticks(range(hops), [str(h) for h in range(hops)])
         ax.set_xlabel(bilingual("跳数", "hops", lang))
         ax.set_ylabel(bilingual("组织数", "organisations", lang))
-        ax.grid(axis="y", color="#DDDDDD", linewidth=0.6)
-        ax.set_axisbelow(True)
+        light_grid(ax, "y")
         ax.set_ylim(0, None)
         if total:
             share = ax.secondary_yaxis("right", functions=(lambda v: v / total * 100, lambda p: p * total / 100))
@@ -133,7 +142,6 @@ def reach_chart(
         ax.legend(loc="upper left", fontsize="small", frameon=False)
         ax.set_title(title or bilingual("辐射能力：各跳到达的组织", "reach: organisations reached per hop", lang),
                      fontsize=13)
-    adopt_fonts(families, ax)
     return fig
 
 
@@ -249,8 +257,7 @@ def allocation_chart(
     texts = [_money_text(amounts[u], in_fen) for u in shown]
     faces = [colour(_RULE_COLOURS, rules.get(u, "proportional")) for u in shown]
     total = sum(amounts.values())
-    with diagram_style(font) as families:
-        fig, ax = new_axes(ax, (10.0, max(4.0, 0.3 * len(labels) + 2.0)))
+    with drawing(ax, (10.0, max(4.0, 0.3 * len(labels) + 2.0)), font) as (fig, ax):
         y = np.arange(len(labels))
         bars = ax.barh(y, values, color=faces)
         ax.bar_label(bars, labels=texts, fontsize=8, padding=3)
@@ -260,10 +267,8 @@ def allocation_chart(
         ax.xaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         unit = bilingual("元", "yuan", lang) if in_fen else ""
         ax.set_xlabel(bilingual("金额", "amount", lang) + (f" ({unit})" if unit else ""))
-        ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
-        ax.set_axisbelow(True)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        light_grid(ax, "x")
+        open_frame(ax)
         used = dict.fromkeys(rules.get(u, "proportional") for u in shown)
         legend_outside(ax, [Patch(facecolor=colour(_RULE_COLOURS, r), label=label(RULE_LABELS, r, lang))
                             for r in used], bilingual("分配规则", "rule applied", lang))
@@ -281,7 +286,6 @@ def allocation_chart(
             summary += "\n" + bilingual(f"另有 {len(rest)} 个单位共 {_money_text(rest_sum, in_fen)} 未单独画出",
                                         f"{len(rest)} more units with {_money_text(rest_sum, in_fen)} not drawn", lang)
         ax.set_title(title or f"{bilingual('资金分配', 'budget allocation', lang)}\n{summary}", fontsize=13)
-    adopt_fonts(families, ax)
     return fig
 
 
@@ -344,8 +348,7 @@ def radar_chart(
     units = list(scores)[:max_units]
     angles = np.linspace(0, 2 * np.pi, len(dimensions), endpoint=False)
     closed = np.concatenate([angles, angles[:1]])
-    with diagram_style(font) as families:
-        fig, ax = new_axes(ax, (9.0, 7.0), projection="polar")
+    with drawing(ax, (9.0, 7.0), font, projection="polar") as (fig, ax):
         ax.set_theta_offset(np.pi / 2)
         ax.set_theta_direction(-1)
         top = 0.0
@@ -365,7 +368,6 @@ def radar_chart(
         more = bilingual(f"（另有 {left_out} 个未画出）", f" ({left_out} more not drawn)", lang) if left_out else ""
         ax.set_title(title or bilingual("绩效评估：各维度得分", "evaluation scores by dimension", lang) + more,
                      fontsize=13, pad=20)
-    adopt_fonts(families, ax)
     return fig
 
 

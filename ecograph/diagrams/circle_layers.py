@@ -19,7 +19,6 @@ from matplotlib.patches import Circle, Wedge
 
 from ..model import RINGS
 from ._base import (
-    adopt_fonts,
     EDGE_COLOUR,
     KIND_COLOURS,
     KIND_LABELS,
@@ -29,16 +28,16 @@ from ._base import (
     check_lang,
     colour,
     dot_handle,
+    drawing,
     is_cjk,
     label,
     legend_outside,
     marker_areas,
     metric_name,
-    new_axes,
     node_metric,
     short,
+    square_off,
 )
-from .fonts import diagram_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -152,8 +151,7 @@ def circle_layers(
     check_lang(lang)
     layers = eco.rings(platform)
     graph = eco.graph
-    with diagram_style(font) as families:
-        fig, ax = new_axes(ax, (11.5, 9.5))
+    with drawing(ax, (11.5, 9.5), font) as (fig, ax):
         members = [m for ring in RINGS for m in layers[ring]]
         metric = node_metric(eco, members, size_by)
         value_of = dict(zip(members, metric))
@@ -189,10 +187,7 @@ def circle_layers(
             _label_members(ax, eco, ring, by_value, position, label_boxes, len(ordered) if ring == "core" else max_labels)
         if ties:
             _draw_ties(ax, eco, platform, position)
-        ax.set_xlim(-4.05, 4.05)
-        ax.set_ylim(-4.05, 4.05)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        square_off(ax, 4.05)
         handles = [dot_handle(label_kind(k, lang), colour(KIND_COLOURS, k)) for k in kinds_seen]
         legend_outside(ax, handles, bilingual("成员类型", "member kind", lang))
         name = graph.nodes[platform].get("name", platform)
@@ -200,7 +195,6 @@ def circle_layers(
         sized = metric_name(size_by)
         subtitle = counts + (f"  ({bilingual('节点大小', 'size', lang)}: {sized})" if sized else "")
         ax.set_title(title or f"{name}: {bilingual('圈层结构', 'circle layers', lang)}\n{subtitle}", fontsize=13)
-    adopt_fonts(families, ax)
     return fig
 
 

@@ -18,20 +18,19 @@ from matplotlib.patches import Patch, Wedge
 
 from ..errors import AnalysisError, NodeNotFoundError
 from ._base import (
-    adopt_fonts,
     KIND_LABELS,
     LEVEL_LABELS,
     bilingual,
     check_lang,
     colour,
+    drawing,
     label,
     legend_outside,
-    new_axes,
     part_of_tree,
     short,
+    square_off,
     wrap,
 )
-from .fonts import diagram_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -186,8 +185,7 @@ def hierarchy(
     depth_max = max(w["depth"] for w in wedges)
     top_colour: dict[str, str] = {}
     by_node = {w["node"]: w for w in wedges if w["node"] is not None}
-    with diagram_style(font) as families:
-        fig, ax = new_axes(ax, (11.0, 9.5))
+    with drawing(ax, (11.0, 9.5), font) as (fig, ax):
         group_labels: dict[str, int] = {}
         for w in wedges:
             theta1 = 90 - 360 * (w["start"] + w["span"])
@@ -209,11 +207,7 @@ def hierarchy(
         total = sum(w["count"] for w in wedges if w["depth"] == 1)
         ax.text(0, 0, f"{wrap(short(root_name, 18), 6)}\n{total:,}", ha="center", va="center", color="white",
                 fontsize=9)
-        lim = (depth_max + 1) * _WIDTH + 0.1
-        ax.set_xlim(-lim, lim)
-        ax.set_ylim(-lim, lim)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        square_off(ax, (depth_max + 1) * _WIDTH + 0.1)
         handles = [Patch(facecolor=colour(_LEVEL_COLOURS, g), label=f"{_group_label(g, lang)} {n:,}")
                    for g, n in sorted(group_labels.items(), key=lambda kv: -kv[1])]
         if handles:
@@ -224,7 +218,6 @@ def hierarchy(
         summary = bilingual(f"{len(first)} 个{level_name} · {total:,} 个末端单位",
                             f"{len(first)} {level_name} · {total:,} leaf units", lang)
         ax.set_title(title or f"{root_name}: {bilingual('层级结构', 'hierarchy', lang)}\n{summary}", fontsize=13)
-    adopt_fonts(families, ax)
     return fig
 
 

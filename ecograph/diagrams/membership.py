@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from ..errors import AnalysisError
 from ..membership import FLAGS, association_overlap, composition, membership_matrix
-from ._base import _PALETTE, FLAG_LABELS, adopt_fonts, bilingual, check_lang, label, short
+from ._base import _PALETTE, FLAG_LABELS, adopt_fonts, bilingual, check_lang, label, light_grid, open_frame, short
 from .fonts import diagram_style
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -131,8 +131,7 @@ def _heat_map(fig: Figure, ax: Axes, shared: np.ndarray, names: list[str], sizes
         ax.bar_label(bars, labels=[f"{v:,}" for v in sizes], fontsize=7, padding=2)
         ax.set_yticks(range(n), labels, fontsize=8)
         ax.set_ylim(n - 0.5, -0.5)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
+        open_frame(ax)
         ax.set_xlabel(bilingual("会员数", "members", lang))
         ax.set_title(bilingual("会员数（协会之间没有共同会员）", "members (no association shares a member)", lang),
                      fontsize=11)
@@ -169,9 +168,7 @@ def _composition_bars(ax: Axes, rows: list[dict], flags: Sequence[str], lang: st
     else:
         ax.set_xlim(0, None)
     ax.set_xlabel(bilingual("占会员比例 (%)", "share of members (%)", lang))
-    ax.grid(axis="x", color="#DDDDDD", linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
+    light_grid(ax, "x")
+    open_frame(ax)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     ax.set_title(bilingual("会员构成", "member composition", lang), fontsize=11)

@@ -21,7 +21,6 @@ from matplotlib.figure import Figure
 
 from ..matrix import SparseGraph
 from ._base import (
-    adopt_fonts,
     EDGE_COLOUR,
     SECTOR_COLOURS,
     SECTOR_LABELS,
@@ -30,16 +29,16 @@ from ._base import (
     check_lang,
     colour,
     dot_handle,
+    drawing,
     label,
     legend_outside,
     marker_areas,
     metric_name,
-    new_axes,
     node_metric,
-    structure,
     short,
+    square_off,
+    structure,
 )
-from .fonts import diagram_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -225,8 +224,7 @@ def network(
     upper = sp.triu(rows[:, keep], k=1, format="coo")
     # Pairs linking a drawn organisation to one left out (they explain the big, lonely nodes).
     outside = int((rows != 0).sum() - (rows[:, keep] != 0).sum())
-    with diagram_style(font) as families:
-        fig, ax = new_axes(ax, (11.5, 10.0))
+    with drawing(ax, (11.5, 10.0), font) as (fig, ax):
         if upper.nnz:
             segments = np.stack([xy[upper.row], xy[upper.col]], axis=1)
             alpha = float(np.clip(8.0 / np.sqrt(upper.nnz), 0.04, 0.35))
@@ -236,10 +234,7 @@ def network(
                    linewidths=0.5, zorder=2)
         top = np.argsort(-values, kind="stable")[:top_labels]
         _rim_labels(ax, xy[top], [short(graph.nodes[kept_nodes[i]].get("name", kept_nodes[i]), 12) for i in top])
-        ax.set_xlim(-1.45, 1.45)
-        ax.set_ylim(-1.3, 1.3)
-        ax.set_aspect("equal")
-        ax.axis("off")
+        square_off(ax, 1.45, 1.3)
         counts = {s: sector_of.count(s) for s in sectors if s in sector_of}
         handles = [dot_handle(f"{label(SECTOR_LABELS, s, lang)} {n:,}", colour(SECTOR_COLOURS, s)) for s, n in
                    counts.items()]
@@ -257,5 +252,4 @@ def network(
             shown += f"\n{bilingual('节点大小', 'size', lang)}: {sized}"
         ax.set_title(title or f"{eco.name}: {bilingual('生态网络全景', 'ecosystem network', lang)}\n{shown}",
                      fontsize=13)
-    adopt_fonts(families, ax)
     return fig
