@@ -64,6 +64,26 @@ class Report:
     title: str
     sections: list[Section] = field(default_factory=list)
 
+    def add(self, section: Section) -> None:
+        r"""Append ``section``, or merge it into an earlier one with the same title and level
+        (so a diagram joins the analysis of the same platform, alliance or hierarchy).
+
+        Examples
+        --------
+        >>> report = Report("r")
+        >>> report.add(Section("Hierarchy", "Counts per level."))
+        >>> report.add(Section("Hierarchy", "The tree as a sunburst."))
+        >>> len(report.sections), report.sections[0].text
+        (1, 'Counts per level.\n\nThe tree as a sunburst.')
+        """
+        for earlier in self.sections:
+            if (earlier.title, earlier.level) == (section.title, section.level):
+                earlier.text = "\n\n".join(t for t in (earlier.text, section.text) if t)
+                earlier.tables.update(section.tables)
+                earlier.figures.update(section.figures)
+                return
+        self.sections.append(section)
+
     def tables(self) -> dict[str, list[Row]]:
         """Every table of every section, by name."""
         return {name: rows for s in self.sections for name, rows in s.tables.items()}
@@ -156,5 +176,6 @@ def build_report(
         if progress is not None:
             module, _, function = entry.partition(":")
             progress(f"{module.rpartition('.')[2]}.{function}")
-        report.sections.extend(_resolve(entry)(eco))
+        for section in _resolve(entry)(eco):
+            report.add(section)
     return report

@@ -38,7 +38,7 @@ def report_sections(eco: Ecosystem) -> list[Section]:
     >>> eco.add_org("a", "联盟", kind="alliance", stages=["研发", "生产"])
     >>> eco.add_org("x", "甲公司"); eco.add_relation("x", "a", "chain_member", stages=["研发"])
     >>> [(s.title, list(s.figures)) for s in report_sections(eco)]
-    [('Chain: 联盟', ['chain_a']), ('Network overview', ['network'])]
+    [('Chain alliance: 联盟', ['chain_a']), ('Network overview', ['network'])]
     """
     sections: list[Section] = []
     graph = eco.graph
@@ -62,10 +62,10 @@ def report_sections(eco: Ecosystem) -> list[Section]:
         name = graph.nodes[alliance].get("name", alliance)
         text = (f"{name}: {len(view.members)} members along {len(view.stages)} stages; "
                 f"{len(view.gaps)} stage(s) without any member (gaps, red). The anchor unit is starred.")
-        sections.append(Section(f"Chain: {name}", text, figures={f"chain_{alliance}": chain(eco, alliance)}))
+        sections.append(Section(f"Chain alliance: {name}", text, figures={f"chain_{alliance}": chain(eco, alliance)}))
     if sum(1 for a in eco.associations() if eco.members(a)) >= 2:  # overlap needs two
         sections.append(Section(
-            "Association membership",
+            "Associations and memberships",
             "Members shared by each pair of associations (heat map) and the share of each association's "
             "members that are listed, leading (龙头), 专精特新 or high-tech.",
             figures={"membership": membership(eco)},
