@@ -517,11 +517,10 @@ def _batches(eco: Ecosystem, batch_size: int, namespace: str) -> Iterator[_Batch
 
 
 def _node_row(namespace: str, order: int, node: str, data: Mapping[str, Any]) -> dict[str, Any]:
-    """``{id, props}``: props replace the node's properties."""
+    """The node's properties (``id`` among them): they replace what the node had."""
     attrs = {k: v for k, v in data.items() if k not in ("name", "kind", "sector")}
-    props = {"eg_ns": namespace, "id": node, "name": data["name"], "kind": data["kind"], "sector": data["sector"],
-             "eg_order": order, **_encode_attrs(attrs)}
-    return {"id": node, "props": props}
+    return {"eg_ns": namespace, "id": node, "name": data["name"], "kind": data["kind"], "sector": data["sector"],
+            "eg_order": order, **_encode_attrs(attrs)}
 
 
 def _relation_row(order: int, u: str, v: str, key: str, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -739,12 +738,14 @@ class _Writer:
             if not _LABEL.match(name):  # names come from the vocabulary; never interpolate anything else
                 raise PersistenceError(f"invalid label {name!r}", field="kind", value=name)
         remove = f" REMOVE n:{':'.join(f'`{x}`' for x in other_labels)}" if other_labels else ""
-        # MERGE yields one row per input row, so the rows need no counting (relations do)
-        query = (
-            f"UNWIND $rows AS row MERGE (n:{ORG_LABEL} {{eg_ns: $ns, id: row.id}}) "
-            f"SET n = row.props SET n:`{label}`{remove}"
-        )
-        work = _consuming(query, rows=batch.rows, ns=self.ns)
+        queries = {
+            "stored": f"{_match_namespace('n')} AND n.id IN $ids RETURN n.id AS id",
+            # CREATE costs the server about 30 % less than MERGE, which looks the node up and locks it
+            "create": f"UNWIND $rows AS row CREATE (n:{ORG_LABEL}:`{label}`) SET n = row",
+            "update": f"UNWIND $rows AS row MERGE (n:{ORG_LABEL} {{eg_ns: $ns, id: row.id}}) "
+                      f"SET n = row SET n:`{label}`{remove}",
+        }
+        work = partial(_create_or_update, queries=queries, rows=batch.rows, ns=self.ns)
         self._write(session, f"organisations of label {label}", batch.start, batch.total, work, len(batch.rows), "nodes")
 
     def write_relations(self, session: Any, spec: RelationSpec, batch: _Batch) -> None:
@@ -772,13 +773,20 @@ def _match_namespace(var: str) -> str:
             f"WHERE {var}.eg_ns = $ns AND {var}.id IS NOT NULL")
 
 
-def _consuming(query: str, **params: Any) -> Callable[[Any], int]:
-    """A transaction function running a write query; returns the number of input rows."""
-    def work(tx: Any) -> int:
-        tx.run(query, **params).consume()
-        return len(params["rows"])
+def _create_or_update(tx: Any, queries: Mapping[str, str], rows: list[dict[str, Any]], ns: str) -> int:
+    """Write organisations: ``CREATE`` those the namespace lacks, ``MERGE`` the others.
 
-    return work
+    The lookup runs in the same transaction as the writes, so a batch repeated after a commit
+    whose acknowledgement was lost finds its nodes and updates them; the (eg_ns, id)
+    uniqueness constraint refuses a duplicate in any case. Returns the number of rows.
+    """
+    stored = {record["id"] for record in tx.run(queries["stored"], ns=ns, ids=[row["id"] for row in rows])}
+    new = [row for row in rows if row["id"] not in stored]
+    if new:
+        tx.run(queries["create"], rows=new).consume()
+    if stored:
+        tx.run(queries["update"], rows=[row for row in rows if row["id"] in stored], ns=ns).consume()
+    return len(rows)
 
 
 def _counting(query: str, *, expect: int | None = None, **params: Any) -> Callable[[Any], int]:

@@ -429,7 +429,7 @@ def test_a_batch_with_a_type_error_rolls_back_whole(server, ns, db, monkeypatch)
     def poisoned(namespace: str, order: int, node: str, data: dict[str, Any]) -> dict[str, Any]:
         row = real_row(namespace, order, node, data)
         if node == "o15":  # row 16: in the second batch
-            row["props"]["bad"] = {"a map": "Neo4j cannot store"}
+            row["bad"] = {"a map": "Neo4j cannot store"}
         return row
 
     monkeypatch.setattr(store, "_node_row", poisoned)
