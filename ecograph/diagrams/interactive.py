@@ -32,10 +32,8 @@ from ._base import (
     colour,
     label,
     metric_name,
-    node_metric,
-    structure,
 )
-from .network import most_central, sector_layout
+from .network import central_sample
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -99,16 +97,9 @@ def graph_json(
     """
     check_lang(lang)
     graph = eco.graph
-    compiled = structure(eco, relations)
+    compiled, keep, kept, values, _, layout = central_sample(eco, relations, size_by, max_nodes)
     nodes = compiled.nodes
-    metric = node_metric(eco, nodes, size_by)
-    keep = most_central(compiled, metric, max_nodes)
-    kept = [nodes[i] for i in keep]
-    values = metric[keep]
-    sectors = list(eco.vocabulary.sectors)
-    codes = np.array([sectors.index(graph.nodes[n]["sector"]) for n in kept], dtype=np.int64)
-    rank = np.argsort(np.argsort(-values, kind="stable"), kind="stable")
-    xy = sector_layout(codes, rank) * 60.0 * np.sqrt(max(len(kept), 1))
+    xy = layout * 60.0 * np.sqrt(max(len(kept), 1))
     rings: dict[str, list[str]] = {}
     for platform in eco.platforms():
         for ring, members in eco.rings(platform).items():

@@ -11,7 +11,7 @@ drawn (connected ones first), and the title says so.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -107,6 +107,35 @@ def most_central(compiled: SparseGraph, metric: np.ndarray, limit: int) -> np.nd
     connected = (compiled.out_degree > 0) | (compiled.in_degree > 0)
     order = np.lexsort((np.arange(len(metric)), -metric, ~connected))
     return np.sort(order[:limit])
+
+
+class CentralSample(NamedTuple):
+    """The organisations an overview draws, with their sector layout (see :func:`central_sample`)."""
+
+    compiled: SparseGraph  #: every organisation and tie
+    keep: np.ndarray  #: positions in ``compiled`` of the drawn organisations, in graph order
+    nodes: list[str]  #: their ids
+    values: np.ndarray  #: their metric values
+    sectors: list[str]  #: their sectors
+    xy: np.ndarray  #: their :func:`sector_layout` positions (unit disc)
+
+
+def central_sample(
+    eco: Ecosystem, relations: str | Iterable[str] | None, size_by: Metric, max_nodes: int,
+) -> CentralSample:
+    """The ``max_nodes`` most central organisations (:func:`most_central`) by ``size_by``, laid
+    out by sector with the largest values nearest the middle."""
+    graph = eco.graph
+    compiled = structure(eco, relations)
+    metric = node_metric(eco, compiled.nodes, size_by)
+    keep = most_central(compiled, metric, max_nodes)
+    kept = [compiled.nodes[i] for i in keep]
+    values = metric[keep]
+    sectors = list(eco.vocabulary.sectors)
+    sector_of = [graph.nodes[n]["sector"] for n in kept]
+    codes = np.array([sectors.index(s) for s in sector_of], dtype=np.int64)
+    rank = np.argsort(np.argsort(-values, kind="stable"), kind="stable")
+    return CentralSample(compiled, keep, kept, values, sector_of, sector_layout(codes, rank))
 
 
 def spread_apart(values: np.ndarray, min_gap: float) -> np.ndarray:
@@ -208,17 +237,9 @@ def network(
     """
     check_lang(lang)
     graph = eco.graph
-    compiled = structure(eco, relations)
+    compiled, keep, kept_nodes, values, sector_of, xy = central_sample(eco, relations, size_by, max_nodes)
     nodes = compiled.nodes
-    metric = node_metric(eco, nodes, size_by)
-    keep = most_central(compiled, metric, max_nodes)
-    kept_nodes = [nodes[i] for i in keep]
-    values = metric[keep]
     sectors = list(eco.vocabulary.sectors)
-    sector_of = [graph.nodes[n]["sector"] for n in kept_nodes]
-    codes = np.array([sectors.index(s) for s in sector_of], dtype=np.int64)
-    rank = np.argsort(np.argsort(-values, kind="stable"), kind="stable")
-    xy = sector_layout(codes, rank)
     symmetric = compiled.matrix + compiled.matrix.T
     rows = symmetric[keep]
     upper = sp.triu(rows[:, keep], k=1, format="coo")
