@@ -30,7 +30,7 @@ Examples
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numba
@@ -167,13 +167,11 @@ def pagerank(
     p = np.full(n, 1.0 / n) if personalization is None else _vector(g, personalization, "personalization", True)
     dangling_weights = p if dangling is None else _vector(g, dangling, "dangling", normalise=True)
     is_dangling = np.flatnonzero(out == 0)
-    for _ in range(max_iter):
-        xlast = x
-        x = alpha * (transition_t @ x + x[is_dangling].sum() * dangling_weights) + (1 - alpha) * p
-        if np.abs(x - xlast).sum() < n * tol:
-            return g.values(x, "pagerank")
-    raise ConvergenceError(f"pagerank: no convergence within max_iter={max_iter} iterations (tol={tol})",
-                           max_iter=max_iter)
+
+    def step(x: np.ndarray) -> np.ndarray:
+        return alpha * (transition_t @ x + x[is_dangling].sum() * dangling_weights) + (1 - alpha) * p
+
+    return g.values(_power_iteration(step, x, "pagerank", max_iter, tol), "pagerank")
 
 
 def eigenvector(
@@ -239,14 +237,12 @@ def eigenvector(
     if not x.any():
         raise AnalysisError("eigenvector: initial vector cannot have all zero values")
     x = x / x.sum()
-    for _ in range(max_iter):
-        xlast = x
-        x = xlast + a_t @ xlast  # power iteration on A^T + I, as networkx
-        x = x / (_norm(x) or 1.0)
-        if np.abs(x - xlast).sum() < n * tol:
-            return g.values(x, "eigenvector")
-    raise ConvergenceError(f"eigenvector: no convergence within max_iter={max_iter} iterations (tol={tol})",
-                           max_iter=max_iter)
+
+    def step(x: np.ndarray) -> np.ndarray:
+        x = x + a_t @ x  # power iteration on A^T + I, as networkx
+        return x / (_norm(x) or 1.0)
+
+    return g.values(_power_iteration(step, x, "eigenvector", max_iter, tol), "eigenvector")
 
 
 def _leading_eigenvector(g: SparseGraph, a_t: sp.csr_array) -> np.ndarray | None:
@@ -330,16 +326,11 @@ def katz(
         b = np.full(n, float(beta))
     x = np.zeros(n) if nstart is None else _vector(g, nstart, "nstart")
     with np.errstate(over="ignore", invalid="ignore"):  # a diverging run ends in ConvergenceError
-        for _ in range(max_iter):
-            xlast = x
-            x = alpha * a_t @ xlast + b
-            if np.abs(x - xlast).sum() < n * tol:
-                if normalized:
-                    norm = _norm(x)
-                    x = x / norm if norm else x
-                return g.values(x, "katz")
-    raise ConvergenceError(f"katz: no convergence within max_iter={max_iter} iterations (tol={tol})",
-                           max_iter=max_iter)
+        x = _power_iteration(lambda x: alpha * a_t @ x + b, x, "katz", max_iter, tol)
+        if normalized:
+            norm = _norm(x)
+            x = x / norm if norm else x
+    return g.values(x, "katz")
 
 
 # ---------------------------------------------------------------------- path based
@@ -542,6 +533,25 @@ def _rescale(values: np.ndarray, n: int, normalized: bool, directed: bool, endpo
 
 
 # ---------------------------------------------------------------------- helpers
+def _power_iteration(
+    step: Callable[[np.ndarray], np.ndarray], x: np.ndarray, who: str, max_iter: int, tol: float,
+) -> np.ndarray:
+    """Apply ``step`` from ``x`` until the L1 change is below ``n * tol`` (networkx's test).
+
+    Raises
+    ------
+    ConvergenceError
+        Still changing after ``max_iter`` steps.
+    """
+    for _ in range(max_iter):
+        xlast = x
+        x = step(xlast)
+        if np.abs(x - xlast).sum() < len(x) * tol:
+            return x
+    raise ConvergenceError(f"{who}: no convergence within max_iter={max_iter} iterations (tol={tol})",
+                           max_iter=max_iter)
+
+
 def _norm(x: np.ndarray) -> float:
     """Euclidean norm without BLAS (a threaded BLAS call costs more than the sum on a busy machine)."""
     return math.sqrt(float((x * x).sum()))
