@@ -340,6 +340,71 @@ def test_a_relation_whose_type_changed_is_not_duplicated(server, ns) -> None:
         assert_same(_pull(server, ns), eco)
 
 
+def content(db: Any, namespace: str) -> dict[str, Any]:
+    """A namespace as the database holds it, without element ids or the namespace itself, so
+    two namespaces can be compared."""
+    nodes, _, _ = db.execute_query(
+        "MATCH (n) WHERE n.eg_ns = $ns RETURN labels(n) AS labels, properties(n) AS p", ns=namespace)
+    rels, _, _ = db.execute_query(
+        "MATCH (a)-[r]->(b) WHERE r.eg_ns = $ns RETURN a.id AS a, b.id AS b, type(r) AS t, properties(r) AS p",
+        ns=namespace)
+
+    def props(p: dict[str, Any]) -> list[Any]:
+        return sorted((k, canonical(v)) for k, v in p.items() if k not in ("eg_ns", "eg_pushed_at"))
+
+    return {
+        "nodes": sorted((sorted(r["labels"]), props(r["p"])) for r in nodes),
+        "relations": sorted((r["a"], r["b"], r["t"], props(r["p"])) for r in rels),
+    }
+
+
+@pytest.mark.neo4j
+def test_a_fresh_push_then_a_changed_push_equals_one_push_of_the_final_state(server, ns, db) -> None:
+    eco = every_type_ecosystem()
+    new = _changed(eco)
+    once = f"{ns}_once"
+    try:
+        _push(server, eco, ns, batch_size=2)  # a new namespace: every organisation is created
+        _push(server, new, ns, batch_size=3, mode="sync")  # batches of stored and new organisations
+        _push(server, new, once, batch_size=2)
+        assert content(db, ns) == content(db, once)
+        assert_same(_pull(server, ns), new)
+        assert db.execute_query("MATCH (n:Org {eg_ns: $ns}) RETURN count(n) AS c", ns=ns).records[0]["c"] == len(new)
+    finally:
+        store.drop(server["uri"], server["auth"], namespace=once)
+
+
+@pytest.mark.neo4j
+def test_a_repeated_organisation_batch_updates_instead_of_duplicating(server, ns, db) -> None:
+    """A batch is repeated when its commit went through but the acknowledgement was lost."""
+    eco = Ecosystem(name="retry")
+    eco.add_orgs([f"o{i}" for i in range(10)], [f"单位{i}" for i in range(10)], staff=list(range(10)))
+    _push(server, Ecosystem(name="schema"), f"{ns}_schema")  # constraints and indexes
+    store.drop(server["uri"], server["auth"], namespace=f"{ns}_schema")
+    writer = store._Writer(ns, 4, None)
+
+    def write(batch_size: int) -> None:
+        for batch in store._batches(eco, batch_size, ns):
+            if batch.nodes:
+                writer.write_nodes(session, label="Enterprise", other_labels=[], batch=batch)
+
+    def stored() -> list[tuple[str, int, list[str]]]:
+        return sorted((r["id"], r["staff"], sorted(r["l"])) for r in db.execute_query(
+            "MATCH (n) WHERE n.eg_ns = $ns RETURN n.id AS id, n.staff AS staff, labels(n) AS l", ns=ns).records)
+
+    with db.session() as session:
+        first = next(store._batches(eco, 4, ns))
+        writer.write_nodes(session, label="Enterprise", other_labels=[], batch=first)
+        writer.write_nodes(session, label="Enterprise", other_labels=[], batch=first)  # all four stored
+        assert stored() == [(f"o{i}", i, ["Enterprise", "Org"]) for i in range(4)]
+        eco.update_org("o1", staff=100)
+        write(6)  # the first batch: four stored (o1 changed) and two new organisations
+        write(6)
+    expected = [(f"o{i}", 100 if i == 1 else i, ["Enterprise", "Org"]) for i in range(10)]
+    assert stored() == sorted(expected)
+    assert writer.nodes == 4 + 4 + 10 + 10
+
+
 # ---------------------------------------------------------------------------- partial pulls
 @pytest.mark.neo4j
 def test_pull_a_platform_an_association_an_alliance_or_a_query(server, ns) -> None:
