@@ -650,6 +650,14 @@ def _bfs_sums(indptr, indices, in_indptr, in_indices, roots, counted, threads, b
 
 
 @numba.njit(cache=True, nogil=True)
+def _heap_swap(keys, order, payload, a, b):  # pragma: no cover - compiled
+    keys[a], keys[b] = keys[b], keys[a]
+    order[a], order[b] = order[b], order[a]
+    for j in range(2):
+        payload[a, j], payload[b, j] = payload[b, j], payload[a, j]
+
+
+@numba.njit(cache=True, nogil=True)
 def _heap_push(keys, order, payload, size, key, tie, item):  # pragma: no cover - compiled
     """Binary min-heap on (key, tie) with an int payload row; returns the new size."""
     i = size
@@ -661,10 +669,7 @@ def _heap_push(keys, order, payload, size, key, tie, item):  # pragma: no cover 
         parent = (i - 1) >> 1
         if keys[parent] < keys[i] or (keys[parent] == keys[i] and order[parent] < order[i]):
             break
-        keys[i], keys[parent] = keys[parent], keys[i]
-        order[i], order[parent] = order[parent], order[i]
-        for j in range(2):
-            payload[i, j], payload[parent, j] = payload[parent, j], payload[i, j]
+        _heap_swap(keys, order, payload, i, parent)
         i = parent
     return size + 1
 
@@ -673,10 +678,7 @@ def _heap_push(keys, order, payload, size, key, tie, item):  # pragma: no cover 
 def _heap_pop(keys, order, payload, size):  # pragma: no cover - compiled
     """Remove the smallest entry (moved to position ``size - 1``); returns the new size."""
     last = size - 1
-    keys[0], keys[last] = keys[last], keys[0]
-    order[0], order[last] = order[last], order[0]
-    for j in range(2):
-        payload[0, j], payload[last, j] = payload[last, j], payload[0, j]
+    _heap_swap(keys, order, payload, 0, last)
     i = 0
     while True:
         left = 2 * i + 1
@@ -688,10 +690,7 @@ def _heap_pop(keys, order, payload, size):  # pragma: no cover - compiled
             child = right
         if keys[i] < keys[child] or (keys[i] == keys[child] and order[i] < order[child]):
             break
-        keys[i], keys[child] = keys[child], keys[i]
-        order[i], order[child] = order[child], order[i]
-        for j in range(2):
-            payload[i, j], payload[child, j] = payload[child, j], payload[i, j]
+        _heap_swap(keys, order, payload, i, child)
         i = child
     return last
 
