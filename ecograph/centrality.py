@@ -650,6 +650,17 @@ def _bfs_sums(indptr, indices, in_indptr, in_indices, roots, counted, threads, b
 
 
 @numba.njit(cache=True, nogil=True)
+def _thread_heaps(threads, capacity):  # pragma: no cover - compiled
+    """Per thread, an empty heap of ``capacity`` entries: keys, push order, payload rows, and
+    the scratch row :func:`_heap_push` takes its payload from."""
+    keys = np.empty((threads, capacity), np.float64)
+    order = np.empty((threads, capacity), np.int64)
+    payload = np.empty((threads, capacity, 2), np.int64)
+    item = np.zeros((threads, 2), np.int64)
+    return keys, order, payload, item
+
+
+@numba.njit(cache=True, nogil=True)
 def _heap_swap(keys, order, payload, a, b):  # pragma: no cover - compiled
     keys[a], keys[b] = keys[b], keys[a]
     order[a], order[b] = order[b], order[a]
@@ -706,10 +717,7 @@ def _dijkstra_sums(indptr, indices, data, roots, counted, threads, block):  # pr
     all_dist = np.full((threads, n), np.inf)
     all_done = np.zeros((threads, n), np.bool_)
     all_settled = np.empty((threads, n), np.int64)
-    all_keys = np.empty((threads, nnz + 1), np.float64)
-    all_order = np.empty((threads, nnz + 1), np.int64)
-    all_payload = np.empty((threads, nnz + 1, 2), np.int64)
-    all_item = np.zeros((threads, 2), np.int64)
+    all_keys, all_order, all_payload, all_item = _thread_heaps(threads, nnz + 1)
     for b in numba.prange((m + block - 1) // block):
         t = numba.get_thread_id()
         dist, done, settled = all_dist[t], all_done[t], all_settled[t]
@@ -821,10 +829,7 @@ def _brandes_dijkstra(indptr, indices, data, sources, endpoints, threads, block)
     all_head = np.full((threads, n), -1, np.int64)  # predecessor lists: linked lists in pred/nxt
     all_pred = np.empty((threads, nnz + 1), np.int64)
     all_nxt = np.empty((threads, nnz + 1), np.int64)
-    all_keys = np.empty((threads, nnz + 1), np.float64)
-    all_order = np.empty((threads, nnz + 1), np.int64)
-    all_payload = np.empty((threads, nnz + 1, 2), np.int64)
-    all_item = np.zeros((threads, 2), np.int64)
+    all_keys, all_order, all_payload, all_item = _thread_heaps(threads, nnz + 1)
     for b in numba.prange((m + block - 1) // block):
         t = numba.get_thread_id()
         seen, done, sigma, delta = all_seen[t], all_done[t], all_sigma[t], all_delta[t]
