@@ -32,8 +32,10 @@ Examples
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import LoadError
@@ -41,7 +43,7 @@ from ..errors import LoadError
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["add_source_arguments", "parse_param", "source_params", "load_source", "progress"]
+__all__ = ["add_source_arguments", "parse_param", "source_params", "load_source", "emit_json", "progress"]
 
 
 def add_source_arguments(parser: argparse.ArgumentParser, *, path_help: str | None = None) -> None:
@@ -148,6 +150,24 @@ def load_source(args: argparse.Namespace, *, quiet: bool = False) -> Ecosystem:
             f"in {time.perf_counter() - start:.1f} s"
         )
     return eco
+
+
+def emit_json(data: Any, output: str | None, command: str) -> None:
+    """Print ``data`` as indented JSON, or write it to the file ``output`` and say so on stderr.
+
+    Examples
+    --------
+    >>> emit_json({"城市": "天津"}, None, "evaluate")
+    {
+      "城市": "天津"
+    }
+    """
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if output:
+        Path(output).write_text(text + "\n", encoding="utf-8")
+        print(f"{command}: wrote {output}", file=sys.stderr)
+    else:
+        print(text)
 
 
 def progress(message: str) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -30,6 +29,7 @@ from typing import Any
 
 from ..allocation import allocate, cascade, divisor_apportion
 from ..errors import LoadError
+from ._common import emit_json
 
 _MONEY_FIELDS = ("budget", "unit", "floor", "cap", "fixed", "reserve")
 _ALLOCATE_FIELDS = {"budget", "scores", "unit", "floor", "cap", "eligible", "exclude", "grades",
@@ -121,10 +121,5 @@ def run_request(data: dict[str, Any], *, source: str = "<request>", explain: boo
 
 def run(args: argparse.Namespace) -> int:
     result = run_request(read_document(args.file), source=args.file, explain=not args.no_explain)
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
-        print(f"allocate: wrote {args.output}", file=sys.stderr)
-    else:
-        print(text)
+    emit_json(result, args.output, "allocate")
     return 0

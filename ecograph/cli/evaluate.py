@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
-import sys
 from pathlib import Path
 from typing import Any
 
 from ..errors import LoadError
 from ..evaluation import IndicatorTable, ahp_weights, evaluate
+from ._common import emit_json
 from .allocate import read_document
 
 
@@ -131,10 +130,5 @@ def run(args: argparse.Namespace) -> int:
     out = result.to_dict()
     if result.grades is not None:
         out["grades_zh"] = result.grades.to_dict(chinese=True)
-    text = json.dumps(out, ensure_ascii=False, indent=2)
-    if args.output:
-        Path(args.output).write_text(text + "\n", encoding="utf-8")
-        print(f"evaluate: wrote {args.output}", file=sys.stderr)
-    else:
-        print(text)
+    emit_json(out, args.output, "evaluate")
     return 0
