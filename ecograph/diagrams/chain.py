@@ -198,7 +198,8 @@ def chain(
             SINGLE_POINT_COLOUR: bilingual("单点", "single", lang),
         }
         state = {stage: GAP_COLOUR if stage in gap_set else BOTTLENECK_COLOUR if stage in bottleneck_set
-                 else SINGLE_POINT_COLOUR for stage in gap_set | bottleneck_set | single_set}
+                 else SINGLE_POINT_COLOUR
+                 for stage in sorted(gap_set | bottleneck_set | single_set, key=stage_index.__getitem__)}
         bottom = -n_rows - 0.6
         for stage, face in state.items():
             i = stage_index[stage]
