@@ -1,4 +1,4 @@
-"""Neo4j write throughput: batched ``UNWIND ... MERGE`` against one transaction per row.
+"""Neo4j write throughput: batched pushes (organisations created, relations merged) against one transaction per row.
 
 Needs a server: ``eval "$(scripts/neo4j-test-server.sh start)"`` (or any Neo4j 5 in NEO4J_URI).
 
@@ -113,7 +113,7 @@ def main() -> int:
     parser.add_argument("--uri", default=os.environ.get("NEO4J_URI"), help="Bolt URI (default: $NEO4J_URI)")
     parser.add_argument("--nodes", type=int, default=100_000)
     parser.add_argument("--sample", type=int, default=1000, help="rows for the one-transaction-per-row variant")
-    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1000, 5000, 10000])
+    parser.add_argument("--batch-sizes", type=int, nargs="+", default=[1000, 2000, 5000])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2],
                         help="organisation batches written at once (each value is a run)")
     parser.add_argument("--server-pid", type=int, help="pid of the Neo4j server (default: .neo4j/server.pid)")

@@ -365,7 +365,7 @@ def push(
     uri: str,
     auth: Any = None,
     database: str | None = None,
-    batch_size: int = 5000,
+    batch_size: int = 2000,
     namespace: str | None = None,
     mode: Literal["merge", "sync"] = "merge",
     progress: Progress | None = None,
@@ -374,10 +374,11 @@ def push(
 ) -> PushResult:
     """Write ``eco`` into the namespace ``namespace`` of a Neo4j database.
 
-    Constraints and indexes are created first; then organisations (one query per kind) and
-    relations (one query per type) are written with ``UNWIND $rows ... MERGE`` in batches,
-    each batch one managed write transaction (retried by the driver on transient failures and
-    lost connections, so every batch is safe to repeat). Pushing the same ecosystem twice
+    Constraints and indexes are created first; then organisations (per kind) and relations
+    (per type) are written in batches, each batch one managed write transaction (retried by
+    the driver on transient failures and lost connections, so every batch is safe to repeat).
+    Organisations the namespace lacks are ``CREATE``d, stored ones ``MERGE``d (the lookup runs
+    in the batch's transaction); relations are ``MERGE``d. Pushing the same ecosystem twice
     leaves the same database.
 
     Parameters
@@ -476,15 +477,19 @@ def push(
 
 def _check_attribute_names(eco: Ecosystem) -> None:
     """Refuse attribute names ecograph keeps for itself, before anything is written."""
-    items = [(f"organisation {n!r}", d) for n, d in eco.graph.nodes(data=True)]
-    items += [(f"relation {u!r} -[{k}]-> {v!r}", d) for u, v, k, d in eco.graph.edges(keys=True, data=True)]
-    for where, data in items:
-        for name in data:
-            if name.startswith(INTERNAL_PREFIX):
-                raise PersistenceError(
-                    f"{where}: attribute {name!r} starts with {INTERNAL_PREFIX!r}, which ecograph keeps for its "
-                    "own Neo4j properties; rename it", field=name,
-                )
+    nodes, edges = eco.graph.nodes(data=True), eco.graph.edges(keys=True, data=True)
+    # the distinct names first (fast, in C); the owner is looked up only for a reserved one
+    names = set().union(*(d for _, d in nodes), *(d for *_, d in edges))
+    reserved = sorted(name for name in names if name.startswith(INTERNAL_PREFIX))
+    if not reserved:
+        return
+    name = reserved[0]
+    where = next((f"organisation {n!r}" for n, d in nodes if name in d), None) or next(
+        f"relation {u!r} -[{k}]-> {v!r}" for u, v, k, d in edges if name in d)
+    raise PersistenceError(
+        f"{where}: attribute {name!r} starts with {INTERNAL_PREFIX!r}, which ecograph keeps for its "
+        "own Neo4j properties; rename it", field=name,
+    )
 
 
 @dataclass(frozen=True)
@@ -713,10 +718,12 @@ class _Writer:
             f"{_match_namespace('a')} MATCH (a)-[r]->(b) WHERE r.eg_ns = $ns "
             "RETURN a.id, b.id, type(r), r.eg_key", ns=self.ns)])
         wanted: dict[tuple[str, str, str], str] = {}  # (source, target, key) -> relationship type
-        for u, v, key, data in eco.relations():
-            wanted[(u, v, key)] = relation_type(data["type"])
-            if not eco.vocabulary.relations[data["type"]].directed:
-                wanted[(v, u, key)] = wanted[(u, v, key)]
+        if stored_edges:  # (a new namespace has none: nothing to compare)
+            types = {name: relation_type(name) for name in eco.vocabulary.relations}
+            for u, v, key, data in eco.relations():
+                wanted[(u, v, key)] = types[data["type"]]
+                if not eco.vocabulary.relations[data["type"]].directed:
+                    wanted[(v, u, key)] = wanted[(u, v, key)]
         gone = set(stale_nodes)
         stale_edges = [
             {"source": u, "target": v, "type": t, "key": k}
