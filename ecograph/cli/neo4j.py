@@ -40,7 +40,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     push.add_argument("--mode", choices=("merge", "sync"), default="merge",
                       help="merge: create or update, delete nothing (default); sync: also delete what the "
                       "ecosystem no longer has, inside the namespace only")
-    push.add_argument("--batch-size", type=int, default=5000, metavar="N", help="rows per transaction (default 5000)")
+    push.add_argument("--batch-size", type=int, metavar="N",
+                      help="rows per transaction (default: loaders.neo4j.push's, the fastest measured)")
     push.add_argument("--workers", type=int, default=1, metavar="N",
                       help="organisation batches written at the same time (default 1; more for a server "
                       "with spare cores)")
@@ -95,7 +96,8 @@ def run_push(args: argparse.Namespace) -> int:
     def report(stage: str, done: int, total: int) -> None:
         progress(f"neo4j push: {stage}: {done:,}/{total:,}")
 
-    result = neo4j.push(eco, namespace=args.namespace, mode=args.mode, batch_size=args.batch_size,
+    result = neo4j.push(eco, namespace=args.namespace, mode=args.mode,
+                        **({} if args.batch_size is None else {"batch_size": args.batch_size}),
                         workers=args.workers, progress=report, **server)
     progress(f"neo4j push: {result.nodes:,} organisations and {result.relations:,} relations written to "
              f"namespace {result.namespace!r} in {result.seconds:.1f} s")
