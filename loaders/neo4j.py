@@ -710,8 +710,8 @@ class _Writer:
         stale_nodes: list[str] = []
         if mode == "sync":
             self.stage = "the list of stored organisations"
-            stored_nodes = session.execute_read(lambda tx: [
-                r["id"] for r in tx.run(f"{_match_namespace('n')} RETURN n.id AS id", ns=self.ns)])
+            stored_ids = _match_namespace("n") + " RETURN n.id AS id"  # labels are constants; ns a parameter
+            stored_nodes = session.execute_read(lambda tx: [r["id"] for r in tx.run(stored_ids, ns=self.ns)])
             stale_nodes = [n for n in stored_nodes if n not in eco]
         self.stage = "the list of stored relations"
         stored_edges = session.execute_read(lambda tx: [tuple(r.values()) for r in tx.run(

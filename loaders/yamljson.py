@@ -110,6 +110,16 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
 SafeLoader.add_constructor("!decimal", _construct_decimal)
 
 
+def _parse_yaml(text: str) -> Any:
+    """One YAML document through :class:`SafeLoader` (a ``yaml.SafeLoader`` subclass: plain data,
+    ecograph's value tags, duplicate keys refused; never arbitrary Python objects)."""
+    loader = SafeLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def _construct_datetime(loader: yaml.SafeLoader, node: yaml.Node) -> dt.datetime:
     text = loader.construct_scalar(node)
     try:
@@ -211,7 +221,7 @@ def loads(text: str, *, format: str = "yaml", source: str = "<string>") -> Ecosy
             raise LoadError(f"{source}: invalid JSON: {exc.text}; expected {exc.expected}", path=source) from None
     elif format == "yaml":
         try:
-            data = yaml.load(text, Loader=SafeLoader)  # noqa: S506 - SafeLoader subclass
+            data = _parse_yaml(text)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
