@@ -92,6 +92,8 @@ DEFAULT_KINDS: dict[str, str] = {
     "platform": "intermediary",
     "alliance": "intermediary",
     "district": "intermediary",
+    "expert": "research",
+    "problem": "industry",
 }
 
 #: Node fields every organisation has; everything else is a free attribute.
@@ -165,6 +167,12 @@ DEFAULT_RELATIONS: dict[str, RelationSpec] = {
             directed=False,
             integers=("year",),
             description="symmetric; project, year, weight",
+        ),
+        RelationSpec(
+            "poses",
+            target_kinds=frozenset({"problem"}),
+            integers=("year",),
+            description="enterprise -> problem (技术难题) it needs solved; year",
         ),
         RelationSpec(
             "funds",

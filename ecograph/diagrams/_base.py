@@ -56,6 +56,8 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "platform": ("平台", "platform"),
     "alliance": ("联盟", "alliance"),
     "district": ("片区", "district"),
+    "expert": ("科技工作者", "expert"),
+    "problem": ("技术难题", "technical problem"),
 }
 LEVEL_LABELS: dict[str, tuple[str, str]] = {
     "national": ("国家级", "national"),

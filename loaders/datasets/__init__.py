@@ -23,6 +23,7 @@ from typing import Any
 from ecograph.errors import DatasetError
 from ecograph.model import Ecosystem
 
+from .cast import cast_service_action
 from .productivity import productivity_centers, tianjin_centers
 from .shanghai import pudong_policy, shanghai_biopharma, shanghai_motor
 from .suzhou import suzhou_associations
@@ -37,6 +38,7 @@ __all__ = [
     "suzhou_associations",
     "productivity_centers",
     "tianjin_centers",
+    "cast_service_action",
 ]
 
 #: name -> (function, one-line description)
@@ -47,6 +49,7 @@ DATASETS: dict[str, tuple[Callable[..., Ecosystem], str]] = {
     "suzhou_associations": (suzhou_associations, "Suzhou: 25 industry associations, 11,849 member firms with listed/leading/专精特新/high-tech flags (seed 004)"),
     "productivity_centers": (productivity_centers, "National productivity-centre network: association, 10 districts, 2,689 centres, up to 500,000 firms (seed 000)"),
     "tianjin_centers": (tianjin_centers, "Tianjin municipal productivity centres: eligibility attributes and six-dimension indicators (seed 003)"),
+    "cast_service_action": (cast_service_action, "CAST 百千万 action: 100 national societies, 1,000 served enterprises, 10,000 experts, open technical problems (seed 002)"),
 }
 
 
@@ -88,7 +91,7 @@ def load_dataset(name: str, **params: Any) -> Ecosystem:
     >>> load_dataset("nowhere")
     Traceback (most recent call last):
     ...
-    ecograph.errors.DatasetError: unknown dataset 'nowhere'; expected one of ['shanghai_motor', 'shanghai_biopharma', 'pudong_policy', 'suzhou_associations', 'productivity_centers', 'tianjin_centers']
+    ecograph.errors.DatasetError: unknown dataset 'nowhere'; expected one of ['shanghai_motor', 'shanghai_biopharma', 'pudong_policy', 'suzhou_associations', 'productivity_centers', 'tianjin_centers', 'cast_service_action']
     """
     if name not in DATASETS:
         raise DatasetError(f"unknown dataset {name!r}; expected one of {list(DATASETS)}", id=name, field="dataset")
