@@ -97,6 +97,8 @@ _EXPORTS: dict[str, str] = {
     "balance": "membership",
     "propose_districts": "membership",
     "one_stop": "onestop",
+    "match": "matching",
+    "Matching": "matching",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
