@@ -38,6 +38,8 @@ __all__ = [
     "HierarchyCycleError",
     "AttributeTypeError",
     "EndpointKindError",
+    "TimeIntervalError",
+    "ReadOnlyError",
     "NodeNotFoundError",
     "LoadError",
     "DatasetError",
@@ -126,6 +128,15 @@ class AttributeTypeError(ValidationError):
 
 class EndpointKindError(ValidationError):
     """A relation whose endpoint has the wrong kind (e.g. ``in_ring`` into a non-platform)."""
+
+
+class TimeIntervalError(ValidationError):
+    """A ``since``/``until`` that is not a year or a date, ``since`` not before ``until``, or a
+    relation whose interval is not inside both endpoints' intervals."""
+
+
+class ReadOnlyError(EcographError, TypeError):
+    """A change asked of a read-only ecosystem (a snapshot from ``eco.at(t)``)."""
 
 
 class NodeNotFoundError(EcographError, KeyError):

@@ -36,6 +36,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from . import timeline
 from .errors import (
     AttributeTypeError,
     DanglingEndpointError,
@@ -46,6 +47,7 @@ from .errors import (
     InvalidRingError,
     InvalidStageError,
     NodeNotFoundError,
+    ReadOnlyError,
     UnknownKindError,
     UnknownRelationError,
     UnknownSectorError,
@@ -152,8 +154,7 @@ DEFAULT_RELATIONS: dict[str, RelationSpec] = {
         RelationSpec(
             "member_of",
             target_kinds=MEMBERSHIP_KINDS,
-            integers=("since",),
-            description="org -> association; since, role",
+            description="org -> association; since (joined), until (left), role",
         ),
         RelationSpec("part_of", description="child -> parent in a hierarchy"),
         RelationSpec(
@@ -436,6 +437,7 @@ class Ecosystem:
         self._graph = nx.MultiDiGraph()
         self._version = 0
         self._cache: dict[Hashable, Any] = {}
+        self._read_only: str | None = None  # what this read-only ecosystem is (a snapshot)
 
     # ------------------------------------------------------------------ building
     def add_org(
@@ -465,6 +467,7 @@ class Ecosystem:
         ------
         DuplicateIdError, UnknownKindError, UnknownSectorError, AttributeTypeError
         """
+        self._check_writable()
         where = f"organisation {id!r}"
         if not isinstance(id, str) or not id:
             raise ValidationError(f"organisation id {id!r} must be a non-empty string", field="id", id=id)
@@ -484,6 +487,7 @@ class Ecosystem:
         ------
         NodeNotFoundError, ValidationError
         """
+        self._check_writable()
         current = self.node(id)
         del current["id"]
         merged = {**current, **attrs}
@@ -509,6 +513,7 @@ class Ecosystem:
 
     def remove_org(self, id: str) -> None:
         """Remove an organisation and every relation touching it."""
+        self._check_writable()
         self._require(id)
         self._graph.remove_node(id)
         self._touch()
@@ -533,6 +538,7 @@ class Ecosystem:
         UnknownRelationError, DanglingEndpointError, EndpointKindError, DuplicateRelationError,
         InvalidRingError, InvalidStageError, HierarchyCycleError, AttributeTypeError
         """
+        self._check_writable()
         spec = self.vocabulary.relations.get(type)
         where = f"relation {source!r} -[{type}]-> {target!r}"
         if spec is None:
@@ -601,6 +607,7 @@ class Ecosystem:
         >>> eco.node("f2")
         {'id': 'f2', 'name': '乙', 'kind': 'enterprise', 'sector': 'industry'}
         """
+        self._check_writable()
         ids = _as_list(ids)
         where = f"add_orgs ({len(ids)} organisations of kind {kind!r})"
         if not ids:
@@ -622,6 +629,11 @@ class Ecosystem:
         attr_cols = [(k, _as_list(v)) for k, v in columns.items()]
         for field_name, col in attr_cols:
             self._check_column(field_name, col, len(ids), where, reserved=RESERVED_NODE_FIELDS + ("type",))
+        times = {name: dict(attr_cols).get(name) for name in timeline.TIME_FIELDS}
+        if any(col is not None for col in times.values()):
+            for i, ident in enumerate(ids):
+                timeline.check_interval({name: col[i] for name, col in times.items() if col is not None},
+                                        f"{where}: organisation {ident!r}", ident)
         fixed = {"kind": record["kind"], "sector": record["sector"]}
         _bulk_add_nodes(self._graph, ids, _records(fixed, attr_cols, lead=names))
         self._touch()
@@ -648,6 +660,7 @@ class Ecosystem:
         >>> eco.number_of_relations("serves")
         2
         """
+        self._check_writable()
         sources, targets = _as_list(sources), _as_list(targets)
         spec = self.vocabulary.relations.get(type)
         where = f"add_relations ({len(sources)} relations of type {type!r})"
@@ -712,8 +725,22 @@ class Ecosystem:
             if cycle:
                 raise HierarchyCycleError(f"{where}: would close a part_of cycle through {cycle[0][0]!r}",
                                           field="part_of", id=cycle[0][0])
+        self._check_intervals(sources, targets, type, cols)
         _bulk_add_edges(self._graph, zip(sources, targets, keys), _records({"type": type}, list(cols.items())))
         self._touch()
+
+    def _check_intervals(self, sources: list[str], targets: list[str], type: str, cols: dict[str, list[Any]]) -> None:
+        """Each relation's since/until, and its interval inside both endpoints' (skipped when
+        neither the batch nor any endpoint carries a bound)."""
+        times = {name: cols[name] for name in timeline.TIME_FIELDS if name in cols}
+        nodes = self._graph._node
+        if not times and not any("since" in nodes[n] or "until" in nodes[n] for n in {*sources, *targets}):
+            return
+        for i, (u, v) in enumerate(zip(sources, targets)):
+            where = f"relation {u!r} -[{type}]-> {v!r}"
+            span = timeline.check_interval({name: col[i] for name, col in times.items()}, where, u)
+            timeline.check_inside(span, nodes[u], where, "source", u)
+            timeline.check_inside(span, nodes[v], where, "target", v)
 
     def _check_column(self, name: str, col: list[Any], length: int, where: str, reserved: tuple[str, ...]) -> None:
         if name in reserved:
@@ -735,6 +762,7 @@ class Ecosystem:
 
     def remove_relation(self, source: str, target: str, key: str) -> None:
         """Remove one relation (for symmetric relations either orientation works)."""
+        self._check_writable()
         if self._graph.has_edge(source, target, key):
             self._graph.remove_edge(source, target, key)
         elif self._graph.has_edge(target, source, key) and not self._spec_of(target, source, key).directed:
@@ -801,6 +829,52 @@ class Ecosystem:
 
     def is_directed_relation(self, type: str) -> bool:
         return self.vocabulary.relations[type].directed
+
+    # ------------------------------------------------------------------ time
+    def at(self, t: timeline.TimePoint) -> Ecosystem:
+        """The ecosystem as it stood at ``t`` (a year or a date): a cheap, read-only snapshot.
+
+        Keeps the organisations and relations with ``since <= t < until`` (missing bounds are
+        open); records are shared with this ecosystem, not copied (see :mod:`ecograph.timeline`).
+
+        Raises
+        ------
+        TimeIntervalError
+            ``t`` is neither a year nor a date.
+
+        Examples
+        --------
+        >>> eco = Ecosystem()
+        >>> eco.add_org("a", since=2010); eco.add_org("b", until=2011)
+        >>> sorted(eco.at(2009)), sorted(eco.at(2010)), sorted(eco.at(2011))
+        (['b'], ['a', 'b'], ['a'])
+        """
+        return timeline.snapshot(self, t)
+
+    def periods(self) -> list[timeline.TimePoint]:
+        """The periods the ecosystem is observed at, in time order.
+
+        The ecosystem attribute ``periods`` when given (panel loaders and built-in panels set
+        it), else every distinct ``since`` value; empty for an ecosystem without time.
+
+        Examples
+        --------
+        >>> eco = Ecosystem(); eco.add_org("a", since=2011); eco.add_org("b", since=2010, until=2012)
+        >>> eco.periods()
+        [2010, 2011]
+        """
+        if "periods" in self.attrs:
+            return sorted(self.attrs["periods"], key=timeline.time_key)
+        since = {}
+        for record in timeline._records(self):
+            if record.get("since") is not None:
+                since.setdefault(timeline.time_key(record["since"]), record["since"])
+        return [since[k] for k in sorted(since)]
+
+    @property
+    def read_only(self) -> bool:
+        """``True`` for a snapshot (changes raise :class:`~ecograph.errors.ReadOnlyError`)."""
+        return self._read_only is not None
 
     # ------------------------------------------------------------------ typed views
     def platforms(self) -> list[str]:
@@ -1066,6 +1140,10 @@ class Ecosystem:
         )
 
     # ------------------------------------------------------------------ internals
+    def _check_writable(self) -> None:
+        if self._read_only is not None:
+            raise ReadOnlyError(f"{self._read_only} is read-only: change the ecosystem it was taken from")
+
     def _touch(self) -> None:
         self._version += 1
         self._cache.clear()
@@ -1121,6 +1199,7 @@ class Ecosystem:
                 raise AttributeTypeError(f"{where}: field 'stages' must be a list of stage names", field="stages", id=id)
             if len(set(stages)) != len(stages):
                 raise InvalidStageError(f"{where}: field 'stages' repeats a stage: {stages}", field="stages", id=id)
+        timeline.check_interval(record, where, id)
         return record
 
     def _check_relation(
@@ -1129,6 +1208,9 @@ class Ecosystem:
         for endpoint, role in ((source, "source"), (target, "target")):
             if endpoint not in self._graph:
                 raise DanglingEndpointError(f"{where}: {role} {endpoint!r} is not an organisation", field=role, id=endpoint)
+        span = timeline.check_interval(attrs, where, source)
+        for endpoint, role in ((source, "source"), (target, "target")):
+            timeline.check_inside(span, self._graph.nodes[endpoint], where, role, endpoint)
         if spec.target_kinds is not None:
             kind = self._graph.nodes[target]["kind"]
             if kind not in spec.target_kinds:

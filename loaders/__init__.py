@@ -9,6 +9,8 @@ folder (or ``.csv``)      ``organizations.csv`` + ``relations.csv`` (+ ``allianc
                           ``ecosystem.json``) as exported from Excel (:mod:`loaders.csvdir`)
 ``.graphml``              GraphML through networkx (:mod:`loaders.graphml`)
 ``.gexf``                 GEXF through networkx (:mod:`loaders.graphml`)
+folder of periods         ``2010/``, ``2011/`` … (or ``2010.yaml`` …): a panel read into one
+                          ecosystem with ``since``/``until`` (:mod:`loaders.panel`)
 ========================  ======================================================
 
 Every format round-trips exactly: ``read(p) == eco`` after ``write(eco, p)``.
@@ -112,6 +114,11 @@ def read(path: str | Path, *, format: str | None = None, **opts: Any) -> Ecosyst
     fmt = format_of(path, format)
     if not Path(path).exists():
         raise LoadError(f"{path}: no such file or folder", path=str(path))
+    if fmt == "csv" and format is None:
+        from . import panel
+
+        if panel.is_panel(path):
+            return panel.read(path, **opts)
     module = importlib.import_module(f"{__name__}.{FORMATS[fmt]}")
     if FORMATS[fmt] in ("yamljson", "graphml"):
         opts["format"] = fmt

@@ -45,7 +45,7 @@ __all__ = [
 SAFE_INT = 2**53
 
 #: Scalar type names usable in typed headers; ``list[T]`` is a list of T.
-SCALAR_TYPES: tuple[str, ...] = ("str", "int", "float", "bool", "decimal", "money", "date", "datetime")
+SCALAR_TYPES: tuple[str, ...] = ("str", "int", "float", "bool", "decimal", "money", "date", "datetime", "time")
 
 _BOOL_WORDS = {
     "true": True, "false": False, "yes": True, "no": False, "y": True, "n": False,
@@ -200,7 +200,7 @@ def format_cell(value: Any, type_: str) -> str:
         return "true" if value else "false"
     if type_ == "float":
         return repr(value)
-    if type_ in ("date", "datetime"):
+    if type_ in ("date", "datetime") or (type_ == "time" and isinstance(value, dt.date)):
         return value.isoformat()
     return str(value)
 
@@ -269,6 +269,13 @@ def parse_cell(text: str, type_: str) -> Any:
             return dt.date.fromisoformat(stripped)
         except ValueError:
             raise ValueProblem(text, "a date (YYYY-MM-DD)") from None
+    if type_ == "time":  # a year or a date (since/until)
+        if _INT.match(stripped):
+            return int(stripped)
+        try:
+            return parse_cell(stripped, "date")
+        except ValueProblem:
+            raise ValueProblem(text, "a year or a date (YYYY or YYYY-MM-DD)") from None
     if type_ == "datetime":
         try:
             return dt.datetime.fromisoformat(stripped)
@@ -281,7 +288,8 @@ def infer_type(cells: list[str]) -> str:
     """Conservative type of an untyped column from its non-blank cells.
 
     A column becomes ``int``, ``float``, ``bool``, ``date`` or ``datetime`` only when every
-    cell reads as that type; integers with leading zeros (codes such as ``007``) and anything
+    cell reads as that type, ``time`` when years and dates mix (``since``/``until``: each cell
+    stays a year or a date); integers with leading zeros (codes such as ``007``) and anything
     else stay ``str``.
 
     Examples
@@ -290,6 +298,8 @@ def infer_type(cells: list[str]) -> str:
     ('int', 'float', 'str')
     >>> infer_type(["true", "否"]), infer_type(["2024-01-31"]), infer_type([])
     ('bool', 'date', 'str')
+    >>> infer_type(["2010", "2011-07-01"]), parse_cell("2010", "time"), parse_cell("2011/7/1", "time")
+    ('time', 2010, datetime.date(2011, 7, 1))
     """
     cells = [c.strip() for c in cells]
     if not cells:
@@ -300,7 +310,12 @@ def infer_type(cells: list[str]) -> str:
         return "float"
     if all(c.lower() in _BOOL_WORDS for c in cells) and not all(c.lower() in ("y", "n") for c in cells):
         return "bool"
-    if all(_DATE.match(c) or _SLASH_DATE.match(c) for c in cells):
+    if all(_INT.match(c) or _DATE.match(c) or _SLASH_DATE.match(c) for c in cells):
+        try:
+            kinds = {type(parse_cell(c, "time")) for c in cells}
+        except ValueProblem:
+            return "str"
+        return "date" if kinds == {dt.date} else "time"
         try:
             for c in cells:
                 parse_cell(c, "date")

@@ -376,6 +376,8 @@ def _plain_texts(values: Any) -> bool:
 def _column_type(values: list[Any]) -> str:
     """The narrowest column type that gives every value back exactly (``json`` otherwise)."""
     names = {type_name(v) for v in values}
+    if names == {"int", "date"}:  # years and dates mixed (since/until): each cell reads back as itself
+        return "time"
     if len(names) != 1:
         return "json"
     name = names.pop()

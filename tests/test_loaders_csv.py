@@ -78,13 +78,13 @@ def test_committed_gbk_folder():
 
 def test_typed_headers_override_inference(tmp_path):
     (tmp_path / "organizations.csv").write_text(
-        "id,name,zip:str,rate:decimal,count:float,since:datetime,flags:list[bool],x:json\n"
+        "id,name,zip:str,rate:decimal,count:float,opened:datetime,flags:list[bool],x:json\n"
         "a,甲,200120,0.10,3,2024-01-02T03:04:05+08:00,是;否,\"{\"\"$int\"\": \"\"9007199254740993\"\"}\"\n",
         encoding="utf-8",
     )
     node = loaders.read(tmp_path).node("a")
     assert node["zip"] == "200120" and node["rate"] == Decimal("0.10") and node["count"] == 3.0
-    assert node["since"].utcoffset() == dt.timedelta(hours=8)
+    assert node["opened"].utcoffset() == dt.timedelta(hours=8)
     assert node["flags"] == [True, False] and node["x"] == 9007199254740993
 
 

@@ -237,6 +237,27 @@ def test_every_attribute_type_round_trips(server, ns, db) -> None:
 
 
 @pytest.mark.neo4j
+def test_since_and_until_round_trip_as_years_and_dates(server, ns, db) -> None:
+    from test_time import random_timed_ecosystem
+
+    eco = random_timed_ecosystem(7)
+    eco.attrs["periods"] = [2010, dt.date(2010, 7, 1)]
+    _push(server, eco, ns)
+    back = _pull(server, ns)
+    assert_same(back, eco)
+    for year in (2009, 2011, 2012):
+        assert back.at(year) == eco.at(year)
+    # stored natively: a year as an integer, a date as a Neo4j date
+    rows = db.execute_query("MATCH (n:Org {eg_ns: $ns}) WHERE n.until IS NOT NULL RETURN n.id AS id, n.until AS u",
+                            ns=ns).records
+    assert {r["id"]: r["u"] for r in rows} == {n: _native(eco.node(n)["until"]) for n in eco if "until" in eco.node(n)}
+
+
+def _native(value: Any) -> Any:
+    return value if isinstance(value, int) else neo4j_driver.time.Date(value.year, value.month, value.day)
+
+
+@pytest.mark.neo4j
 def test_awkward_ids_names_and_keys_round_trip(server, ns, db) -> None:
     awkward = ["it's", 'say "hi"', "back`tick", "brace}", "{brace", "new\nline", "MATCH (n) DETACH DELETE n",
                "`) DETACH DELETE n //", "RETURN", "$ns", "反斜杠\\", "空格 与 中文", "\t", "null", "\u0000nul"]
