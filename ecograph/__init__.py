@@ -99,6 +99,8 @@ _EXPORTS: dict[str, str] = {
     "one_stop": "onestop",
     "match": "matching",
     "Matching": "matching",
+    "action_evaluation": "action",
+    "ActionEvaluation": "action",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]
