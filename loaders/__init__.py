@@ -11,6 +11,7 @@ folder (or ``.csv``)      ``organizations.csv`` + ``relations.csv`` (+ ``allianc
 ``.gexf``                 GEXF through networkx (:mod:`loaders.graphml`)
 folder of periods         ``2010/``, ``2011/`` … (or ``2010.yaml`` …): a panel read into one
                           ecosystem with ``since``/``until`` (:mod:`loaders.panel`)
+``.xlsx``                 an Excel workbook, one sheet per CSV table (:mod:`loaders.xlsx`)
 ========================  ======================================================
 
 Every format round-trips exactly: ``read(p) == eco`` after ``write(eco, p)``.
@@ -46,9 +47,11 @@ FORMATS: dict[str, str] = {
     "csv": "csvdir",
     "graphml": "graphml",
     "gexf": "graphml",
+    "xlsx": "xlsx",
 }
 
-_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".graphml": "graphml", ".gexf": "gexf", ".csv": "csv"}
+_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".graphml": "graphml", ".gexf": "gexf", ".csv": "csv",
+             ".xlsx": "xlsx"}
 
 
 def format_of(path: str | Path, format: str | None = None) -> str:

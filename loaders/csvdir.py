@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ecograph.errors import LoadError
+from ecograph.labels import FIELD_LABELS, canonical, closest, label
 from ecograph.model import Ecosystem
 
 from ._build import Builder, Where
@@ -106,45 +107,63 @@ def _decode(path: Path, encoding: str | None) -> str:
 
 # ---------------------------------------------------------------------------- reading
 class _Table:
-    """One CSV file: typed columns and rows with their line numbers."""
+    """One table (a CSV file or a spreadsheet sheet): typed columns and rows with their numbers.
 
-    def __init__(self, path: Path, encoding: str | None, structural: tuple[str, ...], builder: Builder,
-                 money_fields: frozenset[str] = frozenset()) -> None:
-        self.path, self.b, self.money_fields = path, builder, money_fields
-        self.types: list[str] = []
+    Headers may be written in Chinese (``编号``, ``名称``, ``起点`` ...: :data:`ecograph.labels.FIELD_LABELS`).
+    When a required column is missing the table reports it once and yields no rows, so that
+    one missing column does not become one problem per row.
+    """
+
+    def __init__(self, place: str, header: list[str] | None, rows: list[tuple[int, list[str]]],
+                 structural: tuple[str, ...], required: int, builder: Builder,
+                 money_fields: frozenset[str] = frozenset(), unit: str = "line") -> None:
+        self.place, self.b, self.money_fields, self.unit = place, builder, money_fields, unit
+        self.written: dict[str, str] = {}  # column -> its header as written (e.g. 类型 for kind)
+        self.columns: list[tuple[str, str | None]] = []  # (name, declared type or None)
+        self.rows = rows
+        if header is None:
+            self.problem(1, "the table is empty; expected a header row")
+        else:
+            self.columns = self._header(header, structural, required)
+        self.types = self._types(structural)
+
+    @classmethod
+    def from_csv(cls, path: Path, encoding: str | None, structural: tuple[str, ...], required: int,
+                 builder: Builder, money_fields: frozenset[str] = frozenset()) -> _Table:
         text = _decode(path, encoding)
         first = text.split("\n", 1)[0]
         delimiter = "\t" if "\t" in first and "," not in first else ","
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        self.columns: list[tuple[str, str | None]] = []  # (name, declared type or None)
-        self.rows: list[tuple[int, list[str]]] = []
+        header: list[str] | None = None
+        rows: list[tuple[int, list[str]]] = []
         try:
             header = next(reader, None)
-            if header is None:
-                self.problem(1, "the file is empty; expected a header row")
-                return
-            self.columns = self._header(header, structural)
             for cells in reader:
                 if any(c.strip() for c in cells):
-                    self.rows.append((reader.line_num, cells))
+                    rows.append((reader.line_num, cells))
         except csv.Error as exc:
-            self.problem(reader.line_num, f"malformed CSV: {exc}")
-        self.types = self._types(structural)
+            builder.problem(Where("", line=reader.line_num, file=str(path)), f"malformed CSV: {exc}")
+        return cls(str(path), header, rows, structural, required, builder, money_fields)
 
     def problem(self, line: int | None, message: str, field: str | None = None, id: str | None = None) -> None:
-        self.b.problem(Where("", line=line, file=str(self.path)), message, field=field, id=id)
+        self.b.problem(Where("", line=line, file=self.place, unit=self.unit), message,
+                       field=self.written.get(field, field) if field else None, id=id)
 
-    def _header(self, header: list[str], structural: tuple[str, ...]) -> list[tuple[str, str | None]]:
+    def _header(self, header: list[str], structural: tuple[str, ...], required: int) -> list[tuple[str, str | None]]:
         columns: list[tuple[str, str | None]] = []
         seen: set[str] = set()
         for position, cell in enumerate(header, 1):
-            name, _, declared = cell.lstrip("\ufeff").strip().partition(":")  # a BOM read as text
-            name = name.strip()
+            written, _, declared = cell.lstrip("\ufeff").strip().partition(":")  # a BOM read as text
+            written = written.strip()
+            name = written if written in FIELD_LABELS else (canonical("field", written) or written) if written else ""
             if not name:
                 self.problem(1, f"column {position} has no name; expected a header such as 'staff' or 'revenue:money'")
                 name = f"<column {position}>"
+            if name != written:
+                self.written[name] = written
             if name in seen:
-                self.problem(1, f"column {name!r} appears twice", field=name)
+                self.problem(1, f"column {written!r} appears twice" + (f" (as {name!r})" if name != written else ""),
+                             field=name)
             seen.add(name)
             type_ = None
             if declared:
@@ -156,10 +175,15 @@ class _Table:
                     self.problem(1, f"column {name!r} is structural and takes no type (or json)", field=name)
                     type_ = None
             columns.append((name, type_))
-        missing = [f for f in structural[:1] if f not in seen]
+        missing = [f for f in structural[:required] if f not in seen]
         if missing:
-            self.problem(1, f"missing the column {missing[0]!r}; expected the columns {list(structural)} first, "
-                            "then attributes", field=missing[0])
+            names = [f"{f!r} ({label(FIELD_LABELS, f)})" for f in missing]
+            hints = [f"{w!r} for {closest(w, [m, label(FIELD_LABELS, m)])!r}" for m in missing
+                     for w in (c.lstrip("\ufeff").strip() for c in header) if closest(w, [m, label(FIELD_LABELS, m)])]
+            self.problem(1, f"missing the column{'s' if len(missing) > 1 else ''} {', '.join(names)}; expected the "
+                            f"columns {list(structural)} (or their Chinese names) first, then attributes"
+                         + (f"; did you write {hints[0]}?" if hints else ""), field=missing[0])
+            self.rows = []  # every row would lack it too: one problem, not one per row
         return columns
 
     def _types(self, structural: tuple[str, ...]) -> list[str]:
@@ -177,6 +201,9 @@ class _Table:
                 money = name in self.money_fields or (_MONEY_NAME.search(name) and inferred in ("int", "float"))
                 types.append("money" if money else inferred)
         return types
+
+    def where(self, line: int | None) -> Where:
+        return Where("", line=line, file=self.place, unit=self.unit)
 
     def records(self) -> Iterator[tuple[int, dict[str, Any]]]:
         """``(line, {column: value})`` per row; blank cells are left out; bad cells are reported
@@ -222,37 +249,56 @@ def read(path: str | Path, *, encoding: str | None = None) -> Ecosystem:
     b = Builder(str(folder))
     name, attrs, vocabulary = _read_meta(folder / META_FILE, folder.name, b)
     b.start(name, vocabulary, attrs, Where(META_FILE, file=str(folder / META_FILE)))
-    money = frozenset(f for spec in b.eco.vocabulary.relations.values() for f in spec.money)
-    stages = _read_alliances(folder / ALLIANCE_FILE, encoding, b)
-    orgs = _Table(org_file, encoding, _ORG_FIELDS, b, money)
+    money = money_fields(b)
+
+    def table(file: Path, structural: tuple[str, ...], required: int) -> _Table | None:
+        return _Table.from_csv(file, encoding, structural, required, b, money) if file.is_file() else None
+
+    alliances = table(folder / ALLIANCE_FILE, _ALLIANCE_FIELDS, 2)
+    orgs = _Table.from_csv(org_file, encoding, _ORG_FIELDS, 1, b, money)
+    return build(b, orgs, table(folder / REL_FILE, _REL_FIELDS, 3), alliances)
+
+
+def money_fields(b: Builder) -> frozenset[str]:
+    """The relation attributes the started ecosystem's vocabulary says are money."""
+    return frozenset(f for spec in b.eco.vocabulary.relations.values() for f in spec.money)
+
+
+def build(b: Builder, orgs: _Table, rels: _Table | None, alliances: _Table | None) -> Ecosystem:
+    """The ecosystem from its tables (CSV files or spreadsheet sheets), or every problem found.
+
+    Raises
+    ------
+    LoadError
+        Every problem found, each naming the file (and sheet), the line or row and the column.
+    """
+    stages = _alliance_stages(alliances) if alliances is not None else {}
     used_stages: set[str] = set()
     for line, record in orgs.records():
-        where = Where("", line=line, file=str(org_file))
+        where = orgs.where(line)
         ident = record.pop("id", None)
         if ident is None:
-            b.problem(where, "missing the id", field="id")
+            orgs.problem(line, "missing the id", field="id")
             continue
         fields = {f: record.pop(f, None) for f in ("name", "kind", "sector")}
-        if ident in stages:
+        if ident in stages and alliances is not None:
             used_stages.add(ident)
             for key, value in stages[ident].items():
                 if key in record:
-                    b.problem(where, f"{key} given both here and in {ALLIANCE_FILE}", field=key, id=ident)
+                    orgs.problem(line, f"{key} given both here and in {Path(alliances.place).name}", field=key, id=ident)
                 record[key] = value
         b.add_org(where, ident, fields["name"], fields["kind"], fields["sector"], record)
     for alliance in stages.keys() - used_stages:
-        b.problem(Where("", file=str(folder / ALLIANCE_FILE)),
-                  f"alliance {alliance!r} is not in {org_file.name}", field="alliance", id=alliance)
-    if (folder / REL_FILE).is_file():
-        rels = _Table(folder / REL_FILE, encoding, _REL_FIELDS, b, money)
+        assert alliances is not None
+        alliances.problem(None, f"alliance {alliance!r} is not in {Path(orgs.place).name}", field="alliance", id=alliance)
+    if rels is not None:
         for line, record in rels.records():
-            where = Where("", line=line, file=str(folder / REL_FILE))
             ends = [record.pop(f, None) for f in _REL_FIELDS]
             for field, value in zip(_REL_FIELDS[:3], ends):
                 if value is None:
-                    b.problem(where, f"missing the {field}", field=field)
+                    rels.problem(line, f"missing the {field}", field=field)
             if None not in ends[:3]:
-                b.add_relation(where, ends[0], ends[1], ends[2], ends[3], record)
+                b.add_relation(rels.where(line), ends[0], ends[1], ends[2], ends[3], record)
     return b.finish()
 
 
@@ -265,6 +311,11 @@ def _read_meta(path: Path, default_name: str, b: Builder) -> tuple[str, dict[str
     except json.JSONDecodeError as exc:
         b.problem(Where(path.name, line=exc.lineno, file=str(path)), f"invalid JSON: {exc.msg}")
         return default_name, {}, None
+    return meta_fields(meta, where, default_name, b)
+
+
+def meta_fields(meta: Any, where: Where, default_name: str, b: Builder) -> tuple[str, dict[str, Any], Any]:
+    """Name, attributes and vocabulary from a decoded ``ecosystem.json`` document."""
     if not isinstance(meta, dict):
         b.problem(where, "expected a JSON object with name, attrs, vocabulary")
         return default_name, {}, None
@@ -287,11 +338,8 @@ def _read_meta(path: Path, default_name: str, b: Builder) -> tuple[str, dict[str
     return name, attrs, vocabulary
 
 
-def _read_alliances(path: Path, encoding: str | None, b: Builder) -> dict[str, dict[str, list[str]]]:
+def _alliance_stages(table: _Table) -> dict[str, dict[str, list[str]]]:
     """alliance id -> {"stages": [...], "stage_names": [...] when given}."""
-    if not path.is_file():
-        return {}
-    table = _Table(path, encoding, _ALLIANCE_FIELDS, b)
     stages: dict[str, dict[str, list[Any]]] = {}
     for line, record in table.records():
         alliance, stage = record.get("alliance"), record.get("stage")
@@ -335,6 +383,32 @@ def write(eco: Ecosystem, path: str | Path, *, encoding: str = "utf-8-sig") -> N
     """
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
+    tables = tables_of(eco)
+    for file, rows in ((ORG_FILE, tables[0]), (REL_FILE, tables[1]), (ALLIANCE_FILE, tables[2])):
+        if rows is None:
+            if (folder / file).exists():
+                (folder / file).unlink()
+            continue
+        with (folder / file).open("w", encoding=encoding, newline="") as handle:
+            csv.writer(handle, lineterminator="\r\n").writerows(rows)
+    (folder / META_FILE).write_text(json.dumps(meta_of(eco), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def meta_of(eco: Ecosystem) -> dict[str, Any]:
+    """What ``ecosystem.json`` holds: the name, attributes and vocabulary additions."""
+    meta: dict[str, Any] = {"ecograph": 1, "name": eco.name}
+    if eco.attrs:
+        meta["attrs"] = {k: to_json(v) for k, v in eco.attrs.items()}
+    vocabulary = vocabulary_to_document(eco.vocabulary)
+    if vocabulary:
+        meta["vocabulary"] = vocabulary
+    return meta
+
+
+def tables_of(eco: Ecosystem) -> tuple[list[list[str]], list[list[str]], list[list[str]] | None]:
+    """The organisations, relations and alliance-stage tables (typed header row, then text
+    cells) that :func:`build` reads back into an equal ecosystem; no alliance table when no
+    alliance has plain stages."""
     graph = eco.graph
     alliance_rows: list[dict[str, Any]] = []
     org_rows: list[dict[str, Any]] = []
@@ -351,19 +425,8 @@ def write(eco: Ecosystem, path: str | Path, *, encoding: str = "utf-8-sig") -> N
         org_rows.append(row)
     rel_rows = [{"source": u, "target": v, "type": d["type"], "key": None if k == d["type"] else k,
                  **{a: b for a, b in d.items() if a != "type"}} for u, v, k, d in graph.edges(keys=True, data=True)]
-    _write_table(folder / ORG_FILE, org_rows, _ORG_FIELDS, encoding)
-    _write_table(folder / REL_FILE, rel_rows, _REL_FIELDS, encoding)
-    if alliance_rows:
-        _write_table(folder / ALLIANCE_FILE, alliance_rows, _ALLIANCE_FIELDS, encoding)
-    elif (folder / ALLIANCE_FILE).exists():
-        (folder / ALLIANCE_FILE).unlink()
-    meta: dict[str, Any] = {"ecograph": 1, "name": eco.name}
-    if eco.attrs:
-        meta["attrs"] = {k: to_json(v) for k, v in eco.attrs.items()}
-    vocabulary = vocabulary_to_document(eco.vocabulary)
-    if vocabulary:
-        meta["vocabulary"] = vocabulary
-    (folder / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return (_text_table(org_rows, _ORG_FIELDS), _text_table(rel_rows, _REL_FIELDS),
+            _text_table(alliance_rows, _ALLIANCE_FIELDS) if alliance_rows else None)
 
 
 def _plain_texts(values: Any) -> bool:
@@ -390,7 +453,7 @@ def _column_type(values: list[Any]) -> str:
     return "json" if name == "list" else name
 
 
-def _write_table(path: Path, rows: list[dict[str, Any]], structural: Iterable[str], encoding: str) -> None:
+def _text_table(rows: list[dict[str, Any]], structural: Iterable[str]) -> list[list[str]]:
     structural = tuple(structural)
     columns: dict[str, None] = dict.fromkeys(structural)
     for row in rows:
@@ -398,8 +461,5 @@ def _write_table(path: Path, rows: list[dict[str, Any]], structural: Iterable[st
     types = {c: _column_type([r[c] for r in rows if r.get(c) is not None]) for c in columns}
     for c in structural:  # plain text unless a value would not read back as itself (then JSON cells)
         types[c] = "json" if types[c] != "str" and any(r.get(c) is not None for r in rows) else "str"
-    with path.open("w", encoding=encoding, newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow([c if types[c] == "str" and c in structural else f"{c}:{types[c]}" for c in columns])
-        for row in rows:
-            writer.writerow(["" if row.get(c) is None else format_cell(row[c], types[c]) for c in columns])
+    header = [c if types[c] == "str" and c in structural else f"{c}:{types[c]}" for c in columns]
+    return [header] + [["" if row.get(c) is None else format_cell(row[c], types[c]) for c in columns] for row in rows]

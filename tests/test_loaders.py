@@ -113,8 +113,9 @@ def test_datasets_round_trip(tmp_path, target):
 def test_format_chosen_by_suffix_or_folder(tmp_path):
     assert loaders.format_of(tmp_path) == "csv"
     assert loaders.format_of(tmp_path / "x.YAML") == "yaml"
-    with pytest.raises(LoadError, match=r"\.xlsx"):
-        loaders.format_of("eco.xlsx")
+    assert loaders.format_of("eco.xlsx") == "xlsx"
+    with pytest.raises(LoadError, match=r"\.xls'"):
+        loaders.format_of("eco.xls")
     with pytest.raises(LoadError, match="unknown format"):
         loaders.format_of("eco.yaml", "excel")
 

@@ -69,7 +69,7 @@ def add_source_arguments(parser: argparse.ArgumentParser, *, path_help: str | No
         metavar="PATH",
         help=path_help
         or "ecosystem file or folder: .yaml/.yml/.json, a CSV folder (organizations.csv, "
-        "relations.csv), .graphml or .gexf",
+        "relations.csv; Chinese headers accepted), an Excel workbook .xlsx, .graphml or .gexf",
     )
     parser.add_argument(
         "--dataset",

@@ -15,6 +15,10 @@ from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
 from ..errors import AnalysisError
+# the labels live with the vocabulary; the diagram modules take them from here
+from ..labels import (  # noqa: F401
+    FLAG_LABELS, KIND_LABELS, LANGS, LEVEL_LABELS, RING_LABELS, SECTOR_LABELS, bilingual, label,
+)
 from ..matrix import SparseGraph
 from ..results import NodeValues
 from .fonts import diagram_style
@@ -26,51 +30,6 @@ if TYPE_CHECKING:  # pragma: no cover
 #: node -> value (e.g. :class:`~ecograph.results.NodeValues`), a callable ``eco -> mapping``,
 #: or ``None`` for equal sizes.
 Metric = Union[str, Mapping[Any, float], Callable[["Ecosystem"], Mapping[Any, float]], None]
-
-LANGS = ("zh", "en", "zh+en")
-
-RING_LABELS: dict[str, tuple[str, str]] = {
-    "core": ("核心", "core"),
-    "core_ring": ("核心圈", "core ring"),
-    "collaboration": ("协同创新圈", "collaboration ring"),
-    "radiation": ("辐射圈", "radiation ring"),
-}
-SECTOR_LABELS: dict[str, tuple[str, str]] = {
-    "government": ("政府", "government"),
-    "industry": ("产业", "industry"),
-    "academia": ("高校", "academia"),
-    "research": ("科研", "research"),
-    "intermediary": ("中介服务", "intermediary"),
-    "finance": ("金融", "finance"),
-}
-KIND_LABELS: dict[str, tuple[str, str]] = {
-    "government": ("政府部门", "government"),
-    "enterprise": ("企业", "enterprise"),
-    "university": ("高校", "university"),
-    "research_institute": ("科研院所", "research institute"),
-    "association": ("行业协会", "association"),
-    "society": ("学会", "society"),
-    "productivity_center": ("生产力促进中心", "productivity centre"),
-    "service_org": ("服务机构", "service organisation"),
-    "finance": ("金融机构", "finance"),
-    "platform": ("平台", "platform"),
-    "alliance": ("联盟", "alliance"),
-    "district": ("片区", "district"),
-    "expert": ("科技工作者", "expert"),
-    "problem": ("技术难题", "technical problem"),
-}
-LEVEL_LABELS: dict[str, tuple[str, str]] = {
-    "national": ("国家级", "national"),
-    "industry": ("行业级", "industry"),
-    "local": ("地方级", "local"),
-}
-FLAG_LABELS: dict[str, tuple[str, str]] = {
-    "listed": ("上市", "listed"),
-    "leading": ("龙头", "leading"),
-    "specialized": ("专精特新", "specialised"),
-    "high_tech": ("高新技术", "high-tech"),
-    "sme": ("中小企业", "SME"),
-}
 
 # Okabe-Ito: distinguishable with colour-vision deficiencies.
 SECTOR_COLOURS: dict[str, str] = {
@@ -95,21 +54,6 @@ EDGE_COLOUR = "#4D4D4D"
 def check_lang(lang: str) -> None:
     if lang not in LANGS:
         raise AnalysisError(f"lang {lang!r}: expected one of {list(LANGS)}", field="lang", value=lang)
-
-
-def label(table: Mapping[str, tuple[str, str]], key: str, lang: str = "zh") -> str:
-    """``key``'s label in ``lang`` ("zh", "en" or "zh+en"); unknown keys show as themselves."""
-    zh, en = table.get(key, (key, key))
-    if lang == "en":
-        return en
-    if lang == "zh+en" and zh != en:
-        return f"{zh} {en}"
-    return zh
-
-
-def bilingual(zh: str, en: str, lang: str) -> str:
-    """A phrase in ``lang`` (used for titles and axis labels)."""
-    return label({"": (zh, en)}, "", lang)
 
 
 def colour(table: Mapping[str, str], key: str) -> str:

@@ -1,0 +1,254 @@
+"""Chinese and English names of the vocabulary: the one table loaders, diagrams and reports share.
+
+Every built-in kind, sector, ring, relation type, role, level and flag has a Chinese label (what
+planners write and read) and an English one. Loaders read either (plus a few common Chinese
+synonyms, :data:`ALIASES`) and store the canonical key; diagrams and reports print the label.
+Column headers of planner files (``编号``, ``名称``, ``起点`` ...) are in :data:`FIELD_LABELS`.
+
+Examples
+--------
+>>> label(KIND_LABELS, "research_institute"), label(KIND_LABELS, "research_institute", "en")
+('科研院所', 'research institute')
+>>> canonical("kind", "高校"), canonical("kind", "research institute"), canonical("ring", "协同创新圈")
+('university', 'research_institute', 'collaboration')
+>>> closest("enterprize", DEFAULT_KIND_KEYS)
+'enterprise'
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+
+__all__ = [
+    "LANGS",
+    "KIND_LABELS",
+    "SECTOR_LABELS",
+    "RING_LABELS",
+    "RELATION_LABELS",
+    "ROLE_LABELS",
+    "LEVEL_LABELS",
+    "FLAG_LABELS",
+    "FIELD_LABELS",
+    "ALIASES",
+    "DEFAULT_KIND_KEYS",
+    "label",
+    "bilingual",
+    "canonical",
+    "closest",
+    "is_chinese",
+]
+
+#: Output languages: Chinese, English, or both side by side.
+LANGS = ("zh", "en", "zh+en")
+
+#: key -> (Chinese, English)
+Labels = Mapping[str, tuple[str, str]]
+
+KIND_LABELS: dict[str, tuple[str, str]] = {
+    "government": ("政府部门", "government"),
+    "enterprise": ("企业", "enterprise"),
+    "university": ("高校", "university"),
+    "research_institute": ("科研院所", "research institute"),
+    "association": ("行业协会", "association"),
+    "society": ("学会", "society"),
+    "productivity_center": ("生产力促进中心", "productivity centre"),
+    "service_org": ("服务机构", "service organisation"),
+    "finance": ("金融机构", "finance"),
+    "platform": ("平台", "platform"),
+    "alliance": ("联盟", "alliance"),
+    "district": ("片区", "district"),
+    "expert": ("科技工作者", "expert"),
+    "problem": ("技术难题", "technical problem"),
+}
+DEFAULT_KIND_KEYS: tuple[str, ...] = tuple(KIND_LABELS)
+SECTOR_LABELS: dict[str, tuple[str, str]] = {
+    "government": ("政府", "government"),
+    "industry": ("产业", "industry"),
+    "academia": ("高校", "academia"),
+    "research": ("科研", "research"),
+    "intermediary": ("中介服务", "intermediary"),
+    "finance": ("金融", "finance"),
+}
+RING_LABELS: dict[str, tuple[str, str]] = {
+    "core": ("核心", "core"),
+    "core_ring": ("核心圈", "core ring"),
+    "collaboration": ("协同创新圈", "collaboration ring"),
+    "radiation": ("辐射圈", "radiation ring"),
+}
+RELATION_LABELS: dict[str, tuple[str, str]] = {
+    "in_ring": ("圈层成员", "ring member"),
+    "chain_member": ("链成员", "chain member"),
+    "member_of": ("会员", "member of"),
+    "part_of": ("隶属", "part of"),
+    "serves": ("服务", "serves"),
+    "collaborates": ("合作", "collaborates"),
+    "funds": ("资助", "funds"),
+    "poses": ("提出难题", "poses"),
+}
+ROLE_LABELS: dict[str, tuple[str, str]] = {
+    "anchor": ("依托单位", "anchor"),
+    "member": ("成员单位", "member"),
+}
+LEVEL_LABELS: dict[str, tuple[str, str]] = {
+    "national": ("国家级", "national"),
+    "industry": ("行业级", "industry"),
+    "local": ("地方级", "local"),
+}
+FLAG_LABELS: dict[str, tuple[str, str]] = {
+    "listed": ("上市", "listed"),
+    "leading": ("龙头", "leading"),
+    "specialized": ("专精特新", "specialised"),
+    "high_tech": ("高新技术", "high-tech"),
+    "sme": ("中小企业", "SME"),
+}
+#: Column headers of planner files (CSV, Excel): the structural columns and the usual attributes.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "id": ("编号", "id"),
+    "name": ("名称", "name"),
+    "kind": ("类型", "kind"),
+    "sector": ("部门", "sector"),
+    "source": ("起点", "source"),
+    "target": ("终点", "target"),
+    "type": ("关系", "type"),
+    "key": ("键", "key"),
+    "ring": ("圈层", "ring"),
+    "role": ("角色", "role"),
+    "stages": ("所在环节", "stages"),
+    "capacity": ("服务能力", "capacity"),
+    "since": ("加入年份", "since"),
+    "count": ("服务次数", "count"),
+    "revenue": ("收入", "revenue"),
+    "amount": ("金额", "amount"),
+    "year": ("年份", "year"),
+    "service": ("服务内容", "service"),
+    "project": ("项目", "project"),
+    "weight": ("权重", "weight"),
+    "alliance": ("联盟", "alliance"),
+    "stage": ("环节", "stage"),
+    "stage_name": ("环节名称", "stage name"),
+    "industry": ("行业", "industry"),
+    "region": ("地区", "region"),
+    "level": ("级别", "level"),
+    "staff": ("员工人数", "staff"),
+    "founded": ("成立时间", "founded"),
+    **FLAG_LABELS,
+}
+
+#: More words accepted on input, per category (the labels above are always accepted).
+ALIASES: dict[str, dict[str, str]] = {
+    "kind": {
+        "政府": "government", "企业单位": "enterprise", "公司": "enterprise", "大学": "university",
+        "院校": "university", "科研机构": "research_institute", "研究院": "research_institute",
+        "研究所": "research_institute", "协会": "association", "商会": "association",
+        "生产力中心": "productivity_center", "中介机构": "service_org", "金融": "finance",
+        "服务平台": "platform", "产业联盟": "alliance", "链式联盟": "alliance",
+        "专家": "expert", "科技人员": "expert", "难题": "problem",
+    },
+    "sector": {"政": "government", "产": "industry", "学": "academia", "研": "research",
+               "金": "finance", "介": "intermediary", "中介": "intermediary", "企业": "industry",
+               "科研院所": "research"},
+    "ring": {"平台核心": "core", "协同圈": "collaboration"},
+    "type": {"属于圈层": "in_ring", "链式成员": "chain_member", "会员单位": "member_of", "成员": "member_of",
+             "上级": "part_of"},
+    "role": {"成员": "member"},
+    "field": {"ID": "id", "id号": "id", "单位名称": "name", "机构名称": "name", "机构类型": "kind",
+              "类别": "kind", "领域": "sector", "来源": "source", "目标": "target", "关系类型": "type",
+              "阶段": "stage", "阶段名称": "stage_name"},
+}
+
+_TABLES: dict[str, Labels] = {
+    "kind": KIND_LABELS, "sector": SECTOR_LABELS, "ring": RING_LABELS, "type": RELATION_LABELS,
+    "role": ROLE_LABELS, "level": LEVEL_LABELS, "field": FIELD_LABELS,
+}
+
+
+def _reverse(category: str) -> dict[str, str]:
+    words: dict[str, str] = {}
+    for key, (zh, en) in _TABLES[category].items():
+        words.setdefault(key, key)
+        words.setdefault(zh, key)
+        words.setdefault(en, key)
+    words.update(ALIASES.get(category, {}))
+    return words
+
+
+_WORDS: dict[str, dict[str, str]] = {category: _reverse(category) for category in _TABLES}
+
+
+def label(table: Labels, key: str, lang: str = "zh") -> str:
+    """``key``'s label in ``lang`` ("zh", "en" or "zh+en"); unknown keys show as themselves.
+
+    Examples
+    --------
+    >>> label(RING_LABELS, "radiation", "zh+en"), label(RING_LABELS, "outer")
+    ('辐射圈 radiation ring', 'outer')
+    """
+    zh, en = table.get(key, (key, key))
+    if lang == "en":
+        return en
+    if lang == "zh+en" and zh != en:
+        return f"{zh} {en}"
+    return zh
+
+
+def bilingual(zh: str, en: str, lang: str) -> str:
+    """A phrase in ``lang`` (titles, axis labels, prose).
+
+    Examples
+    --------
+    >>> bilingual("会员数", "members", "en")
+    'members'
+    """
+    return label({"": (zh, en)}, "", lang)
+
+
+def canonical(category: str, word: str) -> str | None:
+    """The vocabulary key a planner's ``word`` stands for, or ``None``.
+
+    Parameters
+    ----------
+    category : str
+        ``kind``, ``sector``, ``ring``, ``type`` (relation type), ``role``, ``level`` or
+        ``field`` (a column header).
+    word : str
+        A key, its Chinese or English label or an alias; case and inner blanks of English words
+        are ignored (``Research Institute``).
+
+    Examples
+    --------
+    >>> canonical("type", "合作"), canonical("field", "编号"), canonical("kind", "spaceship") is None
+    ('collaborates', 'id', True)
+    """
+    words = _WORDS[category]
+    if word in words:
+        return words[word]
+    folded = word.lower().replace("-", " ").replace("_", " ")
+    for candidate, key in words.items():
+        if candidate.lower().replace("-", " ").replace("_", " ") == folded:
+            return key
+    return None
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like ``word`` (a misspelling), or ``None`` when none is close.
+
+    Examples
+    --------
+    >>> closest("colaborates", ["serves", "collaborates"]), closest("xyz", ["serves"])
+    ('collaborates', None)
+    """
+    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def is_chinese(text: str) -> bool:
+    """Whether ``text`` is mostly CJK ideographs (of its letters).
+
+    Examples
+    --------
+    >>> is_chinese("上海电机平台"), is_chinese("Motor platform 1")
+    (True, False)
+    """
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and sum("\u3400" <= c <= "\u9fff" for c in letters) * 2 > len(letters)
