@@ -50,7 +50,7 @@ def cases(G: Graphs, size: str) -> list[Case]:
         few = random.Random(2).sample(range(G.n), 1000)
         out.append({
             "algorithm": "2-step reach, every node",
-            "ecograph": lambda: eg.k_step_reach(g, k=2),
+            "ecograph": lambda: eg.k_step_reach(g, hops=2),
             "igraph": lambda: ig.neighborhood_size(order=2, mindist=1),
             "networkx": (lambda: [len(nx.single_source_shortest_path_length(nxg(), v, cutoff=2)) for v in few],
                          G.n / len(few)),

@@ -20,8 +20,6 @@ Examples
 from __future__ import annotations
 
 import importlib
-import sys
-import types
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -47,15 +45,15 @@ _EXPORTS: dict[str, str] = {
     "closeness": "centrality",
     "harmonic": "centrality",
     "betweenness": "centrality",
-    "reach": "reach",
-    "reach_profile": "reach",
-    "coverage": "reach",
-    "decay_reach": "reach",
-    "influence": "reach",
-    "k_step_reach": "reach",
-    "brokerage": "brokerage",
-    "constraint": "brokerage",
-    "effective_size": "brokerage",
+    "reach": "reachability",
+    "reach_profile": "reachability",
+    "coverage": "reachability",
+    "decay_reach": "reachability",
+    "influence": "reachability",
+    "k_step_reach": "reachability",
+    "brokerage": "brokers",
+    "constraint": "brokers",
+    "effective_size": "brokers",
     "core_number": "coreperiphery",
     "onion_layers": "coreperiphery",
     "borgatti_everett": "coreperiphery",
@@ -119,22 +117,6 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return __all__
-
-
-class _Package(types.ModuleType):
-    """Keeps ``ecograph.brokerage`` and ``ecograph.reach`` the functions.
-
-    Importing a submodule binds it as an attribute of the package; where a public function has
-    the name of its module, the function is bound instead.
-    """
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, types.ModuleType) and _EXPORTS.get(name) == name:
-            value = getattr(value, name, value)
-        super().__setattr__(name, value)
-
-
-sys.modules[__name__].__class__ = _Package
 
 
 if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only

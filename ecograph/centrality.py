@@ -12,7 +12,7 @@ Inputs are compiled once to CSR (see :mod:`ecograph.matrix`). Spectral measures 
 breadth-first search or Dijkstra per source in compiled numba kernels, sources spread over
 all cores.
 
-Ecosystems are read with :func:`ecograph.matrix.as_sparse` defaults: every relation type, the
+Ecosystems are read with :func:`ecograph.matrix.compile` defaults: every relation type, the
 undirected view when all relations present are symmetric (``collaborates``), else the directed
 view. Compile with :func:`ecograph.compile` to choose relations, weights or direction.
 
@@ -39,8 +39,8 @@ import scipy.sparse as sp
 from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigs, eigsh
 
 from .errors import AnalysisError, ConvergenceError
-from .matrix import GraphLike, SparseGraph, as_sparse
-from .reach import bfs_levels, run_parallel
+from .matrix import GraphLike, SparseGraph, compile
+from .search import bfs_levels, run_parallel
 from .results import NodeValues
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,7 +60,7 @@ __all__ = [
 
 
 # ---------------------------------------------------------------------- degree
-def degree(G: GraphLike, weight: str | None = None) -> NodeValues:
+def degree(G: GraphLike, weight: str | None = None, *, relations: str | Iterable[str] | None = None) -> NodeValues:
     """Degree centrality: degree divided by ``n - 1`` (= ``nx.degree_centrality``).
 
     Parameters
@@ -72,6 +72,9 @@ def degree(G: GraphLike, weight: str | None = None) -> NodeValues:
         the weighted degree (strength, ``G.degree(weight=...)``) is divided by ``n - 1`` the
         same way.
 
+    relations : str or iterable of str, optional
+        Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
+        ``type``); all by default.
     Returns
     -------
     NodeValues
@@ -86,7 +89,7 @@ def degree(G: GraphLike, weight: str | None = None) -> NodeValues:
     >>> degree(g, weight="w").to_dict()
     {'a': 1.5, 'b': 2.0, 'c': 0.5}
     """
-    g = as_sparse(G, weight)
+    g = compile(G, weight, relations=relations)
     if g.n <= 1:
         return g.values(np.ones(g.n), "degree")
     a = _weights(g, weight)
@@ -108,6 +111,8 @@ def pagerank(
     max_iter: int = 1000,
     nstart: Mapping[Hashable, float] | None = None,
     dangling: Mapping[Hashable, float] | None = None,
+    *,
+    relations: str | Iterable[str] | None = None,
 ) -> NodeValues:
     """PageRank by power iteration on the CSR matrix (the algorithm of ``nx.pagerank``).
 
@@ -131,6 +136,9 @@ def pagerank(
     dangling : mapping, optional
         Where the rank of nodes without out-edges goes (default: the personalization vector).
 
+    relations : str or iterable of str, optional
+        Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
+        ``type``); all by default.
     Returns
     -------
     NodeValues
@@ -153,7 +161,7 @@ def pagerank(
     >>> {k: round(v, 4) for k, v in pr.items()}
     {1: 0.2148, 2: 0.3974, 3: 0.3878}
     """
-    g = as_sparse(G, weight)
+    g = compile(G, weight, relations=relations)
     n = g.n
     if n == 0:
         return g.values(np.zeros(0), "pagerank")
@@ -180,6 +188,8 @@ def eigenvector(
     tol: float = 1e-06,
     nstart: Mapping[Hashable, float] | None = None,
     weight: str | None = None,
+    *,
+    relations: str | Iterable[str] | None = None,
 ) -> NodeValues:
     """Eigenvector centrality (= ``nx.eigenvector_centrality``), Euclidean norm 1.
 
@@ -197,6 +207,9 @@ def eigenvector(
     weight : str, optional
         Edge attribute used as weight.
 
+    relations : str or iterable of str, optional
+        Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
+        ``type``); all by default.
     Returns
     -------
     NodeValues
@@ -224,7 +237,7 @@ def eigenvector(
     >>> [round(v, 6) for v in ev.values()]
     [0.5, 0.707107, 0.5]
     """
-    g = as_sparse(G, weight)
+    g = compile(G, weight, relations=relations)
     n = g.n
     if n == 0:
         raise AnalysisError("eigenvector: cannot compute centrality for the null graph")
@@ -276,6 +289,8 @@ def katz(
     nstart: Mapping[Hashable, float] | None = None,
     normalized: bool = True,
     weight: str | None = None,
+    *,
+    relations: str | Iterable[str] | None = None,
 ) -> NodeValues:
     """Katz centrality (= ``nx.katz_centrality``): ``x = alpha A^T x + beta``.
 
@@ -295,6 +310,9 @@ def katz(
     weight : str, optional
         Edge attribute used as weight.
 
+    relations : str or iterable of str, optional
+        Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
+        ``type``); all by default.
     Returns
     -------
     NodeValues
@@ -313,7 +331,7 @@ def katz(
     >>> [round(v, 6) for v in k.values()]
     [0.559885, 0.610784, 0.559885]
     """
-    g = as_sparse(G, weight)
+    g = compile(G, weight, relations=relations)
     n = g.n
     if n == 0:
         return g.values(np.zeros(0), "katz")
@@ -341,6 +359,7 @@ def closeness(
     wf_improved: bool = True,
     *,
     weight: str | None = None,
+    relations: str | Iterable[str] | None = None,
 ) -> NodeValues | float:
     """Closeness centrality (= ``nx.closeness_centrality``), from incoming distances.
 
@@ -360,6 +379,9 @@ def closeness(
     weight : str, optional
         Alias of ``distance`` (the name ecograph's other functions use); give only one.
 
+    relations : str or iterable of str, optional
+        Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
+        ``type``); all by default.
     Returns
     -------
     NodeValues or float
@@ -380,7 +402,7 @@ def closeness(
     1.0
     """
     distance = _distance_name(distance, weight, "closeness")
-    g = _path_graph(G, distance)
+    g = _path_graph(G, distance, relations)
     rev = g.T  # distances *to* the node
     roots = np.arange(g.n, dtype=np.int64) if u is None else g.positions(u, "closeness u")
     reached, total, _ = _path_sums(rev, roots, np.ones(g.n, dtype=np.bool_), distance is not None)
@@ -401,6 +423,7 @@ def harmonic(
     sources: Iterable[Hashable] | None = None,
     *,
     weight: str | None = None,
+    relations: str | Iterable[str] | None = None,
 ) -> NodeValues:
     """Harmonic centrality (= ``nx.harmonic_centrality``): sum of ``1 / d(v, u)`` over sources ``v``.
 
@@ -416,6 +439,9 @@ def harmonic(
     weight : str, optional
         Alias of ``distance``.
 
+    relations : str or iterable of str, optional
+        Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
+        ``type``); all by default.
     Returns
     -------
     NodeValues
@@ -434,7 +460,7 @@ def harmonic(
     {0: 1.5, 1: 2.0, 2: 1.5}
     """
     distance = _distance_name(distance, weight, "harmonic")
-    g = _path_graph(G, distance)
+    g = _path_graph(G, distance, relations)
     targets = np.arange(g.n, dtype=np.int64) if nbunch is None else np.unique(g.positions(nbunch, "harmonic nbunch"))
     mask = np.ones(g.n, dtype=np.bool_)
     if sources is not None:
@@ -453,6 +479,8 @@ def betweenness(
     weight: str | None = None,
     endpoints: bool = False,
     seed: Any = None,
+    *,
+    relations: str | Iterable[str] | None = None,
 ) -> NodeValues:
     """Betweenness centrality (= ``nx.betweenness_centrality``), exact or sampled.
 
@@ -476,6 +504,9 @@ def betweenness(
     seed : int, random.Random or None
         Sampling seed (networkx's ``py_random_state`` conventions).
 
+    relations : str or iterable of str, optional
+        Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
+        ``type``); all by default.
     Returns
     -------
     NodeValues
@@ -493,7 +524,7 @@ def betweenness(
     """
     from networkx.utils import create_py_random_state
 
-    g = _path_graph(G, weight)
+    g = _path_graph(G, weight, relations)
     n = g.n
     if k is None:
         sources = np.arange(n, dtype=np.int64)
@@ -596,9 +627,9 @@ def _distance_name(distance: str | None, weight: str | None, who: str) -> str | 
     return distance if distance is not None else weight
 
 
-def _path_graph(G: GraphLike, weight: str | None) -> SparseGraph:
+def _path_graph(G: GraphLike, weight: str | None, relations: str | Iterable[str] | None) -> SparseGraph:
     """Compile for shortest paths: parallel edges keep their shortest length."""
-    g = as_sparse(G, weight, combine="min")
+    g = compile(G, weight, relations=relations, combine="min")
     if weight is not None and g.nnz and g.data.min() < 0:
         raise AnalysisError("shortest paths need non-negative lengths; found a negative edge weight", field=weight)
     return g
@@ -918,7 +949,7 @@ def report_sections(eco: Ecosystem) -> list[Section]:
 
     if eco.number_of_relations() == 0:
         return []
-    g = as_sparse(eco)
+    g = compile(eco)
     sampled = g.n > 5000
     measures = {
         "pagerank": pagerank(g, weight=None),

@@ -44,7 +44,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .errors import AnalysisError, UnservableRequestError
-from .matrix import as_sparse
+from .matrix import compile
 from .reporting import Section, rows_to_pandas
 from .rings import induced
 
@@ -321,7 +321,7 @@ def anchor_position(eco: Ecosystem, alliance: str, relations: Sequence[str] = WO
     >>> pos.rank, pos.betweenness["hub"], pos.cross_stage
     (1, 1.0, 1.0)
     """
-    from .brokerage import brokerage
+    from .brokers import brokerage
     from .centrality import betweenness
 
     chain = eco.chain(alliance)
@@ -329,7 +329,7 @@ def anchor_position(eco: Ecosystem, alliance: str, relations: Sequence[str] = WO
         raise AnalysisError(f"anchor_position: alliance {alliance!r} has no anchor unit (role='anchor')",
                             id=alliance, field="role")
     members = list(chain.members)
-    graph = as_sparse(eco, relations=list(relations), directed=False)
+    graph = compile(eco, relations=list(relations), directed=False)
     member_pos = graph.positions(members)
     ties = graph.matrix.copy()
     ties.data[:] = 1.0
@@ -729,7 +729,7 @@ def strengthen_chain(
                 field="stages",
                 value=unknown[0],
             )
-    graph = as_sparse(eco, relations=list(relations), directed=True)
+    graph = compile(eco, relations=list(relations), directed=True)
     ties = graph.matrix.copy()  # row = the candidate: its collaborations and the services it provides
     ties.data[:] = 1.0  # one tie per partner, whatever the number or weight of relations
     n = graph.n

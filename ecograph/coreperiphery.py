@@ -35,7 +35,7 @@ import scipy.sparse as sp
 from scipy.optimize import minimize
 
 from .errors import AnalysisError, ConvergenceError
-from .matrix import GraphLike, SparseGraph, as_sparse
+from .matrix import GraphLike, SparseGraph, compile
 from .model import RINGS
 from .results import NodeValues
 
@@ -118,7 +118,7 @@ def _shell_graph(G: GraphLike, relations: Any) -> SparseGraph:
     networkx graphs and SparseGraphs keep their own direction, as networkx does."""
     from .model import Ecosystem
 
-    return as_sparse(G, relations=relations, directed=False if isinstance(G, Ecosystem) else None)
+    return compile(G, relations=relations, directed=False if isinstance(G, Ecosystem) else None)
 
 
 def _peel(graph: SparseGraph) -> tuple[np.ndarray, np.ndarray]:
@@ -316,7 +316,7 @@ def borgatti_everett(
             f"borgatti_everett: core_periphery={core_periphery!r}; expected one of {_BLOCK_MODES}",
             field="core_periphery",
         )
-    graph = as_sparse(G, weight, relations=relations)
+    graph = compile(G, weight, relations=relations)
     smallest = 2 if core_periphery == "ones" else 4
     if graph.n < smallest:
         raise AnalysisError(f"borgatti_everett: needs at least {smallest} nodes, got {graph.n}", field="G")
@@ -599,7 +599,7 @@ def continuous_coreness(
     >>> round(r.fitness, 6)
     1.0
     """
-    graph = as_sparse(G, weight, relations=relations)
+    graph = compile(G, weight, relations=relations)
     if graph.n < 3:
         raise AnalysisError(f"continuous_coreness: needs at least 3 nodes, got {graph.n}", field="G")
     a = graph.matrix.copy() if weight is not None else sp.csr_array(
@@ -662,14 +662,14 @@ class CoreLevels:
     thresholds : list of int
         Smallest core number (or onion layer) of each level; level ``j`` and all inner
         levels together are exactly the nodes with value ``>= thresholds[j]``.
-    by : str
+    shell : str
         ``"core"`` or ``"onion"``.
     """
 
     level: NodeValues
     labels: tuple[str, ...]
     thresholds: list[int]
-    by: str
+    shell: str
 
     def groups(self) -> dict[str, list[Hashable]]:
         """Nodes per level label, innermost first (every label present)."""
@@ -693,19 +693,19 @@ def core_periphery_levels(
     G: GraphLike,
     k: int = 4,
     *,
-    by: str = "core",
+    shell: str = "core",
     labels: Sequence[str] | None = None,
     relations: str | Iterable[str] | None = None,
 ) -> CoreLevels:
     """Split nodes into ``k`` nested core–periphery levels (e.g. a platform's four rings).
 
-    Definition: with ``x(v)`` the core number (``by="core"``) or onion layer
-    (``by="onion"``), ``x_max`` and ``x_min`` its extremes and ``w = (x_max - x_min + 1) / k``,
+    Definition: with ``x(v)`` the core number (``shell="core"``) or onion layer
+    (``shell="onion"``), ``x_max`` and ``x_min`` its extremes and ``w = (x_max - x_min + 1) / k``,
 
     ``level(v) = min(k - 1, floor((x_max - x(v)) / w))``
 
     — equal-width bins of the shell index counted from the top. Level 0 always holds the main
-    core; levels ``0..j`` together form a k-core (``by="core"``), so the levels are nested.
+    core; levels ``0..j`` together form a k-core (``shell="core"``), so the levels are nested.
     Levels may be empty when the graph has fewer distinct shells than ``k``.
 
     Parameters
@@ -713,7 +713,7 @@ def core_periphery_levels(
     G : Ecosystem, SparseGraph or networkx graph
     k : int
         Number of levels (at least 2).
-    by : {"core", "onion"}
+    shell : {"core", "onion"}
         Shell index to bin: k-core number, or the finer onion layer.
     labels : sequence of str, optional
         Level names, innermost first; default :data:`ecograph.RINGS` for ``k = 4``, else
@@ -729,7 +729,7 @@ def core_periphery_levels(
     Raises
     ------
     AnalysisError
-        ``k < 2``, wrong number of labels, or an unknown ``by``.
+        ``k < 2``, wrong number of labels, or an unknown ``shell``.
 
     Examples
     --------
@@ -744,8 +744,8 @@ def core_periphery_levels(
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 2:
         raise AnalysisError(f"core_periphery_levels: k must be an integer >= 2, got {k!r}", field="k")
-    if by not in ("core", "onion"):
-        raise AnalysisError(f"core_periphery_levels: by={by!r}; expected 'core' or 'onion'", field="by")
+    if shell not in ("core", "onion"):
+        raise AnalysisError(f"core_periphery_levels: shell={shell!r}; expected 'core' or 'onion'", field="shell")
     if labels is None:
         labels = RINGS if k == len(RINGS) else tuple(f"level{i}" for i in range(k))
     labels = tuple(labels)
@@ -753,14 +753,14 @@ def core_periphery_levels(
         raise AnalysisError(f"core_periphery_levels: {len(labels)} labels for k={k} levels", field="labels")
     graph = _shell_graph(G, relations)
     core, layer = _peel(graph)
-    x = core if by == "core" else layer
+    x = core if shell == "core" else layer
     if graph.n == 0:
-        return CoreLevels(graph.values(np.zeros(0, np.int64), "level"), labels, [], by)
+        return CoreLevels(graph.values(np.zeros(0, np.int64), "level"), labels, [], shell)
     x_max, x_min = int(x.max()), int(x.min())
     width = (x_max - x_min + 1) / k
     level = np.minimum(k - 1, np.floor((x_max - x) / width).astype(np.int64))
     thresholds = [int(x[level <= j].min()) if (level <= j).any() else x_max + 1 for j in range(k)]
-    return CoreLevels(graph.values(level, "level"), labels, thresholds, by)
+    return CoreLevels(graph.values(level, "level"), labels, thresholds, shell)
 
 
 def _tidy(value: float) -> float:

@@ -182,8 +182,8 @@ def helix_table(
     dimensions: Mapping[str, Iterable[str]] | Sequence[str] | None = None,
     *,
     encoding: str = "presence",
-    relation: str = "collaborates",
-    group_by: str | None = "project",
+    relations: str | Iterable[str] = "collaborates",
+    by: str | None = "project",
     groups: Iterable[Iterable[str]] | None = None,
     include_none: bool = False,
 ) -> tuple[tuple[str, ...], dict[tuple[Any, ...], int], int]:
@@ -197,9 +197,9 @@ def helix_table(
         sectors, each its own dimension. Categorical encoding: a sequence of node attribute
         names (``"sector"``, ``"kind"``, ``"region"`` ...).
     encoding : {"presence", "categorical"}
-    relation : str
-        Presence encoding: the relation type whose relations form the records.
-    group_by : str or None
+    relations : str or iterable of str
+        Presence encoding: the relation types whose relations form the records.
+    by : str or None
         Presence encoding: relations with the same value of this attribute form one record
         (a project); a relation without it is a record of its own. ``None``: every relation
         is a record.
@@ -232,7 +232,7 @@ def helix_table(
         raise AnalysisError(f"triple_helix: encoding {encoding!r}; expected one of {_ENCODINGS}", field="encoding")
     if encoding == "categorical":
         return _categorical_table(eco, dimensions)
-    return _presence_table(eco, dimensions, relation, group_by, groups, include_none)
+    return _presence_table(eco, dimensions, relations, by, groups, include_none)
 
 
 def triple_helix(
@@ -240,8 +240,8 @@ def triple_helix(
     dimensions: Mapping[str, Iterable[str]] | Sequence[str] | None = None,
     *,
     encoding: str = "presence",
-    relation: str = "collaborates",
-    group_by: str | None = "project",
+    relations: str | Iterable[str] = "collaborates",
+    by: str | None = "project",
     groups: Iterable[Iterable[str]] | None = None,
     include_none: bool = False,
 ) -> HelixResult:
@@ -252,9 +252,9 @@ def triple_helix(
     data : Ecosystem, numpy.ndarray or mapping
         An ecosystem (turned into counts by :func:`helix_table` with the other parameters), an
         ``n``-dimensional array of counts, or ``{cell tuple: count}``. Tables are used as
-        given (``encoding``, ``relation``, ``group_by``, ``groups`` and ``include_none`` apply
+        given (``encoding``, ``relations``, ``by``, ``groups`` and ``include_none`` apply
         to ecosystems only); for tables ``dimensions`` is an optional sequence of labels.
-    dimensions, encoding, relation, group_by, groups, include_none
+    dimensions, encoding, relations, by, groups, include_none
         See :func:`helix_table`.
 
     Returns
@@ -284,7 +284,7 @@ def triple_helix(
     """
     if isinstance(data, Ecosystem):
         labels, counts, skipped = helix_table(
-            data, dimensions, encoding=encoding, relation=relation, group_by=group_by,
+            data, dimensions, encoding=encoding, relations=relations, by=by,
             groups=groups, include_none=include_none,
         )
         array, cells = _as_array(counts)
@@ -389,21 +389,23 @@ def _presence_dimensions(dimensions: Any) -> dict[str, frozenset[str]]:
 def _presence_table(
     eco: Ecosystem,
     dimensions: Any,
-    relation: str,
-    group_by: str | None,
+    relations: str | Iterable[str],
+    by: str | None,
     groups: Iterable[Iterable[str]] | None,
     include_none: bool,
 ) -> tuple[tuple[str, ...], dict[tuple[Any, ...], int], int]:
     dims = _presence_dimensions(dimensions)
     if groups is None:
-        if relation not in eco.vocabulary.relations:
-            raise AnalysisError(
-                f"triple_helix: unknown relation type {relation!r}; expected one of {sorted(eco.vocabulary.relations)}",
-                field="relation",
-            )
+        types = [relations] if isinstance(relations, str) else list(relations)
+        for relation in types:
+            if relation not in eco.vocabulary.relations:
+                raise AnalysisError(
+                    f"triple_helix: unknown relation type {relation!r}; expected one of {sorted(eco.vocabulary.relations)}",
+                    field="relations",
+                )
         records: dict[Hashable, set[str]] = {}
-        for u, v, key, attrs in eco.relations(relation):
-            project = attrs.get(group_by) if group_by is not None else None
+        for u, v, key, attrs in eco.relations(types):
+            project = attrs.get(by) if by is not None else None
             record = ("project", project) if project is not None else ("relation", u, v, key)
             records.setdefault(record, set()).update((u, v))
         members: Iterable[Iterable[str]] = records.values()
@@ -425,8 +427,8 @@ def _presence_table(
         counts[cell] = counts.get(cell, 0) + 1
     if not counts:
         raise AnalysisError(
-            f"triple_helix: no {relation!r} record involves any of the sectors {sorted(set().union(*dims.values()))}",
-            field="relation",
+            f"triple_helix: no {relations!r} record involves any of the sectors {sorted(set().union(*dims.values()))}",
+            field="relations",
         )
     return tuple(dims), counts, skipped
 

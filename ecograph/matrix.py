@@ -18,7 +18,7 @@ It is built from
 * integer edge arrays with :meth:`SparseGraph.from_edges` (the fast route for large graphs).
 
 Analytics accept an Ecosystem, a SparseGraph or a networkx graph: they call
-:func:`as_sparse`, which compiles (or reuses) the matrix, so their hot paths only see arrays.
+:func:`compile`, which compiles (or reuses) the matrix, so their hot paths only see arrays.
 
 Examples
 --------
@@ -51,7 +51,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .model import Ecosystem
 
-__all__ = ["SparseGraph", "compile", "as_sparse", "GraphLike"]
+__all__ = ["SparseGraph", "compile", "GraphLike"]
 
 #: How parallel edges between the same ordered pair are merged.
 Combine = Literal["sum", "min"]
@@ -615,7 +615,7 @@ class SparseGraph:
 
 # ---------------------------------------------------------------------- public helpers
 def compile(
-    graph: GraphLike,
+    G: GraphLike,
     weight: str | None = None,
     *,
     relations: str | Iterable[str] | None = None,
@@ -624,9 +624,15 @@ def compile(
 ) -> SparseGraph:
     """Compile an Ecosystem or networkx graph to a :class:`SparseGraph` (a SparseGraph is returned as is).
 
+    The conversion every analytic starts with. A :class:`SparseGraph` is returned unchanged
+    (it was compiled with its own weights, which are used as they are); ``relations`` cannot
+    be applied to it, and ``directed=False`` gives its symmetrised view. Ecosystems are
+    compiled once per option set and cached until they change; networkx graphs are compiled
+    on every call (compile them once when running several analytics on a large graph).
+
     Parameters
     ----------
-    graph : Ecosystem, SparseGraph or networkx graph
+    G : Ecosystem, SparseGraph or networkx graph
     weight : str, optional
         Edge attribute used as weight (``None``: each edge counts 1).
     relations : str or iterable of str, optional
@@ -645,7 +651,7 @@ def compile(
     Raises
     ------
     AnalysisError
-        Something that is not a graph, or options that cannot apply to a SparseGraph.
+        Something that is not a graph, or ``relations`` given with a SparseGraph.
 
     Examples
     --------
@@ -654,62 +660,22 @@ def compile(
     >>> g = eg.compile(nx.DiGraph([("x", "y", {"w": 2})]), weight="w")
     >>> g.nodes, g.matrix.toarray().tolist()
     (['x', 'y'], [[0.0, 2.0], [0.0, 0.0]])
-    """
-    return as_sparse(graph, weight, relations=relations, directed=directed, combine=combine)
-
-
-def as_sparse(
-    graph: GraphLike,
-    weight: str | None = None,
-    *,
-    relations: str | Iterable[str] | None = None,
-    directed: bool | None = None,
-    combine: Combine = "sum",
-) -> SparseGraph:
-    """The conversion every analytic starts with: Ecosystem / SparseGraph / networkx -> SparseGraph.
-
-    A :class:`SparseGraph` is returned unchanged (it was compiled with its own weights, which
-    are used as they are); ``relations`` cannot be applied to it, and ``directed=False`` gives
-    its symmetrised view. Ecosystems are compiled once per option set and cached until they
-    change; networkx graphs are compiled on every call (compile them once with
-    :func:`compile` when running several analytics on a large graph).
-
-    Parameters
-    ----------
-    graph : Ecosystem, SparseGraph or networkx graph
-    weight, relations, directed, combine
-        See :func:`compile`.
-
-    Returns
-    -------
-    SparseGraph
-
-    Raises
-    ------
-    AnalysisError
-        An unsupported input type, or ``relations`` given with a SparseGraph.
-
-    Examples
-    --------
-    >>> import networkx as nx
-    >>> from ecograph.matrix import as_sparse
-    >>> g = as_sparse(nx.star_graph(3))
-    >>> as_sparse(g) is g, g.out_degree.tolist()
-    (True, [3, 1, 1, 1])
+    >>> eg.compile(g) is g
+    True
     """
     from .model import Ecosystem
 
-    if isinstance(graph, SparseGraph):
+    if isinstance(G, SparseGraph):
         if relations is not None:
             raise AnalysisError("relations= cannot filter an already compiled SparseGraph; compile the Ecosystem instead")
-        return graph.undirected() if directed is False else graph
-    if isinstance(graph, Ecosystem):
-        return SparseGraph.from_ecosystem(graph, relations, weight, directed=directed, combine=combine)
-    if hasattr(graph, "is_directed") and hasattr(graph, "edges") and hasattr(graph, "is_multigraph"):
-        compiled = SparseGraph.from_networkx(graph, weight, combine=combine, relations=relations)
+        return G.undirected() if directed is False else G
+    if isinstance(G, Ecosystem):
+        return SparseGraph.from_ecosystem(G, relations, weight, directed=directed, combine=combine)
+    if hasattr(G, "is_directed") and hasattr(G, "edges") and hasattr(G, "is_multigraph"):
+        compiled = SparseGraph.from_networkx(G, weight, combine=combine, relations=relations)
         return compiled.undirected() if directed is False else compiled
     raise AnalysisError(
-        f"expected an Ecosystem, a SparseGraph or a networkx graph, got {type(graph).__name__}"
+        f"expected an Ecosystem, a SparseGraph or a networkx graph, got {type(G).__name__}"
     )
 
 

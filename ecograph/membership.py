@@ -291,7 +291,7 @@ def association_overlap(source: Ecosystem | MembershipMatrix) -> AssociationOver
 
 
 def projection(
-    source: Ecosystem | MembershipMatrix, side: str = "associations", weight: str = "count"
+    source: Ecosystem | MembershipMatrix, side: str = "associations", method: str = "count"
 ) -> nx.Graph:
     """The co-membership projection as a networkx graph.
 
@@ -301,7 +301,7 @@ def projection(
     side : {"associations", "members"}
         Project onto associations (linked when they share a member) or onto members (linked
         when they belong to a common association).
-    weight : {"count", "jaccard", "overlap"}
+    method : {"count", "jaccard", "overlap"}
         ``count`` = number of shared neighbours (as
         :func:`networkx.bipartite.weighted_projected_graph`); ``jaccard`` = |N(u)∩N(v)| /
         |N(u)∪N(v)| and ``overlap`` = |N(u)∩N(v)| / min(|N(u)|, |N(v)|) (as
@@ -316,7 +316,7 @@ def projection(
     Raises
     ------
     AnalysisError
-        An unknown ``side`` or ``weight``.
+        An unknown ``side`` or ``method``.
 
     Examples
     --------
@@ -336,14 +336,14 @@ def projection(
         incidence, nodes = sp.csr_array(mm.matrix.T), mm.members
     else:
         raise AnalysisError(f"projection: side {side!r}; expected 'associations' or 'members'", field="side")
-    if weight not in ("count", "jaccard", "overlap"):
-        raise AnalysisError(f"projection: weight {weight!r}; expected 'count', 'jaccard' or 'overlap'", field="weight")
+    if method not in ("count", "jaccard", "overlap"):
+        raise AnalysisError(f"projection: method {method!r}; expected 'count', 'jaccard' or 'overlap'", field="method")
     degree = np.asarray(incidence.sum(axis=1)).ravel()
     shared = sp.triu(incidence @ incidence.T, k=1, format="coo")
     i, j, s = shared.row, shared.col, shared.data
-    if weight == "count":
+    if method == "count":
         values: Iterable[Any] = s.tolist()
-    elif weight == "jaccard":
+    elif method == "jaccard":
         values = (s / (degree[i] + degree[j] - s)).tolist()
     else:
         values = (s / np.minimum(degree[i], degree[j])).tolist()
@@ -382,7 +382,7 @@ class Composition:
 
 
 def composition(
-    source: Ecosystem,
+    eco: Ecosystem,
     associations: Iterable[str] | None = None,
     flags: Sequence[str] = FLAGS,
     categories: Sequence[str] = ("sector", "industry"),
@@ -394,7 +394,7 @@ def composition(
 
     Parameters
     ----------
-    source : Ecosystem
+    eco : Ecosystem
     associations : iterable of str, optional
     flags : sequence of str
         Boolean attributes; by default ``listed``, ``leading`` (龙头), ``specialized`` (专精特新),
@@ -416,16 +416,16 @@ def composition(
     >>> row["high_tech"], row["high_tech_share"]
     (1, 0.5)
     """
-    mm = membership_matrix(source, associations)
+    mm = membership_matrix(eco, associations)
     sizes = mm.sizes()
     safe = np.maximum(sizes, 1)
-    names = node_attribute(source, mm.associations, "name")
+    names = node_attribute(eco, mm.associations, "name")
     rows: list[dict[str, Any]] = [
         {"association": a, "name": n, "members": int(s)} for a, n, s in zip(mm.associations, names, sizes)
     ]
     totals = {"members": len(mm.members), "memberships": int(sizes.sum())}
     for flag in flags:
-        vector = np.fromiter((bool(v) for v in node_attribute(source, mm.members, flag)), dtype=np.int64,
+        vector = np.fromiter((bool(v) for v in node_attribute(eco, mm.members, flag)), dtype=np.int64,
                              count=len(mm.members))
         counts = mm.matrix @ vector
         totals[flag] = int(vector.sum())
@@ -434,7 +434,7 @@ def composition(
             row[f"{flag}_share"] = float(count / size)
     mix: dict[str, dict[str, dict[str, int]]] = {}
     for category in categories:
-        code, values = codes([str(v) for v in node_attribute(source, mm.members, category, "(none)")])
+        code, values = codes([str(v) for v in node_attribute(eco, mm.members, category, "(none)")])
         onehot = sp.csr_array((np.ones(len(code), dtype=np.int64), (np.arange(len(code)), code)),
                               shape=(len(code), len(values)))
         table = (mm.matrix @ onehot).toarray() if len(values) else np.zeros((len(rows), 0), dtype=np.int64)
@@ -814,7 +814,7 @@ _CROSS_ROLES = ("representative", "gatekeeper", "liaison")
 
 def _cross_group(graph: SparseGraph, labels: Mapping[str, Any]) -> np.ndarray:
     """Unordered open two-paths through each node whose ends lie in different groups."""
-    from .brokerage import brokerage
+    from .brokers import brokerage
 
     result = brokerage(graph, labels, ordered=False)
     return sum(np.asarray(result[role].array) for role in _CROSS_ROLES)

@@ -41,7 +41,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .errors import AnalysisError
-from .matrix import as_sparse
+from .matrix import compile
 from .reporting import Section, rows_to_pandas
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -155,7 +155,7 @@ def one_stop(
     >>> one_stop(eco, "hub", {"fund": ["office"]}, applicants={"fund": 40}).summary()
     '40 applications over 1 policies need 40 department contacts without the one-stop centre and 40 with it (0 fewer, 0%)'
     """
-    from .reach import reach
+    from .reachability import reach
 
     table = _requirements_from_graph(eco, requires) if requirements is None else {
         p: list(dict.fromkeys(d)) for p, d in requirements.items()}
@@ -166,7 +166,7 @@ def one_stop(
     for policy, n in counts.items():
         if n < 0:
             raise AnalysisError(f"one_stop: policy {policy!r} has {n} applicants; expected >= 0", id=policy)
-    graph = as_sparse(eco, relations=[r for r in relay if r in eco.vocabulary.relations], directed=False)
+    graph = compile(eco, relations=[r for r in relay if r in eco.vocabulary.relations], directed=False)
     policies = list(table)
     graph.positions(policies, "policy")
     graph.positions([hub], "hub")

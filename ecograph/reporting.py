@@ -138,7 +138,7 @@ SECTION_BUILDERS: list[str] = [
     "ecograph.rings:report_sections",
     "ecograph.chains:report_sections",
     "ecograph.membership:report_sections",
-    "ecograph.brokerage:report_sections",
+    "ecograph.brokers:report_sections",
     "ecograph.helix:report_sections",
     "ecograph.onestop:report_sections",
     "ecograph.evaluation:report_sections",

@@ -31,7 +31,7 @@ Examples
 >>> eco.add_relation("s", "r", "serves")
 >>> ring_composition(eco, "p").sizes
 {'core': 1, 'core_ring': 1, 'collaboration': 1, 'radiation': 1}
->>> [row["reached"] for row in radiation(eco, "p", max_hops=2).hops]
+>>> [row["reached"] for row in radiation(eco, "p", hops=2).hops]
 [1, 3, 4]
 """
 
@@ -45,7 +45,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .errors import AnalysisError
-from .matrix import SparseGraph, as_sparse
+from .matrix import SparseGraph, compile
 from .model import RINGS
 from .reporting import Section, rows_to_pandas
 
@@ -244,7 +244,7 @@ def ring_density(eco: Ecosystem, platform: str, relations: Sequence[str] = RING_
     (0.5, 0.0)
     """
     layers = ring_members(eco, platform)
-    graph = as_sparse(eco, relations=list(relations), directed=False)
+    graph = compile(eco, relations=list(relations), directed=False)
     ring = _ring_index(graph, layers)
     ties = graph.matrix.copy()
     ties.data[:] = 1.0
@@ -294,7 +294,7 @@ def ring_flows(
     layers = ring_members(eco, platform)
     out: dict[str, RingTable] = {}
     for relation in relations:
-        graph = as_sparse(eco, weight, relations=[relation], directed=True)
+        graph = compile(eco, weight, relations=[relation], directed=True)
         ind = _indicator(_ring_index(graph, layers))
         flows = (ind.T @ graph.matrix @ ind).toarray()
         if not eco.is_directed_relation(relation):
@@ -317,7 +317,7 @@ class Radiation:
     target_size : int
         Size of the target population.
     hops : list of dict
-        One row per hop ``h = 0 … max_hops`` (cumulative, i.e. within ``h`` hops):
+        One row per hop ``h = 0 … hops`` (cumulative, i.e. within ``h`` hops):
         ``reached`` (all organisations), ``new`` (first reached at ``h``), ``<ring>`` (members
         of each ring), ``outside`` (non-members), ``target`` and ``target_share``.
     """
@@ -372,9 +372,9 @@ def _channel_graph(eco: Ecosystem, relations: Sequence[str]) -> SparseGraph:
     others both ways."""
     one_way = [r for r in relations if r in ONE_WAY]
     both = [r for r in relations if r not in ONE_WAY]
-    parts = [as_sparse(eco, relations=one_way, directed=True).matrix] if one_way else []
+    parts = [compile(eco, relations=one_way, directed=True).matrix] if one_way else []
     if both:
-        parts.append(as_sparse(eco, relations=both, directed=False).matrix)
+        parts.append(compile(eco, relations=both, directed=False).matrix)
     nodes = list(eco.graph)
     matrix = sp.csr_array(sum(parts[1:], parts[0]) if parts else sp.csr_array((len(nodes), len(nodes))))
     matrix.sort_indices()
@@ -385,7 +385,7 @@ def radiation(
     eco: Ecosystem,
     platform: str,
     target: Iterable[str] | Mapping[str, Any] | None = None,
-    max_hops: int = 3,
+    hops: int = 3,
     relations: Sequence[str] = RING_RELATIONS,
 ) -> Radiation:
     """Reach of the platform core, hop by hop, into its rings and into a target population.
@@ -402,7 +402,7 @@ def radiation(
         The population whose coverage is measured: ids, or an attribute filter such as
         ``{"kind": "enterprise", "industry": "motor"}``. By default the enterprises of the
         platform's ``target_industry`` when it has one, else every enterprise.
-    max_hops : int
+    hops : int
     relations : sequence of str
 
     Returns
@@ -412,7 +412,7 @@ def radiation(
     Raises
     ------
     AnalysisError
-        The platform has no core member, or ``max_hops`` is negative.
+        The platform has no core member, or ``hops`` is negative.
 
     Examples
     --------
@@ -422,19 +422,19 @@ def radiation(
     >>> for f in ("f1", "f2", "f3", "f4"):
     ...     eco.add_org(f)
     >>> eco.add_relation("c", "f1", "serves"); eco.add_relation("f1", "f2", "collaborates")
-    >>> radiation(eco, "p", max_hops=2).summary()
+    >>> radiation(eco, "p", hops=2).summary()
     'the core reaches 1 of 4 target firms directly (25%), 2 within 2 hops (50%)'
     """
-    from .reach import reach
+    from .reachability import reach
 
-    if max_hops < 0:
-        raise AnalysisError(f"radiation: max_hops must be >= 0, got {max_hops}", field="max_hops", value=max_hops)
+    if hops < 0:
+        raise AnalysisError(f"radiation: hops must be >= 0, got {hops}", field="hops", value=hops)
     layers = ring_members(eco, platform)
     if not layers["core"]:
         raise AnalysisError(f"radiation: platform {platform!r} has no core member", id=platform, field="ring")
     graph = _channel_graph(eco, relations)
     distance = np.full(graph.n, -1, dtype=np.int64)
-    reached = reach(graph, layers["core"], hops=max_hops)
+    reached = reach(graph, layers["core"], hops=hops)
     distance[graph.positions(reached.nodes)] = reached.array
     ring = _ring_index(graph, layers)
     in_target = np.zeros(graph.n, dtype=bool)
@@ -445,7 +445,7 @@ def radiation(
         in_target[graph.positions(targets, "target")] = True
     size = int(in_target.sum())
     rows = []
-    for h in range(max_hops + 1):  # a handful of hops; each step is vectorised over all nodes
+    for h in range(hops + 1):  # a handful of hops; each step is vectorised over all nodes
         within = (distance >= 0) & (distance <= h)
         row: dict[str, Any] = {"hop": h, "reached": int(within.sum()), "new": int((distance == h).sum())}
         counts = np.bincount(ring[within] + 1, minlength=len(RINGS) + 1)
@@ -562,7 +562,7 @@ def induced(graph: SparseGraph, positions: np.ndarray) -> SparseGraph:
 
 def _member_graph(eco: Ecosystem, members: list[str], relations: Sequence[str]) -> SparseGraph:
     """The undirected graph induced by the platform members."""
-    graph = as_sparse(eco, relations=list(relations), directed=False)
+    graph = compile(eco, relations=list(relations), directed=False)
     return induced(graph, graph.positions(members))
 
 
@@ -603,7 +603,7 @@ def rank_levels(score: np.ndarray, sizes: Sequence[int]) -> np.ndarray:
 def _distance_score(graph: SparseGraph, core: list[str]) -> tuple[np.ndarray, Callable[[int], str]]:
     """Hops from the core, ties broken towards bridges: ``d - 0.5 * out / (max_out + 1)`` where
     ``out`` counts ties to members one hop farther out. Unreachable: largest distance + 1."""
-    from .reach import reach
+    from .reachability import reach
 
     distance = np.full(graph.n, np.inf)
     if core:
@@ -759,7 +759,7 @@ def suggest_promotions(
     candidates = layers[from_ring]
     if not candidates:
         return []
-    graph = as_sparse(eco, relations=list(relations), directed=False)
+    graph = compile(eco, relations=list(relations), directed=False)
     ties = graph.matrix.copy()
     ties.data[:] = 1.0
     per_ring = (ties @ _indicator(_ring_index(graph, layers))).toarray()  # n × 4 ties into each ring

@@ -35,14 +35,14 @@ def main() -> None:
     for row in composition.rows():
         print(f"  {row['ring']:<14} {row['size']:>4} members  ({row['kinds']})")
 
-    spread = radiation(eco, PLATFORM, max_hops=3)
+    spread = radiation(eco, PLATFORM, hops=3)
     print(f"\nRadiation into the industry ({spread.target_size:,} motor firms):")
     print(f"  {spread.summary()}.")
     for row in spread.hops[1:]:
         print(f"  within {row['hop']} hop(s): {row['target']:>5,} firms ({row['target_share']:.1%}); "
               f"rings reached: core ring {row['core_ring']}, collaboration {row['collaboration']}, "
               f"radiation {row['radiation']}")
-    smes = radiation(eco, PLATFORM, target={"industry": "motor", "sme": True}, max_hops=3)
+    smes = radiation(eco, PLATFORM, target={"industry": "motor", "sme": True}, hops=3)
     print(f"  of the {smes.target_size:,} SME motor firms (the backbone makers excluded): "
           f"{smes.target_within(1):,} directly, {smes.target_within(3):,} within 3 hops "
           f"({smes.hops[3]['target_share']:.1%})")

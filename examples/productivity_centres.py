@@ -13,9 +13,9 @@ Run: ``python examples/productivity_centres.py``
 
 from __future__ import annotations
 
-from ecograph.matrix import as_sparse
+from ecograph.matrix import compile
 from ecograph.membership import balance, propose_districts, rollup
-from ecograph.reach import reach_profile
+from ecograph.reachability import reach_profile
 from loaders.datasets import productivity_centers
 
 
@@ -39,7 +39,7 @@ def main() -> None:
     for r in proposal.regions:
         print(f"  proposed {r['district']}: {r['size']:>4} centres — {r['regions']}")
 
-    profile = reach_profile(as_sparse(eco).undirected(), ["cppc"], 2)
+    profile = reach_profile(compile(eco).undirected(), ["cppc"], 2)
     print(f"\nThe association reaches {profile[1]:,} members directly and {profile[2]:,} organisations within "
           "2 hops (its centres' clients).")
 

@@ -54,7 +54,7 @@ def main() -> None:
     print("Single-office claims gain no contact but one window instead of three; the saving is on "
           "multi-department matters.")
 
-    reach = radiation(eco, "pudong_platform", max_hops=1)
+    reach = radiation(eco, "pudong_platform", hops=1)
     print(f"\nThe centre served {reach.hops[1]['target']:,} firms directly in 2011 "
           f"({reach.hops[1]['target_share']:.0%} of the dataset's {reach.target_size:,} firms).")
 

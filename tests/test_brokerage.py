@@ -15,7 +15,7 @@ import pytest
 
 import ecograph as eg
 from ecograph import Ecosystem
-from ecograph.brokerage import ROLES, SNA_ROLES, brokerage, constraint, effective_size
+from ecograph.brokers import ROLES, SNA_ROLES, brokerage, constraint, effective_size
 from ecograph.errors import AnalysisError, NodeNotFoundError
 from ecograph.matrix import SparseGraph
 
@@ -308,7 +308,7 @@ def test_burt_measures_on_an_ecosystem_and_empty_graphs():
 
 
 def test_report_section():
-    from ecograph.brokerage import report_sections
+    from ecograph.brokers import report_sections
 
     eco = _platform()
     [section] = report_sections(eco)
@@ -323,7 +323,7 @@ def test_report_section():
 def test_blocked_closed_path_count_matches(monkeypatch):
     import importlib
 
-    module = importlib.import_module("ecograph.brokerage")
+    module = importlib.import_module("ecograph.brokers")
     graph = nx.gnp_random_graph(60, 0.12, seed=11, directed=True)
     group = {v: v % 3 for v in graph}
     whole = brokerage(graph, group).raw.copy()

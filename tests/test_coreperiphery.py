@@ -255,7 +255,7 @@ def test_levels_definition_and_nesting():
 
 def test_levels_options_and_errors():
     graph = _layered()
-    onion = core_periphery_levels(graph, k=3, by="onion")
+    onion = core_periphery_levels(graph, k=3, shell="onion")
     layers = nx.onion_layers(graph)
     assert onion.labels == ("level0", "level1", "level2")
     top, width = max(layers.values()), (max(layers.values()) - min(layers.values()) + 1) / 3
@@ -270,6 +270,6 @@ def test_levels_options_and_errors():
         core_periphery_levels(graph, k=1)
     with pytest.raises(AnalysisError, match="labels"):
         core_periphery_levels(graph, k=3, labels=["a"])
-    with pytest.raises(AnalysisError, match="by="):
-        core_periphery_levels(graph, by="degree")
+    with pytest.raises(AnalysisError, match="shell="):
+        core_periphery_levels(graph, shell="degree")
     assert eg.core_periphery_levels is core_periphery_levels

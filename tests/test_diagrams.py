@@ -46,9 +46,9 @@ from ecograph.diagrams import (
     set_font,
 )
 from ecograph.diagrams.fonts import cjk_family, cjk_font_path, diagram_style
-from ecograph.diagrams.hierarchy import hierarchy_rings
+from ecograph.diagrams.hierarchies import hierarchy_rings
 from ecograph.diagrams.interactive import graph_json
-from ecograph.diagrams.network import sector_layout, spread_apart
+from ecograph.diagrams.networks import sector_layout, spread_apart
 from ecograph.errors import AnalysisError, EcographError, NodeNotFoundError
 from ecograph.membership import association_overlap
 from loaders.datasets import list_datasets, load_dataset
@@ -475,7 +475,7 @@ def test_network_samples_beyond_max_nodes_and_says_so() -> None:
     ax = fig.axes[0]
     assert "按 degree 取前 300 个，共 910 个" in ax.get_title()
     from ecograph.diagrams._base import structure
-    from ecograph.diagrams.network import most_central
+    from ecograph.diagrams.networks import most_central
 
     compiled = structure(eco)
     metric = np.array([eco.graph.degree(n) for n in compiled.nodes], dtype=float)

@@ -118,7 +118,7 @@ def test_presence_encoding_from_projects():
 def test_presence_options():
     eco = _projects()
     # every relation a record
-    _, counts, _ = helix_table(eco, group_by=None)
+    _, counts, _ = helix_table(eco, by=None)
     assert sum(counts.values()) == 6
     # explicit clusters
     _, counts, skipped = helix_table(eco, groups=[["u1", "f1"], ["g1"], ["a1"]])
@@ -132,7 +132,7 @@ def test_presence_options():
     with pytest.raises(NodeNotFoundError):
         helix_table(eco, groups=[["ghost"]])
     with pytest.raises(AnalysisError, match="relation"):
-        helix_table(eco, relation="friends")
+        helix_table(eco, relations="friends")
 
 
 def test_categorical_encoding():

@@ -11,7 +11,7 @@ from conftest import GRAPH_NAMES, ecosystem_digraph, make_graph
 
 import ecograph as eg
 from ecograph.errors import AnalysisError, AttributeTypeError, NodeNotFoundError, UnknownRelationError
-from ecograph.matrix import SparseGraph, as_sparse
+from ecograph.matrix import SparseGraph, compile
 
 
 @pytest.mark.parametrize("name", GRAPH_NAMES)
@@ -103,7 +103,7 @@ def test_ecosystem_views(ecosystem):
 def test_ecosystem_compilation_is_cached_until_mutation(ecosystem):
     first = eg.compile(ecosystem, "count")
     assert eg.compile(ecosystem, "count") is first
-    assert as_sparse(ecosystem, "count") is first
+    assert compile(ecosystem, "count") is first
     assert eg.compile(ecosystem, None) is not first
     ecosystem.add_relation("gov", "u", "funds", amount=5)
     second = eg.compile(ecosystem, "count")
@@ -131,14 +131,14 @@ def test_positions_name_missing_ids():
 
 def test_as_sparse_inputs_and_errors():
     g = nx.path_graph(3)
-    compiled = as_sparse(g)
-    assert as_sparse(compiled) is compiled
+    compiled = compile(g)
+    assert compile(compiled) is compiled
     d = eg.compile(nx.DiGraph([(0, 1)]))
-    assert not as_sparse(d, directed=False).directed
+    assert not compile(d, directed=False).directed
     with pytest.raises(AnalysisError, match="expected an Ecosystem"):
-        as_sparse([(0, 1)])
+        compile([(0, 1)])
     with pytest.raises(AnalysisError, match="relations"):
-        as_sparse(compiled, relations="serves")
+        compile(compiled, relations="serves")
 
 
 def test_round_trip_and_memory():

@@ -110,7 +110,7 @@ def test_projections_match_networkx(seed: int, side: str) -> None:
         "overlap": bipartite.overlap_weighted_projected_graph(graph, nodes, jaccard=False),
     }
     for weight, oracle in oracles.items():
-        mine = projection(mm, side, weight)
+        mine = projection(mm, side, method=weight)
         assert set(mine.nodes) == set(oracle.nodes)
         assert {frozenset(e) for e in mine.edges} == {frozenset(e) for e in oracle.edges}
         for u, v, w in oracle.edges(data="weight"):
@@ -130,7 +130,7 @@ def test_projection_bad_arguments(suzhou_mini: Ecosystem) -> None:
     with pytest.raises(errors.AnalysisError):
         projection(suzhou_mini, "firms")
     with pytest.raises(errors.AnalysisError):
-        projection(suzhou_mini, weight="cosine")
+        projection(suzhou_mini, method="cosine")
 
 
 def test_composition_counts_shares_and_totals(suzhou_mini: Ecosystem) -> None:

@@ -79,9 +79,9 @@ def test_decay_reach_by_hand():
 
 def test_k_step_reach_by_hand():
     g = nx.DiGraph([(0, 1), (1, 2), (2, 3), (0, 0)])
-    assert eg.k_step_reach(g, k=2).to_dict() == {0: 2, 1: 2, 2: 1, 3: 0}
-    assert eg.k_step_reach(g, k=0).to_dict() == {0: 0, 1: 0, 2: 0, 3: 0}
-    assert eg.k_step_reach(nx.star_graph(3), k=1).to_dict() == {0: 3, 1: 1, 2: 1, 3: 1}
+    assert eg.k_step_reach(g, hops=2).to_dict() == {0: 2, 1: 2, 2: 1, 3: 0}
+    assert eg.k_step_reach(g, hops=0).to_dict() == {0: 0, 1: 0, 2: 0, 3: 0}
+    assert eg.k_step_reach(nx.star_graph(3), hops=1).to_dict() == {0: 3, 1: 1, 2: 1, 3: 1}
 
 
 # ---------------------------------------------------------------------- networkx as oracle
@@ -105,7 +105,7 @@ def test_reach_matches_networkx_bfs(name, hops):
 def test_k_step_reach_matches_networkx(name, k):
     g = make_graph(name)
     expected = {v: len(nx.single_source_shortest_path_length(g, v, cutoff=k)) - 1 for v in g}
-    assert eg.k_step_reach(g, k=k).to_dict() == expected
+    assert eg.k_step_reach(g, hops=k).to_dict() == expected
 
 
 @pytest.mark.parametrize("name", ["barabasi", "gnp_directed", "disconnected", "multidigraph"])
@@ -159,7 +159,7 @@ def test_bad_parameters():
     with pytest.raises(AnalysisError):
         eg.reach(g, [0], hops=-1)
     with pytest.raises(AnalysisError):
-        eg.reach_profile(g, [0], max_hops=None)
+        eg.reach_profile(g, [0], hops=None)
     with pytest.raises(AnalysisError):
         eg.coverage(g, [0], [], hops=1)
     with pytest.raises(AnalysisError):

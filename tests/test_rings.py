@@ -154,7 +154,7 @@ def test_radiation_hops_and_target(platform: Ecosystem) -> None:
     assert [row["target"] for row in rad.hops] == [0, 3, 6, 7]
     assert rad.hops[1]["target_share"] == pytest.approx(3 / 7)
     assert rad.summary().startswith("the core reaches 3 of 7 target firms directly (43%)")
-    only = radiation(platform, "p", target=["y", "x"], max_hops=1)
+    only = radiation(platform, "p", target=["y", "x"], hops=1)
     assert only.target_size == 2 and only.target_within(1) == 0
     assert radiation(platform, "p", target={"kind": "university"}).hops[1]["target"] == 1
 
@@ -181,7 +181,7 @@ def test_radiation_matches_networkx_bfs() -> None:
             graph.add_edge(f"n{v}", f"n{u}")
     graph.add_edges_from(("src", f"n{i}") for i in range(3))
     dist = {n: d - 1 for n, d in nx.single_source_shortest_path_length(graph, "src").items() if n != "src"}
-    rad = radiation(eco, "p", target=[f"n{i}" for i in range(60)], max_hops=4)
+    rad = radiation(eco, "p", target=[f"n{i}" for i in range(60)], hops=4)
     assert rad.hops[-1]["reached"] < 60  # the test graph is not trivially all reached
     for row in rad.hops:
         assert row["reached"] == sum(d <= row["hop"] for d in dist.values())
@@ -196,10 +196,10 @@ def test_radiation_errors() -> None:
     eco.add_org("c")
     eco.add_relation("c", "p", "in_ring", ring="core")
     with pytest.raises(errors.AnalysisError):
-        radiation(eco, "p", max_hops=-1)
+        radiation(eco, "p", hops=-1)
     with pytest.raises(errors.NodeNotFoundError):
         radiation(eco, "p", target=["ghost"])
-    assert radiation(eco, "p", max_hops=0).summary() == "the core itself is 1 of 1 target firms"
+    assert radiation(eco, "p", hops=0).summary() == "the core itself is 1 of 1 target firms"
     assert radiation(eco, "p", target=[]).summary() == "no target population to reach"
 
 

@@ -24,7 +24,7 @@ METRICS: dict[str, Callable[[SparseGraph, bool], Any]] = {}
 
 def _register_metrics() -> None:
     from .. import centrality, coreperiphery
-    from ..reach import k_step_reach
+    from ..reachability import k_step_reach
 
     def weighted(func: Callable[..., Any], name: str) -> Callable[[SparseGraph, bool], Any]:
         return lambda g, use_weight: func(g, **{name: "weight" if use_weight else None})
@@ -37,7 +37,7 @@ def _register_metrics() -> None:
         closeness=weighted(centrality.closeness, "distance"),
         harmonic=weighted(centrality.harmonic, "distance"),
         betweenness=weighted(centrality.betweenness, "weight"),
-        k_step_reach=lambda g, _w: k_step_reach(g, k=2),
+        k_step_reach=lambda g, _w: k_step_reach(g, hops=2),
         core_number=lambda g, _w: coreperiphery.core_number(g.undirected()),
     )
 

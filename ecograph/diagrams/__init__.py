@@ -29,7 +29,7 @@ Examples
 from __future__ import annotations
 
 from ._base import cjk_as_outlines, save
-from .chain import chain
+from .chains import chain
 from .charts import (
     allocation_chart,
     dimension_scores,
@@ -38,12 +38,12 @@ from .charts import (
     radar_chart,
     reach_chart,
 )
-from .circle_layers import circle_layers
+from .layers import circle_layers
 from .fonts import FontError, font_families, get_font, missing_glyphs, set_font
-from .hierarchy import hierarchy
+from .hierarchies import hierarchy
 from .interactive import interactive_html
-from .membership import membership
-from .network import network
+from .memberships import membership
+from .networks import network
 from .sections import report_sections
 
 __all__ = [

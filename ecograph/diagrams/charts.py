@@ -149,7 +149,7 @@ def platform_reach(
     eco: Ecosystem,
     platform: str,
     *,
-    max_hops: int = 3,
+    hops: int = 3,
     target: Iterable[str] | Mapping[str, Any] | None = None,
     lang: str = "zh",
     font: str | None = None,
@@ -161,7 +161,7 @@ def platform_reach(
     ----------
     eco : Ecosystem
     platform : str
-    max_hops : int
+    hops : int
     target : iterable of str or mapping, optional
         The population whose share is shown (every enterprise by default).
     lang, font, ax
@@ -177,18 +177,18 @@ def platform_reach(
     >>> eco = Ecosystem(); eco.add_org("p", "平台", kind="platform"); eco.add_org("c", kind="research_institute")
     >>> eco.add_relation("c", "p", "in_ring", ring="core"); eco.add_org("f", "甲公司")
     >>> eco.add_relation("c", "f", "serves")
-    >>> fig = platform_reach(eco, "p", max_hops=1)
+    >>> fig = platform_reach(eco, "p", hops=1)
     >>> fig.axes[0].get_title().startswith("平台")
     True
     """
     from ..rings import radiation
 
-    result = radiation(eco, platform, target=target, max_hops=max_hops)
+    result = radiation(eco, platform, target=target, hops=hops)
     name = eco.graph.nodes[platform].get("name", platform)
     profile = [row["reached"] for row in result.hops]
     reached = result.hops[-1]["target"]
-    summary = bilingual(f"{max_hops} 跳内覆盖目标群体 {reached:,} / {result.target_size:,}",
-                        f"{reached:,} of {result.target_size:,} target firms within {max_hops} hops", lang)
+    summary = bilingual(f"{hops} 跳内覆盖目标群体 {reached:,} / {result.target_size:,}",
+                        f"{reached:,} of {result.target_size:,} target firms within {hops} hops", lang)
     return reach_chart(
         {name: profile}, total=result.target_size or None, lang=lang, font=font, ax=ax,
         title=f"{name}: {bilingual('辐射能力', 'reach', lang)}\n{summary}",

@@ -4,7 +4,7 @@ The page inlines the vendored vis-network standalone build (``vendor/vis-network
 Apache-2.0 OR MIT, licences beside it) and the graph as JSON, so it opens from a file with no
 network. A planner can drag and zoom, filter by sector and by circle layer, and search
 organisations by (Chinese) name. Nodes start at the deterministic sector layout of
-:func:`ecograph.diagrams.network.sector_layout`; the force layout can be switched on.
+:func:`ecograph.diagrams.networks.sector_layout`; the force layout can be switched on.
 
 The core builds the page as a string; writing it to a file is the caller's (CLI's) job.
 """
@@ -33,7 +33,7 @@ from ._base import (
     label,
     metric_name,
 )
-from .network import central_sample
+from .networks import central_sample
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem

@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 from ..reporting import Section
 from ._base import part_of_tree, structure
-from .chain import chain
+from .chains import chain
 from .charts import evaluation_radar, platform_reach
-from .circle_layers import circle_layers
-from .hierarchy import hierarchy
-from .membership import membership
-from .network import network
+from .layers import circle_layers
+from .hierarchies import hierarchy
+from .memberships import membership
+from .networks import network
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure

@@ -50,7 +50,7 @@ def _lighter(face: str, amount: float) -> tuple[float, float, float]:
 
 
 def hierarchy_rings(
-    eco: Ecosystem, root: str, *, group_by: str = "level", max_children: int = 40, max_depth: int = 3
+    eco: Ecosystem, root: str, *, by: str = "level", max_children: int = 40, max_depth: int = 3
 ) -> list[dict[str, Any]]:
     """The sunburst's wedges: one dict per wedge with ``depth``, ``start``, ``span`` (fractions of
     the circle), ``count`` (leaves below), ``node`` (or ``None`` for a group), ``group`` and
@@ -108,7 +108,7 @@ def hierarchy_rings(
         if grouped:
             groups: dict[str, int] = {}
             for c in leaf_children:
-                key = str(graph.nodes[c].get(group_by, graph.nodes[c]["kind"]))
+                key = str(graph.nodes[c].get(by, graph.nodes[c]["kind"]))
                 groups[key] = groups.get(key, 0) + 1
             for key, count in sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])):
                 width = span * count / total
@@ -124,7 +124,7 @@ def hierarchy(
     eco: Ecosystem,
     root: str | None = None,
     *,
-    group_by: str = "level",
+    by: str = "level",
     max_children: int = 40,
     max_depth: int = 3,
     lang: str = "zh",
@@ -139,7 +139,7 @@ def hierarchy(
     eco : Ecosystem
     root : str, optional
         The top node; by default the root with the most nodes below it.
-    group_by : str
+    by : str
         Attribute grouping the leaf children of a crowded node (``level`` of productivity
         centres by default; nodes without it are grouped by kind).
     max_children : int
@@ -180,7 +180,7 @@ def hierarchy(
         if not tree.roots:
             raise AnalysisError("hierarchy: the ecosystem has no part_of relations", field="root")
         root = max(tree.roots, key=lambda r: len(tree.descendants(r)))
-    wedges = hierarchy_rings(eco, root, group_by=group_by, max_children=max_children, max_depth=max_depth)
+    wedges = hierarchy_rings(eco, root, by=by, max_children=max_children, max_depth=max_depth)
     graph = eco.graph
     depth_max = max(w["depth"] for w in wedges)
     top_colour: dict[str, str] = {}

@@ -47,7 +47,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .errors import AnalysisError
-from .matrix import GraphLike, SparseGraph, as_sparse
+from .matrix import GraphLike, SparseGraph, compile
 from .results import NodeValues
 
 __all__ = ["ROLES", "SNA_ROLES", "BrokerageResult", "brokerage", "constraint", "effective_size"]
@@ -174,7 +174,7 @@ class BrokerageResult:
 
 def brokerage(
     G: GraphLike,
-    group: str | Mapping[Hashable, Hashable],
+    by: str | Mapping[Hashable, Hashable],
     *,
     ordered: bool = True,
     default: Hashable | None = None,
@@ -186,8 +186,8 @@ def brokerage(
     ----------
     G : Ecosystem, SparseGraph or networkx graph
         Arcs are read as binary; an undirected graph is read in both directions.
-    group : str or mapping
-        A node attribute name (``"sector"``, ``"kind"``, ``"region"`` ...; for an Ecosystem
+    by : str or mapping
+        The grouping: a node attribute name (``"sector"``, ``"kind"``, ``"region"`` ...; for an Ecosystem
         also ``"ring"``: the circle layer from the node's ``in_ring`` relation) or a mapping
         node -> group. A SparseGraph has no attributes: pass a mapping.
     ordered : bool
@@ -219,8 +219,8 @@ def brokerage(
     >>> r["gatekeeper"][1], r["representative"][2]
     (1.0, 1.0)
     """
-    graph = as_sparse(G, relations=relations)
-    labels = _group_labels(G, graph, group, default)
+    graph = compile(G, relations=relations)
+    labels = _group_labels(G, graph, by, default)
     if not ordered and graph.directed:
         raise AnalysisError("brokerage: ordered=False applies to undirected graphs only", field="ordered")
     classes: dict[Hashable, int] = {}
@@ -247,6 +247,8 @@ def constraint(
     G: GraphLike,
     nodes: Iterable[Hashable] | None = None,
     weight: str | None = None,
+    *,
+    relations: str | Iterable[str] | None = None,
 ) -> NodeValues:
     """Burt's constraint, equal to :func:`networkx.constraint`.
 
@@ -261,6 +263,8 @@ def constraint(
     weight : str, optional
         Edge attribute used as weight (``None``: each edge weighs 1).
 
+    relations : str or iterable of str, optional
+        Relation types forming the graph (Ecosystems); all by default.
     Returns
     -------
     NodeValues
@@ -275,7 +279,7 @@ def constraint(
     >>> constraint(nx.star_graph(2)).to_dict()
     {0: 0.5, 1: 1.0, 2: 1.0}
     """
-    graph, rows, values, _ = _structural_holes(G, nodes, weight)
+    graph, rows, values, _ = _structural_holes(G, nodes, weight, relations)
     return _values(graph, rows, nodes, values, "constraint")
 
 
@@ -283,6 +287,8 @@ def effective_size(
     G: GraphLike,
     nodes: Iterable[Hashable] | None = None,
     weight: str | None = None,
+    *,
+    relations: str | Iterable[str] | None = None,
 ) -> NodeValues:
     """Burt's effective size, equal to :func:`networkx.effective_size`.
 
@@ -297,6 +303,8 @@ def effective_size(
     weight : str, optional
         Edge attribute used as weight (``None``: each edge weighs 1).
 
+    relations : str or iterable of str, optional
+        Relation types forming the graph (Ecosystems); all by default.
     Returns
     -------
     NodeValues
@@ -309,43 +317,43 @@ def effective_size(
     >>> effective_size(nx.path_graph(3)).to_dict()
     {0: 1.0, 1: 2.0, 2: 1.0}
     """
-    graph, rows, _, values = _structural_holes(G, nodes, weight)
+    graph, rows, _, values = _structural_holes(G, nodes, weight, relations)
     return _values(graph, rows, nodes, values, "effective_size")
 
 
 # ---------------------------------------------------------------------------------- internals
 def _group_labels(
-    G: GraphLike, graph: SparseGraph, group: Any, default: Hashable | None
+    G: GraphLike, graph: SparseGraph, by: Any, default: Hashable | None
 ) -> list[Hashable]:
     from .model import Ecosystem
 
-    if isinstance(group, Mapping):
-        labels = [group.get(node, default) for node in graph.nodes]
+    if isinstance(by, Mapping):
+        labels = [by.get(node, default) for node in graph.nodes]
         what = "the group mapping"
-    elif isinstance(group, str):
+    elif isinstance(by, str):
         if isinstance(G, SparseGraph):
             raise AnalysisError(
-                f"brokerage: a SparseGraph has no node attributes; pass a mapping node -> group instead of {group!r}",
-                field="group",
+                f"brokerage: a SparseGraph has no node attributes; pass a mapping node -> group instead of {by!r}",
+                field="by",
             )
         data = G.graph.nodes if isinstance(G, Ecosystem) else G.nodes
-        labels = [data[node].get(group, default) for node in graph.nodes]
-        if isinstance(G, Ecosystem) and group == "ring" and all(label is default for label in labels):
+        labels = [data[node].get(by, default) for node in graph.nodes]
+        if isinstance(G, Ecosystem) and by == "ring" and all(label is default for label in labels):
             labels = _ring_labels(G, graph.nodes, default)
-        what = f"attribute {group!r}"
+        what = f"attribute {by!r}"
     else:
         raise AnalysisError(
-            f"brokerage: group must be an attribute name or a mapping node -> group, got {type(group).__name__}",
-            field="group",
+            f"brokerage: by must be an attribute name or a mapping node -> group, got {type(by).__name__}",
+            field="by",
         )
     for node, label in zip(graph.nodes, labels):
         if label is None:
             raise AnalysisError(
                 f"brokerage: node {node!r} has no group in {what}; give it one or pass default=",
-                field="group", id=node,
+                field="by", id=node,
             )
         if not isinstance(label, Hashable):
-            raise AnalysisError(f"brokerage: group {label!r} of node {node!r} is not hashable", field="group", id=node)
+            raise AnalysisError(f"brokerage: group {label!r} of node {node!r} is not hashable", field="by", id=node)
     return labels
 
 
@@ -357,7 +365,7 @@ def _ring_labels(eco: Any, nodes: list[Hashable], default: Hashable | None) -> l
             raise AnalysisError(
                 f"brokerage: node {u!r} sits in different rings of several platforms (e.g. {platform!r}); "
                 "pass a mapping node -> ring for one platform",
-                field="group", id=u,
+                field="by", id=u,
             )
     return [ring.get(node, default) for node in nodes]
 
@@ -501,7 +509,7 @@ def _choose2(x: np.ndarray | float) -> np.ndarray | float:
 
 
 def _structural_holes(
-    G: GraphLike, nodes: Iterable[Hashable] | None, weight: str | None
+    G: GraphLike, nodes: Iterable[Hashable] | None, weight: str | None, relations: str | Iterable[str] | None
 ) -> tuple[SparseGraph, np.ndarray, np.ndarray, np.ndarray]:
     """(graph, rows, constraint, effective size) of the requested nodes.
 
@@ -511,7 +519,7 @@ def _structural_holes(
     accumulates them per node over its neighbours' rows instead of forming the full two-step
     product (which is dominated by hubs).
     """
-    graph = as_sparse(G, weight)
+    graph = compile(G, weight, relations=relations)
     rows = _rows(graph, nodes)
     mutual = (graph.matrix + graph.matrix.T).tocsr()
     mutual.data[mutual.data < 0] = 0.0  # networkx's neighbour mask is mutual weight > 0

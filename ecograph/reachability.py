@@ -1,7 +1,7 @@
 """Reach (辐射能力): how far services, collaboration or influence spread from a set of sources.
 
 All functions run one multi-source breadth-first search over the compiled CSR graph
-(:func:`bfs_levels`): every source starts at hop 0; small frontiers gather their own rows, so
+(:func:`ecograph.search.bfs_levels`): every source starts at hop 0; small frontiers gather their own rows, so
 reaching a few thousand nodes in a million-node graph costs only their edges, and a frontier
 holding most of the remaining edges is expanded bottom-up instead of scanning all its edges. Edges are followed in their direction
 (both ways on undirected graphs).
@@ -17,7 +17,7 @@ Examples
 >>> g = nx.path_graph(5)
 >>> eg.reach(g, [0], hops=2).to_dict()
 {0: 0, 1: 1, 2: 2}
->>> eg.reach_profile(g, [0, 4], max_hops=2)
+>>> eg.reach_profile(g, [0, 4], hops=2)
 [2, 4, 5]
 """
 
@@ -30,8 +30,9 @@ import numba
 import numpy as np
 
 from .errors import AnalysisError
-from .matrix import GraphLike, SparseGraph, as_sparse
+from .matrix import GraphLike, SparseGraph, compile
 from .results import NodeValues
+from .search import bfs_levels, run_parallel
 
 __all__ = ["reach", "reach_profile", "coverage", "decay_reach", "influence", "k_step_reach"]
 
@@ -91,35 +92,35 @@ def reach(
 def reach_profile(
     G: GraphLike,
     sources: Sources,
-    max_hops: int,
+    hops: int,
     relations: str | Iterable[str] | None = None,
     *,
     directed: bool | None = None,
 ) -> list[int]:
-    """Cumulative number of nodes reached within 0, 1, ..., ``max_hops`` steps.
+    """Cumulative number of nodes reached within 0, 1, ..., ``hops`` steps.
 
     Parameters
     ----------
     G, sources, relations, directed
         As in :func:`reach`.
-    max_hops : int
+    hops : int
         Last hop reported.
 
     Returns
     -------
     list of int
-        ``max_hops + 1`` counts; the first is the number of distinct sources.
+        ``hops + 1`` counts; the first is the number of distinct sources.
 
     Examples
     --------
     >>> import networkx as nx
-    >>> reach_profile(nx.star_graph(4), [1], max_hops=3)
+    >>> reach_profile(nx.star_graph(4), [1], hops=3)
     [1, 2, 5, 5]
     """
     g, start = _prepare(G, sources, relations, directed, "reach_profile")
-    _check_hops(max_hops, "reach_profile", required=True)
-    _, dist = _bfs(g, start, max_hops)
-    return np.cumsum(np.bincount(dist, minlength=max_hops + 1)).tolist()
+    _check_hops(hops, "reach_profile", required=True)
+    _, dist = _bfs(g, start, hops)
+    return np.cumsum(np.bincount(dist, minlength=hops + 1)).tolist()
 
 
 def coverage(
@@ -233,6 +234,8 @@ def influence(
     weight: str | None = "weight",
     tol: float = 1e-10,
     max_iter: int = 1000,
+    *,
+    relations: str | Iterable[str] | None = None,
 ) -> NodeValues:
     """Influence of a source set: PageRank personalised on the sources.
 
@@ -246,6 +249,8 @@ def influence(
     sources : node, iterable of nodes, or mapping node -> restart weight
     alpha, weight, tol, max_iter
         As in :func:`ecograph.pagerank`.
+    relations : str or iterable of str, optional
+        Relation types forming the graph (Ecosystems); all by default.
 
     Returns
     -------
@@ -266,7 +271,7 @@ def influence(
     """
     from .centrality import pagerank
 
-    g = as_sparse(G, weight)
+    g = compile(G, weight, relations=relations)
     if isinstance(sources, Mapping):
         restart = dict(sources)
     else:
@@ -278,21 +283,21 @@ def influence(
 
 def k_step_reach(
     G: GraphLike,
-    k: int = 2,
+    hops: int = 2,
     relations: str | Iterable[str] | None = None,
     *,
     directed: bool | None = None,
 ) -> NodeValues:
-    """For every node, how many other nodes it reaches within ``k`` steps ("2-step reach").
+    """For every node, how many other nodes it reaches within ``hops`` steps ("2-step reach").
 
     Exact: one bounded breadth-first search per node, run in parallel in a compiled kernel
-    (equals ``len(nx.single_source_shortest_path_length(G, v, cutoff=k)) - 1``).
+    (equals ``len(nx.single_source_shortest_path_length(G, v, cutoff=hops)) - 1``).
 
     Parameters
     ----------
     G : Ecosystem, SparseGraph or networkx graph
-    k : int
-        Number of steps (``k >= 0``).
+    hops : int
+        Number of steps (``hops >= 0``).
     relations, directed
         As in :func:`reach`.
 
@@ -304,20 +309,20 @@ def k_step_reach(
     Examples
     --------
     >>> import networkx as nx
-    >>> k_step_reach(nx.path_graph(5), k=2).to_dict()
+    >>> k_step_reach(nx.path_graph(5), hops=2).to_dict()
     {0: 2, 1: 3, 2: 4, 3: 3, 4: 2}
     """
-    _check_hops(k, "k_step_reach", required=True)
-    g = as_sparse(G, relations=relations, directed=directed)
-    counts = run_parallel(_bounded_counts, g.n, g.indptr, g.indices, k)
-    return g.values(counts, f"reach_{k}_step")
+    _check_hops(hops, "k_step_reach", required=True)
+    g = compile(G, relations=relations, directed=directed)
+    counts = run_parallel(_bounded_counts, g.n, g.indptr, g.indices, hops)
+    return g.values(counts, f"reach_{hops}_step")
 
 
 # ---------------------------------------------------------------------- helpers
 def _prepare(
     G: GraphLike, sources: Sources, relations: Any, directed: bool | None, who: str
 ) -> tuple[SparseGraph, np.ndarray]:
-    g = as_sparse(G, relations=relations, directed=directed)
+    g = compile(G, relations=relations, directed=directed)
     return g, _positions(g, sources, who)  # the search itself skips repeated sources
 
 
@@ -344,85 +349,6 @@ def _bfs(g: SparseGraph, start: np.ndarray, hops: int | None) -> tuple[np.ndarra
                       dist, queue)
     reached = queue[:tail].astype(np.int64)
     return reached, dist[reached].astype(np.int64)
-
-
-@numba.njit(cache=True, nogil=True)
-def bfs_levels(indptr, indices, in_indptr, in_indices, sources, max_hops, dist, queue):  # pragma: no cover
-    """Multi-source breadth-first search, level by level, direction-optimising.
-
-    ``dist`` must hold -1 for every node on entry; on return ``queue[:tail]`` lists the
-    reached nodes in hop order and ``dist`` their hops (``tail`` is returned). ``max_hops``
-    < 0 means unbounded. ``in_indptr``/``in_indices`` is the reversed graph (the same arrays
-    for an undirected graph).
-
-    A level is expanded top-down (gather the frontier's rows) while the frontier is small and
-    bottom-up (every unvisited node looks for a parent among its in-neighbours, stopping at
-    the first) while the frontier holds many nodes and most of the remaining edges (Beamer,
-    Asanović and Patterson 2012), so a search never scans much more than the edges it needs.
-    The last level of a bounded search goes bottom-up only when that scans fewer edges.
-    """
-    n = len(indptr) - 1
-    all_edges = len(indices)
-    tail = 0
-    frontier_edges = 0
-    for s in sources:
-        if dist[s] < 0:
-            dist[s] = 0
-            queue[tail] = s
-            tail += 1
-            frontier_edges += indptr[s + 1] - indptr[s]
-    explored_edges = frontier_edges
-    head = 0
-    level = 0
-    bottom_up = False
-    while head < tail and level != max_hops:
-        level_end = tail
-        remaining = all_edges - explored_edges
-        if level + 1 == max_hops:  # last level: no later level profits from going bottom-up
-            bottom_up = frontier_edges > remaining
-        elif not bottom_up and frontier_edges * 14 > remaining and (level_end - head) * 24 > n:
-            bottom_up = True  # a frontier this large finds parents for most nodes early
-        elif bottom_up and (level_end - head) * 24 < n:
-            bottom_up = False
-        found_edges = 0
-        if bottom_up:
-            for v in range(n):
-                if dist[v] < 0:
-                    for e in range(in_indptr[v], in_indptr[v + 1]):
-                        if dist[in_indices[e]] == level:
-                            dist[v] = level + 1
-                            queue[tail] = v
-                            tail += 1
-                            found_edges += indptr[v + 1] - indptr[v]
-                            break
-        else:
-            for i in range(head, level_end):
-                v = queue[i]
-                for e in range(indptr[v], indptr[v + 1]):
-                    w = indices[e]
-                    if dist[w] < 0:
-                        dist[w] = level + 1
-                        queue[tail] = w
-                        tail += 1
-                        found_edges += indptr[w + 1] - indptr[w]
-        head = level_end
-        level += 1
-        frontier_edges = found_edges
-        explored_edges += found_edges
-    return tail
-
-
-def run_parallel(kernel: Any, count: int, *args: Any) -> Any:
-    """Run a per-source numba kernel ``kernel(*args, threads, block)`` on all threads.
-
-    The ``count`` sources are cut into blocks that threads take one at a time (dynamic
-    scheduling), so a core slowed by another process or a block full of hubs does not hold
-    the others back; ``threads`` rows of work arrays are indexed by ``numba.get_thread_id()``.
-    """
-    threads = numba.get_num_threads()
-    block = max(1, min(64, count // (8 * threads)))
-    with numba.parallel_chunksize(1):
-        return kernel(*args, threads, block)
 
 
 @numba.njit(cache=True, parallel=True, nogil=True)
