@@ -129,7 +129,7 @@ def test_positions_name_missing_ids():
     assert info.value.ids == ["丙"]
 
 
-def test_as_sparse_inputs_and_errors():
+def test_compile_inputs_and_errors():
     g = nx.path_graph(3)
     compiled = compile(g)
     assert compile(compiled) is compiled
