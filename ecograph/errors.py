@@ -42,6 +42,7 @@ __all__ = [
     "ReadOnlyError",
     "NodeNotFoundError",
     "LoadError",
+    "RequestError",
     "DatasetError",
     "AnalysisError",
     "ConvergenceError",
@@ -150,6 +151,13 @@ class LoadError(EcographError, ValueError):
     """A file that cannot be read into an ecosystem.
 
     Carries ``path`` and, where known, ``line`` (1-based line or CSV row) and ``field``.
+    """
+
+
+class RequestError(EcographError, ValueError):
+    """An allocate/evaluate/grade request (CLI file or HTTP body) that does not fit its schema.
+
+    Carries ``field`` (a dotted path such as ``scores.m01``) and ``loc`` (the same as a list).
     """
 
 

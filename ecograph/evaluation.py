@@ -1043,13 +1043,13 @@ def load_rules(name: str = "tianjin_centres") -> dict[str, Any]:
     """
     from importlib import resources
 
-    import yaml
+    from .documents import parse_yaml
 
     try:
         text = resources.files("ecograph").joinpath("rules", f"{name}.yaml").read_text(encoding="utf-8")
     except FileNotFoundError:
         raise EvaluationError(f"no shipped rule set {name!r}", field="rules") from None
-    return yaml.safe_load(text)
+    return parse_yaml(text, source=f"rules/{name}.yaml")
 
 
 def _number(value: Any) -> Fraction | None:

@@ -1,22 +1,34 @@
 """HTTP service: allocation, evaluation and grading over JSON (FastAPI + uvicorn).
 
-Endpoints (OpenAPI document at ``/openapi.json``, interactive docs at ``/docs``):
+Endpoints (OpenAPI document at ``/openapi.json``):
 
 - ``GET /health`` — liveness and version (never needs a token);
-- ``POST /allocate`` — :func:`ecograph.allocation.allocate`;
-- ``POST /evaluate`` — :func:`ecograph.evaluation.evaluate` on an indicator table;
-- ``POST /grade`` — :func:`ecograph.evaluation.grade` on scores.
+- ``POST /allocate`` — :func:`ecograph.allocation.allocate`, or ``cascade`` (with ``tree``),
+  or ``divisor_apportion`` (with ``seats``);
+- ``POST /evaluate`` — :func:`ecograph.evaluation.evaluate` on an indicator table (AHP included);
+- ``POST /grade`` — :func:`ecograph.evaluation.grade` on scores;
+- ``GET /docs`` — a page that says where the API is described: interactive Swagger UI would load
+  its scripts from a CDN, so it is not served (the service works offline).
 
-Money travels as JSON integers (smallest unit, fen) or decimal strings (``"1234.56"``), never
-as floats: a float budget, unit, floor, cap, fixed amount or reserve is refused with 422.
-Amounts come back in the same form (integers for integer input, strings for decimal input).
+Every ``POST /<name>`` serves the request type ``name`` of :mod:`ecograph.schema`, the module
+the CLI uses too: same fields, same errors. Money travels as JSON integers (fen) or decimal
+strings (``"1234.56"``), never as floats (422). Amounts come back in the same form.
 
-Safety: request bodies larger than ``max_body_bytes`` are refused with 413 by an ASGI
-middleware that counts the bytes before anything parses them (declared ``Content-Length`` and
-chunked bodies alike); with a token configured (``ECOGRAPH_API_TOKEN``), every endpoint but
-``/health`` and the API documents needs ``Authorization: Bearer <token>`` (401 otherwise,
-constant-time comparison); validation errors are 422 naming the field; any other failure is a
-generic 500 JSON without a stack trace.
+Safety and resource bounds:
+
+- bodies larger than ``max_body_bytes`` (1 MiB) are refused with 413 by an ASGI middleware that
+  counts the bytes before anything parses them (``Content-Length`` and chunked bodies alike);
+- the event loop only moves bytes: parsing, validation, the computation and the JSON encoding
+  of the answer run in a pool of ``workers`` processes (default 2), so ``/health`` and small
+  requests keep answering while a maximal request runs; at most ``16 × workers`` requests wait
+  for a worker, more get 503 with ``Retry-After``;
+- JSON is parsed by :func:`ecograph.documents.parse_json`: duplicate keys, ``NaN``/``Infinity``,
+  nesting deeper than 64 and numbers longer than 1000 digits are refused before conversion;
+- errors are 422 with ``{"detail": [{"loc": ["body", ...], "msg": ..., "type": ...}]}``: one
+  item, the first problem, its message clipped, so an error body stays small whatever the
+  request; any other failure is a generic 500 without a stack trace;
+- with a token configured (``ECOGRAPH_API_TOKEN``), every endpoint but ``/health`` and the API
+  documents needs ``Authorization: Bearer <token>`` (401 otherwise, constant-time comparison).
 
 Run it with ``ecograph serve --host 127.0.0.1 --port 8000`` or :func:`serve`.
 
@@ -30,34 +42,42 @@ Examples
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
+import multiprocessing
 import os
-import re
+import threading
 from collections.abc import Awaitable, Callable, MutableMapping
-from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from . import __version__
-from .allocation import allocate
-from .errors import EcographError
-from .evaluation import IndicatorTable, ahp_weights, evaluate, grade
+from .errors import EcographError, RequestError
+from .limits import MAX_MESSAGE_CHARS
 
-__all__ = ["create_app", "serve", "DEFAULT_MAX_BODY_BYTES", "TOKEN_ENV", "MAX_BODY_ENV"]
+__all__ = ["create_app", "serve", "handle_request", "DEFAULT_MAX_BODY_BYTES", "DEFAULT_WORKERS", "TOKEN_ENV",
+           "MAX_BODY_ENV", "WORKERS_ENV"]
 
 #: Environment variable holding the bearer token; unset or empty means no authentication.
 TOKEN_ENV = "ECOGRAPH_API_TOKEN"
 #: Environment variable overriding the request-body limit (bytes).
 MAX_BODY_ENV = "ECOGRAPH_MAX_BODY_BYTES"
+#: Environment variable overriding the number of worker processes.
+WORKERS_ENV = "ECOGRAPH_WORKERS"
 DEFAULT_MAX_BODY_BYTES = 1_048_576
+DEFAULT_WORKERS = 2
+#: Requests waiting for a worker, per worker, before the service answers 503.
+QUEUE_PER_WORKER = 16
+#: Longest error message returned (messages are one line; this bounds what a client can make us echo).
+_MAX_ERROR_CHARS = 20 * MAX_MESSAGE_CHARS
 
-_OPEN_PATHS = frozenset({"/health", "/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"})
-_DECIMAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_OPEN_PATHS = frozenset({"/health", "/openapi.json", "/docs"})
 _log = logging.getLogger("ecograph.service")
 
 Scope = MutableMapping[str, Any]
@@ -67,72 +87,76 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-# ---------------------------------------------------------------------------------- request models
-def _decimal_text(value: int | str) -> int | Decimal:
-    if isinstance(value, int):
-        return value
-    if not _DECIMAL.match(value):
-        raise ValueError("expected an integer or a decimal string such as '1234.56'")
-    return Decimal(value)
+# ---------------------------------------------------------------------------------- the work (in a worker)
+def _error_detail(exc: EcographError) -> dict[str, Any]:
+    loc = getattr(exc, "loc", None) if isinstance(exc, RequestError) else None
+    if loc is None:
+        field = getattr(exc, "field", None)
+        loc = [field] if field else []
+    message = exc.message.splitlines()[0] if exc.message else type(exc).__name__
+    if len(message) > _MAX_ERROR_CHARS:
+        message = message[:_MAX_ERROR_CHARS] + "…"
+    item: dict[str, Any] = {"loc": ["body", *[str(p) if not isinstance(p, int) else p for p in loc]],
+                            "msg": message, "type": type(exc).__name__}
+    if getattr(exc, "id", None) is not None:
+        item["id"] = str(exc.id)[:MAX_MESSAGE_CHARS]  # type: ignore[attr-defined]
+    return {"detail": [item]}
 
 
-#: Money: a JSON integer (fen) or a decimal string; floats are refused.
-Money = Annotated[Union[StrictInt, StrictStr], AfterValidator(_decimal_text)]
-#: A score or weight: any JSON number, or a decimal string.
-Number = Annotated[Union[StrictInt, StrictFloat, StrictStr], AfterValidator(lambda v: _decimal_text(v) if isinstance(v, str) else v)]
-GradeName = Literal["excellent", "good", "pass", "fail"]
-PassingGrade = Literal["excellent", "good", "pass"]
+def handle_request(name: str, body: bytes) -> tuple[int, bytes]:
+    """Parse, check and run one request body of the request type ``name``; ``(status, JSON bytes)``.
+
+    This is everything a request costs, so the service runs it in a worker process.
+
+    Examples
+    --------
+    >>> handle_request("grade", b'{"scores": {"a": NaN}}')
+    (422, b'{"detail": [{"loc": ["body"], "msg": "body, line 1: invalid JSON: NaN is not a JSON number", "type": "LoadError"}]}')
+    """
+    from .documents import parse_json
+    from .errors import LoadError
+    from .schema import REQUEST_TYPES
+
+    try:
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LoadError(f"body: byte {exc.start} is not valid UTF-8 (JSON is UTF-8)", path="body") from None
+        result = REQUEST_TYPES[name].run(parse_json(text, source="body"))
+        return 200, json.dumps(result, ensure_ascii=False, allow_nan=False).encode()
+    except EcographError as exc:
+        return 422, json.dumps(_error_detail(exc), ensure_ascii=False).encode()
+    except Exception:  # a bug: logged with its traceback here, a generic 500 for the client
+        _log.exception("unhandled error in %s", name)
+        return 500, b'{"detail": "internal server error"}'
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+def _warm_up() -> None:
+    """Worker initializer: import the core once, so the first request does not pay for it."""
+    from . import allocation, evaluation, schema  # noqa: F401
 
 
-class AllocateRequest(_Strict):
-    """Body of ``POST /allocate`` (see :func:`ecograph.allocation.allocate`)."""
+class _Pool:
+    """The worker processes, shared by the apps of one process (created on first use)."""
 
-    budget: Money
-    scores: dict[str, Number] = Field(min_length=1)
-    unit: Money = 1
-    floor: Union[Money, dict[str, Money]] = 0
-    cap: Union[Money, dict[str, Money], None] = None
-    eligible: Union[list[str], None] = None
-    exclude: Union[list[str], dict[str, str], None] = None
-    grades: Union[dict[str, GradeName], None] = None
-    grade_weights: Union[dict[GradeName, Number], None] = None
-    fixed: Union[dict[str, Money], None] = None
-    reserve: Union[dict[str, Money], None] = None
-    explain: bool = True
+    _lock = threading.Lock()
+    _pools: dict[int, ProcessPoolExecutor] = {}
 
+    @classmethod
+    def get(cls, workers: int) -> ProcessPoolExecutor:
+        with cls._lock:
+            pool = cls._pools.get(workers)
+            if pool is None:
+                context = multiprocessing.get_context("spawn")  # no fork of a threaded server
+                pool = cls._pools[workers] = ProcessPoolExecutor(workers, mp_context=context, initializer=_warm_up)
+            return pool
 
-class AhpRequest(_Strict):
-    matrix: list[list[Union[StrictInt, StrictFloat]]]
-    force: bool = False
-
-
-class EvaluateRequest(_Strict):
-    """Body of ``POST /evaluate`` (see :func:`ecograph.evaluation.evaluate`)."""
-
-    units: dict[str, dict[str, Union[StrictInt, StrictFloat, None]]] = Field(min_length=1)
-    indicators: Union[list[str], None] = None
-    directions: dict[str, Literal["higher", "lower"]] = Field(default_factory=dict)
-    normalization: Literal["minmax", "vector", "zscore"] = "minmax"
-    weights: Union[Literal["entropy", "equal"], dict[str, Union[StrictInt, StrictFloat]]] = "entropy"
-    ahp: Union[AhpRequest, None] = None
-    method: Literal["weighted_sum", "topsis"] = "weighted_sum"
-    missing: Literal["error", "zero", "mean", "exclude"] = "error"
-    thresholds: Union[dict[PassingGrade, Union[StrictInt, StrictFloat]], None] = None
-    quota: Union[dict[PassingGrade, Union[StrictInt, StrictFloat]], None] = None
-    fail: Union[list[str], dict[str, str]] = Field(default_factory=list)
-
-
-class GradeRequest(_Strict):
-    """Body of ``POST /grade`` (see :func:`ecograph.evaluation.grade`)."""
-
-    scores: dict[str, Union[StrictInt, StrictFloat]] = Field(min_length=1)
-    thresholds: Union[dict[PassingGrade, Union[StrictInt, StrictFloat]], None] = None
-    quota: Union[dict[PassingGrade, Union[StrictInt, StrictFloat]], None] = None
-    fail: Union[list[str], dict[str, str]] = Field(default_factory=list)
+    @classmethod
+    def discard(cls, workers: int, pool: ProcessPoolExecutor) -> None:
+        with cls._lock:
+            if cls._pools.get(workers) is pool:
+                del cls._pools[workers]
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 # ---------------------------------------------------------------------------------- middleware
@@ -215,16 +239,16 @@ class BearerAuthMiddleware:
 
 
 # ---------------------------------------------------------------------------------- app
-def _error_detail(exc: EcographError, kind: str) -> dict[str, Any]:
-    field = getattr(exc, "field", None)
-    loc = ["body"] + ([field] if field else [])
-    item: dict[str, Any] = {"loc": loc, "msg": exc.message, "type": kind}
-    if getattr(exc, "id", None) is not None:
-        item["id"] = str(exc.id)  # type: ignore[attr-defined]
-    return {"detail": [item]}
+_DOCS_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>ecograph API</title></head>
+<body style="font-family: sans-serif; max-width: 46em; margin: 2em auto">
+<h1>ecograph API {version}</h1>
+<p>The service runs offline, so it does not serve Swagger UI (its scripts come from a CDN).
+The OpenAPI document is at <a href="/openapi.json">/openapi.json</a>: open it in any OpenAPI viewer.</p>
+<p>本服务离线运行，不加载 CDN 上的 Swagger UI；接口说明见 <a href="/openapi.json">/openapi.json</a>。</p>
+<ul>{endpoints}</ul></body></html>"""
 
 
-def create_app(*, max_body_bytes: int | None = None, token: str | None = None) -> FastAPI:
+def create_app(*, max_body_bytes: int | None = None, token: str | None = None, workers: int | None = None) -> FastAPI:
     """Build the FastAPI application.
 
     Parameters
@@ -234,10 +258,17 @@ def create_app(*, max_body_bytes: int | None = None, token: str | None = None) -
     token : str, optional
         Bearer token required on the API endpoints; default ``$ECOGRAPH_API_TOKEN``
         (no authentication when unset or empty).
+    workers : int, optional
+        Worker processes for the requests; default ``$ECOGRAPH_WORKERS`` or 2.
 
     Returns
     -------
     fastapi.FastAPI
+
+    Raises
+    ------
+    ValueError
+        A limit that is not a positive integer.
 
     Examples
     --------
@@ -245,8 +276,14 @@ def create_app(*, max_body_bytes: int | None = None, token: str | None = None) -
     >>> TestClient(create_app(token="s3cret")).post("/grade", json={}).status_code
     401
     """
+    from .schema import REQUEST_TYPES
+
     if max_body_bytes is None:
         max_body_bytes = int(os.environ.get(MAX_BODY_ENV) or DEFAULT_MAX_BODY_BYTES)
+    if workers is None:
+        workers = int(os.environ.get(WORKERS_ENV) or DEFAULT_WORKERS)
+    if max_body_bytes < 1 or workers < 1:
+        raise ValueError(f"max_body_bytes and workers must be positive, got {max_body_bytes} and {workers}")
     if token is None:
         token = os.environ.get(TOKEN_ENV) or None
     app = FastAPI(
@@ -254,11 +291,14 @@ def create_app(*, max_body_bytes: int | None = None, token: str | None = None) -
         version=__version__,
         description="Exact budget allocation, performance evaluation and grading for innovation-service "
         "ecosystems. Money is an integer (fen) or a decimal string, never a float.",
+        docs_url=None,
+        redoc_url=None,
     )
+    waiting = asyncio.Semaphore(QUEUE_PER_WORKER * workers)
 
     @app.exception_handler(EcographError)
     async def ecograph_error(request: Request, exc: EcographError) -> JSONResponse:
-        return JSONResponse(_error_detail(exc, type(exc).__name__), status_code=422)
+        return JSONResponse(_error_detail(exc), status_code=422)
 
     @app.exception_handler(Exception)
     async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
@@ -266,57 +306,41 @@ def create_app(*, max_body_bytes: int | None = None, token: str | None = None) -
         return JSONResponse({"detail": "internal server error"}, status_code=500)
 
     @app.get("/health", summary="Liveness check")
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         return {"status": "ok", "version": __version__}
 
-    @app.post("/allocate", summary="Allocate a budget exactly by score")
-    def allocate_endpoint(body: AllocateRequest) -> dict[str, Any]:
-        result = allocate(
-            body.budget,
-            body.scores,
-            unit=body.unit,
-            floor=body.floor,
-            cap=body.cap,
-            eligible=body.eligible,
-            exclude=body.exclude,
-            grades=body.grades,
-            grade_weights=body.grade_weights,
-            fixed=body.fixed,
-            reserve=body.reserve,
-        )
-        return result.to_json(explain=body.explain)
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        items = "".join(f"<li><code>POST /{name}</code> — {rt.summary}</li>" for name, rt in REQUEST_TYPES.items())
+        return HTMLResponse(_DOCS_PAGE.format(version=__version__, endpoints=items))
 
-    @app.post("/evaluate", summary="Score and grade units from an indicator table")
-    def evaluate_endpoint(body: EvaluateRequest) -> dict[str, Any]:
-        table = IndicatorTable.from_records(body.units, body.indicators)
-        weights: Any = body.weights
-        if body.ahp is not None:
-            weights = ahp_weights(body.ahp.matrix, table.indicators, force=body.ahp.force)
-        result = evaluate(
-            table,
-            body.directions,
-            normalization=body.normalization,
-            weights=weights,
-            method=body.method,
-            missing=body.missing,
-            thresholds=body.thresholds,
-            quota=body.quota,
-            fail=body.fail,
-        )
-        out = result.to_dict()
-        if result.grades is not None:
-            out["grades_zh"] = result.grades.to_dict(chinese=True)
-        return out
+    async def run_in_worker(name: str, body: bytes) -> Response:
+        if waiting.locked():
+            return JSONResponse({"detail": "busy: too many requests waiting; retry shortly"}, status_code=503,
+                                headers={"Retry-After": "1"})
+        async with waiting:
+            pool = _Pool.get(workers)
+            try:
+                status, payload = await asyncio.get_running_loop().run_in_executor(pool, handle_request, name, body)
+            except BrokenProcessPool:  # a worker died (killed, out of memory): start afresh
+                _Pool.discard(workers, pool)
+                _log.error("a worker process died while serving %s", name)
+                return JSONResponse({"detail": "a worker failed; retry"}, status_code=503, headers={"Retry-After": "1"})
+        return Response(payload, status_code=status, media_type="application/json")
 
-    @app.post("/grade", summary="Grade scores by thresholds or quota")
-    def grade_endpoint(body: GradeRequest) -> dict[str, Any]:
-        grades = grade(body.scores, thresholds=body.thresholds, quota=body.quota, fail=body.fail)
-        return {
-            "grades": grades.to_dict(),
-            "grades_zh": grades.to_dict(chinese=True),
-            "counts": grades.counts(),
-            "rule": grades.rule,
-        }
+    def endpoint(name: str) -> Callable[[Request], Awaitable[Response]]:
+        async def serve_request(request: Request) -> Response:
+            return await run_in_worker(name, await request.body())
+
+        serve_request.__name__ = f"{name}_endpoint"
+        return serve_request
+
+    for name, request_type in REQUEST_TYPES.items():
+        app.add_api_route(
+            f"/{name}", endpoint(name), methods=["POST"], summary=request_type.summary,
+            openapi_extra={"requestBody": {"required": True, "content": {
+                "application/json": {"schema": request_type.json_schema()}}}},
+        )
 
     app.add_middleware(BodyLimitMiddleware, max_bytes=max_body_bytes)
     if token:
@@ -325,18 +349,19 @@ def create_app(*, max_body_bytes: int | None = None, token: str | None = None) -
 
 
 def serve(host: str = "127.0.0.1", port: int = 8000, *, max_body_bytes: int | None = None,
-          token: str | None = None, log_level: str = "info") -> None:
+          token: str | None = None, workers: int | None = None, log_level: str = "info") -> None:
     """Run the service with uvicorn until interrupted.
 
     Parameters
     ----------
     host, port : str, int
         Where to listen (loopback by default).
-    max_body_bytes, token :
+    max_body_bytes, token, workers :
         See :func:`create_app`.
     log_level : str
         uvicorn's log level.
     """
     import uvicorn
 
-    uvicorn.run(create_app(max_body_bytes=max_body_bytes, token=token), host=host, port=port, log_level=log_level)
+    uvicorn.run(create_app(max_body_bytes=max_body_bytes, token=token, workers=workers), host=host, port=port,
+                log_level=log_level)

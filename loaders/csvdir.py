@@ -34,7 +34,6 @@ Examples
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
@@ -43,6 +42,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ecograph.documents import detect_encoding, parse_json, read_text
 from ecograph.errors import LoadError
 from ecograph.labels import FIELD_LABELS, canonical, closest, label
 from ecograph.model import Ecosystem
@@ -65,44 +65,8 @@ _MONEY_NAME = re.compile(r"revenue|amount|yuan|fen|price|cost|budget|金额|收�
 
 
 # ---------------------------------------------------------------------------- encodings
-def detect_encoding(data: bytes) -> str:
-    """The text encoding of a CSV file: BOMs first, then UTF-8, then GB18030 (covers GBK).
-
-    Examples
-    --------
-    >>> detect_encoding("名称".encode("utf-8-sig")), detect_encoding("名称".encode("gbk"))
-    ('utf-8-sig', 'gb18030')
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        data.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        data.decode("gb18030")
-        return "gb18030"
-    except UnicodeDecodeError:
-        return "utf-8"  # decoding again reports the first bad byte with its line
-
-
-def _decode(path: Path, encoding: str | None) -> str:
-    data = path.read_bytes()
-    chosen = encoding or detect_encoding(data)
-    try:
-        return data.decode(chosen)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise LoadError(
-            f"{path}, line {line}: byte {exc.start} (0x{data[exc.start]:02x}) is not valid {chosen}; expected "
-            "UTF-8, UTF-8 with BOM, UTF-16 with BOM or GBK/GB18030 text (or pass encoding=)",
-            path=str(path), line=line, field="encoding",
-        ) from None
-    except LookupError:
-        raise LoadError(f"{path}: unknown encoding {chosen!r}", path=str(path), field="encoding") from None
+def _decode(path: Path, encoding: str | None, *, spreadsheet: bool = True) -> str:
+    return read_text(path, encoding=encoding, spreadsheet=spreadsheet)  # the decoding rule of every format
 
 
 # ---------------------------------------------------------------------------- reading
@@ -307,9 +271,9 @@ def _read_meta(path: Path, default_name: str, b: Builder) -> tuple[str, dict[str
         return default_name, {}, None
     where = Where(path.name, file=str(path))
     try:
-        meta = json.loads(_decode(path, None))
-    except json.JSONDecodeError as exc:
-        b.problem(Where(path.name, line=exc.lineno, file=str(path)), f"invalid JSON: {exc.msg}")
+        meta = parse_json(_decode(path, None, spreadsheet=False), source=str(path))
+    except LoadError as exc:
+        b.problems.append(exc)
         return default_name, {}, None
     return meta_fields(meta, where, default_name, b)
 
@@ -320,7 +284,11 @@ def meta_fields(meta: Any, where: Where, default_name: str, b: Builder) -> tuple
         b.problem(where, "expected a JSON object with name, attrs, vocabulary")
         return default_name, {}, None
     attrs = {}
-    for key, value in (meta.get("attrs") or {}).items():
+    raw_attrs = meta.get("attrs") or {}
+    if not isinstance(raw_attrs, dict):
+        b.problem(where, f"expected a mapping of attributes, got {type(raw_attrs).__name__}", field="attrs")
+        raw_attrs = {}
+    for key, value in raw_attrs.items():
         try:
             attrs[key] = from_json(value)
         except ValueProblem as exc:

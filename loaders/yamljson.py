@@ -39,6 +39,7 @@ from typing import Any
 
 import yaml
 
+from ecograph.documents import SafeLoader, parse_json, parse_yaml, read_text
 from ecograph.errors import LoadError
 from ecograph.model import DEFAULT_KINDS, DEFAULT_RELATIONS, MEMBERSHIP_KINDS, RINGS, SECTORS, Ecosystem, RelationSpec, Vocabulary
 
@@ -74,63 +75,7 @@ _EDGE_SECTIONS: dict[str, tuple[str | None, str, str]] = {
 
 
 # ---------------------------------------------------------------------------- YAML dialect
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-class SafeLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """PyYAML's safe loader plus the ``!decimal`` and ``!datetime`` tags (no arbitrary objects,
-    ever), refusing duplicate keys, which PyYAML would otherwise silently overwrite (a second
-    ``organisations:`` block pasted into a file would drop the first)."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[str, yaml.Node] = {}
-        for key_node, _ in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
-                if key_node.value in seen:
-                    raise yaml.constructor.ConstructorError(
-                        "while reading a mapping", node.start_mark,
-                        f"duplicate key {key_node.value!r} (first on line {seen[key_node.value].start_mark.line + 1})",
-                        key_node.start_mark,
-                    )
-                seen[key_node.value] = key_node
-        return super().construct_mapping(node, deep=deep)
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
-    text = loader.construct_scalar(node)
-    try:
-        return Decimal(str(text).strip())
-    except ArithmeticError:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"!decimal {text!r} is not a decimal number", node.start_mark
-        ) from None
-
-
-SafeLoader.add_constructor("!decimal", _construct_decimal)
-
-
-def _parse_yaml(text: str) -> Any:
-    """One YAML document through :class:`SafeLoader` (a ``yaml.SafeLoader`` subclass: plain data,
-    ecograph's value tags, duplicate keys refused; never arbitrary Python objects)."""
-    loader = SafeLoader(text)
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
-
-
-def _construct_datetime(loader: yaml.SafeLoader, node: yaml.Node) -> dt.datetime:
-    text = loader.construct_scalar(node)
-    try:
-        return dt.datetime.fromisoformat(str(text).strip())
-    except ValueError:
-        raise yaml.constructor.ConstructorError(
-            None, None, f"!datetime {text!r} is not an ISO date and time", node.start_mark
-        ) from None
-
-
-SafeLoader.add_constructor("!datetime", _construct_datetime)
 
 
 class SafeDumper(_BaseDumper):  # type: ignore[misc, valid-type]
@@ -159,7 +104,7 @@ SafeDumper.add_representer(list, _represent_list)
 
 
 # ---------------------------------------------------------------------------- public API
-def read(path: str | Path, *, format: str | None = None, encoding: str = "utf-8-sig") -> Ecosystem:
+def read(path: str | Path, *, format: str | None = None, encoding: str | None = None) -> Ecosystem:
     """Read a YAML (``.yaml``/``.yml``) or JSON (``.json``) ecosystem file.
 
     Parameters
@@ -168,8 +113,9 @@ def read(path: str | Path, *, format: str | None = None, encoding: str = "utf-8-
         The file.
     format : {"yaml", "json"}, optional
         Overrides the choice by suffix.
-    encoding : str
-        Text encoding (UTF-8, with or without BOM, by default).
+    encoding : str, optional
+        Text encoding; by default detected as for every format (UTF-8 with or without BOM,
+        UTF-16, GBK/GB18030; see :func:`ecograph.documents.detect_encoding`).
 
     Returns
     -------
@@ -191,16 +137,7 @@ def read(path: str | Path, *, format: str | None = None, encoding: str = "utf-8-
     """
     path = Path(path)
     fmt = format or ("json" if path.suffix.lower() == ".json" else "yaml")
-    try:
-        text = path.read_text(encoding=encoding)
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot read the file: {exc.strerror or exc}", path=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise LoadError(
-            f"{path}: byte {exc.start} is not valid {encoding}; save the file as UTF-8 or pass encoding=",
-            path=str(path), field="encoding",
-        ) from None
-    return loads(text, format=fmt, source=str(path))
+    return loads(read_text(path, encoding=encoding), format=fmt, source=str(path))
 
 
 def loads(text: str, *, format: str = "yaml", source: str = "<string>") -> Ecosystem:
@@ -212,23 +149,9 @@ def loads(text: str, *, format: str = "yaml", source: str = "<string>") -> Ecosy
     Decimal('1.50')
     """
     if format == "json":
-        try:
-            data = json.loads(text, parse_constant=lambda c: {"$float": c}, object_pairs_hook=_unique_keys)
-        except json.JSONDecodeError as exc:
-            raise LoadError(f"{source}, line {exc.lineno}: invalid JSON: {exc.msg} (column {exc.colno})",
-                            path=source, line=exc.lineno) from None
-        except ValueProblem as exc:
-            raise LoadError(f"{source}: invalid JSON: {exc.text}; expected {exc.expected}", path=source) from None
+        data = parse_json(text, source=source, parse_constant=lambda c: {"$float": c})
     elif format == "yaml":
-        try:
-            data = _parse_yaml(text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            what = getattr(exc, "problem", None) or str(exc)
-            context = getattr(exc, "context", None)
-            detail = f"{context}: {what}" if context else what
-            raise LoadError(f"{source}, line {line}: invalid YAML: {detail}", path=source, line=line) from None
+        data = parse_yaml(text, source=source)
     else:
         raise LoadError(f"{source}: unknown format {format!r}; expected 'yaml' or 'json'", path=source, field="format")
     return from_document(data, source=source, locate=_locator(text))
@@ -270,15 +193,6 @@ def dumps(eco: Ecosystem, *, format: str = "yaml") -> str:
     if format == "json":
         return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
     return yaml.dump(document, Dumper=SafeDumper, allow_unicode=True, sort_keys=False, width=100)
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data = dict(pairs)
-    if len(data) != len(pairs):
-        seen: set[str] = set()
-        dup = next(k for k, _ in pairs if k in seen or seen.add(k))  # type: ignore[func-returns-value]
-        raise ValueProblem(f"duplicate key {dup!r} in an object", "each key once per object")
-    return data
 
 
 # ---------------------------------------------------------------------------- locating lines

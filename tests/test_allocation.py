@@ -503,7 +503,7 @@ def test_cli_errors_name_file_and_field(capsys, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("budget: 100.5\nscores: {a: 1}\n", encoding="utf-8")
     code, _, err = run_cli(["allocate", str(bad)], capsys)
-    assert code == 1 and "budget must be exact money" in err
+    assert code == 1 and "field 'budget': 100.5 is a float; money is an int (fen)" in err and "bad.yaml" in err
     typo = tmp_path / "typo.json"
     typo.write_text('{"budget": 10, "scores": {"a": 1}, "flor": 1}', encoding="utf-8")
     code, _, err = run_cli(["allocate", str(typo)], capsys)

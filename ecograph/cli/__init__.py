@@ -22,6 +22,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "metrics",
     "diagram",
     "evaluate",
+    "grade",
     "allocate",
     "serve",
     "neo4j",

@@ -16,13 +16,16 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io
+import math
 from pathlib import Path
 from typing import Any
 
+from ..documents import read_text
 from ..errors import LoadError
-from ..evaluation import IndicatorTable, ahp_weights, evaluate
+from ..limits import clip, number_text_problem
+from ..schema import REQUEST_TYPES, read_request
 from ._common import emit_json
-from .allocate import read_document
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -48,26 +51,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _pairs(text: str, option: str) -> dict[str, float]:
+    """``NAME=NUMBER,...`` of an option; the one-line error names the option."""
     out: dict[str, float] = {}
     for item in text.split(","):
         key, sep, value = item.partition("=")
-        try:
-            out[key.strip()] = float(value)
-        except ValueError:
-            raise LoadError(f"{option} {text!r}: expected NAME=NUMBER pairs separated by commas", field=option) from None
-        if not sep:
-            raise LoadError(f"{option} {text!r}: expected NAME=NUMBER pairs", field=option)
+        number = _float(value) if sep and key.strip() else None
+        if number is None:
+            raise LoadError(f"{option} {clip(text)}: expected NAME=NUMBER pairs separated by commas, "
+                            f"such as excellent=0.2,good=0.3", field=option)
+        out[key.strip()] = number
     return out
 
 
-def read_csv_table(path: str | Path) -> dict[str, dict[str, Any]]:
-    """``{unit: {indicator: float | None}}`` from a CSV; errors name the file, row and column."""
-    path = Path(path)
+def _float(text: str) -> float | None:
+    """A finite number from ``text``, or ``None``."""
+    if number_text_problem(text):
+        return None
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
-    except OSError as exc:
-        raise LoadError(f"{path}: cannot read: {exc.strerror}", path=str(path)) from None
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def read_csv_table(path: str | Path) -> dict[str, dict[str, Any]]:
+    """``{unit: {indicator: float | None}}`` from a CSV; errors name the file, row and column.
+
+    The file is decoded as every CSV input is (UTF-8, UTF-16, GBK; see
+    :func:`ecograph.documents.detect_encoding`).
+    """
+    path = Path(path)
+    text = read_text(path, spreadsheet=True)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise LoadError(f"{path}: malformed CSV: {exc}", path=str(path)) from None
     if not rows or len(rows[0]) < 2:
         raise LoadError(f"{path}: expected a header 'id,indicator,...' and one row per unit", path=str(path))
     header = [h.strip() for h in rows[0]]
@@ -83,52 +101,42 @@ def read_csv_table(path: str | Path) -> dict[str, dict[str, Any]]:
         values: dict[str, Any] = {}
         for name, cell in zip(header[1:], row[1:]):
             cell = cell.strip()
-            try:
-                values[name] = float(cell) if cell else None
-            except ValueError:
-                raise LoadError(f"{path}, row {line}, column {name!r}: {cell!r} is not a number",
-                                path=str(path), line=line, field=name) from None
+            values[name] = _float(cell) if cell else None
+            if cell and values[name] is None:
+                raise LoadError(f"{path}, row {line}, column {name!r}: {clip(cell)} is not a finite number",
+                                path=str(path), line=line, field=name)
         records[unit] = values
     return records
 
 
 def run(args: argparse.Namespace) -> int:
+    """Read the table or document, let the options override its settings, run the shared schema."""
     if Path(args.file).suffix.lower() == ".csv":
-        document: dict[str, Any] = {"units": read_csv_table(args.file)}
+        document: Any = {"units": read_csv_table(args.file)}
     else:
-        document = read_document(args.file)
-        if not isinstance(document.get("units"), dict):
-            raise LoadError(f"{args.file}: expected 'units: {{id: {{indicator: value}}}}'", path=args.file, field="units")
-    table = IndicatorTable.from_records(document["units"], document.get("indicators"))
-    directions = dict(document.get("directions") or {})
-    for item in args.direction:
-        name, _, word = item.partition("=")
-        directions[name.strip()] = word.strip()
-    weights: Any = document.get("weights", "entropy")
+        document = read_request(args.file)
+        if not isinstance(document, dict):
+            raise LoadError(f"{args.file}: expected a mapping with 'units: {{id: {{indicator: value}}}}'",
+                            path=args.file, field="units")
+    if args.direction:
+        directions = document.get("directions")
+        directions = dict(directions) if isinstance(directions, dict) else {}
+        for item in args.direction:
+            name, sep, word = item.partition("=")
+            if not sep or not name.strip():
+                raise LoadError(f"--direction {clip(item)}: expected NAME=higher or NAME=lower", field="--direction")
+            directions[name.strip()] = word.strip()
+        document["directions"] = directions
     if args.weights:
-        weights = args.weights if args.weights in ("entropy", "equal") else _pairs(args.weights, "--weights")
-    ahp = read_document(args.ahp) if args.ahp else document.get("ahp")
-    if ahp:
-        weights = ahp_weights(ahp["matrix"], ahp.get("indicators", table.indicators), force=bool(ahp.get("force")))
-    quota = _pairs(args.quota, "--quota") if args.quota else document.get("quota")
-    thresholds = _pairs(args.thresholds, "--thresholds") if args.thresholds else document.get("thresholds")
-    if args.quota and not args.thresholds:
-        thresholds = None
-    if args.thresholds and not args.quota:
-        quota = None
-    result = evaluate(
-        table,
-        directions,
-        normalization=args.normalization or document.get("normalization", "minmax"),
-        weights=weights,
-        method=args.method or document.get("method", "weighted_sum"),
-        missing=args.missing or document.get("missing", "error"),
-        thresholds=thresholds,
-        quota=quota,
-        fail=document.get("fail", ()),
-    )
-    out = result.to_dict()
-    if result.grades is not None:
-        out["grades_zh"] = result.grades.to_dict(chinese=True)
-    emit_json(out, args.output, "evaluate")
+        document["weights"] = args.weights if args.weights in ("entropy", "equal") else _pairs(args.weights, "--weights")
+    if args.ahp:
+        document["ahp"] = read_request(args.ahp)
+    for option in ("normalization", "method", "missing"):
+        if getattr(args, option):
+            document[option] = getattr(args, option)
+    if args.quota or args.thresholds:  # a grading rule on the command line replaces the document's
+        document["quota"] = _pairs(args.quota, "--quota") if args.quota else None
+        document["thresholds"] = _pairs(args.thresholds, "--thresholds") if args.thresholds else None
+    result = REQUEST_TYPES["evaluate"].run(document, source=args.file)
+    emit_json(result, args.output, "evaluate")
     return 0
