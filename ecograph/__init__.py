@@ -99,6 +99,10 @@ _EXPORTS: dict[str, str] = {
     "Matching": "matching",
     "action_evaluation": "action",
     "ActionEvaluation": "action",
+    "changes": "dynamics",
+    "panel": "dynamics",
+    "Changes": "dynamics",
+    "Panel": "dynamics",
 }
 
 __all__ = sorted(_EXPORTS) + ["__version__"]

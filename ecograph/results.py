@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import NodeNotFoundError
 
-__all__ = ["NodeValues"]
+__all__ = ["NodeValues", "TableResult"]
 
 
 class NodeValues(Mapping[Any, Any]):
@@ -119,3 +119,35 @@ class NodeValues(Mapping[Any, Any]):
         head = ", ".join(f"{n!r}: {v:.6g}" if isinstance(v, float) else f"{n!r}: {v!r}" for n, v in self.top(3))
         more = ", ..." if len(self) > 3 else ""
         return f"NodeValues({self.name}, {len(self)} nodes; top {{{head}{more}}})"
+
+
+class TableResult:
+    """Base of table-like results: a subclass gives :meth:`rows` (and its ``columns``).
+
+    Examples
+    --------
+    >>> class Sizes(TableResult):
+    ...     columns = ("ring", "size")
+    ...     def rows(self):
+    ...         return [{"ring": "core", "size": 1}]
+    >>> Sizes().to_dict(), Sizes().to_pandas().shape
+    ({'rows': [{'ring': 'core', 'size': 1}]}, (1, 2))
+    """
+
+    columns: tuple[str, ...] = ()
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One dict per row, keys in :attr:`columns` order."""
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (JSON-ready apart from dates and Decimals)."""
+        return {"rows": self.rows()}
+
+    def to_pandas(self) -> Any:
+        """A :class:`pandas.DataFrame` of :meth:`rows` (needs pandas)."""
+        try:
+            import pandas as pd
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ImportError("to_pandas() needs pandas: pip install 'ecograph[pandas]'") from exc
+        return pd.DataFrame(self.rows(), columns=list(self.columns) or None)
