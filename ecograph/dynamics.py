@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from .errors import AnalysisError
+from .matrix import compile
 from .model import RINGS, Ecosystem
 from .results import NodeValues, TableResult
 from .timeline import TimePoint, time_key
@@ -363,9 +364,7 @@ def _growth(before: Ecosystem, after: Ecosystem, types: tuple[str, ...], by: str
 
 # ---------------------------------------------------------------------------- panels
 def _density(G: Any, relations: Any = None) -> float:
-    from .matrix import SparseGraph
-
-    g = _compiled(G, relations)
+    g = compile(G, relations=relations)
     n = g.n
     if n < 2:
         return 0.0
@@ -376,16 +375,8 @@ def _density(G: Any, relations: Any = None) -> float:
 def _components(G: Any, relations: Any = None) -> int:
     from scipy.sparse.csgraph import connected_components
 
-    g = _compiled(G, relations)
+    g = compile(G, relations=relations)
     return int(connected_components(g.matrix, directed=g.directed, connection="weak")[0]) if g.n else 0
-
-
-def _compiled(G: Any, relations: Any) -> Any:
-    from .matrix import SparseGraph, as_sparse
-
-    if isinstance(G, Ecosystem):
-        return SparseGraph.from_ecosystem(G, relations)
-    return as_sparse(G)
 
 
 def _helix(G: Ecosystem, **kwargs: Any) -> float:
@@ -395,7 +386,7 @@ def _helix(G: Ecosystem, **kwargs: Any) -> float:
 
 
 def _coverage(G: Any, sources: Any, population: Any, hops: int, **kwargs: Any) -> float:
-    from .reach import coverage
+    from .reachability import coverage
     from .rings import select
 
     if callable(sources):
@@ -408,10 +399,10 @@ def _coverage(G: Any, sources: Any, population: Any, hops: int, **kwargs: Any) -
     return float(table[-1]["share"])
 
 
-def _brokerage(G: Any, group: Any, role: str = "total", **kwargs: Any) -> NodeValues:
-    from .brokerage import brokerage
+def _brokerage(G: Any, by: Any, role: str = "total", **kwargs: Any) -> NodeValues:
+    from .brokers import brokerage
 
-    return brokerage(G, group, **kwargs)[role]
+    return brokerage(G, by, **kwargs)[role]
 
 
 def _analytic(name: str) -> Callable[..., Any]:
@@ -496,7 +487,7 @@ def panel(eco: Ecosystem, periods: Sequence[TimePoint] | None, metric: str | Cal
         ``brokerage`` …; network: ``density``, ``components``, ``triple_helix``, ``coverage``) or
         a function ``f(snapshot, **kwargs)`` returning NodeValues, a mapping or a number.
     **kwargs
-        Passed to the metric (e.g. ``sources=`` for reach, ``group=`` for brokerage).
+        Passed to the metric (e.g. ``sources=`` for reach, ``by=`` for brokerage).
 
     Returns
     -------

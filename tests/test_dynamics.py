@@ -177,7 +177,7 @@ def test_per_node_panel_equals_networkx_on_snapshots_built_from_scratch(metric, 
 @pytest.mark.parametrize("metric,kwargs,oracle", [
     ("density", {}, lambda eco: nx.density(eg.compile(eco).to_networkx())),
     ("components", {}, lambda eco: nx.number_weakly_connected_components(eg.compile(eco).to_networkx())),
-    ("triple_helix", {"group_by": "project"}, lambda eco: eg.triple_helix(eco, group_by="project").T),
+    ("triple_helix", {"by": "project"}, lambda eco: eg.triple_helix(eco, by="project").T),
     ("coverage", {"sources": ["o1", "o2"], "population": {"kind": "enterprise"}, "hops": 2},
      lambda eco: _coverage_oracle(eco, ["o1", "o2"], 2)),
 ])
