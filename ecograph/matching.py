@@ -537,15 +537,19 @@ def _solve(scored: _Scored, n_problems: int, caps: np.ndarray, candidates: int |
     # each problem's best `candidates` pairs (points descending, then expert id) ...
     order = usable[np.lexsort((scored.expert[usable], -scored.points[usable], scored.problem[usable]))]
     first = np.searchsorted(scored.problem[order], scored.problem[order], side="left")
-    shortlist = order[np.arange(len(order)) - first < candidates]
-    # ... plus the pairs of one maximum-cardinality matching of all compatible pairs (Hopcroft-Karp),
-    # so that the solver still matches as many problems as possible
+    shortlist = np.sort(order[np.arange(len(order)) - first < candidates])
+    chosen = _assign(scored, shortlist, n_problems, caps)
+    if len(chosen) == n_problems:
+        return chosen
+    # some problem is left: add the pairs of one maximum-cardinality matching of all compatible
+    # pairs (Hopcroft-Karp), so that the solver matches as many problems as possible
     slots = _SlotGraph(scored, usable, caps)
     graph = sp.csr_array((np.ones(len(slots.rows)), (slots.rows, slots.cols)), shape=(n_problems, slots.n_slots))
     column = maximum_bipartite_matching(graph, perm_type="column")
     matched = np.flatnonzero(column >= 0)
-    keep = np.union1d(shortlist, slots.pairs(matched, column[matched]))
-    return _assign(scored, keep, n_problems, caps)
+    if len(matched) == len(chosen):
+        return chosen
+    return _assign(scored, np.union1d(shortlist, slots.pairs(matched, column[matched])), n_problems, caps)
 
 
 class _SlotGraph:
