@@ -34,11 +34,12 @@ from typing import TYPE_CHECKING, Any
 from .evaluation import IndicatorTable
 from .matching import Matching, match
 from .membership import gini
+from .results import TableResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
 
-__all__ = ["action_evaluation", "ActionEvaluation", "SCORECARD_INDICATORS"]
+__all__ = ["action_evaluation", "ActionEvaluation", "SCORECARD_INDICATORS", "SOCIETY_COLUMNS"]
 
 #: The scorecard's indicators (all "higher is better"), with their Chinese names.
 SCORECARD_INDICATORS: dict[str, str] = {
@@ -51,8 +52,15 @@ SCORECARD_INDICATORS: dict[str, str] = {
 }
 
 
+#: Columns of :meth:`ActionEvaluation.rows` (one row per society).
+SOCIETY_COLUMNS: tuple[str, ...] = (
+    "society", "name", "members", "experts_active", "problems_matched", "enterprises_served", "enterprises_reached",
+    "new_enterprises", "mean_score", "radiation_provinces", "radiation_share",
+)
+
+
 @dataclass(frozen=True)
-class ActionEvaluation:
+class ActionEvaluation(TableResult):
     """The action's figures. Every table is a list of row dicts (:meth:`tables`).
 
     Attributes
@@ -87,21 +95,16 @@ class ActionEvaluation:
     radiation_total: int
     matching: Matching
 
+    columns = SOCIETY_COLUMNS
+
     def rows(self) -> list[dict[str, Any]]:
-        """The per-society rows (the scorecard with its context)."""
+        """The per-society rows (columns :data:`SOCIETY_COLUMNS`)."""
         return [dict(r) for r in self.societies]
 
     def to_dict(self) -> dict[str, Any]:
-        """``{society: row}`` (the row without its ``society`` key)."""
-        return {r["society"]: {k: v for k, v in r.items() if k != "society"} for r in self.societies}
-
-    def to_pandas(self) -> Any:
-        """A :class:`pandas.DataFrame` of :meth:`rows`, indexed by society (needs pandas)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError("to_pandas() needs pandas: pip install 'ecograph[pandas]'") from exc
-        return pd.DataFrame(self.rows()).set_index("society")
+        """``{"summary", "rows" (societies), "regions", "load", "flows"}`` (JSON-ready)."""
+        return {"summary": self.summary(), "rows": self.rows(), "regions": self.regions, "load": self.load,
+                "flows": self.flows}
 
     def tables(self) -> dict[str, list[dict[str, Any]]]:
         """Every table by name: ``regions``, ``societies``, ``load``, ``flows``."""

@@ -60,11 +60,12 @@ from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bip
 
 from .errors import AnalysisError, EndpointKindError, NodeNotFoundError
 from .matrix import SparseGraph
+from .results import TableResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
 
-__all__ = ["match", "Matching", "DEFAULT_WEIGHTS", "MAX_PROBLEMS"]
+__all__ = ["match", "Matching", "DEFAULT_WEIGHTS", "MAX_PROBLEMS", "MATCH_COLUMNS"]
 
 #: Default weights of the score components (normalised to sum 1).
 DEFAULT_WEIGHTS: dict[str, float] = {"field": 0.5, "proximity": 0.3, "region": 0.2}
@@ -73,10 +74,15 @@ MAX_PROBLEMS = 200_000
 #: Largest capacity of one expert.
 MAX_CAPACITY = 1000
 _POINTS = 1000
+#: Columns of :meth:`Matching.rows`.
+MATCH_COLUMNS: tuple[str, ...] = (
+    "problem", "problem_name", "fields", "enterprise", "enterprise_name", "status", "expert", "expert_name",
+    "society", "society_name", "score", "points", "field_fit", "proximity", "region_fit", "hops", "refusal", "reasons",
+)
 
 
 @dataclass(frozen=True)
-class Matching:
+class Matching(TableResult):
     """The assignment of problems to experts, with the score's parts and every refusal explained.
 
     Attributes
@@ -119,6 +125,8 @@ class Matching:
     names: dict[str, str] = field(repr=False, default_factory=dict)
     fields: dict[str, list[str]] = field(repr=False, default_factory=dict)
 
+    columns = MATCH_COLUMNS
+
     @property
     def matched(self) -> int:
         """Number of problems matched."""
@@ -158,7 +166,8 @@ class Matching:
         }
 
     def rows(self) -> list[dict[str, Any]]:
-        """One row per problem, in id order: the pair, its score and parts, the reasons."""
+        """One row per problem, in id order (columns :data:`MATCH_COLUMNS`): the pair, its score
+        (points / 1000) and parts, the society, the reasons or the refusal."""
         out = []
         for p in self.problems:
             expert, firm, society = self.assignment.get(p), self.enterprise.get(p), self.society.get(p)
@@ -185,17 +194,9 @@ class Matching:
             })
         return out
 
-    def to_dict(self) -> dict[str, dict[str, Any]]:
-        """``{problem: row}`` (the row without its ``problem`` key)."""
-        return {row.pop("problem"): row for row in self.rows()}
-
-    def to_pandas(self) -> Any:
-        """A :class:`pandas.DataFrame` of :meth:`rows`, indexed by problem (needs pandas)."""
-        try:
-            import pandas as pd
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise ImportError("to_pandas() needs pandas: pip install 'ecograph[pandas]'") from exc
-        return pd.DataFrame(self.rows()).set_index("problem")
+    def to_dict(self) -> dict[str, Any]:
+        """``{"summary": ..., "rows": [...]}`` (JSON-ready)."""
+        return {"summary": self.summary(), "rows": self.rows()}
 
     def __repr__(self) -> str:
         return (f"Matching({len(self.problems)} problems, {self.matched} matched, "

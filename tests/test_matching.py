@@ -196,10 +196,12 @@ def test_results_are_tables_and_deterministic():
     first, again = eg.match(eco), eg.match(load_dataset("cast_service_action", n_problems=300))
     assert first.rows() == again.rows()
     frame = first.to_pandas()
-    assert list(frame.index) == first.problems and frame["points"].sum() == first.total_points
+    assert list(frame["problem"]) == first.problems and frame["points"].sum() == first.total_points
+    assert tuple(frame.columns) == eg.matching.MATCH_COLUMNS
     as_dict = first.to_dict()
-    assert list(as_dict) == first.problems
+    rows = {r["problem"]: r for r in as_dict["rows"]}
+    assert list(rows) == first.problems and as_dict["summary"] == first.summary()
     for p, x in first.assignment.items():
-        assert as_dict[p]["expert"] == x and x in eco.members(first.society[p])
+        assert rows[p]["expert"] == x and x in eco.members(first.society[p])
     summary = first.summary()
     assert summary["matched"] + summary["unmatched"] == summary["problems"] == 300
