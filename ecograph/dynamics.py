@@ -203,7 +203,7 @@ def changes(
     t0: TimePoint,
     t1: TimePoint,
     *,
-    counted: str | Iterable[str] = COUNTED_RELATIONS,
+    counted: str | Iterable[str] | None = None,
     by: str | None = "service",
     client_groups: Sequence[str] = ("sme", "region"),
 ) -> Changes:
@@ -214,8 +214,9 @@ def changes(
     eco : Ecosystem
     t0, t1 : int or datetime.date
         The two time points (``eco.at(t0)`` and ``eco.at(t1)`` are compared).
-    counted : str or iterable of str
-        Relation types whose attributes are counted for the growth rows.
+    counted : str or iterable of str, optional
+        Relation types whose attributes are counted for the growth rows; by default the
+        ecosystem's attribute ``counted_relations``, else :data:`COUNTED_RELATIONS`.
     by : str or None
         Relation attribute that splits the counted relations into groups (``service``: e.g.
         高新技术企业认定 vs 研发费用加计扣除); every type also gets its total (group = the type).
@@ -252,6 +253,8 @@ def changes(
             removed.setdefault(t, []).append(e)
     stage_joins, stage_leaves = _stage_changes(before, after)
     assoc_joins, assoc_leaves = _association_changes(before, after)
+    if counted is None:
+        counted = eco.attrs.get("counted_relations", COUNTED_RELATIONS)
     types = (counted,) if isinstance(counted, str) else tuple(counted)
     return Changes(
         t0, t1, entered, left,

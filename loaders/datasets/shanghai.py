@@ -10,6 +10,8 @@ Every real figure is an attribute or a count that the tests check; every synthet
 
 from __future__ import annotations
 
+import datetime as _dt
+from decimal import Decimal
 from typing import Any
 
 import numpy as np
@@ -20,6 +22,8 @@ from ecograph.model import Ecosystem, Vocabulary
 from ._synth import CITIES, choose, firm_names, names_by_group, split_total
 
 __all__ = ["shanghai_motor", "shanghai_biopharma", "pudong_policy", "BIOPHARMA_STAGES", "MOTOR_SUB_PLATFORMS",
+           "BIOPHARMA_INDUSTRY_OUTPUT_YUAN", "BIOPHARMA_REVENUE_FEN", "PUDONG_MATTERS", "MOTOR_PERIODS",
+           "MOTOR_ENGINEERING_CENTRES_2007", "MOTOR_PLATFORM_SINCE",
            "BIOPHARMA_CLINICAL_PARTNERS", "PUDONG_OFFICES", "PUDONG_REQUIREMENTS"]
 
 SOURCE = "seed 001: 上海技术创新服务平台建设典型案例分析"
@@ -56,6 +60,18 @@ BIOPHARMA_STAGES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: The motor platform's history (seed 001, case 1): two engineering centres formed in 2007, the
+#: national centre built on them in 2009, the platform's 2011 results (YX3: 81.5 % of the promotion).
+MOTOR_PERIODS: tuple[int, ...] = (2007, 2009, 2011)
+MOTOR_ENGINEERING_CENTRES_2007: tuple[tuple[str, str], ...] = (
+    ("motor_sh_centre", "上海电机系统节能工程技术研究中心"),
+    ("motor_mi_centre", "机械工业电机及其系统节能工程研究中心"),
+)
+#: The seed says the platform was formed after the 2009 centre ("之后…组建") without a year:
+#: 2010 is synthetic.
+MOTOR_PLATFORM_SINCE = 2010
+
+
 def shanghai_motor(*, seed: int = 0, n_industry: int = 2000, n_radiated: int = 101, n_users: int = 20,
                    n_partner_firms: int = 10) -> Ecosystem:
     """上海中小型电机及系统技术创新服务平台: the circle-layer (圈层) platform.
@@ -80,6 +96,12 @@ def shanghai_motor(*, seed: int = 0, n_industry: int = 2000, n_radiated: int = 1
     ``target_industry``); ``sme`` marks the non-backbone ones; ``target_population`` holds
     the document's 2,000.
 
+    History (``periods`` 2007, 2009, 2011): the two engineering centres of 2007
+    (:data:`MOTOR_ENGINEERING_CENTRES_2007`, ``since=2007``, part of the lead unit), the
+    national centre (``since=2009``, collaborating with both from 2009), the platform from
+    :data:`MOTOR_PLATFORM_SINCE` (synthetic: the seed says only "after 2009"), so its rings
+    appear between the 2009 and 2011 snapshots.
+
     Ties between the rings, as the document describes them: the centre ``collaborates`` with
     the four core-ring bodies it integrated (``project="平台资源整合"``) and with every
     collaboration-ring member in joint design (联合设计, ``project="新一代高效节能电机联合设计"``),
@@ -100,15 +122,20 @@ def shanghai_motor(*, seed: int = 0, n_industry: int = 2000, n_radiated: int = 1
     ['collaboration', 'core_ring']
     """
     rng = np.random.default_rng(seed)
-    eco = Ecosystem(name="shanghai_motor", source=SOURCE, seed=seed)
-    eco.add_org("motor_platform", "上海中小型电机及系统技术创新服务平台", kind="platform",
+    eco = Ecosystem(name="shanghai_motor", source=SOURCE, seed=seed, periods=list(MOTOR_PERIODS))
+    eco.add_org("motor_platform", "上海中小型电机及系统技术创新服务平台", kind="platform", since=MOTOR_PLATFORM_SINCE,
                 target_industry="motor", target_population=2000, backbone_output_share=0.6,
                 national_standards=16, trainings_2011=16, trainees_2011=800, subsidised_makers_2011=31,
                 yx3_makers_2011=21, yx3_promotion_kw=16_300_000, yx3_promotion_share=0.815,
                 subsidy_yuan=730_000_000, first_batch_pilots=12, sub_platforms=6)
     eco.add_org("seari", "上海电器科学研究所(集团)有限公司", kind="enterprise", role="lead unit (牵头单位)")
-    eco.add_org("motor_centre", "国家中小型电机及系统工程技术研究中心", kind="research_institute", founded=2009,
+    eco.add_org("motor_centre", "国家中小型电机及系统工程技术研究中心", kind="research_institute", since=2009,
                 function="技术创新及孵化基地")
+    for ident, name in MOTOR_ENGINEERING_CENTRES_2007:  # the 2009 national centre was built on them (在此基础上)
+        eco.add_org(ident, name, kind="research_institute", since=2007)
+        eco.add_relation(ident, "seari", "part_of")
+        eco.add_relation(ident, "motor_centre", "collaborates", project="组建国家中小型电机及系统工程技术研究中心",
+                         since=2009)
     eco.add_relation("motor_centre", "motor_platform", "in_ring", ring="core")
     eco.add_relation("motor_centre", "seari", "part_of")
     core_ring = [
@@ -193,6 +220,14 @@ BIOPHARMA_CLINICAL_PARTNERS: tuple[tuple[str, str, str, str, tuple[str, ...]], .
 )
 
 
+#: Shanghai's biopharma industry output (经济总量), 2008 and 2011: 800 亿 and 1,800 亿 yuan (seed 001).
+BIOPHARMA_INDUSTRY_OUTPUT_YUAN: tuple[int, int] = (80_000_000_000, 180_000_000_000)
+
+#: The platform's service revenue in fen, 2010 and H1 2011. The seed says "more than 100 million
+#: yuan" (超过1亿元) and "more than 60 million yuan" (6000多万元); the exact amounts are synthetic.
+BIOPHARMA_REVENUE_FEN: tuple[int, int] = (10_230_000_000, 6_120_000_000)
+
+
 def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4,
                        government_funding_fen: int = 1_000_000_000) -> Ecosystem:
     """上海市生物医药产业技术创新服务平台: the chain (链式) alliance and its anchor unit.
@@ -223,9 +258,16 @@ def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4,
     ``capabilities``), each collaborating with the clinical centre and one to three members
     of the neighbouring stages (pharmacology, process).
 
-    Serves edges carry ``year`` and ``count``: year 2010 edges (key ``y2010``) reach exactly
-    1,120 clients (853 with ``sme``) and sum to 1,287; year 2011 edges (``period="2011H1"``,
-    key ``y2011h1``) reach exactly 571 clients (283 with ``region == "上海"``) and sum to 13,694.
+    Serves edges carry ``year``, ``count`` and ``revenue`` (fen), with ``service="专业技术服务"``:
+    year 2010 edges (key ``y2010``, ``since=2010``, ``until=2011``) reach exactly 1,120 clients
+    (853 with ``sme``) and their ``count`` (service projects, 服务企业项目) sums to 1,287; first
+    half of 2011 edges (``period="2011H1"``, key ``y2011h1``, ``since=2011``,
+    ``until=2011-07-01``) reach exactly 571 clients (283 with ``region == "上海"``) and their
+    ``count`` (services, 服务次数) sums to 13,694. The ecosystem's ``periods`` are 2010 and 2011
+    (H1), so ``eg.changes(eco, 2010, 2011)`` gives these figures. Revenue totals
+    (:data:`BIOPHARMA_REVENUE_FEN`) are synthetic within the seed's "more than"; the industry
+    output 800 亿 (2008) -> 1,800 亿 (2011) is the alliance's ``industry_output_years`` /
+    ``industry_output_yuan``.
 
     Raises
     ------
@@ -244,13 +286,14 @@ def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4,
     1000000000
     """
     rng = np.random.default_rng(seed)
-    eco = Ecosystem(name="shanghai_biopharma", source=SOURCE, seed=seed)
+    eco = Ecosystem(name="shanghai_biopharma", source=SOURCE, seed=seed, periods=[2010, 2011])
     eco.add_org(
         "bio_platform", "上海市生物医药产业技术创新服务平台", kind="alliance", founded=2009,
         stages=[s for s, _ in BIOPHARMA_STAGES], stage_names=[n for _, n in BIOPHARMA_STAGES],
         member_units=13, national_rd_centres=6, national_key_labs=1, municipal_rd_centres=3, gmp_pilot_bases=3,
         clients_2010=1120, sme_clients_2010=853, projects_2010=1287, services_2011h1=13694, users_2011h1=571,
         shanghai_users_2011h1=283, weak_points=["药效评价", "中试孵化设施", "安评与药代实验场地"],
+        industry_output_years=[2008, 2011], industry_output_yuan=list(BIOPHARMA_INDUSTRY_OUTPUT_YUAN),
     )
     members = [  # id, name, kind, sector, stages (editorial, from the unit's name)
         ("tcm_eng", "国家中药制药工程技术研究中心", "research_institute", "industry", ["process", "pilot_scale_up", "production"]),
@@ -291,13 +334,17 @@ def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4,
     places = {"上海": ("上海",), "长三角": _DELTA_CITIES, "全国其他": tuple(c for c in CITIES if c not in _DELTA_CITIES)}
     names = names_by_group(rng, region.tolist(), places, ["生物", "医药", "制药", "生物科技", "药业"])
     eco.add_orgs(ids, names, industry=["biopharma"] * n_firms, sme=sme.tolist(), region=region.tolist())
-    for year, clients, total, extra in ((2010, np.arange(n2010), 1287, {}),
-                                        (2011, users_2011, 13694, {"period": "2011H1"})):
+    revenue_rng = np.random.default_rng([seed, 2011])  # its own stream: the other synthetic parts stay as they were
+    for year, clients, total, revenue_fen, until, extra in (
+            (2010, np.arange(n2010), 1287, BIOPHARMA_REVENUE_FEN[0], 2011, {}),
+            (2011, users_2011, 13694, BIOPHARMA_REVENUE_FEN[1], _dt.date(2011, 7, 1), {"period": "2011H1"})):
         counts = split_total(rng, total, len(clients), concentration=0.5 if year == 2011 else 5.0)
         providers = rng.choice(len(members), size=len(clients), p=weights)
         eco.add_relations([member_ids[p] for p in providers], [ids[c] for c in clients], "serves",
                           keys=["y2010" if year == 2010 else "y2011h1"] * len(clients),
-                          year=[year] * len(clients), count=counts,
+                          year=[year] * len(clients), count=counts, since=[year] * len(clients),
+                          until=[until] * len(clients), service=["专业技术服务"] * len(clients),
+                          revenue=split_total(revenue_rng, revenue_fen, len(clients)),
                           **{k: [v] * len(clients) for k, v in extra.items()})
     named = [
         ("aoqi", "上海奥齐生物技术有限公司", "sndc", "新药研发全过程设计与临床前研究", True),
@@ -404,7 +451,11 @@ def pudong_policy(*, seed: int = 0, level_split: str | tuple[int, int, int] = "8
 
     The vocabulary adds the kinds ``policy`` and ``park`` and the relations ``administers``
     (centre -> policy, ``approves``), ``replaces`` (centre -> office whose window it replaced),
-    ``merged_into`` and ``requires`` (policy -> department a claim involves).
+    ``merged_into``, ``requires`` (policy -> department a claim involves) and ``accepts``
+    (centre -> policy, per year: matters accepted, :data:`PUDONG_MATTERS`; ``since``/``until``
+    bound each year). The ecosystem's ``periods`` are 2010 and 2011 and its
+    ``counted_relations`` is ``accepts``, so ``eg.changes(eco, 2010, 2011)`` gives the seed's
+    2011 growth rates; the 2011 serves edges to the 194 + 164 firms run from 2011 to 2012.
 
     Raises
     ------
@@ -434,11 +485,16 @@ def pudong_policy(*, seed: int = 0, level_split: str | tuple[int, int, int] = "8
     vocabulary.add_relation("merged_into", description="predecessor unit -> unit it was merged into")
     vocabulary.add_relation("requires", target_kinds=frozenset({"government"}),
                             description="policy -> department a claim under it involves")
-    eco = Ecosystem(name="pudong_policy", vocabulary=vocabulary, source=SOURCE, seed=seed)
+    vocabulary.add_relation("accepts", target_kinds=frozenset({"policy"}), integers=("count",), money=("rd_expense",),
+                            description="service centre -> policy: matters accepted under it in a period "
+                                        "(count; rd_expense for R&D deductions)")
+    eco = Ecosystem(name="pudong_policy", vocabulary=vocabulary, source=SOURCE, seed=seed, periods=[2010, 2011],
+                    counted_relations=["accepts"])
     eco.add_org("pudong_platform", "浦东新区科技政策服务平台", kind="platform", one_stop=True)
     eco.add_org("pudong_centre", "浦东新区科技认定服务中心", kind="service_org", windows=3, window_since=2001,
                 policies_accepted=24, policies_approved=13, matters_2011_at_least=8000, matters_growth_2011=0.3683,
-                rd_deduction_projects_2011=2760, rd_expenses_2011_yuan=11_552_000_000, briefings_2011=55,
+                rd_deduction_projects_2011=PUDONG_MATTERS[2011]["p_rd_deduction"],
+                rd_expenses_2011_yuan=int(PUDONG_MATTERS[2011]["rd_expense"]), briefings_2011=55,
                 forum_participants=250, newsletter_issues=26, newsletter_firms_at_least=2500)
     eco.add_relation("pudong_centre", "pudong_platform", "in_ring", ring="core")
     eco.add_org("pudong_stc", "浦东新区科学技术委员会", kind="government")
@@ -495,5 +551,35 @@ def pudong_policy(*, seed: int = 0, level_split: str | tuple[int, int, int] = "8
                  region=["浦东新区"] * len(firms))
     services = ["高新技术企业认定受理"] * n_hightech + ["区级研发机构认定"] * n_institutions
     eco.add_relations(["pudong_centre"] * len(firms), firms, "serves", service=services, year=[2011] * len(firms),
-                      count=[1] * len(firms))
+                      count=[1] * len(firms), since=[2011] * len(firms), until=[2012] * len(firms))
+    _accepted_matters(eco, seed, [p[0] for p in policies], {p[0]: p[1] for p in policies})
     return eco
+
+
+#: Pudong's matters accepted per year (seed 001, case 3, with the 2010 bases derived from the
+#: growth rates the seed gives for 2011; "synthetic" marks what the seed does not state):
+#: 2011 all matters 8,002 ("8000多项", synthetic within it) = +36.83 % on 2010's 5,848;
+#: high-tech enterprises 194 (+74 %: 2010 = 111, i.e. +74.8 %; no whole number of firms gives
+#: 74 % when rounded, the seed's rate is truncated); R&D institutions 164 (+264 %: 2010 = 45,
+#: +264.4 %); R&D-deduction items 2,760 (2010: 1,840, synthetic) with R&D expenses of 115.52 亿
+#: yuan (+79 %: 2010 = 64.54 亿, +78.99 %).
+PUDONG_MATTERS: dict[int, dict[str, Any]] = {
+    2010: {"all": 5848, "p_hightech": 111, "p_rd_institution": 45, "p_rd_deduction": 1840,
+           "rd_expense": Decimal("6454000000")},
+    2011: {"all": 8002, "p_hightech": 194, "p_rd_institution": 164, "p_rd_deduction": 2760,
+           "rd_expense": Decimal("11552000000")},
+}
+
+
+def _accepted_matters(eco: Ecosystem, seed: int, policies: list[str], names: dict[str, str]) -> None:
+    """``accepts`` centre -> policy per year: the seed's counts, the rest split over the other policies."""
+    rng = np.random.default_rng([seed, 2010])  # its own stream: the other synthetic parts stay as they were
+    for year, figures in PUDONG_MATTERS.items():
+        named = {p: figures[p] for p in ("p_hightech", "p_rd_institution", "p_rd_deduction")}
+        rest = [p for p in policies if p not in named]
+        others = split_total(rng, figures["all"] - sum(named.values()), len(rest), concentration=8.0)
+        counts = {**named, **dict(zip(rest, others))}
+        for policy in policies:
+            extra = {"rd_expense": figures["rd_expense"]} if policy == "p_rd_deduction" else {}
+            eco.add_relation("pudong_centre", policy, "accepts", key=f"y{year}", count=counts[policy],
+                             service=names[policy], since=year, until=year + 1, **extra)
