@@ -12,4 +12,4 @@ if [ -z "${NEO4J_URI:-}" ]; then
   trap 'bash scripts/neo4j-test-server.sh stop' EXIT
 fi
 
-.venv/bin/python -m pytest --doctest-modules ecograph loaders tests "$@"
+.venv/bin/python -m pytest "$@"  # testpaths and --doctest-modules come from pyproject.toml

@@ -459,7 +459,7 @@ def test_cli_biopharma_cascade_matches_the_dataset(capsys):
     direct = allocate(475_000_000, scores, unit=100, floor=10_000_000, cap=100_000_000)
     assert direct.to_dict() == {k: received[k] for k in members}
     # the members and the total are the dataset's (its split over members is synthetic)
-    datasets = pytest.importorskip("loaders.datasets")
+    from loaders import datasets
     eco = datasets.shanghai_biopharma()
     chain = eco.chain("bio_platform")
     assert chain.anchor == "sndc" and sorted(members) == sorted(chain.members)

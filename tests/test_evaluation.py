@@ -402,7 +402,7 @@ def test_tianjin_institution_thresholds_and_missing_data():
 
 
 def test_tianjin_dataset_against_a_direct_reading_of_the_rules():
-    datasets = pytest.importorskip("loaders.datasets")
+    from loaders import datasets
     eco = datasets.tianjin_centers()
     result = check_eligibility(eco)
     centres = eco.nodes("productivity_center")
@@ -444,7 +444,7 @@ def test_report_sections():
 
 
 def test_report_sections_on_the_tianjin_dataset():
-    datasets = pytest.importorskip("loaders.datasets")
+    from loaders import datasets
     eco = datasets.tianjin_centers(n_centres=40)
     sections = {s.title: s for s in report_sections(eco)}
     assert set(sections) == {"Centre eligibility", "Centre evaluation"}
@@ -479,7 +479,7 @@ def naive_service_indicators(eco, year=None):
 
 @pytest.mark.parametrize("year", [None, 2010, 2011])
 def test_service_indicators_match_naive_loops_on_the_biopharma_dataset(year):
-    datasets = pytest.importorskip("loaders.datasets")
+    from loaders import datasets
     eco = datasets.shanghai_biopharma()
     expected = naive_service_indicators(eco, year)
     got = service_indicators(eco, year=year).to_dict()
