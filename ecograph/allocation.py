@@ -49,7 +49,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from .errors import AllocationError
+from .errors import AllocationError, NodeNotFoundError
 
 __all__ = [
     "Allocation",
@@ -510,7 +510,7 @@ class Allocation(Mapping[Hashable, Money]):
         try:
             return self._index[unit_id]
         except (KeyError, TypeError):
-            raise KeyError(unit_id) from None
+            raise NodeNotFoundError(f"allocation: no amount for unit {unit_id!r}", id=unit_id) from None
 
     def __getitem__(self, unit_id: Hashable) -> Money:
         return self._money.amount(int(self._counts[self._position(unit_id)]))

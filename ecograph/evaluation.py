@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .errors import EvaluationError
+from .errors import EvaluationError, NodeNotFoundError
 from .results import NodeValues
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -371,7 +371,7 @@ class Weights(Mapping[str, float]):
         try:
             return float(self.array[self.indicators.index(name)])
         except ValueError:
-            raise KeyError(name) from None
+            raise NodeNotFoundError(f"weights: no indicator {name!r}; expected one of {self.indicators}", id=name) from None
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.indicators)

@@ -1151,6 +1151,11 @@ class Ecosystem:
     def _empty_like(self) -> Ecosystem:
         return Ecosystem(self.name, self.vocabulary.copy(), **self.attrs)
 
+    def _adopt(self, nodes: list[tuple[str, dict[str, Any]]], edges: list[tuple[tuple[str, str, str], dict[str, Any]]]) -> None:
+        """Insert validated records as they are (shared, not copied): the snapshot builder."""
+        _bulk_add_nodes(self._graph, [n for n, _ in nodes], (d for _, d in nodes))
+        _bulk_add_edges(self._graph, (e for e, _ in edges), (d for _, d in edges))
+
     def _require(self, id: str) -> None:
         if id not in self._graph:
             raise NodeNotFoundError(f"no organisation with id {id!r}", id=id)

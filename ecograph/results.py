@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import NodeNotFoundError
+from .errors import AnalysisError, NodeNotFoundError
 
 __all__ = ["NodeValues", "TableResult"]
 
@@ -54,7 +54,7 @@ class NodeValues(Mapping[Any, Any]):
     ) -> None:
         array = np.asarray(array)
         if array.ndim != 1 or len(array) != len(nodes):
-            raise ValueError(f"NodeValues: {len(nodes)} nodes but array of shape {array.shape}")
+            raise AnalysisError(f"NodeValues: {len(nodes)} nodes but array of shape {array.shape}", field="array")
         array = array.view()  # a read-only view; the caller's buffer stays its own
         array.flags.writeable = False
         self._nodes = nodes if isinstance(nodes, (list, tuple)) else list(nodes)

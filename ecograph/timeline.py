@@ -197,8 +197,6 @@ def snapshot(eco: Ecosystem, t: TimePoint) -> Ecosystem:
 
 
 def _build_snapshot(eco: Ecosystem, key: int, t: TimePoint) -> Ecosystem:
-    from .model import _bulk_add_edges, _bulk_add_nodes
-
     out = eco._empty_like()
     graph = eco.graph
 
@@ -209,10 +207,9 @@ def _build_snapshot(eco: Ecosystem, key: int, t: TimePoint) -> Ecosystem:
         return low <= key < high
 
     kept = [(n, d) for n, d in graph._node.items() if alive(d)]
-    _bulk_add_nodes(out._graph, [n for n, _ in kept], (d for _, d in kept))  # records shared, not copied
-    present = out._graph._node
+    present = {n for n, _ in kept}
     edges = [((u, v, k), d) for u, nbrs in graph._adj.items() if u in present
              for v, keyed in nbrs.items() if v in present for k, d in keyed.items() if alive(d)]
-    _bulk_add_edges(out._graph, (e for e, _ in edges), (d for _, d in edges))
+    out._adopt(kept, edges)  # records shared, not copied
     out._read_only = f"a snapshot of {eco.name!r} at {t!r}"
     return out

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ecograph.errors import DatasetError
+
 __all__ = ["CITIES", "firm_names", "names_by_group", "split_total", "choose"]
 
 CITIES: tuple[str, ...] = (
@@ -44,7 +46,7 @@ def firm_names(rng: np.random.Generator, n: int, trades: tuple[str, ...] | list[
     sizes = [len(places), *(len(chars) for chars in letters), len(trades)]
     space = int(np.prod(sizes))
     if n > space:
-        raise ValueError(f"cannot make {n} distinct names from {space} combinations")
+        raise DatasetError(f"cannot make {n} distinct names from {space} combinations", field="n", value=n)
     picks = rng.choice(space, size=n, replace=False) if n else np.zeros(0, dtype=np.int64)
     digits = []
     for size in reversed(sizes):
@@ -93,7 +95,7 @@ def split_total(rng: np.random.Generator, total: int, parts: int, minimum: int =
     """
     excess = total - minimum * parts
     if parts <= 0 or excess < 0:
-        raise ValueError(f"cannot split {total} into {parts} parts of at least {minimum}")
+        raise DatasetError(f"cannot split {total} into {parts} parts of at least {minimum}", field="total", value=total)
     shares = rng.dirichlet(np.full(parts, concentration))
     return (rng.multinomial(excess, shares) + minimum).tolist()
 
