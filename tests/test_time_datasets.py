@@ -96,3 +96,12 @@ def test_every_dataset_with_periods_has_snapshots_changes_and_panels(name) -> No
     assert {r["period"] for r in p.rows()} == set(periods)
     for period in periods:
         assert len([r for r in p.rows() if r["period"] == period]) == len(eco.at(period))
+
+
+def test_the_time_page_runs() -> None:
+    import doctest
+    from pathlib import Path
+
+    page = Path(__file__).parent.parent / "docs" / "time.md"
+    result = doctest.testfile(str(page), module_relative=False, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 20 and result.failed == 0
