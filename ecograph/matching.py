@@ -65,7 +65,8 @@ from .results import TableResult
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
 
-__all__ = ["match", "Matching", "DEFAULT_WEIGHTS", "MAX_PROBLEMS", "MATCH_COLUMNS"]
+__all__ = ["match", "Matching", "DEFAULT_WEIGHTS", "MAX_PROBLEMS", "MAX_CAPACITY", "MATCH_COLUMNS", "MATCH_COLUMN_LABELS",
+           "STATUS_LABELS"]
 
 #: Default weights of the score components (normalised to sum 1).
 DEFAULT_WEIGHTS: dict[str, float] = {"field": 0.5, "proximity": 0.3, "region": 0.2}
@@ -74,12 +75,19 @@ MAX_PROBLEMS = 200_000
 #: Largest capacity of one expert.
 MAX_CAPACITY = 1000
 _POINTS = 1000
-#: Columns of :meth:`Matching.rows`.
-MATCH_COLUMNS: tuple[str, ...] = (
-    "problem", "problem_name", "fields", "enterprise", "enterprise_name", "status", "expert", "expert_name",
-    "society", "society_name", "score", "points", "field_fit", "proximity", "region_fit", "hops", "refusal", "reasons",
-)
-
+#: Columns of :meth:`Matching.rows` and their (Chinese, English) headers.
+MATCH_COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "problem": ("难题编号", "problem"), "problem_name": ("技术难题", "problem name"), "fields": ("所需领域", "fields"),
+    "enterprise": ("企业编号", "enterprise"), "enterprise_name": ("企业", "enterprise name"),
+    "status": ("对接状态", "status"), "expert": ("专家编号", "expert"), "expert_name": ("专家", "expert name"),
+    "society": ("学会编号", "society"), "society_name": ("服务学会", "society name"), "score": ("匹配得分", "score"),
+    "points": ("分值", "points"), "field_fit": ("领域契合", "field fit"), "proximity": ("网络邻近", "proximity"),
+    "region_fit": ("地域契合", "region fit"), "hops": ("跳数", "hops"), "refusal": ("未匹配原因代码", "refusal"),
+    "reasons": ("理由", "reasons"),
+}
+MATCH_COLUMNS: tuple[str, ...] = tuple(MATCH_COLUMN_LABELS)
+#: Chinese words for the ``status`` column.
+STATUS_LABELS: dict[str, tuple[str, str]] = {"matched": ("已对接", "matched"), "unmatched": ("未对接", "unmatched")}
 
 @dataclass(frozen=True)
 class Matching(TableResult):

@@ -60,7 +60,8 @@ from .limits import MAX_REQUEST_BYTES, MAX_REQUEST_UNITS, clip, decimal_problem,
 
 __all__ = [
     "Kind", "Field", "Shape", "RequestType", "REQUEST_TYPES", "refuse", "read_request",
-    "MONEY", "NUMBER", "FINITE", "BOOL", "ID", "TEXT", "mapping_of", "list_of", "choice", "one_of",
+    "MONEY", "NUMBER", "FINITE", "BOOL", "ID", "TEXT", "mapping_of", "list_of", "choice", "one_of", "record",
+    "CAPACITY", "MATCH_OPTIONS",
 ]
 
 Path_ = tuple[Any, ...]
@@ -488,6 +489,114 @@ def _grade(fields: dict[str, Any]) -> dict[str, Any]:
             "rule": grades.rule}
 
 
+def record(fields: Mapping[str, Field], title: str) -> Kind:
+    """A nested mapping with the named ``fields`` (unknown keys refused, like a request)."""
+    shape = Shape(fields, run=dict, title=title)
+
+    def parse(value: Any, path: Path_) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise refuse(path, f"expected a mapping ({title}), got {_type(value)}")
+        return shape.parse(value, path)
+
+    return Kind(parse, shape.json_schema())
+
+
+def _capacity(value: Any, path: Path_) -> int:
+    from .matching import MAX_CAPACITY
+
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_CAPACITY:
+        raise refuse(path, f"expected an integer from 0 to {MAX_CAPACITY}, got {_type(value)}")
+    return value
+
+
+CAPACITY = Kind(_capacity, {"type": "integer", "minimum": 0})
+_FIELDS_LIST = list_of(TEXT)
+_PLACE = {
+    "province": Field(TEXT, help="province (省) where it is, e.g. 江苏"),
+    "region": Field(TEXT, help="region, e.g. 长三角"),
+}
+_MATCH_FIELDS = {
+    "problems": Field(mapping_of(record({
+        "name": Field(TEXT, help="title of the technical problem"),
+        "fields": Field(_FIELDS_LIST, required=True, help="fields of expertise it needs"),
+        "enterprise": Field(ID, help="the enterprise posing it (an id of 'enterprises')"),
+    }, "problem"), min_length=1), required=True, help="{problem id: {name, fields, enterprise}}"),
+    "experts": Field(mapping_of(record({
+        "name": Field(TEXT),
+        "fields": Field(_FIELDS_LIST, required=True, help="fields of expertise"),
+        "capacity": Field(CAPACITY, help="problems at once (default 1)"),
+        "societies": Field(list_of(ID), help="societies the expert is a member of"),
+        **_PLACE,
+    }, "expert")), required=True, help="{expert id: {name, fields, capacity, societies, province, region}}"),
+    "enterprises": Field(mapping_of(record({
+        "name": Field(TEXT),
+        "served_by": Field(list_of(ID), help="societies already serving it"),
+        "radiation_provinces": Field(list_of(TEXT), help="provinces it radiates into"),
+        **_PLACE,
+    }, "enterprise")), default={}, help="{enterprise id: {name, served_by, radiation_provinces, province, region}}"),
+    "societies": Field(mapping_of(record({"name": Field(TEXT)}, "society")), default={},
+                       help="{society id: {name}} (societies named only by experts need no entry)"),
+    "capacity": Field(CAPACITY, help="one capacity for every expert (overrides theirs)"),
+    "weights": Field(mapping_of(FINITE, keys=choice("field", "proximity", "region")),
+                     help="{field, proximity, region: weight} (default 0.5, 0.3, 0.2)"),
+    "hops": Field(Kind(_seats, {"type": "integer", "minimum": 1}), default=3, help="largest hop distance counted"),
+    "candidates": Field(Kind(_seats, {"type": "integer", "minimum": 1}),
+                        help="short candidate lists per problem (large requests)"),
+}
+
+
+#: The options of a match (shared by ``POST /match`` and ``ecograph match PATH``).
+MATCH_OPTIONS = Shape({k: _MATCH_FIELDS[k] for k in ("capacity", "weights", "hops", "candidates")}, run=dict,
+                      title="match options")
+
+
+def _match(fields: dict[str, Any]) -> dict[str, Any]:
+    """Build the ecosystem the request describes, match it, return the summary and the rows."""
+    from .matching import match
+    from .model import Ecosystem
+
+    eco = Ecosystem(name="request")
+    societies = dict(fields["societies"])
+    for expert in fields["experts"].values():
+        for s in expert["societies"] or ():
+            societies.setdefault(s, {"name": None})
+    for firm in fields["enterprises"].values():
+        for s in firm["served_by"] or ():
+            societies.setdefault(s, {"name": None})
+    firms = dict(fields["enterprises"])
+    for p, problem in fields["problems"].items():
+        if problem["enterprise"] is not None and problem["enterprise"] not in firms:
+            raise refuse(("problems", p, "enterprise"), f"{clip(problem['enterprise'])} is not an id of 'enterprises'")
+    taken: dict[str, str] = {}
+    for section, ids in (("societies", societies), ("enterprises", firms), ("problems", fields["problems"]),
+                         ("experts", fields["experts"])):
+        for ident in ids:
+            if ident in taken:
+                raise refuse((section, ident), f"is also an id of '{taken[ident]}'; ids are shared by every section")
+            taken[ident] = section
+    eco.add_orgs(list(societies), [v["name"] or k for k, v in societies.items()], kind="society")
+    eco.add_orgs(list(firms), [v["name"] or k for k, v in firms.items()], kind="enterprise",
+                 **{c: [v[c] for v in firms.values()] for c in ("province", "region", "radiation_provinces")})
+    problems, experts = fields["problems"], fields["experts"]
+    eco.add_orgs(list(problems), [v["name"] or k for k, v in problems.items()], kind="problem",
+                 fields=[v["fields"] for v in problems.values()])
+    eco.add_orgs(list(experts), [v["name"] or k for k, v in experts.items()], kind="expert",
+                 **{c: [v[c] for v in experts.values()] for c in ("fields", "capacity", "province", "region")})
+    posed = [(v["enterprise"], k) for k, v in problems.items() if v["enterprise"] is not None]
+    eco.add_relations([f for f, _ in posed], [p for _, p in posed], "poses")
+    ties = [(s, f) for f, v in firms.items() for s in dict.fromkeys(v["served_by"] or ())]
+    eco.add_relations([s for s, _ in ties], [f for _, f in ties], "serves")
+    members = [(x, s) for x, v in experts.items() for s in dict.fromkeys(v["societies"] or ())]
+    eco.add_relations([x for x, _ in members], [s for _, s in members], "member_of")
+    result = match(eco, capacity=fields["capacity"], weights=fields["weights"], hops=fields["hops"],
+                   candidates=fields["candidates"])
+    out = result.to_dict()
+    for row in out["rows"]:
+        if row["refusal"] is not None:
+            row["reasons_en"] = result.refusals[row["problem"]]["message_en"]
+    return out
+
+
 REQUEST_TYPES: dict[str, RequestType] = {
     "allocate": RequestType("allocate", "Allocate a budget exactly by score (or down a tree, or by a divisor method)", (
         Shape(_DIVISOR_FIELDS, _divisor, marker="seats", title="divisor apportionment"),
@@ -500,6 +609,8 @@ REQUEST_TYPES: dict[str, RequestType] = {
         "scores": Field(mapping_of(FINITE, min_length=1), required=True, help="{unit: score}"),
         **_GRADE_RULES,
     }, _grade, title="grading"),)),
+    "match": RequestType("match", "Match enterprises' technical problems to experts and their societies (供需对接)",
+                         (Shape(_MATCH_FIELDS, _match, title="matching"),)),
 }
 
 

@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "diagram",
     "evaluate",
     "grade",
+    "match",
     "allocate",
     "serve",
     "neo4j",
