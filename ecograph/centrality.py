@@ -113,8 +113,9 @@ def pagerank(
     dangling: Mapping[Hashable, float] | None = None,
     *,
     relations: str | Iterable[str] | None = None,
+    method: str = "gauss-seidel",
 ) -> NodeValues:
-    """PageRank by power iteration on the CSR matrix (the algorithm of ``nx.pagerank``).
+    """PageRank with networkx's semantics and stopping rule (``nx.pagerank``).
 
     Parameters
     ----------
@@ -127,18 +128,25 @@ def pagerank(
     weight : str or None
         Edge attribute used as weight (edges without it weigh 1).
     tol : float
-        Stop when the L1 change is below ``n * tol``. ecograph's default is 1e-10 (networkx:
-        1e-6), so results agree with networkx run at a tight tolerance.
+        The result ``x`` passes networkx's test: one power-iteration step from ``x`` changes
+        it by less than ``n * tol`` in L1 norm. ecograph's default is 1e-10 (networkx: 1e-6),
+        so results agree with networkx run at a tight tolerance.
     max_iter : int
-        Maximum number of iterations (networkx: 100).
+        Maximum number of passes over the graph (networkx: 100 iterations).
     nstart : mapping, optional
         Starting vector (normalised to sum 1).
     dangling : mapping, optional
         Where the rank of nodes without out-edges goes (default: the personalization vector).
-
     relations : str or iterable of str, optional
         Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
         ``type``); all by default.
+    method : {"gauss-seidel", "power"}
+        ``"gauss-seidel"`` (default) sweeps the nodes in place, each update using the values
+        already updated in the same sweep, which needs about 40% fewer passes than the
+        power iteration on power-law graphs; the answer is then checked (and returned) with
+        one power-iteration step, so it meets networkx's stopping rule. ``"power"`` runs
+        networkx's power iteration step by step (the same iterates, up to rounding).
+
     Returns
     -------
     NodeValues
@@ -147,12 +155,19 @@ def pagerank(
     Raises
     ------
     ConvergenceError
-        No convergence within ``max_iter`` iterations.
+        No convergence within ``max_iter`` passes.
     NodeNotFoundError
         A key of ``personalization``, ``nstart`` or ``dangling`` that is not a node
         (networkx ignores such keys).
     AnalysisError
-        ``personalization`` or ``dangling`` summing to zero.
+        ``personalization`` or ``dangling`` summing to zero, or an unknown ``method``.
+
+    Notes
+    -----
+    Both methods run compiled (numba) on the transposed CSR matrix, gathering over each
+    node's in-neighbours; a graph whose weights are all 1 streams only its column indices.
+    The power-iteration step runs on all cores, summing per fixed block of rows, so the
+    result does not depend on the number of threads; the Gauss–Seidel sweep runs on one.
 
     Examples
     --------
@@ -161,25 +176,48 @@ def pagerank(
     >>> {k: round(v, 4) for k, v in pr.items()}
     {1: 0.2148, 2: 0.3974, 3: 0.3878}
     """
+    if method not in _PAGERANK_METHODS:
+        raise AnalysisError(f"pagerank: method must be one of {', '.join(_PAGERANK_METHODS)}; got {method!r}",
+                            field="method")
     g = compile(G, weight, relations=relations)
     n = g.n
     if n == 0:
         return g.values(np.zeros(0), "pagerank")
-    a_t = _weights(g, weight, transposed=True)
-    out = np.bincount(a_t.indices, weights=a_t.data, minlength=n)  # row sums of A
+    rev = g.T  # row i of A^T lists the in-neighbours of i: the product gathers, never scatters
+    values = None if (weight is None and g.weight is not None) else rev.data
+    if values is not None and _all_ones(values):
+        values = None  # a 0/1 pattern: stream the column indices only, a third of the bytes
+    if values is None:
+        out = np.diff(g.indptr).astype(np.float64)  # out-degree = row sums of A
+        values = np.empty(0)
+    else:
+        out = np.bincount(rev.indices, weights=values, minlength=n)
     inv = np.zeros(n)
-    np.divide(1.0, out, out=inv, where=out != 0)
-    # x @ (D^-1 A) computed as (D^-1 A)^T x = A^T D^-1 x: one CSR product per iteration
-    transition_t = sp.csr_array((a_t.data * inv[a_t.indices], a_t.indices, a_t.indptr), shape=(n, n))
+    np.divide(1.0, out, out=inv, where=out != 0)  # 0 marks the dangling nodes
     x = np.full(n, 1.0 / n) if nstart is None else _vector(g, nstart, "nstart", normalise=True)
-    p = np.full(n, 1.0 / n) if personalization is None else _vector(g, personalization, "personalization", True)
+    # length-1 vectors stand for uniform ones (the kernels index them with stride 0)
+    p = np.full(1, 1.0 / n) if personalization is None else _vector(g, personalization, "personalization", True)
     dangling_weights = p if dangling is None else _vector(g, dangling, "dangling", normalise=True)
-    is_dangling = np.flatnonzero(out == 0)
+    matrix = (_unsigned(rev.indptr), _unsigned(rev.indices), values, inv)
+    blocks = _row_blocks(rev.indptr)
+    alpha, tol = float(alpha), float(tol)
+    passes = 0
+    with numba.parallel_chunksize(1):  # blocks of rows handed out one at a time (busy cores)
+        while passes < max_iter:
+            if method == "gauss-seidel" and passes < max_iter - 1:
+                passes += _pagerank_gauss_seidel(*matrix, x, alpha, dangling_weights, p, max_iter - 1 - passes,
+                                                 n * tol)
+            # one step (Gauss-Seidel: the check of networkx's rule), or the whole power iteration
+            steps = 1 if method == "gauss-seidel" else max_iter - passes
+            x, done = _pagerank_power(*matrix, x, alpha, dangling_weights, p, blocks, steps, n * tol)
+            passes += done if done > 0 else steps
+            if done > 0:
+                return g.values(x, "pagerank")
+    raise ConvergenceError(f"pagerank: no convergence within max_iter={max_iter} iterations (tol={tol})",
+                           max_iter=max_iter)
 
-    def step(x: np.ndarray) -> np.ndarray:
-        return alpha * (transition_t @ x + x[is_dangling].sum() * dangling_weights) + (1 - alpha) * p
 
-    return g.values(_power_iteration(step, x, "pagerank", max_iter, tol), "pagerank")
+_PAGERANK_METHODS = ("gauss-seidel", "power")
 
 
 def eigenvector(
@@ -609,6 +647,12 @@ def _weights(g: SparseGraph, weight: str | None, transposed: bool = False) -> sp
     return h.matrix
 
 
+def _unsigned(positions: np.ndarray) -> np.ndarray:
+    """The same index array viewed as unsigned (no copy): numba then skips the negative-index
+    wrap-around on every access, about a quarter of the cost of a gather."""
+    return positions.view(np.uint32 if positions.itemsize == 4 else np.uint64)
+
+
 def _vector(g: SparseGraph, values: Mapping[Hashable, float], what: str, normalise: bool = False) -> np.ndarray:
     out = np.zeros(g.n)
     keys = list(values)
@@ -678,6 +722,146 @@ def _bfs_sums(indptr, indices, in_indptr, in_indices, roots, counted, threads, b
             total[r] = tot
             harm[r] = h
     return reached, total, harm
+
+
+@numba.njit(cache=True, nogil=True)
+def _all_ones(values):  # pragma: no cover - compiled
+    for v in values:
+        if v != 1.0:
+            return False
+    return True
+
+
+@numba.njit(cache=True, nogil=True)
+def _row_blocks(indptr, count=64):  # pragma: no cover - compiled
+    """Cut the rows into at most ``count`` blocks of about equal work (entries + rows).
+
+    The cut depends on the graph only, never on the number of threads, so the per-block sums
+    (and the result) are the same on every machine."""
+    n = len(indptr) - 1
+    count = max(1, min(count, n))
+    total = indptr[n] + n
+    bounds = np.empty(count + 1, np.int64)
+    bounds[0] = 0
+    for b in range(1, count + 1):
+        target = total * b // count
+        lo, hi = bounds[b - 1], n  # first row r with indptr[r] + r >= target
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if indptr[mid] + mid < target:
+                lo = mid + 1
+            else:
+                hi = mid
+        bounds[b] = lo
+    return bounds
+
+
+@numba.njit(cache=True, parallel=True, nogil=True)
+def _pagerank_power(indptr, indices, values, inv, x, alpha, dangling_weights, p, blocks, max_iter,
+                    threshold):  # pragma: no cover - compiled
+    # networkx's step x <- alpha (x P + (x . dangling) w) + (1 - alpha) p, fused into one pass
+    # over the rows of A^T, gathering z = x / out-strength of the in-neighbours. The L1 change
+    # and the next dangling mass are summed per block in a fixed order, so the result does not
+    # depend on the thread count. Empty `values`: unit weights; length-1 `dangling_weights`
+    # and `p`: uniform. Returns (x, iterations used) or (x, 0) without convergence.
+    n = len(x)
+    count = len(blocks) - 1
+    weighted = len(values) > 0
+    w_step = 1 if len(dangling_weights) > 1 else 0
+    p_step = 1 if len(p) > 1 else 0
+    # no array expressions here: numba would run them as parallel loops with the caller's
+    # chunk size of 1, one scheduling round per element
+    z = np.empty(n)
+    x_next = np.empty(n)
+    z_next = np.empty(n)
+    change = np.empty(count)
+    mass = np.empty(count)
+    dangling_mass = 0.0
+    for i in range(n):
+        z[i] = x[i] * inv[i]
+        if inv[i] == 0.0:
+            dangling_mass += x[i]
+    for iteration in range(1, max_iter + 1):
+        for b in numba.prange(count):
+            delta = 0.0
+            sink = 0.0
+            for i in range(blocks[b], blocks[b + 1]):
+                s = 0.0
+                if weighted:
+                    for k in range(indptr[i], indptr[i + 1]):
+                        s += values[k] * z[indices[k]]
+                else:
+                    for k in range(indptr[i], indptr[i + 1]):
+                        s += z[indices[k]]
+                v = alpha * (s + dangling_mass * dangling_weights[i * w_step]) + (1 - alpha) * p[i * p_step]
+                delta += abs(v - x[i])
+                x_next[i] = v
+                z_next[i] = v * inv[i]
+                if inv[i] == 0.0:
+                    sink += v
+            change[b] = delta
+            mass[b] = sink
+        x, x_next = x_next, x
+        z, z_next = z_next, z
+        dangling_mass = 0.0
+        total_change = 0.0
+        for b in range(count):  # a plain loop: numba would turn .sum() into a threaded reduction
+            dangling_mass += mass[b]
+            total_change += change[b]
+        if total_change < threshold:
+            return x, iteration
+    return x, 0
+
+
+@numba.njit(cache=True, nogil=True)
+def _pagerank_gauss_seidel(indptr, indices, values, inv, x, alpha, dangling_weights, p, max_sweeps,
+                           threshold):  # pragma: no cover - compiled
+    # In place on x = G x with G = alpha (P^T + w d^T) + (1 - alpha) p 1^T (the Google matrix):
+    # each node's update gathers the in-neighbours' values of this sweep where already updated.
+    # G x is homogeneous in x, so the dangling mass D and the total S of the previous sweep
+    # stand in for x's own; x is normalised to sum 1 on return. Stops once the change of the
+    # next sweep, predicted from the last two (change times their ratio), is below `threshold`
+    # in L1 relative to the sum: a power step from x then changes it by about as much, which
+    # is what the caller checks next. Returns the sweeps used.
+    n = len(x)
+    weighted = len(values) > 0
+    w_step = 1 if len(dangling_weights) > 1 else 0
+    p_step = 1 if len(p) > 1 else 0
+    z = x * inv
+    total = x.sum()
+    dangling_mass = 0.0
+    for i in range(n):
+        if inv[i] == 0.0:
+            dangling_mass += x[i]
+    sweep = 0
+    previous = np.inf
+    while sweep < max_sweeps:
+        sweep += 1
+        delta = 0.0
+        new_total = 0.0
+        new_mass = 0.0
+        for i in range(n):
+            s = 0.0
+            if weighted:
+                for k in range(indptr[i], indptr[i + 1]):
+                    s += values[k] * z[indices[k]]
+            else:
+                for k in range(indptr[i], indptr[i + 1]):
+                    s += z[indices[k]]
+            v = alpha * (s + dangling_mass * dangling_weights[i * w_step]) + (1 - alpha) * total * p[i * p_step]
+            delta += abs(v - x[i])
+            x[i] = v
+            z[i] = v * inv[i]
+            new_total += v
+            if inv[i] == 0.0:
+                new_mass += v
+        total, dangling_mass = new_total, new_mass
+        delta /= total
+        if delta * min(1.0, delta / previous) < threshold:
+            break
+        previous = delta
+    x /= total
+    return sweep
 
 
 @numba.njit(cache=True, nogil=True)

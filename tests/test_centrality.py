@@ -40,15 +40,22 @@ def test_weighted_degree_is_strength_over_n_minus_1(name):
 
 
 # ---------------------------------------------------------------------- pagerank
+PAGERANK_METHODS = ["gauss-seidel", "power"]
+
+
 @pytest.mark.parametrize("name", GRAPH_NAMES)
 @pytest.mark.parametrize("weight", ["weight", None])
-def test_pagerank_matches_networkx(name, weight):
+@pytest.mark.parametrize("method", PAGERANK_METHODS)
+def test_pagerank_matches_networkx(name, weight, method):
     g = make_graph(name)
-    assert_same(eg.pagerank(g, weight=weight), nx.pagerank(g, weight=weight, tol=1e-13, max_iter=10_000))
+    assert_same(eg.pagerank(g, weight=weight, method=method),
+                nx.pagerank(g, weight=weight, tol=1e-13, max_iter=10_000))
 
 
-@pytest.mark.parametrize("name", ["gnp_directed", "star_directed", "multidigraph", "disconnected"])
-def test_pagerank_personalization_dangling_nstart(name):
+@pytest.mark.parametrize("name", ["gnp_directed", "star_directed", "multidigraph", "disconnected",
+                                  "weighted_directed", "weighted_undirected"])
+@pytest.mark.parametrize("method", PAGERANK_METHODS)
+def test_pagerank_personalization_dangling_nstart(name, method):
     g = make_graph(name)
     nodes = list(g)
     pers = {nodes[0]: 1.0, nodes[-1]: 3.0}
@@ -56,18 +63,83 @@ def test_pagerank_personalization_dangling_nstart(name):
     start = {v: i + 1.0 for i, v in enumerate(nodes)}
     expected = nx.pagerank(g, alpha=0.7, personalization=pers, dangling=dang, nstart=start, tol=1e-13,
                            max_iter=10_000)
-    assert_same(eg.pagerank(g, alpha=0.7, personalization=pers, dangling=dang, nstart=start), expected)
+    assert_same(eg.pagerank(g, alpha=0.7, personalization=pers, dangling=dang, nstart=start, method=method),
+                expected)
 
 
-def test_pagerank_with_networkx_default_tolerance_is_the_same_iteration():
+def _power_law_digraph(n: int, seed: int) -> nx.DiGraph:
+    """A directed power-law graph with dangling nodes and nodes nobody points to."""
+    g = nx.DiGraph(nx.scale_free_graph(n, seed=seed))  # parallel edges merged
+    g.remove_edges_from(nx.selfloop_edges(g))
+    return g
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("personalized", [False, True])
+def test_pagerank_gauss_seidel_meets_networkx_rule_at_its_default_tolerance(weighted, personalized):
+    # The answer at networkx's default tol passes networkx's own stopping test: one step of
+    # the Google matrix (built by networkx) moves it by less than n * tol in L1.
+    g = _power_law_digraph(3000, seed=3)
+    rng = np.random.default_rng(3)
+    if weighted:
+        for u, v in g.edges:
+            g.edges[u, v]["weight"] = float(rng.integers(1, 5))
+    nodes = list(g)
+    pers = {v: float(rng.integers(0, 3)) for v in nodes} if personalized else None
+    got = eg.pagerank(g, tol=1e-6, max_iter=100, personalization=pers)
+    x = np.array([got[v] for v in nodes])
+    google = nx.google_matrix(g, alpha=0.85, personalization=pers, nodelist=nodes,
+                              weight="weight" if weighted else None)
+    assert np.abs(x @ google - x).sum() < len(nodes) * 1e-6
+    exact = nx.pagerank(g, personalization=pers, weight="weight" if weighted else None, tol=1e-13, max_iter=10_000)
+    # networkx's own answer at tol 1e-6 is this close to the exact one (alpha / (1 - alpha) * n * tol)
+    assert sum(abs(got[v] - exact[v]) for v in nodes) < 0.85 / 0.15 * len(nodes) * 1e-6
+
+
+def test_pagerank_gauss_seidel_on_a_power_law_graph_matches_networkx_node_by_node():
+    g = _power_law_digraph(3000, seed=4)
+    assert_same(eg.pagerank(g), nx.pagerank(g, tol=1e-13, max_iter=10_000))
+
+
+def test_pagerank_zero_weight_out_edges_make_a_node_dangling():
+    g = nx.DiGraph([(0, 1, {"weight": 2.0}), (1, 2, {"weight": 0.0}), (2, 0, {"weight": 1.0}), (2, 3, {"weight": 3.0})])
+    for method in PAGERANK_METHODS:
+        assert_same(eg.pagerank(g, method=method), nx.pagerank(g, tol=1e-13, max_iter=10_000))
+
+
+def test_pagerank_compiled_with_weights_read_without_them():
+    g = make_graph("weighted_directed")
+    compiled = eg.compile(g, weight="weight")
+    assert_same(eg.pagerank(compiled, weight=None), nx.pagerank(g, weight=None, tol=1e-13, max_iter=10_000))
+
+
+def test_pagerank_does_not_depend_on_the_number_of_threads():
+    import numba
+
+    g = eg.compile(_power_law_digraph(3000, seed=5))
+    before = numba.get_num_threads()
+    try:
+        numba.set_num_threads(1)
+        one = {m: eg.pagerank(g, method=m).array.copy() for m in PAGERANK_METHODS}
+    finally:
+        numba.set_num_threads(before)
+    for method in PAGERANK_METHODS:
+        assert np.array_equal(eg.pagerank(g, method=method).array, one[method])
+
+
+def test_pagerank_power_method_with_networkx_default_tolerance_is_the_same_iteration():
     g = make_graph("power_law_directed")
-    assert_same(eg.pagerank(g, tol=1e-6, max_iter=100), nx.pagerank(g))
+    assert_same(eg.pagerank(g, tol=1e-6, max_iter=100, method="power"), nx.pagerank(g))
 
 
 def test_pagerank_errors():
     g = make_graph("gnp_directed")
-    with pytest.raises(ConvergenceError):
-        eg.pagerank(g, max_iter=2)
+    for method in PAGERANK_METHODS:
+        for max_iter in (1, 2):
+            with pytest.raises(ConvergenceError):
+                eg.pagerank(g, max_iter=max_iter, method=method)
+    with pytest.raises(AnalysisError, match="method"):
+        eg.pagerank(g, method="jacobi")
     with pytest.raises(NodeNotFoundError, match="nowhere"):
         eg.pagerank(g, personalization={"nowhere": 1})
     with pytest.raises(AnalysisError):
