@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.stats import kendalltau
 
 from .errors import AnalysisError
 from .matrix import SparseGraph, compile
@@ -63,7 +64,6 @@ __all__ = [
     "ring_flows",
     "radiation",
     "infer_rings",
-    "kendall_tau_b",
     "suggest_promotions",
     "report_sections",
 ]
@@ -457,37 +457,6 @@ def radiation(
 
 
 # ---------------------------------------------------------------------------- inferred rings
-def kendall_tau_b(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -> float:
-    """Kendall's τ-b between ``x`` and ``y`` (ties corrected; ``nan`` when undefined).
-
-    Vectorised over the distinct values of ``x``: O(L² n log n) for ``L`` distinct values,
-    meant for a few levels such as ring numbers. Same value as :func:`scipy.stats.kendalltau`.
-
-    Examples
-    --------
-    >>> kendall_tau_b([0, 0, 1, 1], [1, 2, 3, 4])
-    0.8164965809277261
-    """
-    x = np.asarray(x, dtype=np.float64)
-    y = np.asarray(y, dtype=np.float64)
-    if len(x) != len(y):
-        raise AnalysisError(f"kendall_tau_b: {len(x)} x values but {len(y)} y values")
-    n = len(x)
-    levels = np.unique(x)
-    groups = [np.sort(y[x == level]) for level in levels]
-    score = 0.0  # concordant minus discordant pairs
-    for a, ya in enumerate(groups):
-        for yb in groups[a + 1:]:
-            above = len(yb) - np.searchsorted(yb, ya, side="right")
-            below = np.searchsorted(yb, ya, side="left")
-            score += float(above.sum() - below.sum())
-    pairs = n * (n - 1) / 2
-    _, x_ties = np.unique(x, return_counts=True)
-    _, y_ties = np.unique(y, return_counts=True)
-    denominator = np.sqrt((pairs - (x_ties * (x_ties - 1) / 2).sum()) * (pairs - (y_ties * (y_ties - 1) / 2).sum()))
-    return float(score / denominator) if denominator > 0 else float("nan")
-
-
 @dataclass(frozen=True)
 class RingInference:
     """Declared rings against rings inferred from structure.
@@ -682,7 +651,9 @@ def infer_rings(
     inferred = rank_levels(score, sizes) if members else np.zeros(0, dtype=np.int64)
     confusion = np.zeros((len(RINGS), len(RINGS)), dtype=np.int64)
     np.add.at(confusion, (declared, inferred), 1)
-    tau = kendall_tau_b(declared, score) if len(members) > 1 else float("nan")
+    # τ-b is undefined when either side is constant (scipy would warn and give nan)
+    defined = len(members) > 1 and np.ptp(declared) > 0 and np.ptp(score) > 0
+    tau = float(kendalltau(declared, score).statistic) if defined else float("nan")
     names = eco.graph.nodes
     wrong = np.flatnonzero(declared != inferred)
     wrong = wrong[np.lexsort((wrong, -np.abs(declared[wrong] - inferred[wrong])))]

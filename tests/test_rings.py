@@ -14,7 +14,6 @@ from ecograph import Ecosystem, errors
 from ecograph.model import RINGS
 from ecograph.rings import (
     infer_rings,
-    kendall_tau_b,
     radiation,
     rank_levels,
     report_sections,
@@ -203,24 +202,13 @@ def test_radiation_errors() -> None:
     assert radiation(eco, "p", target=[]).summary() == "no target population to reach"
 
 
-# ---------------------------------------------------------------------------- inferred rings
-@pytest.mark.parametrize("seed", range(6))
-def test_kendall_tau_b_matches_scipy(seed: int) -> None:
-    rng = np.random.default_rng(seed)
-    x = rng.integers(0, 4, size=50)
-    y = rng.integers(0, 7, size=50).astype(float)
-    if seed % 2:
-        y = rng.normal(size=50)
-    assert kendall_tau_b(x, y) == pytest.approx(kendalltau(x, y).statistic, abs=1e-12)
-    assert math.isnan(kendall_tau_b([1, 1, 1], [1, 2, 3]))
-
-
 def test_rank_levels_ties_and_empty_levels() -> None:
     assert rank_levels(np.array([0.0, 1, 1, 5]), [1, 0, 2, 1]).tolist() == [0, 2, 2, 3]
     # a tie group straddling two levels goes where its middle rank falls
     assert rank_levels(np.array([0.0, 1, 1, 1, 1]), [1, 1, 3]).tolist() == [0, 2, 2, 2, 2]
 
 
+# ---------------------------------------------------------------------------- inferred rings
 def test_infer_rings_distance(platform: Ecosystem) -> None:
     inference = infer_rings(platform, "p")
     assert inference.confusion.sum() == 10
