@@ -171,6 +171,11 @@ def action_evaluation(eco: Ecosystem, matching: Matching | None = None) -> Actio
     -------
     ActionEvaluation
 
+    Raises
+    ------
+    AnalysisError
+        When the matching must be computed and :func:`ecograph.match` cannot (see there).
+
     Examples
     --------
     >>> import ecograph as eg

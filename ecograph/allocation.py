@@ -898,6 +898,25 @@ def grade_rewards(
 
     Units on the ``blacklist`` (a credit record, 失信行为记录) get no reward.
 
+    Parameters
+    ----------
+    grades : mapping
+        unit -> grade (``excellent``, ``good`` ...).
+    rewards : mapping
+        grade -> fixed amount (int fen or Decimal); grades without a reward get none.
+    blacklist : iterable, optional
+        Units barred from any reward.
+
+    Returns
+    -------
+    dict
+        unit -> reward, only for rewarded units (the ``fixed=`` argument of :func:`allocate`).
+
+    Raises
+    ------
+    AllocationError
+        A reward that is not exact money (a float, a negative amount).
+
     Examples
     --------
     >>> grades = {"c1": "excellent", "c2": "good", "c3": "excellent"}

@@ -272,6 +272,15 @@ def constraint(
         number for a node whose only edge is a self-loop of weight other than 1; ecograph
         returns NaN there too.)
 
+    Raises
+    ------
+    AnalysisError
+        ``G`` is not a graph, or ``relations`` is given with a compiled SparseGraph.
+    UnknownRelationError
+        A relation type the ecosystem's vocabulary does not know.
+    NodeNotFoundError
+        A node of ``nodes`` that is not in the graph.
+
     Examples
     --------
     >>> import networkx as nx
@@ -309,6 +318,15 @@ def effective_size(
     -------
     NodeValues
         NaN for nodes without a neighbour other than themselves.
+
+    Raises
+    ------
+    AnalysisError
+        ``G`` is not a graph, or ``relations`` is given with a compiled SparseGraph.
+    UnknownRelationError
+        A relation type the ecosystem's vocabulary does not know.
+    NodeNotFoundError
+        A node of ``nodes`` that is not in the graph.
 
     Examples
     --------

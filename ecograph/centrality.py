@@ -80,6 +80,13 @@ def degree(G: GraphLike, weight: str | None = None, *, relations: str | Iterable
     NodeValues
         Graphs with 0 or 1 node give 1 for every node, as networkx does.
 
+    Raises
+    ------
+    AnalysisError
+        ``G`` is not a graph, or ``relations`` is given with a compiled SparseGraph.
+    UnknownRelationError
+        A relation type the ecosystem's vocabulary does not know.
+
     Examples
     --------
     >>> import networkx as nx

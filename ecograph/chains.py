@@ -305,6 +305,20 @@ def anchor_position(eco: Ecosystem, alliance: str, relations: Sequence[str] = WO
     members reach each other). Members are grouped by the first stage they cover
     (``"(none)"`` without stages), other organisations form the group ``"(outside)"``.
 
+    Parameters
+    ----------
+    eco : Ecosystem
+    alliance : str
+        Id of the chain alliance.
+    relations : sequence of str
+        Relation types of the working network.
+
+    Returns
+    -------
+    AnchorPosition
+        The anchor's betweenness, its rank among the members, its brokerage roles and the
+        share of its brokerage that crosses stages.
+
     Raises
     ------
     AnalysisError
@@ -704,6 +718,15 @@ def strengthen_chain(
     Returns
     -------
     Strengthening
+
+    Raises
+    ------
+    NodeNotFoundError
+        ``alliance`` is not in the ecosystem.
+    EndpointKindError
+        ``alliance`` is not an alliance.
+    AnalysisError
+        A stage the alliance does not declare.
 
     Examples
     --------

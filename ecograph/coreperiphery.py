@@ -71,6 +71,13 @@ def core_number(G: GraphLike, relations: str | Iterable[str] | None = None) -> N
     NodeValues
         Integer core numbers.
 
+    Raises
+    ------
+    AnalysisError
+        ``G`` is not a graph, or ``relations`` is given with a compiled SparseGraph.
+    UnknownRelationError
+        A relation type the ecosystem's vocabulary does not know.
+
     Examples
     --------
     >>> import networkx as nx
@@ -100,6 +107,13 @@ def onion_layers(G: GraphLike, relations: str | Iterable[str] | None = None) -> 
     -------
     NodeValues
         Integer layers starting at 1.
+
+    Raises
+    ------
+    AnalysisError
+        ``G`` is not a graph, or ``relations`` is given with a compiled SparseGraph.
+    UnknownRelationError
+        A relation type the ecosystem's vocabulary does not know.
 
     Examples
     --------

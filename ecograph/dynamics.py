@@ -203,7 +203,7 @@ def changes(
     t0: TimePoint,
     t1: TimePoint,
     *,
-    counted: str | Iterable[str] | None = None,
+    relations: str | Iterable[str] | None = None,
     by: str | None = "service",
     client_groups: Sequence[str] = ("sme", "region"),
 ) -> Changes:
@@ -214,7 +214,7 @@ def changes(
     eco : Ecosystem
     t0, t1 : int or datetime.date
         The two time points (``eco.at(t0)`` and ``eco.at(t1)`` are compared).
-    counted : str or iterable of str, optional
+    relations : str or iterable of str, optional
         Relation types whose attributes are counted for the growth rows; by default the
         ecosystem's attribute ``counted_relations``, else :data:`COUNTED_RELATIONS`.
     by : str or None
@@ -235,6 +235,17 @@ def changes(
         ``t0`` or ``t1`` is not a year or a date.
     AnalysisError
         ``t1`` is not after ``t0``.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem, changes
+    >>> eco = Ecosystem(); eco.add_org("p", kind="service_org", since=2010)
+    >>> eco.add_org("a", since=2010); eco.add_org("b", since=2011)
+    >>> eco.add_relation("p", "a", "serves", since=2010, count=3)
+    >>> eco.add_relation("p", "b", "serves", since=2011, count=5)
+    >>> ch = changes(eco, 2010, 2011)
+    >>> ch.entered, [(g.measure, g.before, g.after) for g in ch.growth if g.group == "serves"]
+    (['b'], [('relations', 1, 2), ('count', 3, 8), ('clients', 1, 2)])
     """
     if time_key(t1, "changes", "t1") <= time_key(t0, "changes", "t0"):
         raise AnalysisError(f"changes: t1 {t1!r} must come after t0 {t0!r}", field="t1")
@@ -253,9 +264,9 @@ def changes(
             removed.setdefault(t, []).append(e)
     stage_joins, stage_leaves = _stage_changes(before, after)
     assoc_joins, assoc_leaves = _association_changes(before, after)
-    if counted is None:
-        counted = eco.attrs.get("counted_relations", COUNTED_RELATIONS)
-    types = (counted,) if isinstance(counted, str) else tuple(counted)
+    if relations is None:
+        relations = eco.attrs.get("counted_relations", COUNTED_RELATIONS)
+    types = (relations,) if isinstance(relations, str) else tuple(relations)
     return Changes(
         t0, t1, entered, left,
         _grouped(entered, record), _grouped(left, record),

@@ -552,6 +552,23 @@ def _check_named(table: IndicatorTable, weights: Weights) -> Weights:
 def weighted_sum(normalized: IndicatorTable, weights: Mapping[str, float]) -> NodeValues:
     """Composite score ``Σ_j w_j r_ij`` of a normalised table (weights rescaled to sum 1).
 
+    Parameters
+    ----------
+    normalized : IndicatorTable
+        A normalised table (higher is better), e.g. from :func:`normalize`.
+    weights : mapping
+        indicator -> weight (rescaled to sum 1), or :class:`Weights`.
+
+    Returns
+    -------
+    NodeValues
+        The score of every unit.
+
+    Raises
+    ------
+    EvaluationError
+        Weights that do not name the table's indicators, or missing values in the table.
+
     Examples
     --------
     >>> t = IndicatorTable(["a", "b"], ["x", "y"], [[1.0, 0.0], [0.5, 1.0]])
@@ -569,6 +586,23 @@ def topsis(normalized: IndicatorTable, weights: Mapping[str, float]) -> NodeValu
     ``v_ij = w_j r_ij``; the ideal is each column's maximum, the anti-ideal its minimum;
     ``D⁺``/``D⁻`` are Euclidean distances to them. When every unit is identical, C = 0.5.
     Classic TOPSIS uses ``normalize(..., method="vector")``.
+
+    Parameters
+    ----------
+    normalized : IndicatorTable
+        A normalised table (higher is better), e.g. from :func:`normalize`.
+    weights : mapping
+        indicator -> weight, or :class:`Weights`.
+
+    Returns
+    -------
+    NodeValues
+        The closeness of every unit to the ideal, in [0, 1].
+
+    Raises
+    ------
+    EvaluationError
+        Weights that do not name the table's indicators, or missing values in the table.
 
     Examples
     --------
@@ -891,6 +925,11 @@ def service_indicators(
     -------
     IndicatorTable
 
+    Raises
+    ------
+    NodeNotFoundError
+        A provider id that is not in the ecosystem.
+
     Examples
     --------
     >>> from ecograph import Ecosystem
@@ -913,6 +952,9 @@ def service_indicators(
         rows = [nodes[i] for i in source[first_seen].tolist()]
     else:
         rows = list(providers)
+        unknown = [p for p in rows if p not in node_index]
+        if unknown:
+            raise NodeNotFoundError(f"service_indicators: provider(s) {unknown[:5]} not in the ecosystem", id=unknown[0])
     row_of = np.full(len(node_index), -1, dtype=np.int64)
     for r, p in enumerate(rows):
         if p in node_index:
@@ -1150,6 +1192,11 @@ def check_eligibility(
     Returns
     -------
     EligibilityResult
+
+    Raises
+    ------
+    EvaluationError
+        An unknown shipped rule set, or a rule set of the wrong shape.
 
     Examples
     --------

@@ -277,6 +277,21 @@ class AssociationOverlap:
 def association_overlap(source: Ecosystem | MembershipMatrix) -> AssociationOverlap:
     """Members shared by every pair of associations (``M Mᵀ``).
 
+    Parameters
+    ----------
+    source : Ecosystem or MembershipMatrix
+        An ecosystem (its associations and societies) or a membership matrix made from one.
+
+    Returns
+    -------
+    AssociationOverlap
+        Shared members of every pair, with Jaccard and overlap coefficients (``.pairs()``).
+
+    Raises
+    ------
+    NodeNotFoundError
+        An association id that is not in the ecosystem (through :func:`membership_matrix`).
+
     Examples
     --------
     >>> from ecograph import Ecosystem
@@ -405,6 +420,13 @@ def composition(
     Returns
     -------
     Composition
+
+    Raises
+    ------
+    NodeNotFoundError
+        An association id that is not in the ecosystem.
+    EndpointKindError
+        An id that is not an association or society.
 
     Examples
     --------
@@ -734,6 +756,11 @@ def balance(eco: Ecosystem, level: str = "district", measure: str = "productivit
     measure : str
         A kind (count the descendants of that kind) or a numeric attribute (summed).
 
+    Returns
+    -------
+    Balance
+        Size of every unit, their minimum, maximum, mean and Gini coefficient.
+
     Raises
     ------
     AnalysisError
@@ -842,6 +869,13 @@ def bridging(eco: Ecosystem, by: str = "industry", associations: Iterable[str] |
     Returns
     -------
     Bridging
+
+    Raises
+    ------
+    NodeNotFoundError
+        An association id that is not in the ecosystem.
+    EndpointKindError
+        An id that is not an association or society.
 
     Examples
     --------

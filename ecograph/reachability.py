@@ -111,6 +111,13 @@ def reach_profile(
     list of int
         ``hops + 1`` counts; the first is the number of distinct sources.
 
+    Raises
+    ------
+    NodeNotFoundError
+        A source that is not in the graph.
+    AnalysisError
+        ``hops`` is not a non-negative integer, or ``G`` is not a graph.
+
     Examples
     --------
     >>> import networkx as nx
@@ -305,6 +312,11 @@ def k_step_reach(
     -------
     NodeValues
         Integer counts, excluding the node itself.
+
+    Raises
+    ------
+    AnalysisError
+        ``hops`` is not a non-negative integer, or ``G`` is not a graph.
 
     Examples
     --------

@@ -232,6 +232,26 @@ def ring_density(eco: Ecosystem, platform: str, relations: Sequence[str] = RING_
     Within ring ``r`` the density is ties / (n_r (n_r − 1) / 2); between rings ``r`` and ``s``
     it is ties / (n_r n_s). The table is symmetric.
 
+    Parameters
+    ----------
+    eco : Ecosystem
+    platform : str
+        Id of the platform.
+    relations : sequence of str
+        Relation types that make a tie.
+
+    Returns
+    -------
+    RingTable
+        Ring × ring densities (``nan`` where a ring has too few members).
+
+    Raises
+    ------
+    NodeNotFoundError
+        ``platform`` is not in the ecosystem.
+    EndpointKindError
+        ``platform`` is not a platform.
+
     Examples
     --------
     >>> from ecograph import Ecosystem
@@ -280,6 +300,13 @@ def ring_flows(
     -------
     dict
         relation type -> :class:`RingTable`.
+
+    Raises
+    ------
+    NodeNotFoundError
+        ``platform`` is not in the ecosystem.
+    EndpointKindError
+        ``platform`` is not a platform.
 
     Examples
     --------
@@ -703,6 +730,23 @@ def suggest_promotions(
     Ranked by ties into the rings up to and including ``to_ring`` (``inner_ties``), then ties
     to the core, then to ``to_ring`` itself, then member order. Members with no such tie are
     not suggested.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    platform : str
+        Id of the platform.
+    from_ring, to_ring : str
+        Circle layers: candidates come from ``from_ring`` and would move to ``to_ring``.
+    top : int
+        At most this many suggestions.
+    relations : sequence of str
+        Relation types that make a tie.
+
+    Returns
+    -------
+    list of Promotion
+        Best first.
 
     Raises
     ------
