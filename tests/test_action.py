@@ -86,3 +86,28 @@ def test_flows_add_up_to_the_matched_problems(case):
     assert sum(f["problems"] for f in ev.flows) == m.matched
     for f in ev.flows:
         assert eco.node(f["enterprise"])["region"] == f["region"]
+
+
+def test_diagrams_draw_the_evaluation(case, tmp_path):
+    from matplotlib.patches import Rectangle
+
+    from ecograph.diagrams import action_flows, coverage_chart, missing_glyphs, save
+
+    eco, m, ev = case
+    flows = action_flows(eco, ev)
+    assert missing_glyphs(flows) == []
+    assert f"{m.matched:,} 项已对接难题" in flows.axes[0].get_title(loc="left")
+    # the right-hand blocks are the regions, each as tall as its matched problems
+    labels = {t.get_text().rsplit("  ", 1)[0]: t.get_text().rsplit("  ", 1)[1] for t in flows.axes[0].texts
+              if "  " in t.get_text()}
+    for row in ev.regions:
+        assert labels[row["region"]] == f"{row['matched']:,}"
+    chart = coverage_chart(ev)
+    assert missing_glyphs(chart) == []
+    bars = [p for p in chart.axes[0].patches if isinstance(p, Rectangle) and p.get_width() > 0]
+    widths = sorted(round(b.get_width()) for b in bars)
+    expected = sorted(v for r in ev.regions for v in (r["enterprises"], r["with_problems"], r["reached"]) if v > 0)
+    assert widths == expected
+    for fig, name in ((flows, "flows.png"), (chart, "coverage.svg")):
+        save(fig, tmp_path / name)
+        assert (tmp_path / name).stat().st_size > 10_000

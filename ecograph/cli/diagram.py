@@ -24,14 +24,16 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ..model import Ecosystem
 
-KINDS = ("circle-layers", "chain", "membership", "hierarchy", "network", "reach", "radar", "interactive")
+KINDS = ("circle-layers", "chain", "membership", "hierarchy", "network", "reach", "radar", "action-flows",
+         "action-coverage", "interactive")
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "diagram",
-        help="draw a diagram (circle layers, chain, membership, hierarchy, network, reach, radar, interactive map)",
+        help="draw a diagram (circle layers, chain, membership, hierarchy, network, reach, radar, action flows "
+        "and coverage, interactive map)",
         description="Draw one diagram of an ecosystem. Figures are written as PNG, SVG or PDF\n"
         "(chosen by the suffix of -o, fonts embedded, Chinese included); 'interactive'\n"
         "writes one offline HTML page to drag, zoom, filter and search.",
@@ -39,6 +41,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "  ecograph diagram circle-layers --dataset shanghai_motor -o rings.png --dpi 200\n"
         "  ecograph diagram chain --dataset shanghai_biopharma -o chain.pdf\n"
         "  ecograph diagram network eco.yaml -o network.svg --size-by pagerank --lang zh+en\n"
+        "  ecograph diagram action-flows --dataset cast_service_action -o flows.png\n"
         "  ecograph diagram interactive --dataset suzhou_associations -o map.html",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -123,6 +126,13 @@ def draw(eco: Ecosystem, args: argparse.Namespace) -> Figure:
         return diagrams.hierarchy(eco, args.root, **common)
     if args.kind == "radar":
         return diagrams.evaluation_radar(eco, **common)
+    if args.kind in ("action-flows", "action-coverage"):
+        from ..action import action_evaluation
+
+        evaluation = action_evaluation(eco)
+        if args.kind == "action-flows":
+            return diagrams.action_flows(eco, evaluation, **common)
+        return diagrams.coverage_chart(evaluation, **common)
     if args.kind == "network":
         if args.max_nodes is not None:
             common["max_nodes"] = args.max_nodes

@@ -10,6 +10,8 @@ given axes), built without pyplot so no global state or backend is touched:
 - :func:`network` — the whole ecosystem by sector, sized by centrality;
 - :func:`reach_chart` / :func:`platform_reach`, :func:`allocation_chart`, :func:`radar_chart` —
   reach per hop, a budget allocation and the evaluation radar;
+- :func:`action_flows`, :func:`coverage_chart` — a service action's societies → enterprises →
+  regions (alluvial) and its coverage by region;
 - :func:`interactive_html` — one self-contained HTML page to drag, zoom, filter and search.
 
 Write figures with :func:`save` (PNG/SVG/PDF, fonts embedded). Chinese glyphs come from the
@@ -29,6 +31,7 @@ Examples
 from __future__ import annotations
 
 from ._base import cjk_as_outlines, save
+from .actions import action_flows, coverage_chart
 from .chains import chain
 from .charts import (
     allocation_chart,
@@ -58,6 +61,8 @@ __all__ = [
     "radar_chart",
     "evaluation_radar",
     "dimension_scores",
+    "action_flows",
+    "coverage_chart",
     "interactive_html",
     "report_sections",
     "save",
