@@ -28,12 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from common import log, machine  # noqa: E402
 
 BUDGET_SECONDS = 60.0
-DOMAIN_BUILDERS = (
-    "ecograph.rings:report_sections",
-    "ecograph.chains:report_sections",
-    "ecograph.membership:report_sections",
-    "ecograph.onestop:report_sections",
-)
+def domain_builders() -> tuple:
+    """The report sections of the domain analyses (no figures)."""
+    from ecograph import report
+
+    return (report.rings.sections, report.chains.sections, report.associations.sections,
+            report.hierarchies.sections, report.onestop.sections)
 
 
 class Steps:
@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import ecograph as eg
     from ecograph.matrix import compile
-    from ecograph.reporting import build_report
+    from ecograph.report import build
     from loaders.datasets import productivity_centers
 
     # compile numba kernels on a tiny graph first, so the timing is the work, not the JIT
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     steps = Steps()
     eco = steps.run("load dataset", lambda: productivity_centers(n_enterprises=args.firms))
     graph = steps.run("compile CSR", lambda: compile(eco))
-    report = steps.run("domain report sections", lambda: build_report(eco, builders=DOMAIN_BUILDERS))
+    report = steps.run("domain report sections", lambda: build(eco, sections=domain_builders()))
     undirected = graph.undirected()
     profile = steps.run("reach from the association", lambda: eg.reach_profile(undirected, ["cppc"], 3))
     ranks = steps.run("PageRank", lambda: eg.pagerank(graph))

@@ -35,6 +35,7 @@ _EXPORTS: dict[str, str] = {
     "SECTORS": "model",
     "errors": "",
     "diagrams": "",
+    "report": "",
     "NodeValues": "results",
     "SparseGraph": "matrix",
     "compile": "matrix",

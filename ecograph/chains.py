@@ -45,7 +45,7 @@ import scipy.sparse as sp
 
 from .errors import AnalysisError, UnservableRequestError
 from .matrix import compile
-from .reporting import Section, rows_to_pandas
+from .results import rows_to_pandas
 from .rings import induced
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -64,7 +64,6 @@ __all__ = [
     "anchor_position",
     "decompose_request",
     "strengthen_chain",
-    "report_sections",
 ]
 
 #: Relations through which organisations work with each other along a chain.
@@ -799,48 +798,3 @@ def _reason(stage: str, declares: bool, adjacent: int, neighbours: list[str], me
     if member_ties:
         parts.append(f"tied to {member_ties} alliance member(s)")
     return "; ".join(parts)
-
-
-# ---------------------------------------------------------------------------- report
-def report_sections(eco: Ecosystem) -> list[Section]:
-    """One section per chain alliance: coverage, weak points, the anchor's position, how a
-    full-chain request would be split, and candidates to strengthen the chain.
-
-    Examples
-    --------
-    >>> from ecograph import Ecosystem
-    >>> eco = Ecosystem(); eco.add_org("a", "联盟", kind="alliance", stages=["s"])
-    >>> [s.title for s in report_sections(eco)]
-    ['Chain alliance: 联盟']
-    """
-    sections = []
-    for alliance in eco.alliances():
-        chain = eco.chain(alliance)
-        if not chain.stages:
-            continue
-        name = eco.graph.nodes[alliance]["name"]
-        cov = chain_coverage(eco, alliance)
-        text = [f"**{name}**: {len(chain.members)} members along {len(chain.stages)} stages "
-                f"({' → '.join(chain.stages)})."]
-        text.append(f"Gaps (no member): {', '.join(cov.gaps) or 'none'}. Single points of failure: "
-                    f"{', '.join(cov.single_points) or 'none'}.")
-        if cov.bottlenecks:
-            worst = cov.stage(cov.bottlenecks[0])
-            text.append(f"Bottleneck: {worst.stage} (demand {worst.demand:,.0f} against capacity "
-                        f"{worst.capacity:,.1f}, load {worst.load:.2f}).")
-        tables: dict[str, list[dict[str, Any]]] = {f"chain_{alliance}_coverage": cov.rows()}
-        if chain.anchor is not None:
-            pos = anchor_position(eco, alliance)
-            text.append(f"The anchor unit {eco.graph.nodes[chain.anchor]['name']} ranks {pos.rank} of "
-                        f"{len(chain.members)} members by betweenness in the working network and brokers "
-                        f"{pos.cross_stage:g} pairs across stages.")
-            tables[f"chain_{alliance}_betweenness"] = [{"member": m, "betweenness": b} for m, b in pos.betweenness.items()]
-        full = decompose_request(eco, alliance, chain.stages)
-        text.append(f"A request for the whole chain splits into {len(full.tasks)} tasks"
-                    + (f"; unserved: {', '.join(full.unserved)}." if full.unserved else "."))
-        tables[f"chain_{alliance}_full_request"] = [t.to_dict() for t in full.tasks]
-        candidates = strengthen_chain(eco, alliance)
-        if candidates.candidates:
-            tables[f"chain_{alliance}_strengthening"] = [c.to_dict() for c in candidates.candidates]
-        sections.append(Section(f"Chain alliance: {name}", "\n\n".join(text), tables=tables))
-    return sections

@@ -78,10 +78,6 @@ HELIX4: dict[str, tuple[str, ...]] = {
 
 _ENCODINGS = ("presence", "categorical")
 
-#: Fewest records for which the report shows T.
-REPORT_MIN_RECORDS = 10
-
-
 @dataclass(frozen=True)
 class HelixResult:
     """The outcome of :func:`triple_helix`.
@@ -457,42 +453,3 @@ def _categorical_table(
     if not counts:
         raise AnalysisError(f"triple_helix: no organisation has all of the attributes {list(attributes)}", field="dimensions")
     return attributes, counts, skipped
-
-
-def report_sections(eco: Ecosystem) -> list[Any]:
-    """Report section: triple- and quadruple-helix T of the collaboration projects.
-
-    Empty when fewer than :data:`REPORT_MIN_RECORDS` projects involve a university, firm or
-    government (T of a handful of records says nothing).
-
-    Examples
-    --------
-    >>> from ecograph import Ecosystem
-    >>> eco = Ecosystem()
-    >>> eco.add_org("u", "大学", kind="university"); eco.add_org("f", "企业")
-    >>> for i in range(REPORT_MIN_RECORDS):
-    ...     eco.add_relation("u", "f", "collaborates", key=f"p{i}", project=f"p{i}")
-    >>> [row["model"] for row in report_sections(eco)[0].tables["triple_helix"]]
-    ['university-industry-government', 'university-industry-government', '政产学研 (4-D)', '政产学研 (4-D)']
-    """
-    from .reporting import Section
-
-    rows = []
-    for model, dims in (("university-industry-government", HELIX3), ("政产学研 (4-D)", HELIX4)):
-        for include_none in (False, True):
-            try:
-                result = triple_helix(eco, dims, include_none=include_none)
-            except AnalysisError:
-                return []
-            if result.records < REPORT_MIN_RECORDS:
-                return []
-            rows.append({"model": model, "include_none": include_none, "records": result.records,
-                         "T_millibits": round(result.millibits, 3)})
-    text = (
-        "Leydesdorff's mutual information T among the sectors taking part in each collaboration "
-        "project (records: projects; a relation without a project is a record of its own). In the "
-        "three-dimensional model a negative T is synergy: the sectors reduce uncertainty together "
-        "beyond what the pairs explain; in four dimensions the sign of pure synergy is positive. "
-        "`include_none` says whether projects with none of the sectors count as records."
-    )
-    return [Section("Triple-helix synergy", text, tables={"triple_helix": rows})]

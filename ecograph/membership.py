@@ -47,7 +47,7 @@ import scipy.sparse as sp
 
 from .errors import AnalysisError, NodeNotFoundError
 from .matrix import SparseGraph
-from .reporting import Section, rows_to_pandas
+from .results import rows_to_pandas
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -72,7 +72,6 @@ __all__ = [
     "gini",
     "adjusted_rand_index",
     "propose_districts",
-    "report_sections",
 ]
 
 #: Boolean member flags counted by :func:`composition` (attribute names of the data model).
@@ -1238,76 +1237,3 @@ def _top_counts(values: list[Any], limit: int = 6) -> str:
         table[v] = table.get(v, 0) + 1
     top = sorted(table.items(), key=lambda kv: (-kv[1], str(kv[0])))
     return ", ".join(f"{v} {c}" for v, c in top[:limit]) + (" …" if len(top) > limit else "")
-
-
-# ---------------------------------------------------------------------------- report
-_GROUP_ATTRIBUTES = ("industry", "field", "region", "province")
-
-
-def report_sections(eco: Ecosystem) -> list[Section]:
-    """Associations (composition, overlap, bridges) and the ``part_of`` hierarchy (roll-up,
-    district balance, a proposed regional partition); empty when there is neither.
-
-    Examples
-    --------
-    >>> from ecograph import Ecosystem
-    >>> eco = Ecosystem(); eco.add_org("a", kind="association"); eco.add_org("x")
-    >>> eco.add_relation("x", "a", "member_of")
-    >>> [s.title for s in report_sections(eco)]
-    ['Associations and memberships']
-    """
-    sections = []
-    mm = membership_matrix(eco)
-    if mm.members:
-        comp = composition(eco)
-        t = comp.totals
-        text = [
-            f"{len(mm.associations):,} associations hold {t['memberships']:,} memberships of {t['members']:,} distinct "
-            f"members: {t['listed']:,} listed, {t['leading']:,} leading (龙头), {t['specialized']:,} 专精特新 and "
-            f"{t['high_tech']:,} high-tech."
-        ]
-        tables: dict[str, list[dict[str, Any]]] = {"association_composition": comp.rows}
-        pairs = association_overlap(mm).pairs()
-        if pairs:
-            top = pairs[0]
-            text.append(f"{len(pairs):,} pairs of associations share members; the largest overlap is {top['a']} – "
-                        f"{top['b']} ({top['shared']:,} shared, Jaccard {top['jaccard']:.2f}).")
-            tables["association_overlap"] = pairs
-        if int((mm.sizes() > 0).sum()) >= 2:
-            for attr in _GROUP_ATTRIBUTES:
-                if any(v is not None for v in node_attribute(eco, mm.associations, attr)):
-                    bridges = bridging(eco, by=attr, top=50)
-                    best = bridges.members[0] if bridges.members else None
-                    if best and best["bridging"] > 0:
-                        text.append(f"Best bridge across {attr}: {best['name']} (links {best['groups']} groups).")
-                    tables[f"bridging_members_by_{attr}"] = bridges.members
-                    tables[f"bridging_associations_by_{attr}"] = bridges.associations
-                    break
-        sections.append(Section("Associations and memberships", "\n\n".join(text), tables=tables))
-    nodes, _parent, _depth = _forest(eco)
-    if nodes:
-        serves = any(t == "serves" for *_e, t in eco.graph.out_edges(nodes, data="type"))
-        r = rollup(eco, attach="serves" if serves else None)
-        top_rows = [row for row in r.rows() if row["depth"] <= 1 and row["kind"] != "productivity_center"]
-        text = [f"The hierarchy has {len(r.nodes):,} units in {int(r.depth.max()) + 1} levels; "
-                f"{int((r.parent < 0).sum())} root(s)."]
-        tables = {"hierarchy_rollup": top_rows}
-        if "district" in r.kinds:
-            b = balance(eco)
-            text.append(
-                f"{len(b.sizes)} districts of {b.min:,.0f} to {b.max:,.0f} centres (mean {b.mean:,.1f}, CV {b.cv:.2f}, "
-                f"Gini {b.gini:.2f})."
-            )
-            tables["district_balance"] = [{"district": d, "centres": v} for d, v in b.sizes.items()]
-            parents = _parents(eco)
-            centres = [c for c in eco.nodes("productivity_center") if parents.get(c) in b.sizes]
-            if len(centres) >= len(b.sizes):
-                proposal = propose_districts(eco, centres=centres)
-                text.append(
-                    f"A balanced partition by region and industry into {len(proposal.sizes)} districts matches the "
-                    f"declared districts with adjusted Rand index {proposal.ari:.2f}."
-                )
-                tables["district_proposal"] = proposal.regions
-                tables["district_proposal_confusion"] = proposal.confusion
-        sections.append(Section("Hierarchy", "\n\n".join(text), tables=tables))
-    return sections

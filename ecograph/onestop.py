@@ -42,12 +42,12 @@ import scipy.sparse as sp
 
 from .errors import AnalysisError
 from .matrix import compile
-from .reporting import Section, rows_to_pandas
+from .results import rows_to_pandas
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
 
-__all__ = ["OneStop", "one_stop", "report_sections", "RELAY_RELATIONS"]
+__all__ = ["OneStop", "one_stop", "RELAY_RELATIONS"]
 
 #: Relations through which a hub passes a file on: offices whose windows it replaced, its parent
 #: body, its partners.
@@ -202,28 +202,3 @@ def one_stop(
             "saved": int((without[i] - with_hub[i]) * firms[i]),
         })
     return OneStop(hub, out)
-
-
-def report_sections(eco: Ecosystem, requires: str = "requires") -> list[Section]:
-    """A section for every one-stop platform whose policies carry ``requires`` relations
-    (empty otherwise: the ecosystem does not say which departments a policy involves).
-
-    Examples
-    --------
-    >>> from ecograph import Ecosystem
-    >>> report_sections(Ecosystem())
-    []
-    """
-    if requires not in eco.vocabulary.relations or not any(True for _ in eco.relations(requires)):
-        return []
-    sections = []
-    for platform in eco.platforms():
-        if not eco.graph.nodes[platform].get("one_stop"):
-            continue
-        for hub in eco.rings(platform)["core"]:
-            result = one_stop(eco, hub, requires=requires)
-            rows = [{**row, "departments": ", ".join(row["departments"]), "direct": ", ".join(row["direct"])}
-                    for row in result.policies]
-            sections.append(Section(f"One-stop service: {eco.graph.nodes[hub]['name']}", result.summary() + ".",
-                                    tables={f"onestop_{hub}": rows}))
-    return sections

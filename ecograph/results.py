@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import AnalysisError, NodeNotFoundError
 
-__all__ = ["NodeValues", "TableResult"]
+__all__ = ["NodeValues", "TableResult", "rows_to_pandas"]
 
 
 class NodeValues(Mapping[Any, Any]):
@@ -151,3 +151,22 @@ class TableResult:
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("to_pandas() needs pandas: pip install 'ecograph[pandas]'") from exc
         return pd.DataFrame(self.rows(), columns=list(self.columns) or None)
+
+
+def rows_to_pandas(rows: Sequence[Mapping[str, Any]], index: str | None = None,
+                   columns: list[str] | None = None) -> Any:
+    """A :class:`pandas.DataFrame` from row dicts (the ``to_pandas()`` of table-like results).
+
+    ``columns`` fixes the columns when ``rows`` may be empty; ``index`` names the index column.
+
+    Examples
+    --------
+    >>> rows_to_pandas([{"ring": "core", "size": 1}], index="ring").to_dict()
+    {'size': {'core': 1}}
+    """
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("to_pandas() needs pandas: pip install 'ecograph[pandas]'") from exc
+    frame = pd.DataFrame(list(rows), columns=columns)
+    return frame.set_index(index) if index is not None and index in frame.columns else frame

@@ -48,7 +48,7 @@ from scipy.stats import kendalltau
 from .errors import AnalysisError
 from .matrix import SparseGraph, compile
 from .model import RINGS
-from .reporting import Section, rows_to_pandas
+from .results import rows_to_pandas
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
@@ -65,7 +65,6 @@ __all__ = [
     "radiation",
     "infer_rings",
     "suggest_promotions",
-    "report_sections",
 ]
 
 #: Relations that count as ties between platform members: services, collaborations and
@@ -791,64 +790,3 @@ def suggest_promotions(
         out.append(Promotion(candidates[k], names[candidates[k]]["name"], ties_by_ring, int(inner[k]),
                              f"tied to {words}"))
     return out
-
-
-# ---------------------------------------------------------------------------- report
-def _percent(x: float) -> str:
-    return f"{x:.0%}" if x >= 0.01 or x == 0 else f"{x:.1%}"
-
-
-def report_sections(eco: Ecosystem) -> list[Section]:
-    """One section per platform: composition, density, flows, radiation, inferred rings and
-    promotion suggestions (empty when the ecosystem has no platform with members).
-
-    Examples
-    --------
-    >>> from ecograph import Ecosystem
-    >>> eco = Ecosystem(); eco.add_org("p", "平台", kind="platform"); eco.add_org("c")
-    >>> eco.add_relation("c", "p", "in_ring", ring="core")
-    >>> [s.title for s in report_sections(eco)]
-    ['Circle layers: 平台']
-    """
-    from .errors import EcographError
-
-    sections = []
-    for platform in eco.platforms():
-        composition = ring_composition(eco, platform)
-        if not any(composition.sizes.values()):
-            continue
-        name = eco.graph.nodes[platform]["name"]
-        sizes = ", ".join(f"{ring} {size:,}" for ring, size in composition.sizes.items())
-        text = [f"**{name}** has {sum(composition.sizes.values()):,} members in four circle layers ({sizes})."]
-        tables: dict[str, list[dict[str, Any]]] = {
-            f"rings_{platform}_composition": composition.rows(),
-            f"rings_{platform}_density": ring_density(eco, platform).rows(),
-        }
-        for relation, table in ring_flows(eco, platform).items():
-            tables[f"rings_{platform}_{relation}"] = table.rows()
-        try:
-            spread = radiation(eco, platform)
-            text.append(f"Radiation: {spread.summary()}.")
-            tables[f"rings_{platform}_radiation"] = spread.hops
-        except EcographError as exc:
-            text.append(f"Radiation not computed: {exc}.")
-        try:
-            if sum(1 for size in composition.sizes.values() if size) < 2:
-                raise AnalysisError("fewer than two rings have members")
-            inferred = infer_rings(eco, platform)
-            text.append(
-                f"Rings inferred from distance to the core agree with the declared rings for "
-                f"{_percent(inferred.agreement)} of the members (Kendall τ-b = {inferred.tau:.2f}); "
-                f"{len(inferred.disagreements):,} members sit elsewhere than declared."
-            )
-            tables[f"rings_{platform}_inferred"] = inferred.confusion_rows()
-            tables[f"rings_{platform}_disagreements"] = inferred.disagreements
-        except EcographError as exc:
-            text.append(f"Rings not inferred: {exc}.")
-        promotions = suggest_promotions(eco, platform)
-        if promotions:
-            best = promotions[0]
-            text.append(f"Best placed to join the collaboration ring: {best.name} ({best.reason}).")
-            tables[f"rings_{platform}_promotions"] = [p.to_dict() for p in promotions]
-        sections.append(Section(f"Circle layers: {name}", "\n\n".join(text), tables=tables))
-    return sections

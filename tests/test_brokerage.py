@@ -308,7 +308,7 @@ def test_burt_measures_on_an_ecosystem_and_empty_graphs():
 
 
 def test_report_section():
-    from ecograph.brokers import report_sections
+    from ecograph.report.brokers import sections as report_sections
 
     eco = _platform()
     [section] = report_sections(eco)

@@ -324,7 +324,7 @@ def test_results_are_node_values_with_chinese_ids():
 
 
 def test_report_section_lists_top_organisations_with_chinese_names():
-    from ecograph.centrality import report_sections
+    from ecograph.report.centrality import sections as report_sections
 
     eco = build_ecosystem()
     (section,) = report_sections(eco)

@@ -190,7 +190,7 @@ def test_pudong_policy_one_stop_report():
     the totals weigh each policy by its applicant firms."""
     import networkx as nx
 
-    from ecograph.onestop import report_sections
+    from ecograph.report.onestop import sections as report_sections
 
     eco = load_dataset("pudong_policy")
     relay = nx.Graph([(u, v) for u, v, d in eco.graph.edges(data=True)

@@ -41,7 +41,6 @@ from ecograph.diagrams import (
     platform_reach,
     radar_chart,
     reach_chart,
-    report_sections,
     save,
     set_font,
 )
@@ -99,7 +98,7 @@ def all_diagrams(eco: Ecosystem) -> dict[str, Figure]:
     for alliance in eco.alliances():
         figures[f"chain/{alliance}"] = chain(eco, alliance)
     if any(eco.members(a) for a in eco.associations()):
-        figures["membership"] = membership(eco)  # also where report_sections leaves it out
+        figures["membership"] = membership(eco)  # also where the report leaves it out
     if eco.hierarchy().roots:
         figures["hierarchy"] = hierarchy(eco)
     if eco.attrs.get("dimensions"):
@@ -643,16 +642,17 @@ def test_interactive_page_filters_and_searches_in_a_browser(tmp_path: Path) -> N
 
 # ------------------------------------------------------------------------------ report sections
 def test_report_sections_pick_the_figures_that_apply(datasets: dict[str, Ecosystem]) -> None:
-    figures = {name: sorted(f for s in report_sections(eco) for f in s.figures) for name, eco in datasets.items()}
+    from ecograph.report import SECTIONS
+
+    drawing = [builder for builder in SECTIONS if builder.__name__ == "figures"]
+    figures = {name: sorted(f for builder in drawing for s in builder(eco) for f in s.figures)
+               for name, eco in datasets.items()}
     assert figures["shanghai_motor"] == ["circle_layers_motor_platform", "hierarchy_motor_platform",
                                          "hierarchy_seari", "network", "reach_motor_platform"]
     assert "membership" in figures["suzhou_associations"]
     assert figures["shanghai_biopharma"] == ["chain_bio_platform", "network"]
     assert figures["tianjin_centers"][:2] == ["evaluation_radar", "hierarchy_tj_stc"]
     assert "hierarchy_cppc" in figures["productivity_centers"]
-    from ecograph.reporting import SECTION_BUILDERS
-
-    assert "ecograph.diagrams:report_sections" in SECTION_BUILDERS
 
 
 # ------------------------------------------------------------------------------------------ CLI

@@ -22,11 +22,11 @@ from ecograph.evaluation import (
     grade,
     load_rules,
     normalize,
-    report_sections,
     service_indicators,
     topsis,
     weighted_sum,
 )
+from ecograph.report.evaluation import sections as report_sections
 
 
 @pytest.fixture

@@ -180,7 +180,7 @@ def test_results_and_errors():
 
 
 def test_report_section():
-    from ecograph.helix import report_sections
+    from ecograph.report.helix import sections as report_sections
 
     eco = _projects()
     assert report_sections(eco) == []  # five projects: too few to report

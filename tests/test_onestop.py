@@ -7,7 +7,8 @@ import pytest
 
 from ecograph import Ecosystem, errors
 from ecograph.model import Vocabulary
-from ecograph.onestop import one_stop, report_sections
+from ecograph.onestop import one_stop
+from ecograph.report.onestop import sections as report_sections
 
 
 def _pudong_like(with_requires: bool = False) -> Ecosystem:

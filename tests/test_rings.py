@@ -12,11 +12,11 @@ from scipy.stats import kendalltau
 
 from ecograph import Ecosystem, errors
 from ecograph.model import RINGS
+from ecograph.report.rings import sections as report_sections
 from ecograph.rings import (
     infer_rings,
     radiation,
     rank_levels,
-    report_sections,
     ring_composition,
     ring_density,
     ring_flows,

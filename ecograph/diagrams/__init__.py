@@ -47,7 +47,6 @@ from .hierarchies import hierarchy
 from .interactive import interactive_html
 from .memberships import membership
 from .networks import network
-from .sections import report_sections
 
 __all__ = [
     "circle_layers",
@@ -64,7 +63,6 @@ __all__ = [
     "action_flows",
     "coverage_chart",
     "interactive_html",
-    "report_sections",
     "save",
     "cjk_as_outlines",
     "set_font",

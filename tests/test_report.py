@@ -1,0 +1,129 @@
+"""The report package: importable without the CLI, sections listed explicitly, the analytics
+free of presentation code, and the CLI a thin face over it."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import ecograph
+import ecograph.report
+from ecograph import Ecosystem
+from ecograph.cli import main
+from ecograph.report import SECTIONS, Report, Section, build, render_html, render_markdown, save
+
+PACKAGE = Path(ecograph.__file__).parent
+
+#: Layers that present results; the core must not import them.
+FACES = ("report", "diagrams", "cli", "service")
+
+
+def _imports(path: Path) -> set[str]:
+    """Every module ``path`` imports, as absolute dotted names (relative imports resolved)."""
+    module = ".".join(path.relative_to(PACKAGE.parent).with_suffix("").parts)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package
+            for _ in range(node.level - 1):
+                base = base.rpartition(".")[0]
+            prefix = (f"{base}.{node.module}" if node.module else base) if node.level else node.module or ""
+            found.add(prefix)
+            found.update(f"{prefix}.{alias.name}" for alias in node.names)
+    return found
+
+
+def _core_modules() -> list[Path]:
+    return [p for p in sorted(PACKAGE.glob("*.py")) if p.stem not in {*FACES, "__init__", "__main__"}]
+
+
+@pytest.mark.parametrize("path", _core_modules(), ids=lambda p: p.stem)
+def test_the_core_imports_no_presentation_layer(path: Path) -> None:
+    faces = {f"ecograph.{face}" for face in FACES}
+    bad = sorted(name for name in _imports(path) if any(name == f or name.startswith(f"{f}.") for f in faces))
+    assert not bad, f"{path.name} imports {bad}"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    functions = {n.name for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    assert "report_sections" not in functions, f"{path.name} still builds report sections"
+
+
+def test_every_report_module_is_listed_in_sections() -> None:
+    modules = {p.stem for p in (PACKAGE / "report").glob("*.py")} - {"__init__", "document", "writers"}
+    listed = {builder.__module__.rpartition(".")[2] for builder in SECTIONS}
+    assert listed == modules
+    assert all(callable(builder) for builder in SECTIONS)
+
+
+def test_write_from_python_without_the_cli(tmp_path: Path) -> None:
+    script = (
+        "import sys, ecograph.report\n"
+        "from loaders.datasets import shanghai_biopharma\n"
+        f"files = ecograph.report.write(shanghai_biopharma(), {str(tmp_path)!r})\n"
+        "assert not any(m == 'ecograph.cli' or m.startswith('ecograph.cli.') for m in sys.modules), 'CLI imported'\n"
+        "print(len(files))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file())
+    assert int(done.stdout) == len(written)
+    assert {"summary.md", "report.html", "figures/chain_bio_platform.png", "figures/network.png"} <= set(written)
+    assert "tables/chain_bio_platform_coverage.csv" in written
+
+
+def test_cli_report_writes_what_the_package_builds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from loaders.datasets import tianjin_centers
+
+    assert main(["report", "--dataset", "tianjin_centers", "--out", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "summary.md")
+    expected = render_markdown(build(tianjin_centers()))
+    assert (tmp_path / "summary.md").read_text(encoding="utf-8") == expected
+
+
+def test_sections_merge_by_title_and_render() -> None:
+    eco = Ecosystem(name="demo")
+    eco.add_org("a", "联盟", kind="alliance", stages=["研发", "生产"])
+    eco.add_org("x", "甲公司")
+    eco.add_relation("x", "a", "chain_member", stages=["研发"])
+    report = build(eco)
+    titles = [s.title for s in report.sections]
+    assert titles == ["Overview", "Central organisations", "Chain alliance: 联盟", "Network overview"]
+    chain = report.sections[2]
+    assert list(chain.tables)[0] == "chain_a_coverage" and list(chain.figures) == ["chain_a"]  # analysis + diagram
+    markdown = render_markdown(report)
+    assert markdown.startswith("# ecograph report: demo") and "![chain_a](figures/chain_a.png)" in markdown
+    page = render_html(report, {name: b"png" for name in report.figures()})
+    assert page.count("<img") == len(report.figures()) == 2
+
+
+def test_save_writes_every_table_in_full(tmp_path: Path) -> None:
+    rows = [{"名称": f"企业{i}", "n": i} for i in range(40)]
+    report = Report("r", [Section("Firms", "Forty firms.", tables={"firms": rows})])
+    written = save(report, tmp_path)
+    csv_lines = (tmp_path / "tables" / "firms.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert csv_lines[0] == "名称,n" and len(csv_lines) == 41
+    assert "… 25 more rows" in (tmp_path / "summary.md").read_text(encoding="utf-8")
+    assert {p.name for p in written} == {"firms.csv", "summary.md", "report.html"}
+
+
+def test_report_is_reachable_from_the_package() -> None:
+    assert ecograph.report is sys.modules["ecograph.report"]
+    assert ecograph.report.write.__module__ == "ecograph.report"
+
+
+def test_hierarchy_of_districts_without_centres_is_reported() -> None:
+    """District balance counts centres: a hierarchy without any gets no balance (it raised)."""
+    eco = Ecosystem()
+    eco.add_org("n", kind="association")
+    for d in ("d1", "d2"):
+        eco.add_org(d, kind="district")
+        eco.add_relation(d, "n", "part_of")
+    [section] = ecograph.report.hierarchies.sections(eco)
+    assert section.text == "The hierarchy has 3 units in 2 levels; 1 root(s)."
+    assert list(section.tables) == ["hierarchy_rollup"]
