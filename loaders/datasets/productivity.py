@@ -18,7 +18,8 @@ from ecograph.model import Ecosystem
 
 from ._synth import choose, names_by_group, split_total
 
-__all__ = ["productivity_centers", "tianjin_centers", "DISTRICTS", "TIANJIN_DIMENSIONS", "MAX_ENTERPRISES"]
+__all__ = ["productivity_centers", "tianjin_centers", "DISTRICTS", "TIANJIN_DIMENSIONS", "MAX_ENTERPRISES",
+           "TIANJIN_PERIODS", "TIANJIN_TARGETS"]
 
 SOURCE_000 = "seed 000: 立足服务, 扛起推动全国生产力大旗(中国生产力促进中心协会)"
 SOURCE_003 = "seed 003: 天津市市级生产力促进中心提质增效行动实施方案(2018—2020年)"
@@ -201,11 +202,16 @@ def tianjin_centers(*, n_centres: int = 80, seed: int = 0) -> Ecosystem:
         dimensions=[d[0] for d in TIANJIN_DIMENSIONS], dimension_names=[d[1] for d in TIANJIN_DIMENSIONS],
         **{f"indicators_{d[0]}": list(d[2]) for d in TIANJIN_DIMENSIONS},
         grades=["excellent", "good", "pass", "fail"], grade_names=["优秀", "良好", "合格", "不合格"],
-        excellent_reward_yuan=Decimal("200000"), evaluation_cycle_years=3, target_2018=10, target_2020=70,
+        excellent_reward_yuan=Decimal("200000"), evaluation_cycle_years=3, periods=list(TIANJIN_PERIODS),
+        target_years=list(TIANJIN_PERIODS), targets=list(TIANJIN_TARGETS),
         min_years_registered=2, name_must_contain="生产力", min_bachelor_share=0.7, requires_iso9001=True,
         enterprise_min_staff=15, enterprise_min_revenue_per_head_yuan=Decimal("150000"),
         institution_min_assets_yuan=Decimal("5000000"), institution_min_office_area_m2=300,
     )
+    eco.vocabulary.add_relation("cultivated_by", target_kinds=frozenset({"government"}),
+                                description="centre -> 市科委: in the municipal cultivation system (since/until)")
+    eco.vocabulary.add_relation("reports", target_kinds=frozenset({"government"}),
+                                description="centre -> 市科委: one period's indicators and flags (submitted, operating)")
     eco.add_org("tj_stc", "天津市科学技术委员会", kind="government")
     bureau_ids = [f"tj_bureau_{i:02d}" for i in range(1, len(_TIANJIN_DISTRICTS) + 1)]
     eco.add_orgs(bureau_ids, [f"{d}科技行政管理部门" for d in _TIANJIN_DISTRICTS], kind="government",
@@ -257,4 +263,63 @@ def tianjin_centers(*, n_centres: int = 80, seed: int = 0) -> Ecosystem:
     ids = [f"tj_ppc_{i:02d}" for i in range(1, n + 1)]
     eco.add_orgs(ids, names, kind="productivity_center", **cols)
     eco.add_relations(ids, [bureau_ids[d] for d in district.tolist()], "part_of")
+    _tianjin_history(eco, ids, cols, seed)
     return eco
+
+
+#: Tianjin's evaluation periods and the number of centres in the cultivation system after each
+#: period's admissions: about 10 in 2018 and about 70 by 2020 (seed 003); 40 in 2019 is synthetic.
+TIANJIN_PERIODS: tuple[int, ...] = (2018, 2019, 2020)
+TIANJIN_TARGETS: tuple[int, ...] = (10, 40, 70)
+#: Indicators that stay as they are from year to year (staff and qualifications, 1–5 ratings).
+_TIANJIN_STEADY = frozenset({"staff", "bachelor_share", "management_rules", "business_model", "capacity_building"})
+
+
+def _tianjin_history(eco: Ecosystem, ids: list[str], cols: dict[str, list], seed: int) -> None:
+    """Yearly reports and the cultivation-system history the dynamic-management rules imply.
+
+    Each year every centre still in the running files a ``reports`` edge to 天津市科委 with that
+    year's indicators (the base values times a seeded yearly factor); the rules of
+    ``ecograph.management`` then decide, year by year, who enters (``cultivated_by`` from that
+    year) and who leaves (``until`` the next year). In 2020 one member does not hand in its
+    materials and one is found not operating (synthetic).
+    """
+    from ecograph.management import manage
+
+    rng = np.random.default_rng([seed, 2018])  # its own stream: the single-year attributes stay as they were
+    indicators = [i for _d, _n, names in TIANJIN_DIMENSIONS for i in names]
+    left: set[str] = set()
+    for year in TIANJIN_PERIODS:
+        members = [u for u, *_e in eco.at(year).relations("cultivated_by")]
+        flagged = {}
+        if year == TIANJIN_PERIODS[-1] and len(members) >= 2:
+            picked = rng.choice(len(members), size=2, replace=False).tolist()
+            flagged = {members[picked[0]]: {"submitted": False}, members[picked[1]]: {"operating": False}}
+        reporting = [u for u in ids if u not in left]
+        for u in reporting:
+            i = ids.index(u)
+            factor = float(rng.lognormal(0.05 * (year - TIANJIN_PERIODS[0]), 0.08))  # ~5 % growth a year
+            values = {}
+            for name in indicators:
+                base = cols[name][i]
+                if name in _TIANJIN_STEADY:
+                    values[name] = base
+                elif isinstance(base, Decimal):
+                    values[name] = Decimal(int(round(float(base) * factor)))
+                elif isinstance(base, float):
+                    values[name] = min(1.0, round(base * factor, 3))
+                else:
+                    values[name] = int(round(base * factor))
+            eco.add_relation(u, "tj_stc", "reports", key=f"y{year}", since=year, until=year + 1, **values,
+                             submitted=flagged.get(u, {}).get("submitted", True),
+                             operating=flagged.get(u, {}).get("operating", True))
+        decisions = [d for d in manage(eco, TIANJIN_PERIODS[:TIANJIN_PERIODS.index(year) + 1]).decisions
+                     if d.period == year]
+        for d in decisions:
+            if d.rule == "admit_eligible":
+                eco.add_relation(d.id, "tj_stc", "cultivated_by", since=year)
+            elif d.decision == "remove":
+                since = eco.graph.edges[d.id, "tj_stc", "cultivated_by"].get("since")
+                eco.remove_relation(d.id, "tj_stc", "cultivated_by")
+                eco.add_relation(d.id, "tj_stc", "cultivated_by", since=since, until=year + 1)
+                left.add(d.id)
