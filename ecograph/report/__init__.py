@@ -1,0 +1,154 @@
+"""The report: what an ecosystem's analyses say, as text, tables and figures.
+
+``ecograph report`` is a thin face over this package; from Python::
+
+    import ecograph.report
+    ecograph.report.write(eco, "out")          # summary.md, report.html, tables/, figures/
+
+or in two steps, to look at or change the report before it is written::
+
+    report = ecograph.report.build(eco)        # a Report: a titled list of Section
+    ecograph.report.save(report, "out")
+
+The report is built by the section builders listed, in report order, in :data:`SECTIONS`.
+Each builder is a plain function ``builder(eco) -> list[Section]`` that returns an empty list
+when it has nothing to say about this ecosystem. Builders only format: they call the
+analytics (``ecograph.rings``, ``ecograph.chains``, ...) and turn their result objects into
+prose, tables and figures; they never compute a figure themselves. A section whose title
+equals an earlier one is merged into it (:meth:`Report.add`), which is how a topic's diagram
+joins its analysis.
+
+Adding a section (e.g. a section on change over time):
+
+1. write a module here, one per topic (``ecograph/report/changes.py``), with a function
+   ``sections(eco: Ecosystem) -> list[Section]`` and, if the topic has a diagram, a function
+   ``figures(eco) -> list[Section]`` that imports the diagram lazily (matplotlib is slow to
+   import); give both a doctest;
+2. list the function(s) in :data:`SECTIONS` at the place the section should appear
+   (analyses before :func:`figures <ecograph.report.rings.figures>` of the diagrams);
+3. test it in ``tests/test_report.py``; docs/report.md describes every section.
+
+Examples
+--------
+>>> from ecograph import Ecosystem
+>>> import ecograph.report
+>>> eco = Ecosystem(name="demo"); eco.add_org("a", "甲")
+>>> report = ecograph.report.build(eco)
+>>> [s.title for s in report.sections]
+['Overview']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import associations, brokers, centrality, chains, evaluation, helix, hierarchies, networks, onestop, overview, rings
+from .document import Report, Row, Section
+from .writers import render_html, render_markdown, save
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Ecosystem
+
+__all__ = ["Section", "Report", "Row", "SECTIONS", "SectionBuilder", "build", "write", "save", "render_markdown",
+           "render_html"]
+
+SectionBuilder = Callable[["Ecosystem"], list[Section]]
+
+#: The section builders, in report order: the analyses, then the diagrams (each merged into the
+#: section of its topic when that section exists).
+SECTIONS: tuple[SectionBuilder, ...] = (
+    overview.sections,
+    centrality.sections,
+    rings.sections,
+    chains.sections,
+    associations.sections,
+    hierarchies.sections,
+    brokers.sections,
+    helix.sections,
+    onestop.sections,
+    evaluation.sections,
+    rings.figures,
+    chains.figures,
+    associations.figures,
+    hierarchies.figures,
+    evaluation.figures,
+    networks.figures,
+)
+
+
+def build(
+    eco: Ecosystem,
+    *,
+    sections: Sequence[SectionBuilder] = SECTIONS,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
+    """Run the section builders on ``eco``.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    sections : sequence of callables
+        Builders ``builder(eco) -> list[Section]``; :data:`SECTIONS` by default.
+    progress : callable, optional
+        Called with a short message (``"rings.sections"``) before each builder runs.
+
+    Returns
+    -------
+    Report
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(name="demo"); eco.add_org("a", "甲")
+    >>> build(eco, sections=[overview.sections]).title
+    'ecograph report: demo'
+    """
+    report = Report(title=f"ecograph report: {eco.name}")
+    for builder in sections:
+        if progress is not None:
+            progress(f"{builder.__module__.rpartition('.')[2]}.{builder.__name__}")
+        for section in builder(eco):
+            report.add(section)
+    return report
+
+
+def write(
+    eco: Ecosystem,
+    out: str | Path,
+    *,
+    dpi: int = 150,
+    svg: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> list[Path]:
+    """Build the report of ``eco`` and write it into the folder ``out``.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    out : str or Path
+        Output folder (created if missing): ``summary.md``, ``report.html``,
+        ``tables/*.csv``, ``figures/*.png``.
+    dpi : int
+        PNG resolution.
+    svg : bool
+        Also write every figure as SVG.
+    progress : callable, optional
+        Called with a short message before each section builder runs.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(name="demo"); eco.add_org("a", "甲")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     sorted(p.name for p in write(eco, folder))
+    ['by_kind.csv', 'by_relation.csv', 'by_sector.csv', 'report.html', 'summary.md']
+    """
+    return save(build(eco, progress=progress), out, dpi=dpi, svg=svg)

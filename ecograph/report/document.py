@@ -1,0 +1,74 @@
+"""The report in memory: a titled list of :class:`Section` (text, tables, figures)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = ["Section", "Report", "Row"]
+
+Row = dict[str, Any]
+
+
+@dataclass
+class Section:
+    """One part of a report.
+
+    Attributes
+    ----------
+    title : str
+        Heading.
+    text : str
+        Markdown paragraphs (plain words first: what the figures mean).
+    tables : dict
+        name -> list of row dicts; written as ``tables/<name>.csv`` and shown in the report.
+    figures : dict
+        name -> matplotlib ``Figure``; written as ``<name>.png``/``.svg`` and inlined in HTML.
+    level : int
+        Heading level (2 = top-level section).
+    """
+
+    title: str
+    text: str = ""
+    tables: dict[str, list[Row]] = field(default_factory=dict)
+    figures: dict[str, Figure] = field(default_factory=dict)
+    level: int = 2
+
+
+@dataclass
+class Report:
+    """A titled list of sections."""
+
+    title: str
+    sections: list[Section] = field(default_factory=list)
+
+    def add(self, section: Section) -> None:
+        r"""Append ``section``, or merge it into an earlier one with the same title and level
+        (so a diagram joins the analysis of the same platform, alliance or hierarchy).
+
+        Examples
+        --------
+        >>> report = Report("r")
+        >>> report.add(Section("Hierarchy", "Counts per level."))
+        >>> report.add(Section("Hierarchy", "The tree as a sunburst."))
+        >>> len(report.sections), report.sections[0].text
+        (1, 'Counts per level.\n\nThe tree as a sunburst.')
+        """
+        for earlier in self.sections:
+            if (earlier.title, earlier.level) == (section.title, section.level):
+                earlier.text = "\n\n".join(t for t in (earlier.text, section.text) if t)
+                earlier.tables.update(section.tables)
+                earlier.figures.update(section.figures)
+                return
+        self.sections.append(section)
+
+    def tables(self) -> dict[str, list[Row]]:
+        """Every table of every section, by name."""
+        return {name: rows for s in self.sections for name, rows in s.tables.items()}
+
+    def figures(self) -> dict[str, Figure]:
+        """Every figure of every section, by name."""
+        return {name: fig for s in self.sections for name, fig in s.figures.items()}

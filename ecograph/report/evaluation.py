@@ -1,0 +1,129 @@
+"""Service performance of providers; eligibility, quota grades and the dimension radar of
+productivity centres (生产力促进中心)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from ..errors import EvaluationError
+from ..evaluation import CENTRE_INDICATORS, GRADE_LABELS, IndicatorTable, check_eligibility, evaluate, service_indicators
+from .document import Section
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..model import Ecosystem
+
+__all__ = ["sections", "figures", "GRADE_QUOTA"]
+
+#: Shares of centres per grade (an illustrative policy; the source fixes the four grades, not their shares).
+GRADE_QUOTA = {"excellent": 0.2, "good": 0.3, "pass": 0.4}
+
+
+def sections(eco: Ecosystem) -> list[Section]:
+    """Service performance of providers (when there are ``serves`` relations); eligibility
+    (when they carry ``center_type``) and quota grades (when they carry evaluation indicators,
+    :data:`~ecograph.evaluation.CENTRE_INDICATORS` or the ecosystem's own) of productivity
+    centres.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem()
+    >>> eco.add_org("p", "平台"); eco.add_org("f", "企业", sme=True)
+    >>> eco.add_relation("p", "f", "serves", count=5)
+    >>> [s.title for s in sections(eco)]
+    ['Service performance']
+    """
+    out: list[Section] = []
+    if eco.number_of_relations("serves"):
+        table = service_indicators(eco)
+        rows = [{"id": r["id"], "name": eco.node(r["id"])["name"], **{k: v for k, v in r.items() if k != "id"}}
+                for r in sorted(table.to_rows(), key=lambda r: -r["services"])]
+        text = (
+            f"{len(rows)} service providers. `services` counts service records, `clients` distinct "
+            "clients, `sme_share` the share of SME clients, `revenue` the summed service revenue "
+            "(exact, in the unit of the data), `growth` revenue growth of the latest year over the year "
+            "before, `reach` the share of all SMEs in the ecosystem that a provider served."
+        )
+        out.append(Section("Service performance", text, tables={"service_performance": rows}))
+    out.extend(_centre_sections(eco))
+    return out
+
+
+def _centre_indicators(eco: Ecosystem) -> list[str]:
+    dimensions = eco.attrs.get("dimensions")
+    if isinstance(dimensions, list):
+        named = [i for d in dimensions for i in eco.attrs.get(f"indicators_{d}", [])]
+        if named:
+            return named
+    return list(CENTRE_INDICATORS)
+
+
+def _centre_sections(eco: Ecosystem) -> list[Section]:
+    """Eligibility and graded evaluation of productivity centres that carry the data."""
+    centres = eco.nodes("productivity_center")
+    if len(centres) < 2:
+        return []
+    records = {c: eco.node(c) for c in centres}
+    out: list[Section] = []
+    if all(records[c].get("center_type") is not None for c in centres):
+        eligibility = check_eligibility(records)
+        passed = sum(eligibility.eligible.values())
+        text = (
+            f"{passed} of {len(centres)} centres meet the admission conditions of Tianjin's cultivation "
+            "system (天津市市级生产力促进中心培育体系: registered in Tianjin and running 2+ years, "
+            "生产力 in the name, 70 % bachelor's, ISO 9001, and the enterprise- or institution-type "
+            "thresholds). Each failed condition is listed; qualitative conditions without data are left "
+            "for the reviewers."
+        )
+        out.append(Section("Centre eligibility", text, tables={"centre_eligibility": eligibility.to_rows()}))
+    present = [i for i in _centre_indicators(eco) if all(records[c].get(i) is not None for c in centres)]
+    if len(present) < 2:
+        return out
+    table = IndicatorTable.from_records({c: {k: records[c][k] for k in present} for c in centres}, present)
+    try:
+        result = evaluate(table, quota=GRADE_QUOTA)
+    except EvaluationError:  # e.g. no indicator varies: nothing to grade
+        return out
+    assert result.grades is not None
+    rows = [
+        {"id": u, "name": records[u]["name"], "score": round(result.scores[u], 4),
+         "grade": result.grades[u], "grade_zh": result.grades.label(u)}
+        for u, _ in result.scores.top(len(result.scores))
+    ]
+    weights = ", ".join(f"{k} {v:.3f}" for k, v in result.weights.items())
+    counts = ", ".join(f"{GRADE_LABELS[g]} {n}" for g, n in result.grades.counts().items())
+    text = (
+        f"{len(centres)} productivity centres scored on {len(present)} indicators (min–max normalisation, "
+        f"entropy weights: {weights}) and graded by quota — 20 % excellent, 30 % good, 40 % pass, the "
+        f"rest fail (an illustrative policy; the source fixes the four grades, not their shares): {counts}."
+    )
+    reward = eco.attrs.get("excellent_reward_yuan")
+    if reward is not None:
+        n_excellent = result.grades.counts()["excellent"]
+        text += (f" At {Decimal(reward):,} yuan per excellent centre without a credit record, the rewards "
+                 f"total {n_excellent * Decimal(reward):,} yuan.")
+    out.append(Section("Centre evaluation", text, tables={"centre_grades": rows}))
+    return out
+
+
+def figures(eco: Ecosystem) -> list[Section]:
+    """The evaluation radar, when the ecosystem declares evaluation dimensions and has two or
+    more productivity centres.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> figures(Ecosystem())
+    []
+    """
+    from ..diagrams.charts import evaluation_radar
+
+    if not eco.attrs.get("dimensions") or len(eco.nodes("productivity_center")) < 2:
+        return []
+    return [Section(
+        "Evaluation by dimension",
+        "Each centre's indicators, min–max normalised and averaged per evaluation dimension (0 = lowest "
+        "centre, 1 = highest): the best centres by mean score against the average of all.",
+        figures={"evaluation_radar": evaluation_radar(eco)},
+    )]

@@ -1,0 +1,88 @@
+"""The ``part_of`` hierarchy: roll-up, district balance, a proposed regional partition; the
+sunburst diagrams of the largest trees."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..membership import balance, propose_districts, rollup
+from .document import Row, Section
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+    from ..model import Ecosystem
+
+__all__ = ["sections", "figures", "MAX_HIERARCHIES"]
+
+#: Hierarchies drawn per report (the largest roots).
+MAX_HIERARCHIES = 3
+
+
+def sections(eco: Ecosystem) -> list[Section]:
+    """The hierarchy: units per level, roll-up of the top levels, district balance and a
+    proposed partition (empty when there is no ``part_of`` relation).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("n", kind="association"); eco.add_org("d", kind="district")
+    >>> eco.add_relation("d", "n", "part_of")
+    >>> [s.text for s in sections(eco)]
+    ['The hierarchy has 2 units in 2 levels; 1 root(s).']
+    """
+    parents = eco.hierarchy().parent
+    if not parents:
+        return []
+    units = {*parents, *parents.values()}
+    serves = any(provider in units for provider, *_rest in eco.relations("serves"))
+    r = rollup(eco, attach="serves" if serves else None)
+    top_rows = [row for row in r.rows() if row["depth"] <= 1 and row["kind"] != "productivity_center"]
+    text = [f"The hierarchy has {len(r.nodes):,} units in {int(r.depth.max()) + 1} levels; "
+            f"{int((r.parent < 0).sum())} root(s)."]
+    tables: dict[str, list[Row]] = {"hierarchy_rollup": top_rows}
+    if {"district", "productivity_center"} <= set(r.kinds):  # balance counts centres per district
+        b = balance(eco)
+        text.append(
+            f"{len(b.sizes)} districts of {b.min:,.0f} to {b.max:,.0f} centres (mean {b.mean:,.1f}, CV {b.cv:.2f}, "
+            f"Gini {b.gini:.2f})."
+        )
+        tables["district_balance"] = [{"district": d, "centres": v} for d, v in b.sizes.items()]
+        centres = [c for c in eco.nodes("productivity_center") if parents.get(c) in b.sizes]
+        if len(centres) >= len(b.sizes):
+            proposal = propose_districts(eco, centres=centres)
+            text.append(
+                f"A balanced partition by region and industry into {len(proposal.sizes)} districts matches the "
+                f"declared districts with adjusted Rand index {proposal.ari:.2f}."
+            )
+            tables["district_proposal"] = proposal.regions
+            tables["district_proposal_confusion"] = proposal.confusion
+    return [Section("Hierarchy", "\n\n".join(text), tables=tables)]
+
+
+def figures(eco: Ecosystem) -> list[Section]:
+    """Sunbursts of the :data:`MAX_HIERARCHIES` largest ``part_of`` trees.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("n", kind="association"); eco.add_org("d", kind="district")
+    >>> eco.add_relation("d", "n", "part_of")
+    >>> [list(s.figures) for s in figures(eco)]
+    [['hierarchy_n']]
+    """
+    from ..diagrams._base import part_of_tree
+    from ..diagrams.hierarchies import hierarchy
+
+    tree = part_of_tree(eco)
+    if not tree.roots:
+        return []
+    sizes = {root: len(tree.descendants(root)) for root in tree.roots}
+    roots = sorted(sizes, key=lambda r: -sizes[r])[:MAX_HIERARCHIES]
+    drawn: dict[str, Figure] = {f"hierarchy_{root}": hierarchy(eco, root) for root in roots}
+    return [Section(
+        "Hierarchy",
+        "The part_of hierarchy as a sunburst: each ring is one level, each wedge is proportional to the "
+        "units below it; crowded levels are grouped (e.g. by centre level) with their counts.",
+        figures=drawn,
+    )]

@@ -1,0 +1,210 @@
+"""Writers: a :class:`~ecograph.report.document.Report` as a folder of files.
+
+Layout of the folder::
+
+    summary.md          every section: text, tables (first rows), figure links
+    report.html         the same, standalone: CSS and images inlined, no network needed
+    tables/NAME.csv     every table in full (UTF-8 with BOM, so Excel shows Chinese)
+    figures/NAME.png    every figure (and .svg with ``svg=True``)
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .document import Report
+
+__all__ = ["save", "render_markdown", "render_html", "PREVIEW_ROWS"]
+
+#: Rows of a table shown inline in summary.md / report.html (the CSV has them all).
+PREVIEW_ROWS = 15
+
+
+def save(report: Report, out: str | Path, *, dpi: int = 150, svg: bool = False) -> list[Path]:
+    """Write ``report`` into the folder ``out`` (created if missing).
+
+    Parameters
+    ----------
+    report : Report
+    out : str or Path
+        Output folder.
+    dpi : int
+        PNG resolution.
+    svg : bool
+        Also write every figure as SVG.
+
+    Returns
+    -------
+    list of Path
+        The files written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from ecograph.report import Section
+    >>> report = Report("demo", [Section("Counts", "Two rows.", tables={"t": [{"a": 1}, {"a": 2}]})])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     [p.name for p in save(report, folder)]
+    ['t.csv', 'summary.md', 'report.html']
+    """
+    out = Path(out)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    for name, rows in report.tables().items():
+        path = out / "tables" / f"{_slug(name)}.csv"
+        _write_csv(path, rows)
+        written.append(path)
+    images: dict[str, bytes] = {}
+    for name, figure in report.figures().items():
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        images[name] = buffer.getvalue()
+        path = out / "figures" / f"{_slug(name)}.png"
+        path.write_bytes(images[name])
+        written.append(path)
+        if svg:
+            svg_path = path.with_suffix(".svg")
+            figure.savefig(svg_path, format="svg", bbox_inches="tight")
+            written.append(svg_path)
+    summary = out / "summary.md"
+    summary.write_text(render_markdown(report), encoding="utf-8")
+    page = out / "report.html"
+    page.write_text(render_html(report, images), encoding="utf-8")
+    return [*written, summary, page]
+
+
+def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+    columns = _columns(rows)
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(row.get(k)) for k in columns})
+
+
+def _columns(rows: Iterable[dict[str, Any]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for row in rows:
+        seen.update(dict.fromkeys(row))
+    return list(seen)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (list, tuple)):
+        return ";".join(_cell(v) for v in value)
+    return str(value)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w\-]+", "_", name, flags=re.UNICODE).strip("_") or "item"
+
+
+# ---------------------------------------------------------------------- Markdown
+def render_markdown(report: Report) -> str:
+    """The report as Markdown (tables previewed, figures linked)."""
+    lines = [f"# {report.title}", ""]
+    for section in report.sections:
+        lines += [f"{'#' * section.level} {section.title}", ""]
+        if section.text:
+            lines += [section.text.strip(), ""]
+        for name, rows in section.tables.items():
+            lines += _markdown_table(name, rows)
+        for name in section.figures:
+            lines += [f"![{name}](figures/{_slug(name)}.png)", ""]
+    return "\n".join(lines)
+
+
+def _markdown_table(name: str, rows: Sequence[dict[str, Any]]) -> list[str]:
+    columns = _columns(rows)
+    if not columns:
+        return [f"*{name}: no rows*", ""]
+    escape = lambda v: _cell(v).replace("|", "\\|")  # noqa: E731 - a one-line formatter
+    out = [f"**{name}** ({len(rows)} rows; [CSV](tables/{_slug(name)}.csv))", ""]
+    out.append("| " + " | ".join(columns) + " |")
+    out.append("|" + "---|" * len(columns))
+    for row in rows[:PREVIEW_ROWS]:
+        out.append("| " + " | ".join(escape(row.get(c)) for c in columns) + " |")
+    if len(rows) > PREVIEW_ROWS:
+        out.append(f"| … {len(rows) - PREVIEW_ROWS} more rows |" + " |" * (len(columns) - 1))
+    return [*out, ""]
+
+
+# ---------------------------------------------------------------------- HTML
+_CSS = """
+body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;max-width:1100px;
+margin:2em auto;padding:0 1em;color:#222;line-height:1.55}
+h1{border-bottom:2px solid #2a6f97}h2{color:#2a6f97;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em}
+th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}th{background:#eef4f8}
+img{max-width:100%;height:auto;border:1px solid #eee;margin:.5em 0}
+.caption{color:#666;font-size:.85em}nav{background:#f7f7f7;padding:.5em 1em}
+"""
+
+
+def render_html(report: Report, images: dict[str, bytes]) -> str:
+    """The report as one standalone HTML page: PNGs inlined as data URIs, no external links."""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        f"<title>{html.escape(report.title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{html.escape(report.title)}</h1>",
+        "<nav>" + " · ".join(
+            f'<a href="#s{i}">{html.escape(s.title)}</a>' for i, s in enumerate(report.sections) if s.level == 2
+        ) + "</nav>",
+    ]
+    for i, section in enumerate(report.sections):
+        parts.append(f'<h{section.level} id="s{i}">{html.escape(section.title)}</h{section.level}>')
+        parts.append(_html_text(section.text))
+        for name, rows in section.tables.items():
+            parts.append(_html_table(name, rows))
+        for name in section.figures:
+            data = base64.b64encode(images[name]).decode("ascii")
+            parts.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">')
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _inline(text: str) -> str:
+    text = html.escape(text)
+    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
+    return re.sub(r"`(.+?)`", r"<code>\1</code>", text)
+
+
+def _html_text(text: str) -> str:
+    """Paragraphs and ``-`` bullet lists with **bold** and `code`: the Markdown sections use."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = [line.strip() for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        if all(line.startswith(("- ", "* ")) for line in lines):
+            blocks.append("<ul>" + "".join(f"<li>{_inline(line[2:])}</li>" for line in lines) + "</ul>")
+        else:
+            blocks.append(f"<p>{_inline(' '.join(lines))}</p>")
+    return "\n".join(blocks)
+
+
+def _html_table(name: str, rows: Sequence[dict[str, Any]]) -> str:
+    columns = _columns(rows)
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(_cell(row.get(c)))}</td>" for c in columns) + "</tr>"
+        for row in rows[:PREVIEW_ROWS]
+    )
+    more = f" — first {PREVIEW_ROWS} shown, all in tables/{_slug(name)}.csv" if len(rows) > PREVIEW_ROWS else ""
+    return (
+        f'<p class="caption"><strong>{html.escape(name)}</strong> ({len(rows)} rows{html.escape(more)})</p>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    )
