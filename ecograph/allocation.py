@@ -42,7 +42,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from numbers import Rational
 from typing import Any, Union
@@ -50,6 +50,7 @@ from typing import Any, Union
 import numpy as np
 
 from .errors import AllocationError, NodeNotFoundError
+from .limits import clip, decimal_problem, exact_decimal_context
 
 __all__ = [
     "Allocation",
@@ -87,8 +88,9 @@ def _money(value: Any, field: str) -> Money:
             f"got {type(value).__name__} {value!r}",
             field=field,
         )
-    if isinstance(value, Decimal) and not value.is_finite():
-        raise AllocationError(f"{field} must be a finite amount, got {value!r}", field=field)
+    problem = decimal_problem(value) if isinstance(value, Decimal) else None
+    if problem:
+        raise AllocationError(f"{field} {clip(value)} {problem}", field=field)
     return int(value) if isinstance(value, np.integer) else value
 
 
@@ -120,7 +122,8 @@ class _Money:
 
     def amount(self, count: int) -> Money:
         if self.decimal:
-            return Decimal(count) * Decimal(self.unit)
+            with localcontext(exact_decimal_context()):  # exact or an error, never rounded to 28 digits
+                return Decimal(count) * Decimal(self.unit)
         return count * self.unit
 
 
@@ -771,7 +774,7 @@ def allocate(
     if fixed_counts is not None:
         has_fixed = fixed_counts >= 0
         rules[has_fixed] = _FIXED
-        left -= int(fixed_counts[has_fixed].sum())
+        left -= _int_sum(fixed_counts[has_fixed])  # Python ints: four amounts near 2**62 overflow int64
     if left < 0:
         raise AllocationError(
             f"reserved pools and fixed amounts need {money.amount(money.units - left)} but the budget is "
@@ -824,7 +827,7 @@ def allocate(
         ids, counts, money, rules, plus_one,
         scores=exact_scores, raw_scores=values, quota_factor=quota_factor, reasons=reasons, reserved=reserved,
     )
-    assert int(counts.sum()) == left + (int(fixed_counts[has_fixed].sum()) if fixed_counts is not None else 0)
+    assert _int_sum(counts) == left + (_int_sum(fixed_counts[has_fixed]) if fixed_counts is not None else 0)
     return result
 
 
@@ -1093,6 +1096,8 @@ def _tree_children(tree: Any) -> dict[Hashable, list[Hashable]]:
 
 # ---------------------------------------------------------------------------------- divisor methods
 #: Divisor sequences: seat ``a+1`` of a unit is won at priority ``votes / d(a)``.
+#: Divisor sequences d(a) = a + c of the supported methods (the closed-form start of
+#: :func:`divisor_apportion` relies on that form).
 DIVISOR_METHODS: dict[str, Callable[[int], Fraction]] = {
     "dhondt": lambda a: Fraction(a + 1),  # Jefferson / D'Hondt
     "sainte_lague": lambda a: Fraction(2 * a + 1, 2),  # Webster / Sainte-Laguë
@@ -1156,10 +1161,17 @@ def divisor_apportion(
         return math.inf if d == 0 else exact[i] / d
 
     counts = [0] * len(ids)
-    if seats and total:  # start from the seats won at the Hare divisor, then add or remove one by one
+    if seats and total:
+        # Start from the seats won at the Hare divisor H = total / seats, in closed form: with
+        # d(a) = a + c, seat a+1 of unit i has priority v_i / d(a) >= H exactly when a <= q_i - c
+        # (q_i = v_i / H), so unit i holds floor(q_i - c) + 1 seats (none when q_i < c). The
+        # start is at most one seat per unit away from the result, so the heap below does
+        # O(units log units) work however many seats there are (10**9 seats take no longer).
+        offset = divisor(0)
+        hare = total / seats
         for i in positive:
-            while priority(i, counts[i]) >= total / seats and counts[i] < seats:
-                counts[i] += 1
+            q = exact[i] / hare
+            counts[i] = 0 if q < offset else min(seats, math.floor(q - offset) + 1)
     given = sum(counts)
     if given < seats:
         heap = [(-priority(i, counts[i]), -exact[i], rank[i], i) for i in positive]

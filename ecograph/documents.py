@@ -46,7 +46,7 @@ import yaml
 from .errors import LoadError
 from .limits import MAX_NESTING, YAML_ALIAS_FACTOR, YAML_ALIAS_SLACK, clip, decimal_problem, number_text_problem
 
-__all__ = ["SafeLoader", "parse_yaml", "parse_json", "detect_encoding", "decode_text", "read_text"]
+__all__ = ["SafeLoader", "parse_yaml", "parse_json", "parse_datetime", "detect_encoding", "decode_text", "read_text"]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -103,7 +103,7 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
     except (ArithmeticError, ValueError):
         value = None
     if value is not None:
-        problem = decimal_problem(value)
+        problem = decimal_problem(value, finite=False)  # NaN is a value; money refuses it in the model
     if value is None or problem:
         raise yaml.constructor.ConstructorError(
             None, None, f"!decimal {clip(text)} {problem or 'is not a decimal number'}", node.start_mark
@@ -111,10 +111,40 @@ def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
     return value
 
 
+_OFFSET = re.compile(r"^(\d{4}-\d\d-\d\d[T ][0-9:.]+)([+-])(\d\d):(\d\d)(?::(\d\d)(?:\.(\d{1,6}))?)?$")
+
+
+def parse_datetime(text: str) -> dt.datetime:
+    """An ISO 8601 date and time, UTC offsets with seconds and microseconds read exactly.
+
+    ``datetime.fromisoformat`` reads ``+00:00:00.000001`` as UTC in some Python versions;
+    every reader of ecograph reads datetimes here instead.
+
+    Raises
+    ------
+    ValueError
+        Not an ISO date and time.
+
+    Examples
+    --------
+    >>> parse_datetime("2000-01-01T00:00:00+00:00:00.000001").utcoffset()
+    datetime.timedelta(microseconds=1)
+    >>> parse_datetime("2024-01-31T08:00:00+08:00").utcoffset()
+    datetime.timedelta(seconds=28800)
+    """
+    match = _OFFSET.match(text)
+    if match is None or match.group(5) is None:
+        return dt.datetime.fromisoformat(text)
+    local, sign, hours, minutes, seconds, fraction = match.groups()
+    offset = dt.timedelta(hours=int(hours), minutes=int(minutes), seconds=int(seconds),
+                          microseconds=int((fraction or "0").ljust(6, "0")))
+    return dt.datetime.fromisoformat(local).replace(tzinfo=dt.timezone(-offset if sign == "-" else offset))
+
+
 def _construct_datetime(loader: yaml.SafeLoader, node: yaml.Node) -> dt.datetime:
     text = loader.construct_scalar(node)
     try:
-        return dt.datetime.fromisoformat(str(text).strip())
+        return parse_datetime(str(text).strip())
     except ValueError:
         raise yaml.constructor.ConstructorError(
             None, None, f"!datetime {clip(text)} is not an ISO date and time", node.start_mark

@@ -97,16 +97,19 @@ def number_text_problem(text: str) -> str | None:
     return None
 
 
-def decimal_problem(value: Decimal) -> str | None:
+def decimal_problem(value: Decimal, *, finite: bool = True) -> str | None:
     """Why ``value`` is no usable exact number (not finite, too many digits, huge exponent).
+
+    With ``finite=False``, NaN and infinities pass (a plain attribute may hold them; money
+    may not).
 
     Examples
     --------
-    >>> decimal_problem(Decimal("-Infinity"))
-    'is not a finite number'
+    >>> decimal_problem(Decimal("-Infinity")), decimal_problem(Decimal("NaN"), finite=False)
+    ('is not a finite number', None)
     """
     if not value.is_finite():
-        return "is not a finite number"
+        return "is not a finite number" if finite else None
     sign, digits, exponent = value.as_tuple()
     if len(digits) > MAX_NUMBER_DIGITS:
         return f"has {len(digits)} digits; at most {MAX_NUMBER_DIGITS} are accepted"

@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from . import timeline
+from .limits import MAX_NUMBER_DIGITS, clip, decimal_problem
 from .errors import (
     AttributeTypeError,
     DanglingEndpointError,
@@ -257,6 +258,18 @@ def _check_identifier(name: object, what: str) -> None:
             field=what,
             value=name,
         )
+
+
+_MAX_MONEY_INT = 10**MAX_NUMBER_DIGITS
+
+
+def _check_amounts(values: Iterable[Any], where: str, field: str) -> None:
+    """Money that is exact but unusable: NaN, infinite, or beyond the digit limits."""
+    for value in values:
+        problem = decimal_problem(value) if isinstance(value, Decimal) else (
+            f"has more than {MAX_NUMBER_DIGITS} digits" if isinstance(value, int) and abs(value) >= _MAX_MONEY_INT else None)
+        if problem:
+            raise AttributeTypeError(f"{where}: field {field!r} is money and {clip(value)} {problem}", field=field)
 
 
 def check_value(value: object, where: str, field: str) -> None:
@@ -695,6 +708,7 @@ class Ecosystem:
             if kinds - {int, Decimal}:
                 raise AttributeTypeError(f"{where}: field {name!r} is money and must be exact: ints in the smallest "
                                          f"unit (fen) or Decimals, got {sorted(k.__name__ for k in kinds)}", field=name)
+            _check_amounts(cols.get(name, ()), where, name)
         for name in spec.integers:
             kinds = {builtins_type(v) for v in cols.get(name, ())} - {builtins_type(None)}
             if kinds - {int}:
@@ -1233,6 +1247,7 @@ class Ecosystem:
                     f"(fen) or a Decimal, got {type(value).__name__} {value!r}",
                     field=name,
                 )
+            _check_amounts((value,), where, name)
         for name in spec.integers:
             value = attrs.get(name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)):

@@ -29,6 +29,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ecograph.documents import parse_datetime
+from ecograph.limits import MAX_MESSAGE_CHARS, MAX_NUMBER_DIGITS, decimal_problem, number_text_problem
+
 __all__ = [
     "ValueProblem",
     "SCALAR_TYPES",
@@ -37,6 +40,7 @@ __all__ = [
     "from_json",
     "format_cell",
     "parse_cell",
+    "spreadsheet_text",
     "infer_type",
     "parse_type",
 ]
@@ -63,6 +67,8 @@ class ValueProblem(ValueError):
     """A value that cannot be read as the expected type; readers add file, line and field."""
 
     def __init__(self, text: str, expected: str) -> None:
+        if len(text) > MAX_MESSAGE_CHARS:  # messages quote the value: never a megabyte of it
+            text = f"{text[:MAX_MESSAGE_CHARS]}… ({len(text)} characters)"
         super().__init__(f"{text!r} is not {expected}")
         self.text = text
         self.expected = expected
@@ -128,7 +134,7 @@ _JSON_DECODERS = {
     "$float": ("float", float),
     "$decimal": ("decimal", Decimal),
     "$date": ("date", dt.date.fromisoformat),
-    "$datetime": ("datetime", dt.datetime.fromisoformat),
+    "$datetime": ("datetime", parse_datetime),
 }
 
 
@@ -157,14 +163,28 @@ def from_json(value: Any) -> Any:
     name, decode = _JSON_DECODERS[marker]
     if not isinstance(text, str):
         raise ValueProblem(repr(text), f"a string after {marker}")
+    _check_number_text(text, marker != "$date" and marker != "$datetime")
     try:
         decoded = decode(text)
     except (ValueError, InvalidOperation):
         raise ValueProblem(text, f"a {name}") from None
+    problem = decimal_problem(decoded, finite=False) if isinstance(decoded, Decimal) else None
+    if problem:
+        raise ValueProblem(text, f"a usable decimal number: it {problem}")
     return math.nan if isinstance(decoded, float) and math.isnan(decoded) else decoded
 
 
 # ---------------------------------------------------------------------------- text cells
+_NUMBER_TYPES = frozenset({"int", "float", "decimal", "money", "time"})
+
+
+def _check_number_text(text: str, numeric: bool) -> None:
+    """Refuse a number written with too many digits before converting it (conversion is slow)."""
+    problem = number_text_problem(text) if numeric else None
+    if problem:
+        raise ValueProblem(text, f"a number of at most {MAX_NUMBER_DIGITS} digits (it {problem.split(';')[0]})")
+
+
 def parse_type(spec: str) -> str:
     """Check a typed-header type (``int``, ``money``, ``list[date]``, ``list``, ``json``).
 
@@ -178,6 +198,25 @@ def parse_type(spec: str) -> str:
     if spec in SCALAR_TYPES or spec in ("list", "json") or inner in SCALAR_TYPES:
         return spec
     raise ValueProblem(spec, f"a column type: one of {list(SCALAR_TYPES)}, list, list[T] or json")
+
+
+_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` safe in a spreadsheet cell: a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab
+    or carriage return, so Excel and LibreOffice show it as text instead of running a formula
+    (CSV/formula injection). :func:`parse_cell` removes the ``'`` again, so every text reads
+    back as itself (a text that already starts with ``'=`` gets one more ``'``).
+
+    Examples
+    --------
+    >>> spreadsheet_text("=SUM(A1:A9)"), spreadsheet_text("电机"), spreadsheet_text("'=1")
+    ("'=SUM(A1:A9)", '电机', "''=1")
+    >>> parse_cell(format_cell("=1+1", "str"), "str"), parse_cell("'abc", "str")
+    ('=1+1', "'abc")
+    """
+    return "'" + text if _FORMULA.match(text) else text
 
 
 def format_cell(value: Any, type_: str) -> str:
@@ -196,6 +235,8 @@ def format_cell(value: Any, type_: str) -> str:
     if type_.startswith("list"):
         inner = type_[5:-1] if type_ != "list" else "str"
         return ";".join(format_cell(item, inner) for item in value)
+    if type_ == "str":
+        return spreadsheet_text(value)
     if type_ == "bool":
         return "true" if value else "false"
     if type_ == "float":
@@ -236,7 +277,8 @@ def parse_cell(text: str, type_: str) -> Any:
         return [parse_cell(item.strip(), inner) for item in _LIST_SPLIT.split(text) if item.strip()]
     stripped = text.strip()
     if type_ == "str":
-        return text
+        return text[1:] if text.startswith("'") and _FORMULA.match(text) else text
+    _check_number_text(stripped, type_ in _NUMBER_TYPES)
     if type_ == "int":
         if _INT.match(stripped.replace(",", "")):
             return int(stripped.replace(",", ""))
@@ -255,6 +297,9 @@ def parse_cell(text: str, type_: str) -> Any:
             raise ValueProblem(text, "an exact decimal number" if type_ == "decimal" else "an exact amount of money") from None
         if not value.is_finite() and type_ == "money":
             raise ValueProblem(text, "a finite amount of money")
+        problem = decimal_problem(value, finite=False)
+        if problem:
+            raise ValueProblem(text, f"a usable decimal number: it {problem}")
         return value
     if type_ == "bool":
         word = _BOOL_WORDS.get(stripped.lower())
@@ -278,7 +323,7 @@ def parse_cell(text: str, type_: str) -> Any:
             raise ValueProblem(text, "a year or a date (YYYY or YYYY-MM-DD)") from None
     if type_ == "datetime":
         try:
-            return dt.datetime.fromisoformat(stripped)
+            return parse_datetime(stripped)
         except ValueError:
             raise ValueProblem(text, "a date and time (YYYY-MM-DDTHH:MM[:SS][+08:00])") from None
     raise ValueProblem(type_, "a known column type")
@@ -325,7 +370,7 @@ def infer_type(cells: list[str]) -> str:
     if all(_DATETIME.match(c) for c in cells):
         try:
             for c in cells:
-                dt.datetime.fromisoformat(c)
+                parse_datetime(c)
             return "datetime"
         except ValueError:
             return "str"

@@ -97,16 +97,22 @@ class _Table:
         text = _decode(path, encoding)
         first = text.split("\n", 1)[0]
         delimiter = "\t" if "\t" in first and "," not in first else ","
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        # strict: a stray quote is an error, not a cell that swallows every row after it
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         header: list[str] | None = None
         rows: list[tuple[int, list[str]]] = []
+        started = 1  # line where the record being read starts
         try:
             header = next(reader, None)
+            started = reader.line_num + 1
             for cells in reader:
                 if any(c.strip() for c in cells):
                     rows.append((reader.line_num, cells))
+                started = reader.line_num + 1
         except csv.Error as exc:
-            builder.problem(Where("", line=reader.line_num, file=str(path)), f"malformed CSV: {exc}")
+            builder.problem(Where("", line=started, file=str(path)),
+                            f"malformed CSV: {exc} (a quote opened on this line is not closed where a cell ends; "
+                            "double a quote inside a quoted cell: \"\")")
         return cls(str(path), header, rows, structural, required, builder, money_fields)
 
     def problem(self, line: int | None, message: str, field: str | None = None, id: str | None = None) -> None:

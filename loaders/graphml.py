@@ -33,12 +33,15 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from xml.parsers import expat
 from typing import Any
 from xml.sax.saxutils import escape
 
 import networkx as nx
 
+from ecograph.documents import parse_json
 from ecograph.errors import LoadError
+from ecograph.limits import clip
 from ecograph.model import Ecosystem
 
 from ._build import Builder, Where
@@ -110,7 +113,13 @@ def _safe_id(ident: str) -> str:
 
 
 def _id_back(ident: str) -> str:
-    return json.loads(ident[len(_ID_MARK):]) if ident.startswith(_ID_MARK) else ident
+    if not ident.startswith(_ID_MARK):
+        return ident
+    try:
+        back = parse_json(ident[len(_ID_MARK):])
+    except LoadError:
+        return ident  # not written by ecograph: the id is what the file says
+    return back if isinstance(back, str) else ident
 
 
 def _encode(value: Any) -> str:
@@ -176,6 +185,7 @@ def read(path: str | Path, *, format: str | None = None) -> Ecosystem:
     """
     path = Path(path)
     fmt = format or path.suffix.lower().lstrip(".")
+    _check_structure(path, fmt)
     try:
         if fmt == "gexf":
             graph = nx.read_gexf(path, node_type=str)
@@ -183,11 +193,68 @@ def read(path: str | Path, *, format: str | None = None) -> Ecosystem:
         else:
             graph = nx.read_graphml(path, node_type=str, force_multigraph=True)
             meta = graph.graph
-    except (ET.ParseError, nx.NetworkXError, ValueError, KeyError) as exc:
+    except (ET.ParseError, nx.NetworkXError, ValueError, KeyError, TypeError, AttributeError) as exc:
         line = getattr(exc, "position", (None,))[0]
         where = f", line {line}" if line else ""
-        raise LoadError(f"{path}{where}: not a readable {fmt.upper()} file: {exc}", path=str(path), line=line) from None
+        detail = str(exc).strip()
+        detail = detail if detail and detail != "None" else f"{type(exc).__name__} while reading the {fmt.upper()} structure"
+        raise LoadError(f"{path}{where}: not a readable {fmt.upper()} file: {clip(detail)}", path=str(path),
+                        line=line) from None
     return _from_plain(graph, meta, str(path))
+
+
+def _check_structure(path: Path, fmt: str) -> None:
+    """What networkx would let pass silently, found in one streaming pass with line numbers:
+    XML that is not well-formed, a node without ``id``, a node id declared twice (networkx keeps
+    the last), an edge without ``source`` or ``target``, an edge to an undeclared node (networkx
+    would invent a phantom organisation). Entity expansion is bounded by expat itself.
+
+    Raises
+    ------
+    LoadError
+        Every problem found, each with its line.
+    """
+    b = Builder(str(path))
+    declared: dict[str, int] = {}
+    edges: list[tuple[int, str, str]] = []
+    parser = expat.ParserCreate()
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        name = tag.rsplit(":", 1)[-1]
+        line = parser.CurrentLineNumber
+        if name == "node":
+            ident = attributes.get("id")
+            if ident is None or ident == "":
+                b.problem(Where("node", line=line), "a node without an id", field="id")
+            elif ident in declared:
+                b.problem(Where(f"node {clip(ident)}", line=line),
+                          f"the id is declared twice (first on line {declared[ident]})", field="id", id=ident)
+            else:
+                declared[ident] = line
+        elif name == "edge":
+            ends = [attributes.get("source"), attributes.get("target")]
+            for field, end in zip(("source", "target"), ends):
+                if end is None or end == "":
+                    b.problem(Where("edge", line=line), f"an edge without a {field}", field=field)
+            if None not in ends and "" not in ends:
+                edges.append((line, ends[0], ends[1]))  # type: ignore[arg-type]
+
+    parser.StartElementHandler = start
+    try:
+        with path.open("rb") as handle:
+            parser.ParseFile(handle)
+    except expat.ExpatError as exc:
+        raise LoadError(f"{path}, line {exc.lineno}: not a readable {fmt.upper()} file: not well-formed XML: "
+                        f"{expat.ErrorString(exc.code)} "
+                        f"(column {exc.offset + 1})", path=str(path), line=exc.lineno) from None
+    except OSError as exc:
+        raise LoadError(f"{path}: cannot read the file: {exc.strerror or exc}", path=str(path)) from None
+    for line, source, target in edges:
+        for field, end in (("source", source), ("target", target)):
+            if end not in declared:
+                b.problem(Where(f"edge {clip(source)} -> {clip(target)}", line=line),
+                          f"{field} {clip(end)} is not a node of the file", field=field, id=end)
+    b.finish()
 
 
 def _gexf_meta(path: Path) -> dict[str, Any]:
@@ -196,8 +263,8 @@ def _gexf_meta(path: Path) -> dict[str, Any]:
     if description is None or not description.text:
         return {}
     try:
-        meta = json.loads(description.text)
-    except json.JSONDecodeError:
+        meta = parse_json(description.text, source=str(path))
+    except LoadError:
         return {}  # a foreign GEXF file with a prose description
     return meta if isinstance(meta, dict) else {}
 
@@ -206,20 +273,23 @@ def _from_plain(graph: nx.Graph, meta: dict[str, Any], source: str) -> Ecosystem
     b = Builder(source)
     where_meta = Where("metadata", file=source)
     try:
-        encoded = set(json.loads(meta.get("ecograph_encoded", "[]")))
-        attrs = {k: from_json(v) for k, v in json.loads(meta.get("ecograph_attrs", "{}")).items()}
-        vocabulary_doc = json.loads(meta.get("ecograph_vocabulary", "{}"))
+        encoded = set(parse_json(meta.get("ecograph_encoded", "[]"), source=source))
+        attrs = {k: from_json(v) for k, v in parse_json(meta.get("ecograph_attrs", "{}"), source=source).items()}
+        vocabulary_doc = parse_json(meta.get("ecograph_vocabulary", "{}"), source=source)
         vocabulary = vocabulary_from_document(vocabulary_doc) if vocabulary_doc else None
-    except (json.JSONDecodeError, ValueProblem, TypeError, AttributeError) as exc:
-        b.problem(where_meta, f"unreadable ecograph metadata ({exc}); expected the JSON written by ecograph")
+    except (LoadError, ValueProblem, TypeError, AttributeError) as exc:
+        b.problem(where_meta, f"unreadable ecograph metadata ({clip(str(exc))}); expected the JSON written by ecograph")
         encoded, attrs, vocabulary = set(), {}, None
     if "ecograph_name" in meta:
         try:
-            name = json.loads(meta["ecograph_name"])
-        except (json.JSONDecodeError, TypeError):
-            name = str(meta["ecograph_name"])
+            name = parse_json(meta["ecograph_name"], source=source)
+        except (LoadError, TypeError):
+            name = meta["ecograph_name"]
     else:
-        name = str(meta.get("name") or Path(source).stem)
+        name = meta.get("name") or Path(source).stem
+    if not isinstance(name, str):
+        b.problem(where_meta, f"the graph's name must be a text, got {type(name).__name__} {clip(name)}", field="name")
+        name = Path(source).stem
     b.start(name, vocabulary, attrs, where_meta)
     default_relation = "serves" if graph.is_directed() else "collaborates"
 
@@ -231,8 +301,8 @@ def _from_plain(graph: nx.Graph, meta: dict[str, Any], source: str) -> Ecosystem
                 continue
             if f"{domain}:{name}" in encoded:
                 try:
-                    value = from_json(json.loads(value))
-                except (json.JSONDecodeError, TypeError, ValueProblem):
+                    value = from_json(parse_json(value, source=source))
+                except (LoadError, TypeError, ValueProblem):
                     b.problem(where, f"{value!r} is not a JSON-encoded value", field=_unescape(name))
                     ok = False
                     continue

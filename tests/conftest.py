@@ -7,13 +7,29 @@
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Callable
 
 import networkx as nx
 import pytest
+from hypothesis import HealthCheck, settings
 
 from ecograph import Ecosystem
+
+# Bugs stay visible in tests: the CLI lets unexpected exceptions through with their traceback
+# (for users it prints one line instead; see ecograph.cli.main).
+os.environ.setdefault("ECOGRAPH_DEBUG", "1")
+
+# Property tests are deterministic by default: "ci" derives every example from the test itself
+# (derandomize), keeps no example database and has no deadline (a loaded 2-core machine must not
+# fail a test by timing). Failing examples found while exploring are kept as explicit
+# @example cases next to their test. `HYPOTHESIS_PROFILE=explore` searches at random, with more
+# examples, to find new ones.
+settings.register_profile("ci", derandomize=True, database=None, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+settings.register_profile("explore", deadline=None, max_examples=1000, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def _weighted(graph: nx.Graph, seed: int, zero_share: float = 0.0) -> nx.Graph:

@@ -43,7 +43,8 @@ from ..errors import LoadError
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["add_source_arguments", "parse_param", "source_params", "load_source", "emit_json", "progress"]
+__all__ = ["add_source_arguments", "parse_param", "source_params", "load_source", "emit_json", "progress",
+           "positive_int", "positive_number", "port_number", "output_file", "output_folder"]
 
 
 def add_source_arguments(parser: argparse.ArgumentParser, *, path_help: str | None = None) -> None:
@@ -173,3 +174,101 @@ def emit_json(data: Any, output: str | None, command: str) -> None:
 def progress(message: str) -> None:
     """Print a progress line on stderr (stdout stays clean for results)."""
     print(message, file=sys.stderr, flush=True)
+
+
+# ---------------------------------------------------------------------------------- option types
+# argparse types: a bad value is a one-line usage error naming the option (exit 2), before any
+# work is done.
+def positive_int(text: str) -> int:
+    """An integer of at least 1.
+
+    Examples
+    --------
+    >>> positive_int("5")
+    5
+    >>> positive_int("-5")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: '-5' must be a whole number of at least 1
+    """
+    try:
+        value = int(text) if len(text) <= 20 else None
+    except ValueError:
+        value = None
+    if value is None or value < 1:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} must be a whole number of at least 1")
+    return value
+
+
+def positive_number(text: str) -> float:
+    """A finite number above 0 (seconds, a scale).
+
+    Examples
+    --------
+    >>> positive_number("2.5")
+    2.5
+    """
+    try:
+        value = float(text) if len(text) <= 40 else float("nan")
+    except ValueError:
+        value = float("nan")
+    if not (0 < value < float("inf")):
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} must be a number above 0")
+    return value
+
+
+def port_number(text: str) -> int:
+    """A TCP port, 1-65535.
+
+    Examples
+    --------
+    >>> port_number("8000")
+    8000
+    """
+    value = positive_int(text)
+    if value > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (1-65535)")
+    return value
+
+
+def output_file(*suffixes: str) -> Any:
+    """An argparse type for a file to write: one of ``suffixes``, in an existing folder, not a folder.
+
+    Examples
+    --------
+    >>> output_file(".csv", ".json")("table.json")
+    'table.json'
+    >>> output_file(".csv", ".json")("table.xlsx")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: 'table.xlsx': expected a file ending in .csv or .json
+    """
+
+    def check(text: str) -> str:
+        path = Path(text)
+        if path.suffix.lower() not in suffixes:
+            raise argparse.ArgumentTypeError(f"{text!r}: expected a file ending in {' or '.join(suffixes)}")
+        if path.is_dir():
+            raise argparse.ArgumentTypeError(f"{text!r} is a folder; expected a file name")
+        parent = path.parent if str(path.parent) else Path(".")
+        if not parent.is_dir():
+            raise argparse.ArgumentTypeError(f"{text!r}: the folder {str(parent)!r} does not exist")
+        return text
+
+    check.__name__ = "output file"
+    return check
+
+
+def output_folder(text: str) -> str:
+    """A folder to write into: created if missing, but not an existing file.
+
+    Examples
+    --------
+    >>> import tempfile; folder = tempfile.mkdtemp()
+    >>> output_folder(folder) == folder
+    True
+    """
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text!r} is a file; expected a folder")
+    return text

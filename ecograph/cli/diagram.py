@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AnalysisError
-from ._common import add_source_arguments, load_source, progress
+from ._common import add_source_arguments, load_source, output_file, positive_int, progress
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("kind", choices=KINDS, metavar="KIND", help="one of: " + ", ".join(KINDS))
     add_source_arguments(parser)
-    parser.add_argument("-o", "--output", required=True, metavar="FILE",
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", type=output_file(".png", ".svg", ".pdf", ".html"),
                         help="output file: .png/.svg/.pdf (interactive: .html)")
     parser.add_argument("--platform", metavar="ID", help="platform for circle-layers and reach "
                         "(default: the only platform)")
@@ -57,10 +57,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="association for membership, repeatable (default: all)")
     parser.add_argument("--size-by", default=None, metavar="METRIC",
                         help="node size: degree (default), pagerank, betweenness ...")
-    parser.add_argument("--max-nodes", type=int, default=None, metavar="N",
+    parser.add_argument("--max-nodes", type=positive_int, default=None, metavar="N",
                         help="network/interactive: draw at most N nodes, the most central (default 500/3000)")
     parser.add_argument("--lang", choices=("zh", "en", "zh+en"), default="zh", help="label language (default zh)")
-    parser.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
+    parser.add_argument("--dpi", type=positive_int, default=150, help="PNG resolution (default 150)")
     parser.add_argument("--font", metavar="NAME", help="font family or font file for Latin text "
                         "(Chinese falls back to the bundled Noto Sans CJK)")
     parser.set_defaults(func=run)

@@ -83,7 +83,7 @@ def read_csv_table(path: str | Path) -> dict[str, dict[str, Any]]:
     path = Path(path)
     text = read_text(path, spreadsheet=True)
     try:
-        rows = list(csv.reader(io.StringIO(text, newline="")))
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as exc:
         raise LoadError(f"{path}: malformed CSV: {exc}", path=str(path)) from None
     if not rows or len(rows[0]) < 2:

@@ -15,8 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from loaders._values import spreadsheet_text
+
 from ..matrix import SparseGraph, compile
-from ._common import add_source_arguments, load_source, progress
+from ._common import add_source_arguments, load_source, output_file, positive_int, progress
 
 #: metric name -> function of the compiled graph (weight already baked into the matrix).
 METRICS: dict[str, Callable[[SparseGraph, bool], Any]] = {}
@@ -65,8 +67,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--weight", metavar="ATTR", help="edge attribute used as weight (default: unweighted)")
     parser.add_argument("--undirected", action="store_true", help="read every relation both ways")
-    parser.add_argument("--top", type=int, metavar="N", help="keep the N organisations ranked highest by the first metric")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (.csv or .json) instead of stdout")
+    parser.add_argument("--top", type=positive_int, metavar="N",
+                        help="keep the N organisations ranked highest by the first metric (N >= 1)")
+    parser.add_argument("-o", "--output", metavar="FILE", type=output_file(".csv", ".json"),
+                        help="write to FILE (.csv or .json) instead of stdout")
     parser.set_defaults(func=run)
 
 
@@ -107,7 +111,7 @@ def _write(rows: list[dict[str, Any]], output: str | None) -> None:
     try:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]) if rows else ["id"])
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: spreadsheet_text(v) if isinstance(v, str) else v for k, v in row.items()} for row in rows)
     finally:
         if output:
             handle.close()

@@ -20,7 +20,7 @@ import os
 from typing import Any
 
 from ..errors import PersistenceError
-from ._common import add_source_arguments, load_source, progress
+from ._common import add_source_arguments, load_source, positive_int, positive_number, progress
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,9 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     push.add_argument("--mode", choices=("merge", "sync"), default="merge",
                       help="merge: create or update, delete nothing (default); sync: also delete what the "
                       "ecosystem no longer has, inside the namespace only")
-    push.add_argument("--batch-size", type=int, metavar="N",
+    push.add_argument("--batch-size", type=positive_int, metavar="N",
                       help="rows per transaction (default: loaders.neo4j.push's, the fastest measured)")
-    push.add_argument("--workers", type=int, default=1, metavar="N",
+    push.add_argument("--workers", type=positive_int, default=1, metavar="N",
                       help="organisation batches written at the same time (default 1; more for a server "
                       "with spare cores)")
     push.set_defaults(func=run_push)
@@ -77,7 +77,7 @@ def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", default=os.environ.get("NEO4J_USER"),
                         help="user name (default: $NEO4J_USER; password from $NEO4J_PASSWORD)")
     parser.add_argument("--database", metavar="NAME", help="database (default: the server's default database)")
-    parser.add_argument("--timeout", type=float, default=5.0, metavar="S", help="connection timeout in seconds")
+    parser.add_argument("--timeout", type=positive_number, default=5.0, metavar="S", help="connection timeout in seconds")
 
 
 def _server(args: argparse.Namespace) -> dict[str, Any]:

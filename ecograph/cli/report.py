@@ -7,7 +7,7 @@ import argparse
 import time
 from pathlib import Path
 
-from ._common import add_source_arguments, load_source, progress
+from ._common import add_source_arguments, load_source, output_folder, positive_int, progress
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -18,8 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "CSV tables and figures into a folder.",
     )
     add_source_arguments(parser)
-    parser.add_argument("--out", "-o", required=True, metavar="DIR", help="output folder (created if missing)")
-    parser.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
+    parser.add_argument("--out", "-o", required=True, metavar="DIR", type=output_folder,
+                        help="output folder (created if missing)")
+    parser.add_argument("--dpi", type=positive_int, default=150, help="PNG resolution (default 150)")
     parser.add_argument("--svg", action="store_true", help="also write every figure as SVG")
     parser.set_defaults(func=run)
 

@@ -13,6 +13,7 @@ import os
 import sys
 
 from ..errors import EcographError
+from ._common import port_number, positive_int
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,25 +35,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="worker processes for the requests (default $ECOGRAPH_WORKERS or 2)")
     parser.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     parser.set_defaults(func=run)
-
-
-def port_number(text: str) -> int:
-    """A TCP port (argparse type): an integer 1-65535."""
-    value = positive_int(text)
-    if value > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a TCP port (1-65535)")
-    return value
-
-
-def positive_int(text: str) -> int:
-    """A positive integer (argparse type)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not an integer") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
 
 
 def _is_loopback(host: str) -> bool:
