@@ -232,7 +232,8 @@ def port_number(text: str) -> int:
 
 
 def output_file(*suffixes: str) -> Any:
-    """An argparse type for a file to write: one of ``suffixes``, in an existing folder, not a folder.
+    """An argparse type for a file to write: one of ``suffixes`` (any when none are given), in
+    an existing folder, not a folder.
 
     Examples
     --------
@@ -246,7 +247,7 @@ def output_file(*suffixes: str) -> Any:
 
     def check(text: str) -> str:
         path = Path(text)
-        if path.suffix.lower() not in suffixes:
+        if suffixes and path.suffix.lower() not in suffixes:
             raise argparse.ArgumentTypeError(f"{text!r}: expected a file ending in {' or '.join(suffixes)}")
         if path.is_dir():
             raise argparse.ArgumentTypeError(f"{text!r} is a folder; expected a file name")

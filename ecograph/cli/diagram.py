@@ -47,7 +47,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("kind", choices=KINDS, metavar="KIND", help="one of: " + ", ".join(KINDS))
     add_source_arguments(parser)
-    parser.add_argument("-o", "--output", required=True, metavar="FILE", type=output_file(".png", ".svg", ".pdf", ".html"),
+    parser.add_argument("-o", "--output", required=True, metavar="FILE", type=output_file(),  # the suffix is checked per kind
                         help="output file: .png/.svg/.pdf (interactive: .html)")
     parser.add_argument("--platform", metavar="ID", help="platform for circle-layers and reach "
                         "(default: the only platform)")
