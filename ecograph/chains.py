@@ -52,6 +52,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Chain, Ecosystem
 
 __all__ = [
+    "BINDING_SHARE",
+    "demand_period",
     "StageCoverage",
     "ChainCoverage",
     "AnchorPosition",
@@ -117,13 +119,27 @@ class StageCoverage:
         }
 
 
+#: An overloaded stage is a bottleneck when its load is at least this share of the highest load.
+BINDING_SHARE = 0.75
+
+
 @dataclass(frozen=True)
 class ChainCoverage:
-    """Coverage of an alliance's chain, stage by stage (in chain order)."""
+    """Coverage of an alliance's chain, stage by stage (in chain order).
+
+    Attributes
+    ----------
+    alliance, anchor : str
+    stages : list of StageCoverage
+    period : dict
+        The filter on the ``serves`` relations the demand was counted from (e.g.
+        ``{"year": 2011}``); empty when demand was given or counted from every relation.
+    """
 
     alliance: str
     anchor: str | None
     stages: list[StageCoverage]
+    period: dict[str, Any] = field(default_factory=dict)
 
     @property
     def gaps(self) -> list[str]:
@@ -136,10 +152,26 @@ class ChainCoverage:
         return [s.stage for s in self.stages if s.single_point]
 
     @property
-    def bottlenecks(self) -> list[str]:
+    def by_load(self) -> list[str]:
         """Stages with demand, by decreasing load (demand / capacity); ties keep chain order."""
         loaded = [s for s in self.stages if s.demand > 0]
         return [s.stage for s in sorted(loaded, key=lambda s: -s.load)]
+
+    @property
+    def bottlenecks(self) -> list[str]:
+        """The stages that limit the chain (瓶颈), by decreasing load: demand exceeds capacity
+        (load >= 1) and the load is at least :data:`BINDING_SHARE` of the highest load.
+
+        When every stage is overloaded, naming them all says nothing; the bottlenecks are the
+        ones that bind most. This is the one rule the report, the chain diagram and the
+        examples use.
+        """
+        loaded = [self.stage(name) for name in self.by_load]
+        overloaded = [s for s in loaded if s.load >= 1.0]
+        if not overloaded:
+            return []
+        top = overloaded[0].load
+        return [s.stage for s in overloaded if s.load >= BINDING_SHARE * top]
 
     def stage(self, name: str) -> StageCoverage:
         for s in self.stages:
@@ -158,6 +190,7 @@ class ChainCoverage:
             "gaps": self.gaps,
             "single_points": self.single_points,
             "bottlenecks": self.bottlenecks,
+            "period": dict(self.period),
         }
 
     def to_pandas(self) -> Any:
@@ -196,6 +229,26 @@ def stage_demand(eco: Ecosystem, chain: Chain, services: Mapping[str, Any] | Non
     return demand
 
 
+def demand_period(eco: Ecosystem, chain: Chain) -> dict[str, Any]:
+    """The period whose services count as demand by default: the latest ``year`` on the
+    members' ``serves`` relations (``{}`` when none carries a year).
+
+    Loads compare one period's demand with capacity, so years are never added together.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="alliance", stages=["s"]); eco.add_org("m"); eco.add_org("c")
+    >>> eco.add_relation("m", "a", "chain_member", stages=["s"])
+    >>> eco.add_relation("m", "c", "serves", key="y1", year=2010); eco.add_relation("m", "c", "serves", key="y2", year=2011)
+    >>> demand_period(eco, eco.chain("a"))
+    {'year': 2011}
+    """
+    years = [d["year"] for member in chain.members for _, _, d in eco.graph.out_edges(member, data=True)
+             if d["type"] == "serves" and d.get("year") is not None]
+    return {"year": max(years)} if years else {}
+
+
 def chain_coverage(
     eco: Ecosystem,
     alliance: str,
@@ -212,7 +265,8 @@ def chain_coverage(
         stage -> demand. By default the service volume recorded on the members' ``serves``
         relations (see :func:`stage_demand`).
     services : mapping, optional
-        Attribute filter on those relations (e.g. ``{"year": 2010}``).
+        Attribute filter on those relations (e.g. ``{"year": 2010}``); by default the latest
+        year (:func:`demand_period`), so one period's demand meets the capacity.
 
     Returns
     -------
@@ -235,8 +289,10 @@ def chain_coverage(
     [('s1', 3.0, 2.0), ('s2', 3.0, 0.0)]
     """
     chain = eco.chain(alliance)
+    period: dict[str, Any] = {}
     if demand is None:
-        wanted = stage_demand(eco, chain, services)
+        period = dict(services) if services is not None else demand_period(eco, chain)
+        wanted = stage_demand(eco, chain, period)
     else:
         unknown = sorted(set(demand) - set(chain.stages))
         if unknown:
@@ -258,7 +314,7 @@ def chain_coverage(
         need, cap = wanted[stage], capacity[stage]
         load = need / cap if cap > 0 else (math.inf if need > 0 else 0.0)
         rows.append(StageCoverage(stage, members, cap, need, load))
-    return ChainCoverage(alliance, chain.anchor, rows)
+    return ChainCoverage(alliance, chain.anchor, rows, period)
 
 
 # ---------------------------------------------------------------------------- anchor position

@@ -32,15 +32,15 @@ def main() -> None:
     print(f"{eco.node(ALLIANCE)['name']}: {len(chain.members)} members along {len(chain.stages)} stages")
     print(f"anchor unit: {names[chain.anchor]}\n")
 
-    coverage = chain_coverage(eco, ALLIANCE, services={"year": 2011})
-    print("Stage coverage (demand = services in the first half of 2011, capacity = members' declared capacity):")
+    coverage = chain_coverage(eco, ALLIANCE)  # demand: the services of the latest year on record
+    print(f"Stage coverage (demand = services in {coverage.period['year']}, capacity = members' declared capacity):")
     for s in coverage.stages:
         print(f"  {s.stage:<15} {len(s.members):>2} member(s)  capacity {s.capacity:6.1f}  demand {s.demand:7.0f}  "
-              f"load {s.load:6.1f}")
+              f"load {s.load:6.2f}")
     print(f"  gaps: {', '.join(coverage.gaps) or 'none'}; single points of failure: "
           f"{', '.join(coverage.single_points) or 'none'}")
-    worst = coverage.stage(coverage.bottlenecks[0])
-    print(f"  bottleneck: {worst.stage} (demand is {worst.load:.0f} times its capacity)")
+    for name in coverage.bottlenecks:
+        print(f"  bottleneck: {name} (demand is {coverage.stage(name).load:.2f} times its capacity)")
 
     position = anchor_position(eco, ALLIANCE)
     print(f"\nThe anchor ranks {position.rank} of {len(chain.members)} members by betweenness in the working network "

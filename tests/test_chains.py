@@ -71,7 +71,8 @@ def test_coverage_members_capacity_demand(bio: Ecosystem) -> None:
     assert chain_coverage(bio, "alliance", services={"service": "pilot"}).stage("pilot").load == 2.0
     assert cov.gaps == ["registration"]
     assert cov.single_points == ["discovery", "screening", "clinical", "process", "pilot"]
-    assert cov.bottlenecks == ["pilot", "pharmacology", "screening"]
+    assert cov.by_load == ["pilot", "pharmacology", "screening"]  # 18.7, 1.5, 0.5
+    assert cov.bottlenecks == ["pilot"]  # pharmacology is overloaded but far below 75 % of pilot's load
     assert cov.anchor == "anchor"
     frame = cov.to_pandas()
     assert list(frame.index) == STAGES and frame.loc["registration", "gap"]
@@ -253,10 +254,11 @@ def test_biopharma_dataset() -> None:
     eco = shanghai_biopharma()
     cov = chain_coverage(eco, "bio_platform")
     assert cov.gaps == [] and cov.single_points == ["clinical"] and cov.anchor == "sndc"
+    assert cov.period == {"year": 2011}  # the latest year on record: 2011 H1
     assert sum(s.demand for s in cov.stages) == pytest.approx(
-        sum(d.get("count", 1) for u, _v, _k, d in eco.relations("serves") if u in eco.chain("bio_platform").members))
-    h1 = chain_coverage(eco, "bio_platform", services={"year": 2011})
-    assert sum(s.demand for s in h1.stages) == pytest.approx(13694)
+        sum(d.get("count", 1) for u, _v, _k, d in eco.relations("serves")
+            if u in eco.chain("bio_platform").members and d.get("year") == 2011))
+    assert sum(s.demand for s in cov.stages) == pytest.approx(13694)
     pos = anchor_position(eco, "bio_platform")
     assert pos.rank == 1 + sum(b > pos.betweenness["sndc"] for b in pos.betweenness.values())
     router = ChainRouter(eco, "bio_platform")
@@ -277,3 +279,66 @@ def test_results_are_plain_data(bio: Ecosystem) -> None:
     for result in results:
         json.dumps(result.to_dict(), allow_nan=True)
         assert len(result.to_pandas()) > 0
+
+
+def _binding_by_hand(loads: dict[str, float]) -> list[str]:
+    """Oracle of the bottleneck rule: overloaded stages within 75 % of the highest load."""
+    over = {s: x for s, x in loads.items() if x >= 1}
+    return sorted((s for s, x in over.items() if x >= 0.75 * max(over.values())), key=lambda s: -over[s]) if over else []
+
+
+@pytest.mark.parametrize("loads", [
+    {"a": 4.0, "b": 3.0, "c": 2.9, "d": 0.5},
+    {"a": 0.9, "b": 0.2},
+    {"a": 2.0, "b": 2.0, "c": 1.0},
+    {"a": 1.0},
+])
+def test_bottlenecks_follow_the_binding_rule(loads: dict[str, float]) -> None:
+    stages = list(loads)
+    eco = Ecosystem()
+    eco.add_org("al", kind="alliance", stages=stages)
+    for s in stages:
+        eco.add_org(f"m_{s}")
+        eco.add_relation(f"m_{s}", "al", "chain_member", stages=[s], capacity=10)
+    cov = chain_coverage(eco, "al", demand={s: 10 * x for s, x in loads.items()})
+    assert cov.bottlenecks == _binding_by_hand(loads)
+
+
+def test_demand_counts_the_latest_year_only() -> None:
+    """Regression: a load compares one year's demand with capacity; it added all years (46.15 in
+    the report against 43.0 in the example for biopharma screening)."""
+    eco = Ecosystem()
+    eco.add_org("al", kind="alliance", stages=["s"])
+    eco.add_org("m"); eco.add_org("c")
+    eco.add_relation("m", "al", "chain_member", stages=["s"], capacity=4)
+    eco.add_relation("m", "c", "serves", key="2010", year=2010, count=100)
+    eco.add_relation("m", "c", "serves", key="2011", year=2011, count=8)
+    cov = chain_coverage(eco, "al")
+    assert cov.period == {"year": 2011} and cov.stage("s").demand == 8 and cov.stage("s").load == 2.0
+    assert chain_coverage(eco, "al", services={"year": 2010}).stage("s").load == 25.0
+
+
+def test_biopharma_bottlenecks_agree_in_report_diagram_and_example() -> None:
+    """Regression: the report named one bottleneck (load 46.15), the diagram 2 and the example
+    printed a load of 43.0."""
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ecograph.diagrams import chain
+    from ecograph.report.chains import sections
+    from loaders.datasets import shanghai_biopharma
+
+    eco = shanghai_biopharma()
+    cov = chain_coverage(eco, "bio_platform")
+    assert cov.bottlenecks == ["screening", "registration"]
+    loads = {name: f"{cov.stage(name).load:.2f}" for name in cov.bottlenecks}
+    assert loads == {"screening": "43.03", "registration": "33.68"}
+    [section] = sections(eco)
+    for name, load in loads.items():
+        assert f"{name} (demand" in section.text and f"load {load})" in section.text
+    assert f"瓶颈 {len(cov.bottlenecks)}" in chain(eco, "bio_platform").axes[0].get_title()
+    script = Path(__file__).resolve().parents[1] / "examples" / "biopharma_chain.py"
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=True).stdout
+    assert dict(re.findall(r"bottleneck: (\w+) \(demand is ([\d.]+) times", out)) == loads

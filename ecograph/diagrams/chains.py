@@ -2,7 +2,7 @@
 
 Each member is a bar across the stages it covers, coloured by sector; the anchor unit (依托单位)
 is starred. Stages nobody covers (gaps, 缺口) are shaded red, the overloaded stages that limit
-the chain most (bottlenecks, 瓶颈: see :func:`binding_stages`) dark orange and stages that hang
+the chain most (bottlenecks, 瓶颈: see :attr:`ecograph.chains.ChainCoverage.bottlenecks`) dark orange and stages that hang
 on a single member (单点) light orange, so the weak links of the chain show at a glance. The numbers come from
 :func:`ecograph.chains.chain_coverage`.
 """
@@ -39,7 +39,7 @@ from ._base import (
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["chain", "stage_labels", "binding_stages", "BINDING_SHARE"]
+__all__ = ["chain", "stage_labels"]
 
 _HALF = 0.44  # half the width of a stage column
 
@@ -64,33 +64,6 @@ def stage_labels(eco: Ecosystem, alliance: str) -> list[str]:
     if isinstance(names, list) and len(names) == len(stages) and all(isinstance(n, str) for n in names):
         return names
     return stages
-
-
-#: A stage binds when its load is at least this share of the highest load.
-BINDING_SHARE = 0.75
-
-
-def binding_stages(coverage: ChainCoverage) -> list[str]:
-    """The bottlenecks worth showing: stages whose demand exceeds capacity (load >= 1) and whose
-    load is at least :data:`BINDING_SHARE` of the highest load.
-
-    When every stage is overloaded, marking them all says nothing; the binding ones are those
-    that limit the chain most.
-
-    Examples
-    --------
-    >>> from ecograph import Ecosystem
-    >>> from ecograph.chains import chain_coverage
-    >>> eco = Ecosystem(); eco.add_org("a", kind="alliance", stages=["s1", "s2", "s3"])
-    >>> eco.add_org("m"); eco.add_relation("m", "a", "chain_member", stages=["s1", "s2", "s3"], capacity=3)
-    >>> binding_stages(chain_coverage(eco, "a", demand={"s1": 2, "s2": 9, "s3": 8}))
-    ['s2', 's3']
-    """
-    loaded = [s for s in coverage.stages if s.demand > 0 and s.load >= 1.0]
-    if not loaded:
-        return []
-    top = max(s.load for s in loaded)
-    return [s.stage for s in loaded if s.load >= BINDING_SHARE * top]
 
 
 def _runs(indices: Sequence[int]) -> list[tuple[int, int]]:
@@ -127,8 +100,9 @@ def chain(
         stage -> demand, passed to :func:`ecograph.chains.chain_coverage` (by default the
         service volume recorded on the members' ``serves`` relations).
     bottlenecks : sequence of str, optional
-        Stages to highlight as bottlenecks; by default :func:`binding_stages` (overloaded
-        stages within 75 % of the highest load).
+        Stages to highlight as bottlenecks; by default those of
+        :attr:`ecograph.chains.ChainCoverage.bottlenecks` (overloaded stages within 75 % of
+        the highest load).
     max_rows : int
         Members drawn one per row; the rest are summed per stage in a last row.
     lang : {"zh", "en", "zh+en"}
@@ -167,10 +141,7 @@ def chain(
             field="stages", id=alliance,
         )
     coverage = chain_coverage(eco, alliance, demand)
-    if bottlenecks is None:
-        highlighted = binding_stages(coverage)
-    else:
-        highlighted = list(bottlenecks)
+    highlighted = coverage.bottlenecks if bottlenecks is None else list(bottlenecks)
     unknown = [s for s in highlighted if s not in view.stages]
     if unknown:
         raise AnalysisError(
