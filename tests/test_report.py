@@ -127,3 +127,22 @@ def test_hierarchy_of_districts_without_centres_is_reported() -> None:
     [section] = ecograph.report.hierarchies.sections(eco)
     assert section.text == "The hierarchy has 3 units in 2 levels; 1 root(s)."
     assert list(section.tables) == ["hierarchy_rollup"]
+
+
+def test_the_action_section_formats_the_matching_and_its_evaluation(tmp_path):
+    from ecograph.report import action
+    from loaders.datasets import load_dataset
+
+    eco = load_dataset("cast_service_action", n_problems=120)
+    report = build(eco, sections=[action.sections, action.figures])
+    [section] = report.sections
+    evaluation = ecograph.action_evaluation(eco)
+    assert section.tables["action_regions"] == evaluation.regions
+    assert section.tables["action_societies"] == evaluation.rows()
+    assert section.tables["match_assignment"] == evaluation.matching.rows()
+    assert f"**120** 项技术难题中 **{evaluation.matching.matched:,}** 项已对接专家" in section.text
+    assert f"专家负载基尼系数 {evaluation.load_gini:.2f}" in section.text
+    assert sorted(section.figures) == ["action_coverage", "action_flows"]
+    assert action.sections in SECTIONS and action.figures in SECTIONS
+    written = save(report, tmp_path)
+    assert (tmp_path / "tables" / "match_assignment.csv") in written

@@ -134,7 +134,7 @@ def action_flows(
                 else:  # right of the block; in the middle on a white box over the bands
                     ax.text(xs[i] + width + 0.008, (y0 + y1) / 2, label, va="center", ha="left", fontsize=9,
                             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85, "pad": 1.5} if i == 1 else None)
-            ax.text(xs[i] + width / 2, 1.03, headers[i], ha="center", va="bottom", fontweight="bold")
+            ax.text(xs[i] + width / 2, 1.03, headers[i], ha="center", va="bottom", fontsize=11)
         ax.set_xlim(-0.22, 1.08)
         ax.set_ylim(-0.02, 1.08)
     return fig

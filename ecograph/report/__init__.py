@@ -44,7 +44,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import associations, brokers, centrality, chains, evaluation, helix, hierarchies, networks, onestop, overview, rings
+from . import action, associations, brokers, centrality, chains, evaluation, helix, hierarchies, networks, onestop, overview, rings
 from .document import Report, Row, Section
 from .writers import render_html, render_markdown, save
 
@@ -69,11 +69,13 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     helix.sections,
     onestop.sections,
     evaluation.sections,
+    action.sections,
     rings.figures,
     chains.figures,
     associations.figures,
     hierarchies.figures,
     evaluation.figures,
+    action.figures,
     networks.figures,
 )
 
