@@ -15,6 +15,8 @@ expensive step, so that a small hostile input cannot cost a lot of time or memor
 :data:`MAX_REQUEST_UNITS`      units (scores, votes, indicator rows) in one request
 :data:`MAX_REQUEST_BYTES`      size of a request file read by the CLI (the HTTP body
                                limit is the service's ``max_body_bytes``, 1 MiB)
+:data:`MAX_MATCH_PAIRS`        compatible (problem, expert) pairs one match scores,
+                               counted per field before any pair is built
 :data:`MAX_MESSAGE_CHARS`      longest echo of a bad value inside an error message
 =============================  =====================================================
 
@@ -53,6 +55,7 @@ __all__ = [
     "YAML_ALIAS_SLACK",
     "MAX_REQUEST_UNITS",
     "MAX_REQUEST_BYTES",
+    "MAX_MATCH_PAIRS",
     "MAX_MESSAGE_CHARS",
     "number_text_problem",
     "decimal_problem",
@@ -72,6 +75,9 @@ YAML_ALIAS_SLACK = 10_000
 MAX_REQUEST_UNITS = 200_000
 #: Largest request file the CLI reads (the service's own body limit defaults to 1 MiB).
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
+#: Compatible (problem, expert) pairs one match scores (~60 bytes each in memory); counted
+#: from the fields before any pair is built.
+MAX_MATCH_PAIRS = 30_000_000
 #: Longest quotation of a bad value in an error message.
 MAX_MESSAGE_CHARS = 80
 

@@ -59,6 +59,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
 from .errors import AnalysisError, EndpointKindError, NodeNotFoundError
+from .limits import MAX_MATCH_PAIRS
 from .matrix import SparseGraph
 from .results import TableResult
 
@@ -260,7 +261,8 @@ def match(
     EndpointKindError
         A named problem or expert of another kind.
     AnalysisError
-        Bad weights, capacity, hops or candidates; more than :data:`MAX_PROBLEMS` problems.
+        Bad weights, capacity, hops or candidates; more than :data:`MAX_PROBLEMS` problems or
+        more than :data:`~ecograph.limits.MAX_MATCH_PAIRS` compatible pairs.
 
     Examples
     --------
@@ -427,13 +429,20 @@ class _Scored:
 def _compatible_pairs(need: list[list[str]], have: list[list[str]]) -> _Pairs:
     """Every (problem, expert) sharing a field, with the number of shared fields (sparse product)."""
     vocabulary: dict[str, int] = {}
-    def incidence(lists: list[list[str]]) -> sp.csr_array:
+
+    def incidence(lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
         rows = np.repeat(np.arange(len(lists)), [len(x) for x in lists])
         cols = np.array([vocabulary.setdefault(f, len(vocabulary)) for x in lists for f in x], dtype=np.int64)
         return rows, cols
     need_rows, need_cols = incidence(need)
     have_rows, have_cols = incidence(have)
     n_fields = max(len(vocabulary), 1)
+    # an upper bound of the pairs (exact when every problem needs one field), before building them
+    bound = int(np.dot(np.bincount(need_cols, minlength=n_fields), np.bincount(have_cols, minlength=n_fields)))
+    if bound > MAX_MATCH_PAIRS:
+        raise AnalysisError(f"match: up to {bound:,} compatible (problem, expert) pairs; at most {MAX_MATCH_PAIRS:,} "
+                            "are scored in one call: match fewer problems or experts at a time, or use finer fields",
+                            field="problems")
     needs = sp.csr_array((np.ones(len(need_rows)), (need_rows, need_cols)), shape=(len(need), n_fields))
     haves = sp.csr_array((np.ones(len(have_rows)), (have_rows, have_cols)), shape=(len(have), n_fields))
     shared = (needs @ haves.T).tocsr()

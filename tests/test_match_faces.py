@@ -140,6 +140,14 @@ def test_http_and_cli_refuse_the_same_way(client, tmp_path, change, loc, message
     assert len(err) == 1 and message in err[0] and str(path) in err[0]
 
 
+def test_too_many_pairs_is_refused_before_they_are_built():
+    crowd = {"problems": {f"p{i}": {"fields": ["集成电路"]} for i in range(6000)},
+             "experts": {f"x{i}": {"fields": ["集成电路"]} for i in range(6000)}}
+    response = TestClient(create_app(token="")).post("/match", json=crowd)  # 0.3 MB: under the body limit
+    assert response.status_code == 422
+    assert "up to 36,000,000 compatible (problem, expert) pairs; at most 30,000,000" in response.json()["detail"][0]["msg"]
+
+
 def test_http_body_limit_applies_to_match(client):
     big = {**REQUEST, "problems": {f"p{i}": {"fields": ["集成电路"] * 5} for i in range(200)}}
     assert client.post("/match", json=big).status_code == 413
