@@ -23,7 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "datasets",
         help="list the built-in datasets (or show / export one)",
         description="List the built-in datasets with a one-line description and their size; with NAME, "
-        "show its parameters and summary; with --write, save it to a file or CSV folder.",
+        "show its summary and the analyses and diagrams that apply to it; with --write, save it to a file "
+        "or CSV folder.",
     )
     parser.add_argument("name", nargs="?", metavar="NAME", help="a dataset to show or export")
     parser.add_argument("--param", metavar="KEY=VALUE", action="append", default=[],
@@ -54,13 +55,19 @@ def run(args: argparse.Namespace) -> int:
         loaders.write(eco, args.write)
         progress(f"wrote dataset {args.name!r} to {args.write}")
         return 0
+    from ..applicability import applicable_analyses
+    from ..diagrams.applicability import applicable_diagrams
+
     summary = eco.summary()
+    applies = {"analyses": applicable_analyses(eco), "diagrams": applicable_diagrams(eco)}
     if args.json:
-        print(json.dumps({"attrs": eco.attrs, **summary}, ensure_ascii=False, indent=1, default=str))
+        print(json.dumps({"attrs": eco.attrs, **summary, **applies}, ensure_ascii=False, indent=1, default=str))
     else:
         print(f"{args.name}: {summary['organisations']:,} organisations, {summary['relations']:,} relations")
         for title in ("by_kind", "by_relation"):
             print(f"  {title.replace('_', ' ')}: " + ", ".join(f"{k}={v:,}" for k, v in summary[title].items()))
         for key, value in eco.attrs.items():
             print(f"  {key}: {value}")
+        print("  analyses that apply: " + ", ".join(applies["analyses"]))
+        print("  diagrams that apply: " + ", ".join(applies["diagrams"]))
     return 0

@@ -36,7 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "and coverage, interactive map)",
         description="Draw one diagram of an ecosystem. Figures are written as PNG, SVG or PDF\n"
         "(chosen by the suffix of -o, fonts embedded, Chinese included); 'interactive'\n"
-        "writes one offline HTML page to drag, zoom, filter and search.",
+        "writes one offline HTML page to drag, zoom, filter and search. A diagram with\n"
+        "nothing to show (a platform with one ring, a single association) is refused with\n"
+        "the reason; 'ecograph datasets NAME' lists the diagrams that apply.",
         epilog="examples:\n"
         "  ecograph diagram circle-layers --dataset shanghai_motor -o rings.png --dpi 200\n"
         "  ecograph diagram chain --dataset shanghai_biopharma -o chain.pdf\n"
@@ -79,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
 
         set_font(args.font)  # checked before the (possibly long) load
     eco = load_source(args)
+    _check_something_to_draw(eco, args)
     start = time.perf_counter()
     progress(f"diagram: drawing {args.kind} ...")
     if args.kind == "interactive":
@@ -96,6 +99,21 @@ def run(args: argparse.Namespace) -> int:
     progress(f"diagram: wrote {out} in {time.perf_counter() - start:.1f} s")
     print(out)
     return 0
+
+
+def _check_something_to_draw(eco: Ecosystem, args: argparse.Namespace) -> None:
+    """Refuse, in one line, a diagram that would show nothing (an empty ring, a one-stage chain)."""
+    from ..applicability import alliance_why_not, platform_why_not
+    from ..diagrams.applicability import diagram_why_not
+
+    if args.kind in ("circle-layers", "reach") and args.platform is not None:
+        reason = platform_why_not(eco, args.platform) if args.kind == "circle-layers" else None
+    elif args.kind == "chain" and args.alliance is not None:
+        reason = alliance_why_not(eco, args.alliance)
+    else:
+        reason = diagram_why_not(eco, args.kind)
+    if reason is not None:
+        raise AnalysisError(f"diagram {args.kind}: nothing to draw: {reason}", field="kind", value=args.kind)
 
 
 def _only(eco: Ecosystem, given: str | None, candidates: list[str], what: str, option: str) -> str:

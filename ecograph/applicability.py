@@ -1,0 +1,164 @@
+"""Which analyses have something to show for an ecosystem, and why not when they do not.
+
+Each rule looks only at the ecosystem's structure and returns ``None`` when the analysis applies
+or a one-line reason when it does not (``"no platform has members in two circle layers"``).
+The report leaves out what does not apply, ``ecograph diagram`` refuses with the reason, and
+``ecograph datasets NAME`` lists what applies. Diagrams take their rules from here
+(:data:`ecograph.diagrams.applicability.DIAGRAMS`), so a figure and its analysis agree.
+
+Examples
+--------
+>>> from ecograph import Ecosystem
+>>> eco = Ecosystem()
+>>> eco.add_org("p", "平台", kind="platform"); eco.add_org("a", "甲公司")
+>>> eco.add_relation("a", "p", "in_ring", ring="core")
+>>> why_not(eco, "rings")
+'no platform has members in at least two circle layers (圈层)'
+>>> applicable_analyses(eco)
+['centrality', 'brokerage', 'core_periphery']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from .errors import AnalysisError
+from .labels import bilingual
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Ecosystem
+
+__all__ = ["ANALYSES", "why_not", "applicable_analyses", "analysis_title", "platform_why_not", "alliance_why_not"]
+
+Rule = Callable[["Ecosystem"], "str | None"]
+
+
+def platform_why_not(eco: Ecosystem, platform: str) -> str | None:
+    """Why the platform's circle layers show nothing (members in fewer than two rings)."""
+    used = [ring for ring, members in eco.rings(platform).items() if members]
+    if len(used) < 2:
+        return f"platform {platform!r} has members in {len(used)} circle layer{'s' if len(used) != 1 else ''} (圈层)"
+    return None
+
+
+def alliance_why_not(eco: Ecosystem, alliance: str) -> str | None:
+    """Why the alliance's chain shows nothing (fewer than two stages or two members)."""
+    chain = eco.chain(alliance)
+    if len(chain.stages) < 2 or len(chain.members) < 2:
+        return (f"alliance {alliance!r} has {len(chain.stages)} stage(s) and {len(chain.members)} member(s); "
+                "a chain needs two of each")
+    return None
+
+
+def _rings(eco: Ecosystem) -> str | None:
+    if any(platform_why_not(eco, p) is None for p in eco.platforms()):
+        return None
+    return "no platform has members in at least two circle layers (圈层)" if eco.platforms() else "no platform"
+
+
+def _reach(eco: Ecosystem) -> str | None:
+    if not eco.platforms():
+        return "no platform"
+    graph = eco.graph
+    for platform in eco.platforms():
+        if any(graph.degree(member) > 1 for member in eco.rings(platform)["core"]):
+            return None
+    return "no platform core with relations to reach out along"
+
+
+def _chains(eco: Ecosystem) -> str | None:
+    reasons = [alliance_why_not(eco, a) for a in eco.alliances()]
+    if not reasons:
+        return "no chain alliance"
+    if None in reasons:
+        return None
+    return reasons[0] if len(reasons) == 1 else "no alliance with two stages and two members"
+
+
+def _memberships(eco: Ecosystem) -> str | None:
+    with_members = [a for a in eco.associations() if eco.members(a)]
+    if len(with_members) >= 2:
+        return None
+    if not with_members:
+        return "no association or society with members"
+    return f"one association with members ({with_members[0]!r}); overlap needs two"
+
+
+def _hierarchy(eco: Ecosystem) -> str | None:
+    tree = eco.hierarchy()
+    if any(len(tree.children(root)) >= 2 and len(tree.descendants(root)) >= 3 for root in tree.roots):
+        return None
+    return "no part_of hierarchy with a unit of two or more children"
+
+
+def _relations(eco: Ecosystem) -> str | None:
+    return None if eco.number_of_relations() else "no relations between organisations"
+
+
+def _sectors(eco: Ecosystem) -> str | None:
+    sectors = {eco.node(n)["sector"] for n in eco}
+    return None if len(sectors) >= 2 and eco.number_of_relations() else "fewer than two sectors with relations"
+
+
+def _helix(eco: Ecosystem) -> str | None:
+    sectors = {eco.node(n)["sector"] for n in eco}
+    missing = [s for s in ("government", "industry", "academia") if s not in sectors]
+    return None if not missing else f"no organisation of sector {', '.join(missing)}"
+
+
+def _evaluation(eco: Ecosystem) -> str | None:
+    if "dimensions" not in eco.attrs:
+        return "no evaluation dimensions (attribute 'dimensions')"
+    return None if len(eco.nodes("productivity_center")) >= 2 else "fewer than two productivity centres"
+
+
+def _action(eco: Ecosystem) -> str | None:
+    return None if eco.nodes("society") and eco.nodes("expert") else "no societies with experts (百千万 action)"
+
+
+#: analysis -> (Chinese and English name, rule)
+ANALYSES: dict[str, tuple[str, str, Rule]] = {
+    "centrality": ("中心性", "centrality", _relations),
+    "brokerage": ("跨部门中介", "brokerage between sectors", _sectors),
+    "core_periphery": ("核心—边缘结构", "core–periphery", _relations),
+    "triple_helix": ("三螺旋协同", "triple helix", _helix),
+    "rings": ("平台圈层", "platform circle layers", _rings),
+    "reach": ("辐射能力", "reach", _reach),
+    "chains": ("链式联盟", "chain alliances", _chains),
+    "memberships": ("协会会员重叠", "association memberships", _memberships),
+    "hierarchy": ("层级结构", "hierarchy", _hierarchy),
+    "evaluation": ("绩效评估", "evaluation", _evaluation),
+    "action": ("百千万行动评估", "service action", _action),
+}
+
+
+def why_not(eco: Ecosystem, analysis: str) -> str | None:
+    """``None`` when ``analysis`` has something to show for ``eco``, else the reason.
+
+    Raises
+    ------
+    AnalysisError
+        Unknown analysis name.
+    """
+    if analysis not in ANALYSES:
+        raise AnalysisError(f"unknown analysis {analysis!r}; expected one of {list(ANALYSES)}", field="analysis",
+                            value=analysis)
+    return ANALYSES[analysis][2](eco)
+
+
+def applicable_analyses(eco: Ecosystem) -> list[str]:
+    """The analyses that have something to show, in :data:`ANALYSES` order."""
+    return [name for name in ANALYSES if why_not(eco, name) is None]
+
+
+def analysis_title(name: str, lang: str = "zh") -> str:
+    """The analysis's name in ``lang``.
+
+    Examples
+    --------
+    >>> analysis_title("reach"), analysis_title("reach", "en")
+    ('辐射能力', 'reach')
+    """
+    zh, en, _ = ANALYSES[name]
+    return bilingual(zh, en, lang)
