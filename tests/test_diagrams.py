@@ -681,7 +681,7 @@ def test_cli_errors_and_help(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["diagram", "chain", "--dataset", "shanghai_biopharma", "-o", str(tmp_path / "x.gif")]) == 1
     assert "must end in .png or .svg or .pdf" in capsys.readouterr().err
     assert main(["diagram", "chain", "--dataset", "suzhou_associations", "-o", str(tmp_path / "x.png")]) == 1
-    assert "no alliance" in capsys.readouterr().err
+    assert "nothing to draw: no chain alliance" in capsys.readouterr().err
     assert main(["diagram", "network", "--dataset", "tianjin_centers", "-o", str(tmp_path / "x.png"),
                  "--font", "No Such Font 123"]) == 1
     assert "not installed" in capsys.readouterr().err
