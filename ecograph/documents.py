@@ -1,4 +1,6 @@
-"""Safe parsing of untrusted JSON and YAML text: every JSON or YAML read of ecograph goes here.
+"""Untrusted text in and out: every JSON or YAML read of ecograph goes here, every file's bytes
+are decoded here (:func:`read_text`, one rule for every format), and text bound for a
+spreadsheet cell is made safe here (:func:`spreadsheet_text`).
 
 :func:`parse_yaml` and :func:`parse_json` turn text into plain data (dicts, lists, scalars)
 and refuse, with one :class:`~ecograph.errors.LoadError` naming the source and line:
@@ -46,7 +48,8 @@ import yaml
 from .errors import LoadError
 from .limits import MAX_NESTING, YAML_ALIAS_FACTOR, YAML_ALIAS_SLACK, clip, decimal_problem, number_text_problem
 
-__all__ = ["SafeLoader", "parse_yaml", "parse_json", "parse_datetime", "detect_encoding", "decode_text", "read_text"]
+__all__ = ["SafeLoader", "parse_yaml", "parse_json", "parse_datetime", "detect_encoding", "decode_text", "read_text",
+           "spreadsheet_text", "FORMULA_START"]
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -477,3 +480,21 @@ def read_text(path: str | Path, *, encoding: str | None = None, spreadsheet: boo
     except OSError as exc:
         raise LoadError(f"{path}: cannot read the file: {exc.strerror or exc}", path=str(path)) from None
     return decode_text(data, source=str(path), encoding=encoding, spreadsheet=spreadsheet)
+
+
+# ---------------------------------------------------------------------------------- spreadsheet cells
+FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
+
+
+def spreadsheet_text(text: str) -> str:
+    """``text`` safe in a spreadsheet cell: a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab
+    or carriage return, so Excel and LibreOffice show it as text instead of running a formula
+    (CSV/formula injection). :func:`loaders._values.parse_cell` removes the ``'`` again, so every text reads
+    back as itself (a text that already starts with ``'=`` gets one more ``'``).
+
+    Examples
+    --------
+    >>> spreadsheet_text("=SUM(A1:A9)"), spreadsheet_text("电机"), spreadsheet_text("'=1")
+    ("'=SUM(A1:A9)", '电机', "''=1")
+    """
+    return "'" + text if FORMULA_START.match(text) else text

@@ -29,7 +29,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ecograph.documents import parse_datetime
+from ecograph.documents import FORMULA_START, parse_datetime, spreadsheet_text
 from ecograph.limits import MAX_MESSAGE_CHARS, MAX_NUMBER_DIGITS, decimal_problem, number_text_problem
 
 __all__ = [
@@ -40,7 +40,6 @@ __all__ = [
     "from_json",
     "format_cell",
     "parse_cell",
-    "spreadsheet_text",
     "infer_type",
     "parse_type",
 ]
@@ -200,25 +199,6 @@ def parse_type(spec: str) -> str:
     raise ValueProblem(spec, f"a column type: one of {list(SCALAR_TYPES)}, list, list[T] or json")
 
 
-_FORMULA = re.compile(r"^'*[=+\-@\t\r]")
-
-
-def spreadsheet_text(text: str) -> str:
-    """``text`` safe in a spreadsheet cell: a leading ``'`` before ``=``, ``+``, ``-``, ``@``, tab
-    or carriage return, so Excel and LibreOffice show it as text instead of running a formula
-    (CSV/formula injection). :func:`parse_cell` removes the ``'`` again, so every text reads
-    back as itself (a text that already starts with ``'=`` gets one more ``'``).
-
-    Examples
-    --------
-    >>> spreadsheet_text("=SUM(A1:A9)"), spreadsheet_text("电机"), spreadsheet_text("'=1")
-    ("'=SUM(A1:A9)", '电机', "''=1")
-    >>> parse_cell(format_cell("=1+1", "str"), "str"), parse_cell("'abc", "str")
-    ('=1+1', "'abc")
-    """
-    return "'" + text if _FORMULA.match(text) else text
-
-
 def format_cell(value: Any, type_: str) -> str:
     """Text of ``value`` in a column of type ``type_`` (the inverse of :func:`parse_cell`).
 
@@ -277,7 +257,7 @@ def parse_cell(text: str, type_: str) -> Any:
         return [parse_cell(item.strip(), inner) for item in _LIST_SPLIT.split(text) if item.strip()]
     stripped = text.strip()
     if type_ == "str":
-        return text[1:] if text.startswith("'") and _FORMULA.match(text) else text
+        return text[1:] if text.startswith("'") and FORMULA_START.match(text) else text  # see spreadsheet_text
     _check_number_text(stripped, type_ in _NUMBER_TYPES)
     if type_ == "int":
         if _INT.match(stripped.replace(",", "")):

@@ -15,8 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from loaders._values import spreadsheet_text
-
+from ..documents import spreadsheet_text
 from ..matrix import SparseGraph, compile
 from ._common import add_source_arguments, load_source, output_file, positive_int, progress
 

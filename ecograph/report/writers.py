@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..documents import spreadsheet_text
 from .document import Report
 
 __all__ = ["save", "render_markdown", "render_html", "PREVIEW_ROWS"]
@@ -104,7 +105,7 @@ def _cell(value: Any) -> str:
         return f"{value:.6g}"
     if isinstance(value, (list, tuple)):
         return ";".join(_cell(v) for v in value)
-    return str(value)
+    return spreadsheet_text(value) if isinstance(value, str) else str(value)  # "=HYPERLINK(…)" stays text
 
 
 def _slug(name: str) -> str:
