@@ -529,21 +529,26 @@ def _region_fit(graph: Any, pairs: _Pairs, posers: list[list[str]], expert_ids: 
 
     expert_province = np.array([code(provinces, graph.nodes[x].get("province")) for x in expert_ids], dtype=np.int64)
     expert_region = np.array([code(regions, graph.nodes[x].get("region")) for x in expert_ids], dtype=np.int64)
-    pe, pr = expert_province[pairs.expert], expert_region[pairs.expert]
-    fit = np.zeros(len(pairs.problem))
-    for k in range(max((len(f) for f in posers), default=0)):
-        firms = [graph.nodes[f[k]] if len(f) > k else {} for f in posers]
-        firm_province = np.array([code(provinces, f.get("province")) for f in firms], dtype=np.int64)
-        firm_region = np.array([code(regions, f.get("region")) for f in firms], dtype=np.int64)
-        radiation = [(i, code(provinces, q)) for i, f in enumerate(firms)
-                     for q in _field_list(f.get("radiation_provinces"), "radiation_provinces")]
-        stride = len(provinces) + 1
-        radiated = np.array([i * stride + q for i, q in radiation], dtype=np.int64)
-        same_province = (pe >= 0) & (pe == firm_province[pairs.problem])
-        same_region = (pr >= 0) & (pr == firm_region[pairs.problem])
-        in_radiation = (pe >= 0) & np.isin(pairs.problem * stride + pe, radiated)
-        fit = np.maximum(fit, np.where(same_province, 1.0, np.where(same_region | in_radiation, 0.5, 0.0)))
-    return fit
+    firms = [[graph.nodes[f] for f in fs] for fs in posers]
+    radiation = [[[code(provinces, q) for q in _field_list(f.get("radiation_provinces"), "radiation_provinces")]
+                  for f in fs] for fs in firms]
+    homes = [[(code(provinces, f.get("province")), code(regions, f.get("region"))) for f in fs] for fs in firms]
+    # per problem and province code (+1 for "unknown", the last column): 2 = the firm's province,
+    # 1 = a radiation province of the firm; regions likewise, in their own table
+    province_fit = np.zeros((len(posers), len(provinces) + 1), dtype=np.int8)
+    region_match = np.zeros((len(posers), len(regions) + 1), dtype=bool)
+    for i in range(len(firms)):
+        for radiated, (home, area) in zip(radiation[i], homes[i]):
+            province_fit[i, radiated] = np.maximum(province_fit[i, radiated], 1)
+            if home >= 0:
+                province_fit[i, home] = 2
+            if area >= 0:
+                region_match[i, area] = True
+    province_fit[:, -1] = 0  # an expert without a province fits nowhere by province
+    region_match[:, -1] = False
+    by_province = province_fit[pairs.problem, expert_province[pairs.expert]]
+    by_region = region_match[pairs.problem, expert_region[pairs.expert]]
+    return np.where(by_province == 2, 1.0, np.where((by_province == 1) | by_region, 0.5, 0.0))
 
 
 # ---------------------------------------------------------------------------------- solving
