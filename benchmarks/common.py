@@ -28,24 +28,56 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+def _power_law_weights(n: int, exponent: float) -> np.ndarray:
+    """Expected-degree shares ``w_i ~ (i + 10)^(-1/(exponent-1))`` (the offset keeps the
+    largest hub reasonable), summing to 1."""
+    weights = (np.arange(n, dtype=np.float64) + 10.0) ** (-1.0 / (exponent - 1.0))
+    return weights / weights.sum()
+
+
+def _endpoints(rng: np.random.Generator, weights: np.ndarray, m: int) -> np.ndarray:
+    """About ``m`` endpoints drawn proportionally to ``weights`` (Poisson counts per node,
+    shuffled: linear time, where inverse-CDF sampling of 10M draws takes tens of seconds),
+    hubs at random positions rather than at low ids."""
+    n = len(weights)
+    ends = np.repeat(rng.permutation(n), rng.poisson(weights * m))
+    rng.shuffle(ends)
+    return ends
+
+
+def _simple(src: np.ndarray, dst: np.ndarray, n: int, undirected: bool) -> tuple[np.ndarray, np.ndarray]:
+    """Drop self-loops and duplicates (for undirected graphs, of either orientation)."""
+    size = min(len(src), len(dst))
+    src, dst = src[:size].astype(np.int64), dst[:size].astype(np.int64)
+    keep = src != dst
+    src, dst = src[keep], dst[keep]
+    if undirected:
+        src, dst = np.minimum(src, dst), np.maximum(src, dst)
+    key = np.unique(src * n + dst)
+    return key // n, key % n
+
+
 def power_law_edges(n: int, avg_degree: float = 10.0, exponent: float = 2.5, seed: int = 0):
     """Edge arrays ``(src, dst)`` of an undirected Chung–Lu graph (no self-loops or duplicates).
 
-    Expected degrees follow ``w_i ~ (i + i0)^(-1/(exponent-1))`` scaled to ``avg_degree``;
-    endpoints are drawn proportionally to ``w``, duplicates and loops dropped.
+    Both endpoints are drawn proportionally to power-law expected degrees; about
+    ``n * avg_degree / 2`` edges remain after duplicates and loops are dropped.
     """
     rng = np.random.default_rng(seed)
-    ranks = np.arange(n, dtype=np.float64) + 10.0  # offset keeps the largest hub reasonable
-    weights = ranks ** (-1.0 / (exponent - 1.0))
-    weights /= weights.sum()
+    weights = _power_law_weights(n, exponent)
     m = int(n * avg_degree / 2 * 1.05)  # a few percent are dropped as duplicates
-    src = rng.choice(n, size=m, p=weights)
-    dst = rng.choice(n, size=m, p=weights)
-    keep = src != dst
-    lo, hi = np.minimum(src[keep], dst[keep]), np.maximum(src[keep], dst[keep])
-    key = np.unique(lo.astype(np.int64) * n + hi)
-    perm = rng.permutation(n)  # hubs anywhere, not at low ids
-    return perm[key // n].astype(np.int64), perm[key % n].astype(np.int64)
+    return _simple(_endpoints(rng, weights, m), _endpoints(rng, weights, m), n, undirected=True)
+
+
+def power_law_arcs(n: int, avg_out_degree: float = 5.0, exponent: float = 2.5, seed: int = 0):
+    """Arc arrays ``(src, dst)`` of a directed Chung–Lu graph: out- and in-degrees both
+    power-law (independently placed), average out-degree ``avg_out_degree``; no self-loops
+    or duplicate arcs. About 7% of the nodes have no out-arc (dangling) and 7% no in-arc.
+    """
+    rng = np.random.default_rng(seed)
+    weights = _power_law_weights(n, exponent)
+    m = int(n * avg_out_degree * 1.02)
+    return _simple(_endpoints(rng, weights, m), _endpoints(rng, weights, m), n, undirected=False)
 
 
 @dataclass
