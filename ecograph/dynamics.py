@@ -110,6 +110,8 @@ class Changes(TableResult):
         Relation type -> list of ``(source, target, key)``.
     ring_moves : list of RingMove
         Per platform and (from ring, to ring), ``None`` meaning outside the platform.
+    ring_stays : list of RingMove
+        Per platform and ring, the members in the same ring at both times (from ring = to ring).
     stage_joins, stage_leaves : dict
         ``(alliance, stage)`` -> members that joined / left that stage.
     association_joins, association_leaves : dict
@@ -132,6 +134,7 @@ class Changes(TableResult):
     association_joins: dict[str, list[str]]
     association_leaves: dict[str, list[str]]
     growth: list[Growth] = field(default_factory=list)
+    ring_stays: list[RingMove] = field(default_factory=list)
 
     columns = ROW_COLUMNS
 
@@ -152,6 +155,8 @@ class Changes(TableResult):
                 add("relations", change, rtype, [list(t) for t in triples])
         for move in self.ring_moves:
             add("rings", "moved", move.platform, move.members, from_ring=move.from_ring, to_ring=move.to_ring)
+        for stay in self.ring_stays:
+            add("rings", "stayed", stay.platform, stay.members, from_ring=stay.from_ring, to_ring=stay.to_ring)
         for change, stages in (("joined", self.stage_joins), ("left", self.stage_leaves)):
             for (alliance, stage), ids in stages.items():
                 add("stages", change, f"{alliance}/{stage}", ids)
@@ -263,6 +268,7 @@ def changes(
         if e not in edges1:
             removed.setdefault(t, []).append(e)
     stage_joins, stage_leaves = _stage_changes(before, after)
+    moves, stays = _ring_moves(before, after)
     assoc_joins, assoc_leaves = _association_changes(before, after)
     if relations is None:
         relations = eco.attrs.get("counted_relations", COUNTED_RELATIONS)
@@ -271,8 +277,8 @@ def changes(
         t0, t1, entered, left,
         _grouped(entered, record), _grouped(left, record),
         dict(sorted(added.items())), dict(sorted(removed.items())),
-        _ring_moves(before, after), stage_joins, stage_leaves, assoc_joins, assoc_leaves,
-        _growth(before, after, types, by, client_groups),
+        moves, stage_joins, stage_leaves, assoc_joins, assoc_leaves,
+        _growth(before, after, types, by, client_groups), stays,
     )
 
 
@@ -288,10 +294,11 @@ def _edge_types(eco: Ecosystem) -> dict[tuple[str, str, str], str]:
     return {(u, v, k): d["type"] for u, v, k, d in eco.relations()}
 
 
-def _ring_moves(before: Ecosystem, after: Ecosystem) -> list[RingMove]:
+def _ring_moves(before: Ecosystem, after: Ecosystem) -> tuple[list[RingMove], list[RingMove]]:
     from .rings import ring_members
 
     moves: list[RingMove] = []
+    stays: list[RingMove] = []
     for platform in dict.fromkeys([*before.platforms(), *after.platforms()]):
         rings = []
         for snap in (before, after):
@@ -299,13 +306,11 @@ def _ring_moves(before: Ecosystem, after: Ecosystem) -> list[RingMove]:
             rings.append({m: ring for ring, members in layers.items() for m in members})
         grouped: dict[tuple[str | None, str | None], list[str]] = {}
         for member in dict.fromkeys([*rings[0], *rings[1]]):
-            was, now = rings[0].get(member), rings[1].get(member)
-            if was != now:
-                grouped.setdefault((was, now), []).append(member)
+            grouped.setdefault((rings[0].get(member), rings[1].get(member)), []).append(member)
         order = {r: i for i, r in enumerate(RINGS)}
         for (was, now), members in sorted(grouped.items(), key=lambda kv: (order.get(kv[0][0], -1), order.get(kv[0][1], 9))):
-            moves.append(RingMove(platform, was, now, tuple(members)))
-    return moves
+            (moves if was != now else stays).append(RingMove(platform, was, now, tuple(members)))
+    return moves, stays
 
 
 def _stage_changes(before: Ecosystem, after: Ecosystem) -> tuple[dict, dict]:

@@ -106,6 +106,12 @@ def test_changes_equal_brute_force_over_sets(seed, t0, t1) -> None:
         if r0.get(m) != r1.get(m):
             oracle_moves.setdefault((r0.get(m), r1.get(m)), set()).add(m)
     assert {(mv.from_ring, mv.to_ring): set(mv.members) for mv in c.ring_moves} == oracle_moves
+    oracle_stays = {}
+    for m in set(r0) & set(r1):
+        if r0[m] == r1[m]:
+            oracle_stays.setdefault(r0[m], set()).add(m)
+    assert {st.from_ring: set(st.members) for st in c.ring_stays} == oracle_stays
+    assert all(st.from_ring == st.to_ring for st in c.ring_stays)
     st0 = {(u, s) for u, v, _k, d in s0.relations("chain_member") for s in d["stages"]}
     st1 = {(u, s) for u, v, _k, d in s1.relations("chain_member") for s in d["stages"]}
     for stage in STAGES:

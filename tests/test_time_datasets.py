@@ -105,3 +105,25 @@ def test_the_time_page_runs() -> None:
     page = Path(__file__).parent.parent / "docs" / "time.md"
     result = doctest.testfile(str(page), module_relative=False, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 20 and result.failed == 0
+
+
+def test_time_diagrams_draw_the_results_in_chinese(tmp_path, motor, pudong) -> None:
+    from ecograph import diagrams
+
+    c = eg.changes(motor, 2009, 2011)
+    moves = {(m.from_ring, m.to_ring): m.count for m in c.ring_moves}
+    figures = {
+        "ring": diagrams.ring_transitions(c, "motor_platform"),
+        "layers": diagrams.layers_over_time(motor, "motor_platform"),
+        "trajectories": diagrams.trajectories(eg.panel(motor, None, "pagerank"), motor, top=4),
+        "growth": diagrams.growth_bars(eg.changes(pudong, 2010, 2011),
+                                       groups=["accepts", "accepts/高新技术企业认定", "accepts/区级企业研发机构认定"]),
+    }
+    assert f"进入 {sum(n for (a, _), n in moves.items() if a is None)}" in figures["ring"].axes[0].get_title(loc="left")
+    texts = [t.get_text() for t in figures["growth"].axes[0].texts]
+    assert texts == ["+36.83%", "+74.77%", "+264.44%"]
+    assert len(figures["trajectories"].axes[0].get_lines()) == 4
+    for name, fig in figures.items():
+        assert diagrams.missing_glyphs(fig) == [], name
+        diagrams.save(fig, tmp_path / f"{name}.png")
+        assert (tmp_path / f"{name}.png").read_bytes()[:4] == b"\x89PNG"

@@ -12,6 +12,9 @@ given axes), built without pyplot so no global state or backend is touched:
   reach per hop, a budget allocation and the evaluation radar;
 - :func:`action_flows`, :func:`coverage_chart` — a service action's societies → enterprises →
   regions (alluvial) and its coverage by region;
+- :func:`ring_transitions`, :func:`layers_over_time`, :func:`trajectories`, :func:`growth_bars` —
+  change over time: ring moves between two periods (alluvial), circle layers per period, a
+  metric's trajectories, year-on-year growth;
 - :func:`interactive_html` — one self-contained HTML page to drag, zoom, filter and search.
 
 Write figures with :func:`save` (PNG/SVG/PDF, fonts embedded). Chinese glyphs come from the
@@ -47,6 +50,7 @@ from .hierarchies import hierarchy
 from .interactive import interactive_html
 from .memberships import membership
 from .networks import network
+from .timelines import growth_bars, layers_over_time, ring_transitions, trajectories
 
 __all__ = [
     "circle_layers",
@@ -63,6 +67,10 @@ __all__ = [
     "action_flows",
     "coverage_chart",
     "interactive_html",
+    "ring_transitions",
+    "layers_over_time",
+    "trajectories",
+    "growth_bars",
     "save",
     "cjk_as_outlines",
     "set_font",
