@@ -13,7 +13,7 @@ from ecograph.model import Ecosystem
 from ._synth import firm_names, split_total
 
 __all__ = ["cast_service_action", "DISCIPLINES", "KEY_REGIONS", "OTHER_PROVINCES", "PROBLEM_CATEGORIES",
-           "SERVICES", "TIERS"]
+           "SCARCE_FIELDS", "SERVICES", "TIERS"]
 
 SOURCE = "seed 002: 中国科协关于开展“百千万”服务区域发展行动的指导意见(2019)"
 
@@ -32,6 +32,12 @@ DISCIPLINES: dict[str, tuple[str, ...]] = {
     "生物医药": ("创新药", "医疗器械", "生物制造", "中医药"),
     "节能环保": ("节能技术", "污染治理", "资源循环利用", "环境监测"),
 }
+
+#: Fields of 卡脖子 key technologies (editorial): few experts hold them, and most 卡脖子关键技术
+#: problems need one of them — so the matching meets real shortages.
+SCARCE_FIELDS: tuple[str, ...] = ("集成电路", "航空发动机", "数控机床")
+_KEEP_SCARCE = 0.15
+_SCARCE_DEMAND = 0.6
 
 #: The seed's key regions (重点区域: 京津冀协同, 长三角一体化, 粤港澳大湾区, 东北全面振兴, 中部崛起)
 #: -> province -> cities used for names. 安徽 counts in 长三角 (一体化), not twice in 中部.
@@ -90,7 +96,9 @@ def cast_service_action(*, n_problems: int = 3000, seed: int = 0) -> Ecosystem:
     more province, a 专精特新 firm into one more province of its region, an SME into its own);
     the societies' service ties (1 to 3 societies per enterprise, mostly of its discipline) and
     the ``n_problems`` open technical problems (``kind="problem"``, posed by the enterprises,
-    each needing one or two fields).
+    each needing one or two fields). 卡脖子 key technologies are short of experts: only 15 % of
+    the experts who would hold one of :data:`SCARCE_FIELDS` (集成电路, 航空发动机, 数控机床) do, and
+    60 % of the 卡脖子关键技术 problems need one of them.
 
     Parameters
     ----------
@@ -209,10 +217,16 @@ def _add_experts(eco: Ecosystem, rng: np.random.Generator, society_ids: list[str
     second_field = rng.random(n) < 0.5
     cross = rng.random(n) < 0.25
     cross_field = rng.integers(len(_FIELDS), size=n)
+    keep_scarce = rng.random(n) < _KEEP_SCARCE
     fields = []
-    for s, two, other, f in zip(society.tolist(), second_field.tolist(), cross.tolist(), cross_field.tolist()):
+    for s, two, other, f, keep in zip(society.tolist(), second_field.tolist(), cross.tolist(), cross_field.tolist(),
+                                      keep_scarce.tolist()):
         own = society_fields[s][:2 if two else 1]
-        fields.append(own + [_FIELDS[f]] if other and _FIELDS[f] not in own else own)
+        own = own + [_FIELDS[f]] if other and _FIELDS[f] not in own else own
+        if not keep:  # few experts hold a 卡脖子 field; the others have their society's other field instead
+            other_field = next(x for x in society_fields[s] if x not in SCARCE_FIELDS)
+            own = list(dict.fromkeys(other_field if x in SCARCE_FIELDS else x for x in own))
+        fields.append(own)
     capacity = rng.choice([1, 2, 3], size=n, p=[0.6, 0.3, 0.1])
     sector = rng.choice(len(_EXPERT_SECTORS), size=n, p=[0.45, 0.35, 0.2])
     key_provinces = list(REGION_OF)
@@ -276,12 +290,18 @@ def _add_problems(eco: Ecosystem, rng: np.random.Generator, n: int, enterprise_i
     any_pick = rng.integers(len(_FIELDS), size=n)
     two = rng.random(n) < 0.35
     second_pick = rng.integers(len(_FIELDS), size=n)
-    fields = []
-    for f, o, op, ap, t, sp in zip(firm.tolist(), own.tolist(), own_pick.tolist(), any_pick.tolist(), two.tolist(),
-                                   second_pick.tolist()):
-        first = DISCIPLINES[enterprise_discipline[f]][op] if o else _FIELDS[ap]
-        fields.append([first, _FIELDS[sp]] if t and _FIELDS[sp] != first else [first])
     category = [PROBLEM_CATEGORIES[c] for c in rng.choice(len(PROBLEM_CATEGORIES), size=n, p=[0.35, 0.15, 0.2, 0.3])]
+    scarce = rng.random(n) < _SCARCE_DEMAND
+    scarce_pick = rng.integers(len(SCARCE_FIELDS), size=n)
+    fields = []
+    for f, o, op, ap, t, sp, c, sc, spk in zip(firm.tolist(), own.tolist(), own_pick.tolist(), any_pick.tolist(),
+                                                two.tolist(), second_pick.tolist(), category, scarce.tolist(),
+                                                scarce_pick.tolist()):
+        if c == "卡脖子关键技术" and sc:
+            first = SCARCE_FIELDS[spk]
+        else:
+            first = DISCIPLINES[enterprise_discipline[f]][op] if o else _FIELDS[ap]
+        fields.append([first, _FIELDS[sp]] if t and _FIELDS[sp] != first else [first])
     ids = [f"cast_problem_{i:05d}" for i in range(1, n + 1)]
     titles = [f"{'、'.join(fs)}：{c}难题" for fs, c in zip(fields, category)]
     eco.add_orgs(ids, titles, kind="problem", fields=fields, category=category, status=["open"] * n)
