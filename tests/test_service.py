@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import random
 import socket
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -187,14 +191,14 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server_url():
-    """``ecograph serve`` in a subprocess (its own interpreter, so the load test's clients
-    do not share a GIL with the server) on a free loopback port."""
+@contextlib.contextmanager
+def running_server(*options: str) -> Iterator[str]:
+    """``ecograph serve`` in a subprocess (its own interpreter, so the clients here do not share a
+    GIL with the server) on a free loopback port; yields its URL."""
     port = _free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "ecograph", "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--max-body-bytes", "65536", "--log-level", "warning"],
+         "--log-level", "warning", *options],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         env={**os.environ, "ECOGRAPH_API_TOKEN": ""},
@@ -211,14 +215,22 @@ def server_url():
             process.kill()
             pytest.fail(f"ecograph serve did not start: {process.stderr.read().decode()[-2000:]}")
         time.sleep(0.1)
-    yield url
-    process.terminate()
     try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-    process.stderr.close()
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def server_url() -> Iterator[str]:
+    with running_server("--max-body-bytes", "65536") as url:
+        yield url
 
 
 def test_real_server_over_http(server_url):
@@ -283,3 +295,51 @@ def test_bounded_load(server_url):
     p95 = latencies[int(0.95 * len(latencies)) - 1]
     print(f"\nload: {total} requests, {workers} clients, {wall:.2f} s, {total / wall:.0f} req/s, "
           f"p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms")
+
+
+def maximal_request() -> bytes:
+    """An evaluation just under the 1 MiB body limit: 7,900 units x 8 indicators, TOPSIS with
+    entropy weights and quota grades (seconds of CPU; docs/reliability.md lists other shapes)."""
+    rng = random.Random(11)
+    units = {f"u{i:05d}": {f"x{j}": round(rng.random() * 1000, 3) for j in range(8)} for i in range(7_900)}
+    body = json.dumps({"units": units, "method": "topsis", "directions": {"x3": "lower"},
+                       "quota": {"excellent": 0.2, "good": 0.3, "pass": 0.4}}).encode()
+    assert 900_000 < len(body) < 1_048_576, len(body)
+    return body
+
+
+def test_health_answers_while_a_maximal_request_runs():
+    """The request runs in a worker process: /health (on the event loop) stays fast meanwhile.
+
+    Deterministic on a loaded machine: it compares the median of the /health probes made while
+    the request ran with the request's own duration (before the worker pool, a probe waited for
+    the whole request) and with the 100 ms bound.
+    """
+    body = maximal_request()
+    with running_server("--workers", "1") as url, httpx.Client(base_url=url, timeout=120) as http:
+        outcome: dict[str, float] = {}
+
+        def big() -> None:
+            start = time.perf_counter()
+            response = http.post("/evaluate", content=body, headers={"content-type": "application/json"})
+            outcome["duration"] = time.perf_counter() - start
+            outcome["status"] = response.status_code
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            running = pool.submit(big)
+            time.sleep(0.3)  # the body is sent and the worker busy
+            probes = []
+            with httpx.Client(base_url=url, timeout=60) as prober:
+                while not running.done():
+                    start = time.perf_counter()
+                    assert prober.get("/health").status_code == 200
+                    probes.append(time.perf_counter() - start)
+                    time.sleep(0.05)
+            running.result()
+    assert outcome["status"] == 200
+    assert len(probes) >= 5, f"the request took only {outcome['duration']:.2f} s"
+    median = statistics.median(probes)
+    print(f"\nmaximal request {len(body):,} bytes: {outcome['duration']:.2f} s; /health while it ran: "
+          f"{len(probes)} probes, median {median * 1000:.1f} ms, max {max(probes) * 1000:.1f} ms")
+    assert median < 0.1
+    assert median < outcome["duration"] / 10
