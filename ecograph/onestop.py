@@ -14,7 +14,9 @@ For each policy with required departments ``D``:
   ``relay`` relations: ``1 + |D − R(hub)|``, where ``R(hub)`` is found by a breadth-first
   search from the hub (its shortest relay paths, any length);
 
-and both are multiplied by the number of applicant firms and summed.
+and both are multiplied by the number of applicant firms and summed over the policies whose
+applicants are counted (a policy without a count has per-claim figures but no total: it is
+never taken as one firm). This is the one-stop saving wherever it is shown.
 
 Examples
 --------
@@ -63,32 +65,73 @@ class OneStop:
     hub : str
     policies : list of dict
         Per policy: ``departments`` (required), ``direct`` (those the hub cannot reach, still
-        contacted by the firm), ``without_hub`` and ``with_hub`` (contacts per firm),
-        ``firms`` (applicants), ``total_without``, ``total_with`` and ``saved``.
+        contacted by the firm), ``without_hub`` and ``with_hub`` (contacts per claim),
+        ``firms`` (applicants; ``None`` when not counted), ``total_without``, ``total_with``
+        and ``saved`` (``None`` when the applicants are not counted).
     """
 
     hub: str
     policies: list[dict[str, Any]]
 
+    def _counted(self) -> list[dict[str, Any]]:
+        return [row for row in self.policies if row["firms"] is not None]
+
+    @property
+    def counted(self) -> int:
+        """Policies whose applicants are counted (the totals cover these)."""
+        return len(self._counted())
+
+    @property
+    def applications(self) -> int:
+        """Applications over the counted policies."""
+        return sum(row["firms"] for row in self._counted())
+
     @property
     def total_without(self) -> int:
-        return sum(row["total_without"] for row in self.policies)
+        """Department contacts of the counted applications without the hub."""
+        return sum(row["total_without"] for row in self._counted())
 
     @property
     def total_with(self) -> int:
-        return sum(row["total_with"] for row in self.policies)
+        """Department contacts of the counted applications with the hub."""
+        return sum(row["total_with"] for row in self._counted())
+
+    @property
+    def saved(self) -> int:
+        """Contacts the hub saves over the counted applications (negative when it costs more)."""
+        return self.total_without - self.total_with
+
+    @property
+    def fewer_per_claim(self) -> int:
+        """Policies whose claim needs fewer contacts with the hub than without."""
+        return sum(row["with_hub"] < row["without_hub"] for row in self.policies)
+
+    @property
+    def more_per_claim(self) -> int:
+        """Policies whose claim needs more contacts with the hub (departments it cannot reach)."""
+        return sum(row["with_hub"] > row["without_hub"] for row in self.policies)
 
     def summary(self) -> str:
-        """The finding in plain words."""
-        firms = sum(row["firms"] for row in self.policies)
-        saved = self.total_without - self.total_with
-        share = saved / self.total_without if self.total_without else 0.0
-        return (f"{firms:,} applications over {len(self.policies)} policies need {self.total_without:,} department "
-                f"contacts without the one-stop centre and {self.total_with:,} with it ({saved:,} fewer, {share:.0%})")
+        """The finding in plain words (only non-zero extras are named)."""
+        n = len(self.policies)
+        parts = []
+        if self.counted:
+            share = self.saved / self.total_without if self.total_without else 0.0
+            scope = "the policy" if self.counted == 1 else f"the {self.counted:,} policies"
+            parts.append(f"{self.applications:,} applications over {scope} with an applicant count need "
+                         f"{self.total_without:,} department contacts without the one-stop centre and "
+                         f"{self.total_with:,} with it ({self.saved:,} fewer, {share:.0%})")
+        per_claim = [f"{k:,} of {n:,} {'policy needs' if n == 1 else 'policies need'} {word} contacts with the centre"
+                     for k, word in ((self.fewer_per_claim, "fewer"), (self.more_per_claim, "more")) if k]
+        parts.append("per claim, " + " and ".join(per_claim) if per_claim
+                     else "per claim, no policy needs fewer or more contacts with the centre")
+        return "; ".join(parts)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"hub": self.hub, "policies": self.policies, "total_without": self.total_without,
-                "total_with": self.total_with}
+        return {"hub": self.hub, "policies": self.policies, "counted": self.counted,
+                "applications": self.applications, "total_without": self.total_without,
+                "total_with": self.total_with, "saved": self.saved,
+                "fewer_per_claim": self.fewer_per_claim, "more_per_claim": self.more_per_claim}
 
     def to_pandas(self) -> Any:
         return rows_to_pandas(self.policies, index="policy")
@@ -128,7 +171,7 @@ def one_stop(
         relations (policy -> department).
     applicants : mapping, optional
         policy -> number of applicant firms. By default read from the policies' ``applicants``
-        attribute; 1 for policies without a figure (the per-firm count).
+        attribute; a policy without a figure is left out of the totals.
     relay : sequence of str
         Relation types over which the hub passes files on (followed both ways).
     requires : str
@@ -153,7 +196,7 @@ def one_stop(
     >>> eco.add_org("hub", kind="service_org"); eco.add_org("office", kind="government")
     >>> eco.add_org("fund", kind="policy"); eco.add_relation("hub", "office", "part_of")
     >>> one_stop(eco, "hub", {"fund": ["office"]}, applicants={"fund": 40}).summary()
-    '40 applications over 1 policies need 40 department contacts without the one-stop centre and 40 with it (0 fewer, 0%)'
+    '40 applications over the policy with an applicant count need 40 department contacts without the one-stop centre and 40 with it (0 fewer, 0%); per claim, no policy needs fewer or more contacts with the centre'
     """
     from .reachability import reach
 
@@ -164,7 +207,7 @@ def one_stop(
                       if p in eco.graph and "applicants" in eco.graph.nodes[p]}
     counts = dict(applicants)
     for policy, n in counts.items():
-        if n < 0:
+        if n is not None and n < 0:
             raise AnalysisError(f"one_stop: policy {policy!r} has {n} applicants; expected >= 0", id=policy)
     graph = compile(eco, relations=[r for r in relay if r in eco.vocabulary.relations], directed=False)
     policies = list(table)
@@ -183,11 +226,11 @@ def one_stop(
     without = np.asarray(need.sum(axis=1)).ravel()
     direct = need @ unreachable
     with_hub = np.where(without > 0, 1 + direct, 0)
-    firms = np.array([int(counts.get(p, 1)) for p in policies], dtype=np.int64)
     names = eco.graph.nodes
     out = []
     for i, policy in enumerate(policies):
         deps = table[policy]
+        firms = None if counts.get(policy) is None else int(counts[policy])
         out.append({
             "policy": policy,
             "name": names[policy]["name"],
@@ -196,9 +239,9 @@ def one_stop(
             "relay_hops": max((int(hops[graph.index[d]]) for d in deps if hops[graph.index[d]] >= 0), default=0),
             "without_hub": int(without[i]),
             "with_hub": int(with_hub[i]),
-            "firms": int(firms[i]),
-            "total_without": int(without[i] * firms[i]),
-            "total_with": int(with_hub[i] * firms[i]),
-            "saved": int((without[i] - with_hub[i]) * firms[i]),
+            "firms": firms,
+            "total_without": None if firms is None else int(without[i]) * firms,
+            "total_with": None if firms is None else int(with_hub[i]) * firms,
+            "saved": None if firms is None else int(without[i] - with_hub[i]) * firms,
         })
     return OneStop(hub, out)

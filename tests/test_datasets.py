@@ -200,17 +200,37 @@ def test_pudong_policy_one_stop_report():
     without = len(requires)
     with_hub = len({u for u, _ in requires}) + sum(v not in reachable for _, v in requires)
     assert (without, with_hub) == (27, 26)  # only the tax office is out of the centre's reach
-    # summed over applicant firms (policies without a 2011 figure count one firm)
-    firms = {p: eco.node(p).get("applicants", 1) for p in eco.nodes("policy")}
-    total_without = sum(firms[u] for u, _ in requires)
-    total_with = sum(firms[p] for p in {u for u, _ in requires}) + sum(
-        firms[u] for u, v in requires if v not in reachable)
+    # summed over the applicant firms of the policies with a 2011 count (the others have no total)
+    firms = {p: eco.node(p)["applicants"] for p in eco.nodes("policy") if eco.node(p).get("applicants") is not None}
+    total_without = sum(firms[u] for u, _ in requires if u in firms)
+    total_with = sum(firms[p] for p in {u for u, _ in requires} if p in firms) + sum(
+        firms[u] for u, v in requires if v not in reachable and u in firms)
+    assert (len(firms), sum(firms.values()), total_without, total_with) == (3, 3118, 5878, 5878)
     sections = report_sections(eco)
     assert len(sections) == 1 and "浦东新区科技认定服务中心" in sections[0].title
     assert (f"need {total_without:,} department contacts without the one-stop centre and {total_with:,} with it"
             in sections[0].text)
     rows = {row["policy"]: row for row in sections[0].tables["onestop_pudong_centre"]}
     assert (rows["p_tech_contract"]["without_hub"], rows["p_tech_contract"]["with_hub"]) == (3, 2)
+    assert rows["p_tech_contract"]["total_without"] is None  # no count: never taken as one firm
+
+
+def test_pudong_one_stop_saving_agrees_in_report_and_example():
+    """Regression: the report counted a policy without applicants as one firm (5,901 -> 5,900,
+    "1 fewer") while the example summed the counted policies only (5,878 -> 5,878)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from ecograph.report.onestop import sections as report_sections
+
+    [section] = report_sections(load_dataset("pudong_policy"))
+    script = Path(__file__).resolve().parents[1] / "examples" / "pudong_one_stop.py"
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300, check=True).stdout
+    [sentence] = [line.removeprefix("In all: ") for line in out.splitlines() if line.startswith("In all: ")]
+    assert section.text == sentence
+    assert "3,118 applications over the 3 policies" in sentence and "5,878 with it (0 fewer, 0%)" in sentence
+    assert "per claim, 1 of 24 policies need fewer contacts" in sentence
 
 
 def test_suzhou_associations_exact_counts():

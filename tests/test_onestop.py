@@ -55,11 +55,17 @@ def test_contacts_hand_computed() -> None:
     assert (rows["hightech"]["without_hub"], rows["hightech"]["with_hub"], rows["hightech"]["relay_hops"]) == (1, 1, 2)
     assert (rows["tax_credit"]["without_hub"], rows["tax_credit"]["with_hub"]) == (2, 3)  # the hub adds a stop
     assert (rows["nothing"]["without_hub"], rows["nothing"]["with_hub"]) == (0, 0)
-    assert rows["fund"]["firms"] == 1 and rows["hightech"]["total_without"] == 194
+    assert rows["fund"]["firms"] is None and rows["fund"]["total_without"] is None  # not counted: no total
+    assert rows["hightech"]["total_without"] == 194
     assert rows["contract"]["saved"] == 5 and rows["tax_credit"]["saved"] == -2
-    assert result.total_without == 15 + 194 + 1 + 4 + 0
-    assert result.total_with == 10 + 194 + 1 + 6 + 0
-    assert "fewer" in result.summary()
+    assert result.counted == 3 and result.applications == 5 + 194 + 2
+    assert result.total_without == 15 + 194 + 4
+    assert result.total_with == 10 + 194 + 6
+    assert (result.fewer_per_claim, result.more_per_claim) == (1, 1)
+    assert result.summary() == (
+        "201 applications over the 3 policies with an applicant count need 213 department contacts without the "
+        "one-stop centre and 210 with it (3 fewer, 1%); per claim, 1 of 5 policies need fewer contacts with the "
+        "centre and 1 of 5 policies need more contacts with the centre")
     assert list(result.to_pandas().index) == list(REQUIREMENTS)
 
 
