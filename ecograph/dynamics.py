@@ -3,7 +3,7 @@
 :func:`changes` compares the snapshots ``eco.at(t0)`` and ``eco.at(t1)``: organisations that
 entered and left (by kind and by sector), relations added and removed (by type), moves between
 circle layers (from ring -> to ring, one rule for a member in several rings:
-:func:`ecograph.rings.ring_members`), chain members joining or leaving stages, association
+:meth:`ecograph.Ecosystem.rings`), chain members joining or leaving stages, association
 members joining or leaving, and the growth (同比 when ``t1`` is a year after ``t0``) of the
 counted attributes of service relations: relations, distinct clients (users), client groups
 (SMEs, regions …) and every numeric attribute (count, revenue …).
@@ -295,14 +295,12 @@ def _edge_types(eco: Ecosystem) -> dict[tuple[str, str, str], str]:
 
 
 def _ring_moves(before: Ecosystem, after: Ecosystem) -> tuple[list[RingMove], list[RingMove]]:
-    from .rings import ring_members
-
     moves: list[RingMove] = []
     stays: list[RingMove] = []
     for platform in dict.fromkeys([*before.platforms(), *after.platforms()]):
         rings = []
         for snap in (before, after):
-            layers = ring_members(snap, platform) if platform in snap else {}
+            layers = snap.rings(platform) if platform in snap else {}
             rings.append({m: ring for ring, members in layers.items() for m in members})
         grouped: dict[tuple[str | None, str | None], list[str]] = {}
         for member in dict.fromkeys([*rings[0], *rings[1]]):

@@ -898,15 +898,30 @@ class Ecosystem:
     def rings(self, platform: str) -> dict[str, list[str]]:
         """Members of a platform by circle layer, innermost first (all four keys present).
 
+        The one rule for a member declared in several rings of the same platform: it belongs
+        to the innermost of them (a core-ring association that also radiates is core ring), so
+        every member is counted, analysed and drawn once.
+
         Raises
         ------
         NodeNotFoundError, EndpointKindError
+
+        Examples
+        --------
+        >>> eco = Ecosystem(); eco.add_org("p", kind="platform"); eco.add_org("m")
+        >>> eco.add_relation("m", "p", "in_ring", ring="radiation")
+        >>> eco.add_relation("m", "p", "in_ring", ring="core_ring", key="also")
+        >>> eco.rings("p")["core_ring"], eco.rings("p")["radiation"]
+        (['m'], [])
         """
         self._require_kind(platform, {"platform"})
-        layers: dict[str, list[str]] = {ring: [] for ring in RINGS}
+        innermost: dict[str, int] = {}
         for u, _, d in self._graph.in_edges(platform, data=True):
             if d["type"] == "in_ring":
-                layers[d["ring"]].append(u)
+                innermost[u] = min(innermost.get(u, len(RINGS)), RINGS.index(d["ring"]))
+        layers: dict[str, list[str]] = {ring: [] for ring in RINGS}
+        for member, ring in innermost.items():
+            layers[RINGS[ring]].append(member)
         return layers
 
     def alliances(self) -> list[str]:

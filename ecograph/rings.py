@@ -86,27 +86,6 @@ def _count(values: Iterable[str]) -> dict[str, int]:
     return dict(sorted(table.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
-def ring_members(eco: Ecosystem, platform: str) -> dict[str, list[str]]:
-    """Members by ring; a member declared in several rings is kept in the innermost only.
-
-    Examples
-    --------
-    >>> from ecograph import Ecosystem
-    >>> eco = Ecosystem(); eco.add_org("p", kind="platform"); eco.add_org("m")
-    >>> eco.add_relation("m", "p", "in_ring", ring="radiation")
-    >>> eco.add_relation("m", "p", "in_ring", ring="core_ring", key="also")
-    >>> ring_members(eco, "p")["core_ring"], ring_members(eco, "p")["radiation"]
-    (['m'], [])
-    """
-    layers = eco.rings(platform)
-    seen: set[str] = set()
-    out: dict[str, list[str]] = {}
-    for ring in RINGS:
-        out[ring] = [m for m in dict.fromkeys(layers[ring]) if m not in seen]
-        seen.update(out[ring])
-    return out
-
-
 def _ring_index(graph: SparseGraph, layers: Mapping[str, list[str]]) -> np.ndarray:
     """Per graph position: the ring number (0 = core … 3 = radiation), ``-1`` for non-members."""
     ring = np.full(graph.n, -1, dtype=np.int64)
@@ -186,7 +165,7 @@ def ring_composition(eco: Ecosystem, platform: str) -> RingComposition:
     >>> ring_composition(eco, "p").by_sector["collaboration"]
     {'academia': 1}
     """
-    layers = ring_members(eco, platform)
+    layers = eco.rings(platform)
     data = eco.graph.nodes
     return RingComposition(
         platform,
@@ -262,7 +241,7 @@ def ring_density(eco: Ecosystem, platform: str, relations: Sequence[str] = RING_
     >>> d.get("core", "collaboration"), d.get("collaboration", "collaboration")
     (0.5, 0.0)
     """
-    layers = ring_members(eco, platform)
+    layers = eco.rings(platform)
     graph = compile(eco, relations=list(relations), directed=False)
     ring = _ring_index(graph, layers)
     ties = graph.matrix.copy()
@@ -317,7 +296,7 @@ def ring_flows(
     >>> ring_flows(eco, "p", weight="count")["serves"].get("core", "radiation")
     7.0
     """
-    layers = ring_members(eco, platform)
+    layers = eco.rings(platform)
     out: dict[str, RingTable] = {}
     for relation in relations:
         graph = compile(eco, weight, relations=[relation], directed=True)
@@ -455,7 +434,7 @@ def radiation(
 
     if hops < 0:
         raise AnalysisError(f"radiation: hops must be >= 0, got {hops}", field="hops", value=hops)
-    layers = ring_members(eco, platform)
+    layers = eco.rings(platform)
     if not layers["core"]:
         raise AnalysisError(f"radiation: platform {platform!r} has no core member", id=platform, field="ring")
     graph = _channel_graph(eco, relations)
@@ -668,7 +647,7 @@ def infer_rings(
     """
     if method not in METHODS:
         raise AnalysisError(f"infer_rings: method {method!r}; expected one of {list(METHODS)}", field="method")
-    layers = ring_members(eco, platform)
+    layers = eco.rings(platform)
     members = [m for r in RINGS for m in layers[r]]
     declared = np.array([r for r, name in enumerate(RINGS) for _ in layers[name]], dtype=np.int64)
     sizes = [len(layers[r]) for r in RINGS]
@@ -769,7 +748,7 @@ def suggest_promotions(
     inner_limit = RINGS.index(to_ring)
     if inner_limit >= RINGS.index(from_ring):
         raise AnalysisError(f"suggest_promotions: {to_ring!r} is not inside {from_ring!r}", field="to_ring")
-    layers = ring_members(eco, platform)
+    layers = eco.rings(platform)
     candidates = layers[from_ring]
     if not candidates:
         return []

@@ -308,3 +308,25 @@ def test_results_are_plain_data(platform: Ecosystem) -> None:
         json.dumps(result.to_dict(), allow_nan=True)
         assert len(result.to_pandas()) > 0
     json.dumps([p.to_dict() for p in suggest_promotions(platform, "p")])
+
+
+def test_a_member_declared_in_two_rings_is_in_the_innermost_everywhere() -> None:
+    """Regression: eco.rings() kept such a member in both rings (the diagram and the map drew it
+    twice) while the analytics kept it in the innermost only."""
+    from ecograph.diagrams import circle_layers
+    from ecograph.diagrams.interactive import graph_json
+
+    eco = Ecosystem()
+    eco.add_org("p", "平台", kind="platform")
+    for member, ring in [("c", "core"), ("a", "core_ring"), ("f", "collaboration"), ("r", "radiation")]:
+        eco.add_org(member)
+        eco.add_relation(member, "p", "in_ring", ring=ring)
+    eco.add_relation("a", "p", "in_ring", ring="radiation", key="also")  # the association also radiates
+    eco.add_relation("c", "a", "collaborates")
+    expected = {"core": ["c"], "core_ring": ["a"], "collaboration": ["f"], "radiation": ["r"]}
+    assert eco.rings("p") == expected
+    assert ring_composition(eco, "p").sizes == {ring: len(m) for ring, m in expected.items()}
+    labels = [t.get_text() for t in circle_layers(eco, "p", size_by=None).axes[0].texts]
+    assert "辐射圈 (1)" in labels and "核心圈 (1)" in labels
+    rings_drawn = {node["id"]: node["rings"] for node in graph_json(eco)["nodes"] if node["id"] != "p"}
+    assert rings_drawn["a"] == ["core_ring"]

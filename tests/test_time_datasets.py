@@ -77,7 +77,7 @@ def test_motor_history_2007_2009_2011(motor) -> None:
     c = eg.changes(motor, 2009, 2011)
     assert c.entered == ["motor_platform"]
     entries = {m.to_ring: m.count for m in c.ring_moves if m.from_ring is None}
-    assert entries == {ring: len(members) for ring, members in eg.rings.ring_members(motor, "motor_platform").items()}
+    assert entries == {ring: len(members) for ring, members in motor.rings("motor_platform").items()}
     assert motor.node("motor_platform")["yx3_promotion_share"] == 0.815
 
 
