@@ -37,9 +37,10 @@ def sections(eco: Ecosystem) -> list[Section]:
         text.append(f"Gaps (no member): {', '.join(cov.gaps) or 'none'}. Single points of failure: "
                     f"{', '.join(cov.single_points) or 'none'}.")
         if cov.bottlenecks:
-            worst = cov.stage(cov.bottlenecks[0])
-            text.append(f"Bottleneck: {worst.stage} (demand {worst.demand:,.0f} against capacity "
-                        f"{worst.capacity:,.1f}, load {worst.load:.2f}).")
+            period = "".join(f" in {key} {value}" for key, value in cov.period.items())
+            loads = "; ".join(f"{s.stage} (demand {s.demand:,.0f} against capacity {s.capacity:,.1f}, load {s.load:.2f})"
+                              for s in map(cov.stage, cov.bottlenecks))
+            text.append(f"Bottleneck{'s' if len(cov.bottlenecks) > 1 else ''}{period}: {loads}.")
         tables: dict[str, list[dict[str, Any]]] = {f"chain_{alliance}_coverage": cov.rows()}
         if chain.anchor is not None:
             pos = anchor_position(eco, alliance)
