@@ -168,3 +168,17 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
         main(["match", "--help"])
     assert exit_info.value.code == 0
     assert "technical problem" in capsys.readouterr().out
+
+
+def test_the_assignment_does_not_depend_on_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    outputs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-m", "ecograph", "match", *ARGS], capture_output=True, env=env,
+                              timeout=300, check=True)
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1] and outputs[0].count(b"\n") == 81

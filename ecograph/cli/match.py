@@ -64,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
     else:
         options = MATCH_OPTIONS.parse(_options(args))
         eco = load_source(args)
+        progress(f"match: {len(eco.nodes('problem')):,} problems, {len(eco.nodes('expert')):,} experts ...")
         matching = match(eco, **options)
         rows, summary = matching.rows(), matching.summary()
     _write(rows, args.output, args.lang)
