@@ -146,3 +146,24 @@ def test_the_action_section_formats_the_matching_and_its_evaluation(tmp_path):
     assert action.sections in SECTIONS and action.figures in SECTIONS
     written = save(report, tmp_path)
     assert (tmp_path / "tables" / "match_assignment.csv") in written
+
+
+def test_the_changes_section_formats_eg_changes_for_every_pair_of_periods() -> None:
+    import ecograph as eg
+    from ecograph.report import changes as section
+    from loaders.datasets import load_dataset
+
+    eco = load_dataset("shanghai_biopharma")
+    out = section.sections(eco)
+    assert [s.title for s in out] == ["变化", "变化：2010 → 2011"]
+    growth = {(r["group"], r["measure"]): r for r in out[1].tables["changes_2010_2011_growth"]}
+    c = eg.changes(eco, 2010, 2011)
+    for g in c.growth:  # every growth row of the result, formatted, nothing else
+        row = growth[(g.group, g.measure)]
+        assert (row["before"], row["after"]) == (g.before, g.after)
+        assert row["growth"] == (None if g.rate is None else f"{g.rate:+.2%}")
+    assert len(growth) == len(c.growth)
+    assert "1,287 → 13,694" in out[1].text
+    tianjin = section.sections(load_dataset("tianjin_centers"))
+    assert tianjin[-1].title == "变化：动态管理" and tianjin[-1].tables["management_decisions"]
+    assert section.sections(load_dataset("suzhou_associations")) == []

@@ -274,7 +274,7 @@ def growth_bars(
         ax.bar(xs + 0.2, after, width=0.4, color="#0072B2", label=t1)
         for x, g in zip(xs, groups):
             rate = rows[g].rate
-            ax.text(x + 0.2, float(rows[g].after), "—" if rate is None else f"{rate:+.2%}", ha="center",
+            ax.text(x + 0.2, float(rows[g].after), bilingual("新增", "new", lang) if rate is None else f"{rate:+.2%}", ha="center",
                     va="bottom", fontsize=9)
         total_word = bilingual("合计", "total", lang)
         ax.set_xticks(xs, [wrap(g.split("/", 1)[1], 6) if "/" in g else f"{total_word}\n({g})" for g in groups],
@@ -282,6 +282,6 @@ def growth_bars(
         light_grid(ax, "y")
         open_frame(ax)
         ax.legend(frameon=False)
-        ax.set_title(title or bilingual(f"同比变化（{measure}）：{t0} → {t1}",
-                                        f"Year on year ({measure}): {t0} → {t1}", lang), loc="left")
+        ax.set_title(title or bilingual(f"增长（{measure}）：{t0} → {t1}（一年间隔即同比）",
+                                        f"Growth ({measure}): {t0} → {t1}", lang), loc="left")
     return fig

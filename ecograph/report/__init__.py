@@ -44,7 +44,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import action, associations, brokers, centrality, chains, evaluation, helix, hierarchies, networks, onestop, overview, rings
+from . import (
+    action, associations, brokers, centrality, chains, changes, evaluation, helix, hierarchies, networks, onestop, overview,
+    rings,
+)
 from .document import Report, Row, Section
 from .writers import render_html, render_markdown, save
 
@@ -70,12 +73,14 @@ SECTIONS: tuple[SectionBuilder, ...] = (
     onestop.sections,
     evaluation.sections,
     action.sections,
+    changes.sections,
     rings.figures,
     chains.figures,
     associations.figures,
     hierarchies.figures,
     evaluation.figures,
     action.figures,
+    changes.figures,
     networks.figures,
 )
 
