@@ -46,9 +46,8 @@ def timed(fn, repeat: int):
 
 def greedy(eco, capacity):
     """First come, first served: problems in id order take their best expert with room (ties: id)."""
-    m = eg.match(eco, capacity=capacity, candidates=1)  # only to reuse the problem and expert order
-    problems, experts = m.problems, sorted(m.capacity)
     graph = eco.graph
+    problems, experts = sorted(eco.nodes("problem")), sorted(eco.nodes("expert"))
     need = [_m._field_list(graph.nodes[p].get("fields"), p) for p in problems]
     have = [_m._field_list(graph.nodes[x].get("fields"), x) for x in experts]
     posers = [sorted(u for u, _, t in graph.in_edges(p, data="type") if t == "poses") for p in problems]
@@ -57,7 +56,7 @@ def greedy(eco, capacity):
     start = time.perf_counter()
     scored = _m._score_pairs(eco, pairs, need, have, posers, members, experts, dict(_m.DEFAULT_WEIGHTS), 3)
     order = np.lexsort((scored.expert, -scored.points, scored.problem))
-    room = np.array([m.capacity[x] for x in experts])
+    room = np.array([capacity if capacity is not None else graph.nodes[x].get("capacity", 1) for x in experts])
     bounds = np.searchsorted(scored.problem[order], np.arange(len(problems) + 1))
     matched, points = 0, 0
     for p in range(len(problems)):
