@@ -46,6 +46,7 @@ import numba
 import numpy as np
 import scipy.sparse as sp
 
+from .compiled import compiled
 from .errors import AnalysisError
 from .matrix import GraphLike, SparseGraph, compile
 from .results import NodeValues
@@ -354,8 +355,10 @@ def _group_labels(
                 f"brokerage: a SparseGraph has no node attributes; pass a mapping node -> group instead of {by!r}",
                 field="by",
             )
-        data = G.graph.nodes if isinstance(G, Ecosystem) else G.nodes
-        labels = [data[node].get(by, default) for node in graph.nodes]
+        if isinstance(G, Ecosystem):
+            labels = [d.get(by, default) for d in compiled(G).records]  # the compiled graph's node order
+        else:
+            labels = [G.nodes[node].get(by, default) for node in graph.nodes]
         if isinstance(G, Ecosystem) and by == "ring" and all(label is default for label in labels):
             labels = _ring_labels(G, graph.nodes, default)
         what = f"attribute {by!r}"

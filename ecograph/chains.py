@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
+from .compiled import compiled
 from .errors import AnalysisError, UnservableRequestError
 from .matrix import compile
 from .results import rows_to_pandas
@@ -216,9 +217,12 @@ def stage_demand(eco: Ecosystem, chain: Chain, services: Mapping[str, Any] | Non
     """
     demand = dict.fromkeys(chain.stages, 0.0)
     wanted = dict(services or {})
+    view = compiled(eco)
+    serves = view.relation("serves")
     for member, stages in chain.members.items():
-        for _, _, d in eco.graph.out_edges(member, data=True):
-            if d["type"] != "serves" or any(d.get(k) != v for k, v in wanted.items()):
+        for e in np.flatnonzero(serves.source == view.index[member]).tolist():
+            d = serves.records[e]
+            if any(d.get(k) != v for k, v in wanted.items()):
                 continue
             volume = float(d.get("count", 1))
             if d.get("service") in demand:
@@ -494,13 +498,16 @@ def service_performance(eco: Ecosystem, members: Iterable[str], attribute: str |
     >>> service_performance(eco, ["m"]), service_performance(eco, ["m"], "score")
     ({'m': 3.0}, {'m': 7.0})
     """
-    out: dict[str, float] = {}
-    for m in members:
-        if attribute is not None:
-            out[m] = float(eco.graph.nodes[m].get(attribute, 0) or 0)
-        else:
-            out[m] = float(sum(d.get("count", 1) for _, _, d in eco.graph.out_edges(m, data=True) if d["type"] == "serves"))
-    return out
+    view = compiled(eco)
+    members = list(members)
+    positions = view.positions(members, "member")
+    if attribute is not None:
+        column = view.column(attribute)
+        return {m: float(column[p] or 0) for m, p in zip(members, positions.tolist())}
+    serves = view.relation("serves")
+    volume = np.bincount(serves.source, weights=np.asarray(serves.column("count", 1), dtype=np.float64),
+                         minlength=len(view))
+    return {m: float(volume[p]) for m, p in zip(members, positions.tolist())}
 
 
 class ChainRouter:
@@ -719,7 +726,7 @@ def _capability_matrix(eco: Ecosystem, stages: Sequence[str]) -> sp.csr_array:
     col = {s: j for j, s in enumerate(stages)}
     rows: list[int] = []
     cols: list[int] = []
-    for i, (_, data) in enumerate(eco.graph.nodes(data=True)):
+    for i, data in enumerate(compiled(eco).records):
         if data["kind"] == "alliance":
             continue  # an alliance's own ``stages`` declare its chain, not a capability
         for attr in ("stages", "capabilities"):
@@ -812,7 +819,8 @@ def strengthen_chain(
     ties.data[:] = 1.0  # one tie per partner, whatever the number or weight of relations
     n = graph.n
     member_pos = graph.positions(list(chain.members)) if chain.members else np.zeros(0, dtype=np.int64)
-    eligible = np.fromiter((d["kind"] not in _STRUCTURAL_KINDS for _, d in eco.graph.nodes(data=True)), bool, n)
+    view = compiled(eco)
+    eligible = np.fromiter((kind not in _STRUCTURAL_KINDS for kind in view.column("kind")), bool, n)
     eligible[member_pos] = False
     eligible[graph.index[alliance]] = False
     member_ind = np.zeros(n)
@@ -820,7 +828,7 @@ def strengthen_chain(
     member_ties = ties @ member_ind
     capability = _capability_matrix(eco, chain.stages).tocsc()
     order = {s: i for i, s in enumerate(chain.stages)}
-    names = eco.graph.nodes
+    names = view.column("name")
     out: list[Candidate] = []
     for stage in targets:  # one vectorised pass over all organisations per weak stage
         i = order[stage]
@@ -838,7 +846,7 @@ def strengthen_chain(
         for p in ranked.tolist():
             node = graph.nodes[p]
             out.append(Candidate(
-                stage=stage, purpose=purpose, candidate=node, name=names[node]["name"], declares=bool(declares[p]),
+                stage=stage, purpose=purpose, candidate=node, name=names[p], declares=bool(declares[p]),
                 adjacent_ties=int(adjacent[p]), member_ties=int(member_ties[p]),
                 reason=_reason(stage, bool(declares[p]), int(adjacent[p]), neighbours, int(member_ties[p])),
             ))

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .compiled import compiled
 from .errors import EvaluationError, NodeNotFoundError
 from .results import NodeValues
 
@@ -940,7 +941,6 @@ def service_indicators(
     >>> row["services"], row["clients"], row["sme_share"], row["revenue"], row["growth"], row["reach"]
     (4.0, 2.0, 0.5, 2500, 0.5, 0.5)
     """
-    graph = eco.graph
     node_index, source, client, counts, has_year, edge_year, revenues, with_revenue = eco.cached(
         ("evaluation.serves_arrays",), lambda: _serves_arrays(eco)
     )
@@ -965,9 +965,9 @@ def service_indicators(
     services = np.bincount(row[chosen], weights=counts[chosen], minlength=n)
     pairs = np.unique(row[chosen] * len(node_index) + client[chosen])  # distinct (provider, client)
     pair_row, pair_client = pairs // max(len(node_index), 1), pairs % max(len(node_index), 1)
-    sme = np.array([bool(flag) for _, flag in graph.nodes(data="sme")], dtype=bool)
+    sme = compiled(eco).flags("sme")
     if isinstance(target, str):
-        in_target = np.array([bool(flag) for _, flag in graph.nodes(data=target)], dtype=bool)
+        in_target = compiled(eco).flags(target)
     else:
         in_target = np.zeros(len(node_index), dtype=bool)
         in_target[[node_index[t] for t in target if t in node_index]] = True
@@ -994,27 +994,18 @@ def service_indicators(
 
 
 def _serves_arrays(eco: Ecosystem) -> tuple[Any, ...]:
-    """The ``serves`` relations as arrays (one pass over the graph; memoised per ecosystem
+    """The ``serves`` relations as arrays, from the compiled view (memoised per ecosystem
     version): node index, source and client positions, counts, has-year mask, years, revenues
     and the positions of the relations that have a revenue (often none)."""
-    node_index = {n: i for i, n in enumerate(eco.graph)}
-    src: list[int] = []
-    dst: list[int] = []
-    counts: list[Any] = []
-    years: list[Any] = []
-    revenues: list[Any] = []
-    for u, v, d in eco.graph.edges(data=True):
-        if d.get("type") == "serves":
-            src.append(node_index[u])
-            dst.append(node_index[v])
-            counts.append(d.get("count", 1))
-            years.append(d.get("year"))
-            revenues.append(d.get("revenue"))
+    view = compiled(eco)
+    serves = view.relation("serves")
+    years = serves.column("year")
+    revenues = serves.column("revenue")
     has_year = np.array([y is not None for y in years], dtype=bool)
     edge_year = np.array([-1 if y is None else y for y in years], dtype=np.int64)
     with_revenue = np.flatnonzero(np.array([r is not None for r in revenues], dtype=bool))
-    return (node_index, np.array(src, dtype=np.int64), np.array(dst, dtype=np.int64),
-            np.array(counts, dtype=np.float64), has_year, edge_year, revenues, with_revenue)
+    return (view.index, serves.source, serves.target, np.array(serves.column("count", 1), dtype=np.float64),
+            has_year, edge_year, revenues, with_revenue)
 
 
 def _exact_sums(row: np.ndarray, mask: np.ndarray, amounts: list[Any], present: np.ndarray, n: int) -> list[Any]:

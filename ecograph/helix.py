@@ -55,6 +55,7 @@ from typing import Any
 
 import numpy as np
 
+from .compiled import compiled
 from .errors import AnalysisError, NodeNotFoundError
 from .model import Ecosystem
 
@@ -407,15 +408,17 @@ def _presence_table(
         members: Iterable[Iterable[str]] = records.values()
     else:
         members = groups
-    sector = eco.graph.nodes
+    view = compiled(eco)
+    sectors_of = view.column("sector")
     counts: dict[tuple[Any, ...], int] = {}
     skipped = 0
     for record in members:
         present: set[str] = set()
         for node in record:
-            if node not in eco:
+            position = view.index.get(node)
+            if position is None:
                 raise NodeNotFoundError(f"triple_helix: group member {node!r} is not an organisation", id=node)
-            present.add(sector[node]["sector"])
+            present.add(sectors_of[position])
         cell = tuple(int(bool(present & sectors)) for sectors in dims.values())
         if not any(cell) and not include_none:
             skipped += 1
@@ -443,7 +446,7 @@ def _categorical_table(
         raise AnalysisError(f"triple_helix: need at least 2 attributes, got {list(attributes)}", field="dimensions")
     counts: dict[tuple[Any, ...], int] = {}
     skipped = 0
-    for _node, data in eco.graph.nodes(data=True):
+    for data in compiled(eco).records:
         cell = tuple(data.get(a) for a in attributes)
         if any(v is None for v in cell):
             skipped += 1

@@ -329,41 +329,33 @@ class SparseGraph:
     def _compile_ecosystem(
         cls, eco: Ecosystem, types: set[str] | None, weight: str | None, directed: bool | None, combine: Combine
     ) -> SparseGraph:
-        nodes = list(eco.graph)
-        index = {v: i for i, v in enumerate(nodes)}
+        from .compiled import compiled
+
+        view = compiled(eco)
         specs = eco.vocabulary.relations
-        codes = {t: c for c, t in enumerate(specs)}
-        src: list[int] = []
-        dst: list[int] = []
-        kinds: list[int] = []
-        wts: list[Any] = []
-        # straight over the adjacency dicts: several times faster than edges(keys=True, data=True)
-        for u, neighbours in eco.graph.adj.items():
-            iu = index[u]
-            for v, keyed in neighbours.items():
-                iv = index[v]
-                for data in keyed.values():
-                    rtype = data["type"]
-                    if types is not None and rtype not in types:
-                        continue
-                    src.append(iu)
-                    dst.append(iv)
-                    kinds.append(codes[rtype])
-                    if weight is not None:
-                        wts.append(data.get(weight, 1))
-        kind = np.asarray(kinds, dtype=np.int64)
-        symmetric = np.array([not spec.directed for spec in specs.values()], dtype=bool)
+        chosen = view.relations(None if types is None else [t for t in specs if t in types])
         if directed is None:  # undirected only when every relation type in play is symmetric
-            directed = not symmetric[np.unique(kind)].all() if types is None else any(specs[t].directed for t in types)
-        u_arr = np.asarray(src, dtype=np.int64)
-        v_arr = np.asarray(dst, dtype=np.int64)
-        w = np.ones(len(u_arr)) if weight is None else _relation_weights(eco, wts, weight, types)
-        if directed:  # a symmetric relation is read both ways (a self-loop once)
-            back = symmetric[kind] & (u_arr != v_arr)
-            u_arr, v_arr, w = (np.concatenate((u_arr, v_arr[back])), np.concatenate((v_arr, u_arr[back])),
-                               np.concatenate((w, w[back])))
-        return cls.from_edges(u_arr, v_arr, w, n=len(nodes), nodes=nodes, directed=directed, weight=weight,
-                              combine=combine)
+            in_play = [t for t, _ in chosen] if types is None else list(types)
+            directed = any(specs[t].directed for t in in_play)
+        parts_u, parts_v, parts_w = [], [], []
+        for rtype, edges in chosen:
+            u_arr, v_arr = edges.source, edges.target
+            w = np.ones(len(edges)) if weight is None else _relation_weights(eco, edges.column(weight, 1), weight, {rtype})
+            if directed and not specs[rtype].directed:  # a symmetric relation is read both ways (a self-loop once)
+                back = u_arr != v_arr
+                u_arr, v_arr, w = (np.concatenate((u_arr, v_arr[back])), np.concatenate((v_arr, u_arr[back])),
+                                   np.concatenate((w, w[back])))
+            parts_u.append(u_arr)
+            parts_v.append(v_arr)
+            parts_w.append(w)
+        empty = np.zeros(0, dtype=np.int64)
+        u_all = np.concatenate(parts_u) if parts_u else empty
+        v_all = np.concatenate(parts_v) if parts_v else empty
+        w_all = np.concatenate(parts_w) if parts_w else np.zeros(0)
+        graph = cls.from_edges(u_all, v_all, w_all, n=len(view.nodes), nodes=view.nodes, directed=directed,
+                               weight=weight, combine=combine)
+        graph._index = view.index  # one id -> position map per ecosystem version
+        return graph
 
     # ------------------------------------------------------------------ arrays
     @property

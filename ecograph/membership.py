@@ -45,6 +45,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
+from .compiled import compiled
 from .errors import AnalysisError, NodeNotFoundError
 from .matrix import SparseGraph
 from .results import rows_to_pandas
@@ -88,8 +89,9 @@ def node_attribute(eco: Ecosystem, nodes: Sequence[str], attr: str, default: Any
     >>> node_attribute(eco, ["a", "b"], "region", "-")
     ['苏州', '-']
     """
-    data = eco.graph.nodes
-    return [data[n].get(attr, default) for n in nodes]
+    view = compiled(eco)
+    records = view.records
+    return [records[i].get(attr, default) for i in view.positions(nodes).tolist()]
 
 
 def codes(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
@@ -183,11 +185,12 @@ def membership_matrix(eco: Ecosystem, associations: Iterable[str] | None = None)
         eco.members(a)  # raises a clear error for an unknown id or a non-membership kind
 
     def build() -> MembershipMatrix:
-        nodes, edges = _edges_by_type(eco)
-        src, dst, _ = edges.get("member_of", _NO_EDGES)
+        view = compiled(eco)
+        nodes, member_of = view.nodes, view.relation("member_of")
+        src, dst = member_of.source, member_of.target
         row_code = np.full(len(nodes), -1, dtype=np.int64)
         if rows:
-            row_code[_positions(eco, rows)] = np.arange(len(rows))
+            row_code[view.positions(rows)] = np.arange(len(rows))
         keep = row_code[dst] >= 0
         r, members = row_code[dst[keep]], src[keep]
         unique, first = np.unique(members, return_index=True)
@@ -200,34 +203,6 @@ def membership_matrix(eco: Ecosystem, associations: Iterable[str] | None = None)
         return MembershipMatrix(rows, [nodes[j] for j in order.tolist()], matrix)
 
     return eco.cached(("membership_matrix", tuple(rows)), build)
-
-
-_NO_EDGES = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), [])
-
-
-def _edges_by_type(eco: Ecosystem) -> tuple[list[str], dict[str, tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]]]:
-    """Node ids and, per relation type, the endpoint positions and attribute dicts of its
-    relations: one pass over the graph, shared by every analysis here (cached per version)."""
-
-    def build() -> tuple[list[str], dict[str, tuple[np.ndarray, np.ndarray, list[dict[str, Any]]]]]:
-        nodes = list(eco.graph)
-        index = {n: i for i, n in enumerate(nodes)}
-        grouped: dict[str, tuple[list[int], list[int], list[dict[str, Any]]]] = {}
-        for u, v, d in eco.graph.edges(data=True):
-            entry = grouped.get(d["type"])
-            if entry is None:
-                entry = grouped[d["type"]] = ([], [], [])
-            entry[0].append(index[u])
-            entry[1].append(index[v])
-            entry[2].append(d)
-        return nodes, {t: (np.array(a, dtype=np.int64), np.array(b, dtype=np.int64), c) for t, (a, b, c) in grouped.items()}
-
-    return eco.cached("membership._edges_by_type", build)
-
-
-def _positions(eco: Ecosystem, ids: Sequence[str]) -> np.ndarray:
-    index = eco.cached("membership._index", lambda: {n: i for i, n in enumerate(eco.graph)})
-    return np.fromiter((index[i] for i in ids), dtype=np.int64, count=len(ids))
 
 
 def _as_matrix(source: Ecosystem | MembershipMatrix) -> MembershipMatrix:
@@ -530,9 +505,10 @@ def _parents(eco: Ecosystem) -> dict[str, str]:
     """child -> parent of the ``part_of`` forest (as :meth:`Ecosystem.hierarchy`, cached)."""
 
     def build() -> dict[str, str]:
-        nodes, edges = _edges_by_type(eco)
-        src, dst, _ = edges.get("part_of", _NO_EDGES)
-        return {nodes[c]: nodes[p] for c, p in zip(src.tolist(), dst.tolist())}
+        view = compiled(eco)
+        part_of = view.relation("part_of")
+        nodes = view.nodes
+        return {nodes[c]: nodes[p] for c, p in zip(part_of.source.tolist(), part_of.target.tolist())}
 
     return eco.cached("membership._parents", build)
 
@@ -634,21 +610,22 @@ def rollup(
     (2, 12, 1, 4.0)
     """
     nodes, parent, depth = _forest(eco)
-    data = eco.graph.nodes
-    kinds = [data[n]["kind"] for n in nodes]
+    view = compiled(eco)
+    records = [view.records[i] for i in view.positions(nodes).tolist()]
+    kinds = [d["kind"] for d in records]
     kind_code, kind_values = codes(kinds)
     counts = {}
     for k, kind in enumerate(kind_values):
         own = (kind_code == k).astype(np.int64)
         counts[kind] = subtree_sum(parent, depth, own) - own
     if attrs is None:
-        keys = sorted({a for n in nodes for a in data[n]} - {"name", "kind", "sector"})
+        keys = sorted({a for d in records for a in d} - {"name", "kind", "sector"})
         requested = False
     else:
         keys, requested = list(attrs), True
     sums = {}
     for attr in keys:
-        column = _numeric_column([data[n].get(attr) for n in nodes])
+        column = _numeric_column([d.get(attr) for d in records])
         if column is None:
             if requested:
                 raise AnalysisError(f"rollup: attribute {attr!r} is not numeric on the hierarchy's nodes", field=attr)
@@ -675,10 +652,11 @@ def _ancestors(parent: np.ndarray, depth: np.ndarray) -> sp.csr_array:
 def _attached(eco: Ecosystem, nodes: list[str], parent: np.ndarray, depth: np.ndarray, relation: str,
               weight: str | None) -> dict[str, np.ndarray]:
     """Distinct targets of ``relation`` from each subtree, and the summed ``weight``."""
-    everyone, edges = _edges_by_type(eco)
-    src, dst, data = edges.get(relation, _NO_EDGES)
+    view = compiled(eco)
+    everyone, edges = view.nodes, view.relation(relation)
+    src, dst, data = edges.source, edges.target, edges.records
     forest_code = np.full(len(everyone), -1, dtype=np.int64)
-    forest_code[_positions(eco, nodes)] = np.arange(len(nodes))
+    forest_code[view.positions(nodes)] = np.arange(len(nodes))
     keep = forest_code[src] >= 0
     values = np.ones(int(keep.sum()))
     if weight is not None:

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
+from .compiled import compiled
 from .errors import AnalysisError
 from .matrix import compile
 from .results import rows_to_pandas
@@ -203,8 +204,9 @@ def one_stop(
     table = _requirements_from_graph(eco, requires) if requirements is None else {
         p: list(dict.fromkeys(d)) for p, d in requirements.items()}
     if applicants is None:
-        applicants = {p: eco.graph.nodes[p]["applicants"] for p in table
-                      if p in eco.graph and "applicants" in eco.graph.nodes[p]}
+        view = compiled(eco)
+        applicants = {p: view.records[view.index[p]]["applicants"] for p in table
+                      if p in view.index and "applicants" in view.records[view.index[p]]}
     counts = dict(applicants)
     for policy, n in counts.items():
         if n is not None and n < 0:

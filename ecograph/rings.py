@@ -45,6 +45,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.stats import kendalltau
 
+from .compiled import compiled
 from .errors import AnalysisError
 from .matrix import SparseGraph, compile
 from .model import RINGS
@@ -166,12 +167,14 @@ def ring_composition(eco: Ecosystem, platform: str) -> RingComposition:
     {'academia': 1}
     """
     layers = eco.rings(platform)
-    data = eco.graph.nodes
+    view = compiled(eco)
+    kinds, sectors = view.column("kind"), view.column("sector")
+    at = {r: view.positions(layers[r]).tolist() for r in RINGS}
     return RingComposition(
         platform,
         layers,
-        {r: _count(data[m]["kind"] for m in layers[r]) for r in RINGS},
-        {r: _count(data[m]["sector"] for m in layers[r]) for r in RINGS},
+        {r: _count(kinds[i] for i in at[r]) for r in RINGS},
+        {r: _count(sectors[i] for i in at[r]) for r in RINGS},
     )
 
 
@@ -368,7 +371,8 @@ def select(eco: Ecosystem, target: Iterable[str] | Mapping[str, Any] | None) -> 
         target = {"kind": "enterprise"}
     if isinstance(target, Mapping):
         wanted = dict(target)
-        return [n for n, d in eco.graph.nodes(data=True) if all(d.get(k) == v for k, v in wanted.items())]
+        view = compiled(eco)
+        return [n for n, d in zip(view.nodes, view.records) if all(d.get(k) == v for k, v in wanted.items())]
     return list(target)
 
 
@@ -380,7 +384,7 @@ def _channel_graph(eco: Ecosystem, relations: Sequence[str]) -> SparseGraph:
     parts = [compile(eco, relations=one_way, directed=True).matrix] if one_way else []
     if both:
         parts.append(compile(eco, relations=both, directed=False).matrix)
-    nodes = list(eco.graph)
+    nodes = compiled(eco).nodes
     matrix = sp.csr_array(sum(parts[1:], parts[0]) if parts else sp.csr_array((len(nodes), len(nodes))))
     matrix.sort_indices()
     return SparseGraph(nodes, matrix, directed=True)
@@ -443,8 +447,9 @@ def radiation(
     distance[graph.positions(reached.nodes)] = reached.array
     ring = _ring_index(graph, layers)
     in_target = np.zeros(graph.n, dtype=bool)
-    if target is None and eco.graph.nodes[platform].get("target_industry") is not None:
-        target = {"kind": "enterprise", "industry": eco.graph.nodes[platform]["target_industry"]}
+    industry = eco.node(platform).get("target_industry")
+    if target is None and industry is not None:
+        target = {"kind": "enterprise", "industry": industry}
     targets = select(eco, target)
     if targets:
         in_target[graph.positions(targets, "target")] = True
