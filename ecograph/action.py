@@ -4,7 +4,7 @@ CAST's 百千万 action (seed 002) asks for "评估反馈机制": :func:`action_
 :class:`~ecograph.matching.Matching` into the action's figures — coverage of the enterprises by
 region and by society, the load on experts (distribution, Gini), each society's reach into the
 enterprises' radiation regions — and a per-society scorecard (an
-:class:`~ecograph.evaluation.IndicatorTable`) that :func:`ecograph.evaluate` and
+:class:`~ecograph.scoring.IndicatorTable`) that :func:`ecograph.evaluate` and
 :func:`ecograph.allocate` take as input.
 
 The action's enterprises are those a society ``serves`` and those posing a matched-for problem.
@@ -31,9 +31,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .evaluation import IndicatorTable
+from .scoring import IndicatorTable
 from .matching import Matching, match
-from .membership import gini
+from .hierarchies import gini
 from .results import TableResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -130,7 +130,7 @@ class ActionEvaluation(TableResult):
         }
 
     def scorecard(self, indicators: Sequence[str] | None = None) -> IndicatorTable:
-        """The per-society scorecard as an :class:`~ecograph.evaluation.IndicatorTable`.
+        """The per-society scorecard as an :class:`~ecograph.scoring.IndicatorTable`.
 
         Every indicator of :data:`SCORECARD_INDICATORS` is "higher is better"; a society with
         no matched problem has ``mean_score`` 0.

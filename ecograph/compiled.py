@@ -42,7 +42,7 @@ from .errors import NodeNotFoundError
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
 
-__all__ = ["CompiledView", "Edges", "compiled"]
+__all__ = ["CompiledView", "Edges", "compiled", "node_attribute", "codes"]
 
 
 class Edges:
@@ -203,3 +203,32 @@ def _build(eco: Ecosystem) -> CompiledView:
         for t, (src, dst, recs) in grouped.items()
     }
     return CompiledView(nodes, records, edges, index)
+
+
+def node_attribute(eco: Ecosystem, nodes: Sequence[str], attr: str, default: Any = None) -> list[Any]:
+    """One attribute of many nodes, in ``nodes`` order (``default`` where missing).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", region="苏州"); eco.add_org("b")
+    >>> node_attribute(eco, ["a", "b"], "region", "-")
+    ['苏州', '-']
+    """
+    view = compiled(eco)
+    records = view.records
+    return [records[i].get(attr, default) for i in view.positions(nodes).tolist()]
+
+
+def codes(values: Sequence[Any]) -> tuple[np.ndarray, list[Any]]:
+    """Integer codes for category values (first-seen order) and the categories.
+
+    Examples
+    --------
+    >>> c, values = codes(["x", "y", "x"])
+    >>> c.tolist(), values
+    ([0, 1, 0], ['x', 'y'])
+    """
+    table: dict[Any, int] = {}
+    out = np.fromiter((table.setdefault(v, len(table)) for v in values), dtype=np.int64, count=len(values))
+    return out, list(table)

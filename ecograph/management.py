@@ -9,12 +9,12 @@ Inputs live in the ecosystem, with time:
   ``submitted`` (evaluation materials handed in), ``operating`` (the annual check) and
   ``false_materials``; it may also override eligibility attributes for that period.
 
-:func:`indicator_panel` turns the reports into one :class:`~ecograph.evaluation.IndicatorTable`
+:func:`indicator_panel` turns the reports into one :class:`~ecograph.scoring.IndicatorTable`
 per period. :func:`manage` evaluates, per period, the members that have been in the system for
-a full year (:func:`ecograph.evaluation.evaluate`), follows each centre's grade trajectory and
+a full year (:func:`ecograph.scoring.evaluate`), follows each centre's grade trajectory and
 lists the decision the rules imply for every member and applicant — promote, keep, warn,
 remove, reject — each with the rule (clause and source text, ``rules/tianjin_dynamic.yaml``)
-that made it. Eligibility is :func:`ecograph.evaluation.check_eligibility` with
+that made it. Eligibility is :func:`ecograph.eligibility.check_eligibility` with
 ``rules/tianjin_centres.yaml``.
 
 Examples
@@ -37,7 +37,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import EvaluationError
-from .evaluation import Evaluation, IndicatorTable, check_eligibility, evaluate, load_rules
+from .eligibility import check_eligibility, load_rules
+from .scoring import Evaluation, IndicatorTable, evaluate
 from .model import Ecosystem
 from .results import TableResult
 from .timeline import TimePoint, time_key
@@ -201,7 +202,7 @@ def manage(
     rules, eligibility : str or mapping
         Decision and eligibility rule sets (names of shipped sets or dicts of the same shape).
     **evaluate_options
-        Passed to :func:`ecograph.evaluation.evaluate` (default ``quota`` 20 % excellent,
+        Passed to :func:`ecograph.scoring.evaluate` (default ``quota`` 20 % excellent,
         30 % good, 40 % pass).
 
     Returns

@@ -422,7 +422,7 @@ _DIVISOR_FIELDS = {
 
 
 def _evaluate(fields: dict[str, Any]) -> dict[str, Any]:
-    from .evaluation import IndicatorTable, ahp_weights, evaluate
+    from .scoring import IndicatorTable, ahp_weights, evaluate
 
     units = fields["units"]
     empty = next((unit for unit, row in units.items() if not any(v is not None for v in row.values())), None)
@@ -482,7 +482,7 @@ def _ahp_type(value: Any, path: Path_) -> Any:
 
 
 def _grade(fields: dict[str, Any]) -> dict[str, Any]:
-    from .evaluation import grade
+    from .scoring import grade
 
     grades = grade(fields["scores"], thresholds=fields["thresholds"], quota=fields["quota"], fail=fields["fail"])
     return {"grades": grades.to_dict(), "grades_zh": grades.to_dict(chinese=True), "counts": grades.counts(),

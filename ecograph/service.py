@@ -5,8 +5,8 @@ Endpoints (OpenAPI document at ``/openapi.json``):
 - ``GET /health`` — liveness and version (never needs a token);
 - ``POST /allocate`` — :func:`ecograph.allocation.allocate`, or ``cascade`` (with ``tree``),
   or ``divisor_apportion`` (with ``seats``);
-- ``POST /evaluate`` — :func:`ecograph.evaluation.evaluate` on an indicator table (AHP included);
-- ``POST /grade`` — :func:`ecograph.evaluation.grade` on scores;
+- ``POST /evaluate`` — :func:`ecograph.scoring.evaluate` on an indicator table (AHP included);
+- ``POST /grade`` — :func:`ecograph.scoring.grade` on scores;
 - ``GET /docs`` — a page that says where the API is described: interactive Swagger UI would load
   its scripts from a CDN, so it is not served (the service works offline).
 
@@ -137,7 +137,7 @@ def handle_request(name: str, body: bytes) -> tuple[int, bytes]:
 
 def _warm_up() -> None:
     """Worker initializer: import the core once, so the first request does not pay for it."""
-    from . import allocation, evaluation, schema  # noqa: F401
+    from . import allocation, schema, scoring  # noqa: F401
 
 
 class _Pool:

@@ -14,7 +14,8 @@ Run: ``python examples/productivity_centres.py``
 from __future__ import annotations
 
 from ecograph.matrix import compile
-from ecograph.membership import balance, propose_districts, rollup
+from ecograph.districts import propose_districts
+from ecograph.hierarchies import balance, rollup
 from ecograph.reachability import reach_profile
 from loaders.datasets import productivity_centers
 

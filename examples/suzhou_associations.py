@@ -12,7 +12,7 @@ Run: ``python examples/suzhou_associations.py``
 
 from __future__ import annotations
 
-from ecograph.membership import association_overlap, composition, membership_matrix
+from ecograph.memberships import association_overlap, composition, membership_matrix
 from loaders.datasets import suzhou_associations
 
 

@@ -49,7 +49,7 @@ from ecograph.diagrams.hierarchies import hierarchy_rings
 from ecograph.diagrams.interactive import graph_json
 from ecograph.diagrams.networks import sector_layout, spread_apart
 from ecograph.errors import AnalysisError, EcographError, NodeNotFoundError
-from ecograph.membership import association_overlap
+from ecograph.memberships import association_overlap
 from loaders.datasets import list_datasets, load_dataset
 from diagram_samples import (
     BIO_STAGE_NAMES,

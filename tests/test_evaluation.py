@@ -12,20 +12,8 @@ import pytest
 
 import ecograph as eg
 from ecograph.errors import EvaluationError
-from ecograph.evaluation import (
-    GRADE_LABELS,
-    IndicatorTable,
-    ahp_weights,
-    check_eligibility,
-    entropy_weights,
-    evaluate,
-    grade,
-    load_rules,
-    normalize,
-    service_indicators,
-    topsis,
-    weighted_sum,
-)
+from ecograph.eligibility import check_eligibility, load_rules
+from ecograph.scoring import GRADE_LABELS, IndicatorTable, ahp_weights, entropy_weights, evaluate, grade, normalize, service_indicators, topsis, weighted_sum
 from ecograph.report.evaluation import sections as report_sections
 
 

@@ -8,7 +8,7 @@ import pytest
 
 import loaders
 from ecograph import Ecosystem
-from ecograph.evaluation import IndicatorTable, evaluate
+from ecograph.scoring import IndicatorTable, evaluate
 from ecograph.management import DECISIONS, indicator_panel, manage
 
 ELIGIBLE = dict(registered_in_tianjin=True, years_registered=5, independent_legal_person=True, bachelor_share=0.8,

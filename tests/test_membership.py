@@ -13,18 +13,9 @@ import pytest
 from networkx.algorithms import bipartite
 
 from ecograph import Ecosystem, errors
-from ecograph.membership import (
-    adjusted_rand_index,
-    bridging,
-    propose_districts,
-    association_overlap,
-    balance,
-    composition,
-    gini,
-    membership_matrix,
-    projection,
-    rollup,
-)
+from ecograph.districts import adjusted_rand_index, propose_districts
+from ecograph.hierarchies import balance, gini, rollup
+from ecograph.memberships import association_overlap, bridging, composition, membership_matrix, projection
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 They take plain inputs — lists, mappings, or the result objects of ecograph's analytics
 (:func:`ecograph.reach_profile`, :class:`ecograph.allocation.Allocation`,
-:class:`ecograph.evaluation.Evaluation` tables) — so they also chart numbers computed elsewhere.
+:class:`ecograph.scoring.Evaluation` tables) — so they also chart numbers computed elsewhere.
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ __all__ = [
     "RULE_LABELS",
 ]
 
-#: Tianjin's six evaluation dimensions (see :data:`ecograph.evaluation.CENTRE_INDICATORS`).
+#: Tianjin's six evaluation dimensions (see :data:`ecograph.scoring.CENTRE_INDICATORS`).
 DIMENSION_LABELS: dict[str, tuple[str, str]] = {
     "scale": ("中心规模", "scale"),
     "service": ("服务成效", "service results"),
@@ -377,7 +377,7 @@ def dimension_scores(eco: Ecosystem, kind: str = "productivity_center") -> dict[
     The dimensions and their indicators come from the ecosystem's attributes ``dimensions``
     and ``indicators_<dimension>`` (as the ``tianjin_centers`` dataset declares them); every
     indicator counts as higher-is-better, normalised with
-    :func:`ecograph.evaluation.normalize` over the units of ``kind``.
+    :func:`ecograph.scoring.normalize` over the units of ``kind``.
 
     Raises
     ------
@@ -393,7 +393,7 @@ def dimension_scores(eco: Ecosystem, kind: str = "productivity_center") -> dict[
     >>> dimension_scores(eco)
     {'a': {'scale': 0.0, 'service': 1.0}, 'b': {'scale': 1.0, 'service': 0.0}}
     """
-    from ..evaluation import IndicatorTable, normalize
+    from ..scoring import IndicatorTable, normalize
 
     dimensions = eco.attrs.get("dimensions")
     if not dimensions:

@@ -2,8 +2,8 @@
 
 Left, a heat map of members shared by every pair of associations (行业协会/商会/学会); right,
 the share of each association's members that are listed, leading (龙头), 专精特新 or high-tech.
-The numbers come from :func:`ecograph.membership.association_overlap` and
-:func:`ecograph.membership.composition`.
+The numbers come from :func:`ecograph.memberships.association_overlap` and
+:func:`ecograph.memberships.composition`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
 
 from ..errors import AnalysisError
-from ..membership import FLAGS, association_overlap, composition, membership_matrix
+from ..memberships import FLAGS, association_overlap, composition, membership_matrix
 from ._base import _PALETTE, FLAG_LABELS, adopt_fonts, bilingual, check_lang, label, light_grid, open_frame, short
 from .fonts import diagram_style
 

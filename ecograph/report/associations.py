@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..membership import association_overlap, bridging, composition, membership_matrix, node_attribute
+from ..compiled import node_attribute
+from ..memberships import association_overlap, bridging, composition, membership_matrix
 from .document import Section
 
 if TYPE_CHECKING:  # pragma: no cover

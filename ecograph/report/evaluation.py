@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..errors import EvaluationError
-from ..evaluation import CENTRE_INDICATORS, GRADE_LABELS, IndicatorTable, check_eligibility, evaluate, service_indicators
+from ..eligibility import check_eligibility
+from ..scoring import CENTRE_INDICATORS, GRADE_LABELS, IndicatorTable, evaluate, service_indicators
 from .document import Section
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,7 +23,7 @@ GRADE_QUOTA = {"excellent": 0.2, "good": 0.3, "pass": 0.4}
 def sections(eco: Ecosystem) -> list[Section]:
     """Service performance of providers (when there are ``serves`` relations); eligibility
     (when they carry ``center_type``) and quota grades (when they carry evaluation indicators,
-    :data:`~ecograph.evaluation.CENTRE_INDICATORS` or the ecosystem's own) of productivity
+    :data:`~ecograph.scoring.CENTRE_INDICATORS` or the ecosystem's own) of productivity
     centres.
 
     Examples

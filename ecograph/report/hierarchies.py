@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..membership import balance, propose_districts, rollup
+from ..districts import propose_districts
+from ..hierarchies import balance, rollup
 from .document import Row, Section
 
 if TYPE_CHECKING:  # pragma: no cover
