@@ -84,6 +84,17 @@ class ActionEvaluation(TableResult):
     flows : list of dict
         ``{"society", "enterprise", "region", "problems"}`` for every society -> enterprise pair
         of the assignment (what the alluvial diagram draws).
+
+    Examples
+    --------
+    >>> import ecograph as eg
+    >>> eco = eg.Ecosystem(); eco.add_org("s", "中国电子学会", kind="society")
+    >>> eco.add_org("f", "某电子有限公司", region="长三角")
+    >>> eco.add_org("p", "封装良率", kind="problem", fields=["集成电路"]); eco.add_relation("f", "p", "poses")
+    >>> eco.add_org("x", "张伟", kind="expert", fields=["集成电路"]); eco.add_relation("x", "s", "member_of")
+    >>> ev = eg.action_evaluation(eco)
+    >>> ev.regions[0]["region"], ev.regions[0]["reached"], ev.load
+    ('长三角', 1, [{'load': 0, 'experts': 0}, {'load': 1, 'experts': 1}])
     """
 
     regions: list[dict[str, Any]]

@@ -166,8 +166,8 @@ def compiled(eco: Ecosystem) -> CompiledView:
 
     Raises
     ------
-    EcographError
-        Never for a valid ecosystem (the view only reads).
+    None
+        It only reads the ecosystem (validated as it was built).
 
     Examples
     --------

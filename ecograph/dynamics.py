@@ -118,6 +118,14 @@ class Changes(TableResult):
         Association -> members that joined / left.
     growth : list of Growth
         Counted measures of service relations per ``relation type/service`` group.
+
+    Examples
+    --------
+    >>> import ecograph as eg
+    >>> eco = eg.Ecosystem(); eco.add_org("a", since=2010); eco.add_org("b", since=2011)
+    >>> c = eg.changes(eco, 2010, 2011)
+    >>> c.entered, c.left, c.entered_by["kind=enterprise"]
+    (['b'], [], ['b'])
     """
 
     t0: TimePoint
@@ -453,6 +461,15 @@ class Panel(TableResult):
         period -> NodeValues (per-node metrics) or a number (network measures).
     computed : int
         How many times the metric actually ran (periods sharing a snapshot share one run).
+
+    Examples
+    --------
+    >>> import ecograph as eg
+    >>> eco = eg.Ecosystem(); eco.add_org("a", since=2010); eco.add_org("b", since=2011)
+    >>> eco.add_relation("a", "b", "collaborates", since=2011)
+    >>> p = eg.panel(eco, [2010, 2011], "degree")
+    >>> p.rows()[-1]
+    {'period': 2011, 'id': 'b', 'value': 1.0}
     """
 
     metric: str

@@ -118,6 +118,16 @@ class Matching(TableResult):
         problem -> the enterprise posing it (the first by id; ``None`` if none).
     weights : dict
         The normalised weights used.
+
+    Examples
+    --------
+    >>> import ecograph as eg
+    >>> eco = eg.Ecosystem(); eco.add_org("s", "中国电子学会", kind="society"); eco.add_org("f")
+    >>> eco.add_org("p", "封装良率", kind="problem", fields=["集成电路"]); eco.add_relation("f", "p", "poses")
+    >>> eco.add_org("x", "张伟", kind="expert", fields=["集成电路"]); eco.add_relation("x", "s", "member_of")
+    >>> m = eg.match(eco)
+    >>> m.assignment, m.society, m.load
+    ({'p': 'x'}, {'p': 's'}, {'x': 1})
     """
 
     problems: list[str]

@@ -128,6 +128,15 @@ class RelationSpec:
         ``Decimal``), never ``float``.
     integers : tuple of str
         Attributes that must be integers (counts, years).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem, RelationSpec
+    >>> eco = Ecosystem()
+    >>> eco.vocabulary.add_relation(RelationSpec("mentors", integers=("year",)))
+    >>> eco.add_org("a"); eco.add_org("b"); eco.add_relation("a", "b", "mentors", year=2011)
+    >>> eco.number_of_relations("mentors")
+    1
     """
 
     name: str
@@ -200,6 +209,16 @@ class Vocabulary:
     >>> eco.add_org("i1", "张江孵化器", kind="incubator")
     >>> eco.node("i1")["sector"]
     'intermediary'
+
+    Parameters
+    ----------
+    kinds : mapping, optional
+        kind -> its sector (the built-in kinds by default).
+    sectors : iterable of str, optional
+        The sectors (the built-in ones by default).
+    relations : mapping, optional
+        relation type -> :class:`RelationSpec` (the built-in types by default).
+
     """
 
     def __init__(
@@ -326,6 +345,15 @@ class Chain:
         member id -> the stages it covers (in chain order).
     capacity : dict
         member id -> declared capacity (``None`` where not given).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="alliance", stages=["研发", "生产"])
+    >>> eco.add_org("m"); eco.add_relation("m", "a", "chain_member", stages=["研发"], role="anchor")
+    >>> c = eco.chain("a")
+    >>> c.anchor, c.members, c.gaps
+    ('m', {'m': ('研发',)}, ['生产'])
     """
 
     alliance: str
@@ -373,6 +401,14 @@ class Hierarchy:
     >>> h = eco.hierarchy()
     >>> h.roots, h.path("c")
     (['n'], ['c', 'd', 'n'])
+
+    Attributes
+    ----------
+    parent : dict
+        child id -> parent id.
+    nodes : tuple of str
+        Every node of the forest.
+
     """
 
     parent: dict[str, str]

@@ -41,6 +41,13 @@ class NodeValues(Mapping[Any, Any]):
     -----
     Iteration follows array order. Values come back as Python ``float``/``int`` so that
     ``to_dict()`` equals what networkx returns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> v = NodeValues(["a", "b"], np.array([0.25, 0.75]), name="share")
+    >>> v["b"], list(v), v.top(1)
+    (0.75, ['a', 'b'], [('b', 0.75)])
     """
 
     __slots__ = ("_nodes", "_array", "_index", "name")

@@ -57,6 +57,18 @@ _SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".graphml": "grap
 def format_of(path: str | Path, format: str | None = None) -> str:
     """The format for ``path``: ``format`` if given, ``csv`` for a folder, else by suffix.
 
+    Parameters
+    ----------
+    path : str or Path
+        A file or folder.
+    format : str, optional
+        A name of :data:`FORMATS`; overrides the suffix.
+
+    Returns
+    -------
+    str
+        A key of :data:`FORMATS`.
+
     Raises
     ------
     LoadError
@@ -137,6 +149,25 @@ def read(path: str | Path, *, format: str | None = None, **opts: Any) -> Ecosyst
 def write(eco: Ecosystem, path: str | Path, *, format: str | None = None, **opts: Any) -> None:
     """Write ``eco`` so that :func:`read` gives back an equal ecosystem.
 
+    Parameters
+    ----------
+    eco : Ecosystem
+    path : str or Path
+        File (``.yaml``, ``.json``, ``.graphml``, ``.gexf``) or folder (CSV).
+    format : str, optional
+        A name of :data:`FORMATS`; by default from the suffix.
+    **opts
+        Options of the format's writer.
+
+    Returns
+    -------
+    None
+
+    Raises
+    ------
+    LoadError
+        An unknown format or an option the format's writer does not take.
+
     Examples
     --------
     >>> import os, tempfile
@@ -168,6 +199,19 @@ def load(path: str | Path | None = None, dataset: str | None = None, **params: A
     ``params`` go to the reader (e.g. ``encoding``) or to the dataset (e.g. ``seed``,
     ``n_enterprises``).
 
+    Parameters
+    ----------
+    path : str or Path, optional
+        A file or folder that :func:`read` accepts.
+    dataset : str, optional
+        A built-in dataset name (:func:`list_datasets`).
+    **params
+        Reader options or dataset parameters.
+
+    Returns
+    -------
+    Ecosystem
+
     Raises
     ------
     LoadError
@@ -193,14 +237,56 @@ def load(path: str | Path | None = None, dataset: str | None = None, **params: A
 
 
 def list_datasets() -> list[dict[str, Any]]:
-    """The built-in datasets (see :func:`loaders.datasets.list_datasets`)."""
+    """The built-in datasets (see :func:`loaders.datasets.list_datasets`).
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    list of dict
+        One entry per dataset: ``name``, ``description``, ``parameters`` and its size.
+
+    Raises
+    ------
+    None
+        It only describes the shipped datasets.
+
+    Examples
+    --------
+    >>> "shanghai_motor" in [d["name"] for d in list_datasets()]
+    True
+    """
     from .datasets import list_datasets as _list
 
     return _list()
 
 
 def load_dataset(name: str, **params: Any) -> Ecosystem:
-    """A built-in dataset (see :func:`loaders.datasets.load_dataset`)."""
+    """A built-in dataset (see :func:`loaders.datasets.load_dataset`).
+
+    Parameters
+    ----------
+    name : str
+        A name from :func:`list_datasets`.
+    **params
+        Dataset parameters (``seed``, sizes ...).
+
+    Returns
+    -------
+    Ecosystem
+
+    Raises
+    ------
+    DatasetError
+        An unknown dataset or parameter.
+
+    Examples
+    --------
+    >>> load_dataset("shanghai_biopharma").name
+    'shanghai_biopharma'
+    """
     from .datasets import load_dataset as _load
 
     return _load(name, **params)

@@ -225,6 +225,20 @@ def cjk_as_outlines(fig: Figure) -> Iterator[None]:
     data, and Ghostscript, for one, then shows no Chinese at all). Drawn as outlines, the
     Chinese looks the same in every viewer; Latin-only text stays real, searchable text.
 
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+
+    Returns
+    -------
+    contextlib.AbstractContextManager
+        Inside the ``with`` block the CJK texts are paths; on exit they are texts again.
+
+    Raises
+    ------
+    FontError
+        The bundled CJK font cannot be found.
+
     Examples
     --------
     >>> from matplotlib.figure import Figure

@@ -68,6 +68,11 @@ def action_flows(
     -------
     matplotlib.figure.Figure
 
+    Raises
+    ------
+    AnalysisError
+        An unknown ``lang``.
+
     Examples
     --------
     >>> import ecograph as eg
@@ -189,6 +194,23 @@ def coverage_chart(
 ) -> Figure:
     """Regional coverage: per region, the enterprises, those with problems, those reached, and
     the coverage (reached / with problems), from :attr:`ActionEvaluation.regions`.
+
+    Parameters
+    ----------
+    evaluation : ActionEvaluation
+        From :func:`ecograph.action_evaluation`.
+    lang : {"zh", "en", "zh+en"}
+    font, title, ax :
+        As for the other diagrams.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    AnalysisError
+        An unknown ``lang``.
 
     Examples
     --------

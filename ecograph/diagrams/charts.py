@@ -171,6 +171,13 @@ def platform_reach(
     -------
     matplotlib.figure.Figure
 
+    Raises
+    ------
+    NodeNotFoundError
+        ``platform`` is not in the ecosystem.
+    AnalysisError
+        The platform has no core member, a negative ``hops`` or an unknown ``lang``.
+
     Examples
     --------
     >>> from ecograph import Ecosystem
@@ -237,6 +244,11 @@ def allocation_chart(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    AnalysisError
+        An unknown ``lang``.
 
     Examples
     --------
@@ -379,6 +391,17 @@ def dimension_scores(eco: Ecosystem, kind: str = "productivity_center") -> dict[
     indicator counts as higher-is-better, normalised with
     :func:`ecograph.scoring.normalize` over the units of ``kind``.
 
+    Parameters
+    ----------
+    eco : Ecosystem
+    kind : str
+        Kind of the units evaluated.
+
+    Returns
+    -------
+    dict
+        unit -> dimension -> score in [0, 1].
+
     Raises
     ------
     AnalysisError
@@ -421,6 +444,28 @@ def evaluation_radar(
     """Radar of the ``top`` units (by mean dimension score) and the average of all units.
 
     Dimension names come from the ecosystem's ``dimension_names`` attribute when present.
+
+    Parameters
+    ----------
+    eco : Ecosystem
+        Declares ``dimensions`` and ``indicators_<dimension>`` (see :func:`dimension_scores`).
+    top : int
+        Units drawn individually (best mean dimension score first).
+    kind : str
+        Kind of the units evaluated.
+    lang : {"zh", "en", "zh+en"}
+    font : str, optional
+    ax : matplotlib.axes.Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    AnalysisError
+        No evaluation dimensions, fewer than 3 of them, a unit without an indicator, or an
+        unknown ``lang``.
 
     Examples
     --------

@@ -154,6 +154,15 @@ def font_families(font: str | None = None) -> list[str]:
 def set_font(font: str | None) -> None:
     """Set the ecograph-wide diagram font (``None`` restores the default).
 
+    Parameters
+    ----------
+    font : str or None
+        An installed font family or a font file path.
+
+    Returns
+    -------
+    None
+
     Raises
     ------
     FontError
@@ -174,6 +183,19 @@ def set_font(font: str | None) -> None:
 
 def get_font() -> str | None:
     """The ecograph-wide diagram font set by :func:`set_font` (``None`` = default).
+
+    Parameters
+    ----------
+    None
+
+    Returns
+    -------
+    str or None
+
+    Raises
+    ------
+    None
+        It only reads the setting (checked by :func:`set_font`).
 
     Examples
     --------
@@ -244,6 +266,11 @@ def missing_glyphs(fig: Figure) -> list[tuple[str, str]]:
     -------
     list of (text, character)
         Empty when every glyph is available.
+
+    Raises
+    ------
+    FontError
+        The bundled CJK font cannot be found.
 
     Examples
     --------

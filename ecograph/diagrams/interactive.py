@@ -356,6 +356,13 @@ def interactive_html(
     str
         The HTML document (write it with UTF-8 encoding).
 
+    Raises
+    ------
+    AnalysisError
+        An unknown ``lang`` or ``size_by`` metric.
+    UnknownRelationError
+        A relation type the vocabulary does not know.
+
     Examples
     --------
     >>> from ecograph import Ecosystem

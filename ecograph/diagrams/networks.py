@@ -225,6 +225,13 @@ def network(
     -------
     matplotlib.figure.Figure
 
+    Raises
+    ------
+    AnalysisError
+        An unknown ``lang`` or ``size_by`` metric.
+    UnknownRelationError
+        A relation type the vocabulary does not know.
+
     Examples
     --------
     >>> from ecograph import Ecosystem
