@@ -60,8 +60,9 @@ def test_graph_parameters_are_G_and_ecosystems_eco(name, function):
         annotation = _annotation(parameter)
         if "GraphLike" in annotation or parameter.name == "G":
             assert parameter.name == "G" and "GraphLike" in annotation, f"{name}({parameter.name}: {annotation})"
-        if annotation == "Ecosystem" or parameter.name == "eco":
-            assert parameter.name == "eco" and annotation == "Ecosystem", f"{name}({parameter.name}: {annotation})"
+        if annotation in ("Ecosystem", "Ecosystem | None") or parameter.name == "eco":
+            assert parameter.name == "eco" and annotation in ("Ecosystem", "Ecosystem | None"), \
+                f"{name}({parameter.name}: {annotation})"
 
 
 @pytest.mark.parametrize("name, function", FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
