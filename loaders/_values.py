@@ -29,7 +29,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ecograph.documents import FORMULA_START, parse_datetime, spreadsheet_text
+from ecograph.documents import FORMULA_START, parse_datetime, parse_json, spreadsheet_text
+from ecograph.errors import LoadError
 from ecograph.limits import MAX_MESSAGE_CHARS, MAX_NUMBER_DIGITS, decimal_problem, number_text_problem
 
 __all__ = [
@@ -249,9 +250,9 @@ def parse_cell(text: str, type_: str) -> Any:
         import json
 
         try:
-            return from_json(json.loads(text))
-        except json.JSONDecodeError:
-            raise ValueProblem(text, "JSON text") from None
+            return from_json(parse_json(text, source="cell"))
+        except LoadError as exc:  # invalid JSON, a duplicate key, too deep, too many digits
+            raise ValueProblem(text, f"JSON text ({exc.message.split(': ', 1)[-1]})") from None
     if type_.startswith("list"):
         inner = type_[5:-1] if type_ != "list" else "str"
         return [parse_cell(item.strip(), inner) for item in _LIST_SPLIT.split(text) if item.strip()]

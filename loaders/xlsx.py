@@ -35,6 +35,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from ecograph.documents import parse_json
 from ecograph.errors import LoadError
 from ecograph.model import Ecosystem
 
@@ -141,10 +142,10 @@ def _meta(rows: list[list[str]] | None, path: Path, sheet: str | None, b: Builde
             continue
         if key.strip() in ("attrs", "vocabulary"):
             try:
-                meta[key.strip()] = json.loads(value)
-            except json.JSONDecodeError as exc:
+                meta[key.strip()] = parse_json(value, source="JSON")
+            except LoadError as exc:
                 b.problem(Where("", line=number, file=f"{path}, sheet {sheet!r}", unit="row"),
-                          f"invalid JSON: {exc.msg}", field=key.strip())
+                          exc.message, field=key.strip())
         else:
             meta[key.strip()] = value
     return meta_fields(meta, Where("", file=f"{path}, sheet {sheet!r}"), path.stem, b)
