@@ -29,7 +29,8 @@ from .labels import bilingual
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
 
-__all__ = ["ANALYSES", "why_not", "applicable_analyses", "analysis_title", "platform_why_not", "alliance_why_not"]
+__all__ = ["ANALYSES", "why_not", "applicable_analyses", "analysis_title", "platform_why_not",
+           "platform_reach_why_not", "alliance_why_not", "hierarchy_why_not"]
 
 Rule = Callable[["Ecosystem"], "str | None"]
 
@@ -51,6 +52,22 @@ def alliance_why_not(eco: Ecosystem, alliance: str) -> str | None:
     return None
 
 
+def platform_reach_why_not(eco: Ecosystem, platform: str) -> str | None:
+    """Why the platform's reach shows nothing (no core member with a relation beyond its ring)."""
+    graph = eco.graph
+    if any(graph.degree(member) > 1 for member in eco.rings(platform)["core"]):
+        return None
+    return f"platform {platform!r} has no core member with relations to reach out along"
+
+
+def hierarchy_why_not(eco: Ecosystem, root: str) -> str | None:
+    """Why the part_of tree under ``root`` shows nothing (fewer than two children or three units)."""
+    tree = eco.cached(("ecograph.applicability", "hierarchy"), eco.hierarchy)
+    if len(tree.children(root)) >= 2 and len(tree.descendants(root)) >= 3:
+        return None
+    return f"the part_of tree under {root!r} has {len(tree.descendants(root))} unit(s) in single file"
+
+
 def _rings(eco: Ecosystem) -> str | None:
     if any(platform_why_not(eco, p) is None for p in eco.platforms()):
         return None
@@ -60,10 +77,8 @@ def _rings(eco: Ecosystem) -> str | None:
 def _reach(eco: Ecosystem) -> str | None:
     if not eco.platforms():
         return "no platform"
-    graph = eco.graph
-    for platform in eco.platforms():
-        if any(graph.degree(member) > 1 for member in eco.rings(platform)["core"]):
-            return None
+    if any(platform_reach_why_not(eco, p) is None for p in eco.platforms()):
+        return None
     return "no platform core with relations to reach out along"
 
 
@@ -86,8 +101,8 @@ def _memberships(eco: Ecosystem) -> str | None:
 
 
 def _hierarchy(eco: Ecosystem) -> str | None:
-    tree = eco.hierarchy()
-    if any(len(tree.children(root)) >= 2 and len(tree.descendants(root)) >= 3 for root in tree.roots):
+    tree = eco.cached(("ecograph.applicability", "hierarchy"), eco.hierarchy)
+    if any(hierarchy_why_not(eco, root) is None for root in tree.roots):
         return None
     return "no part_of hierarchy with a unit of two or more children"
 

@@ -230,3 +230,50 @@ def test_map_layout_groups_rings_stages_and_associations() -> None:
     assert len(titles) == len(chain.stages)
     for member, stages in chain.members.items():  # in the column of its first stage
         assert xy[member][0] == titles[chain.stages.index(stages[0])]["x"]
+
+
+# ------------------------------------------------------------------------------ report.html
+@pytest.fixture(scope="module")
+def motor_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    import ecograph.report
+
+    out = tmp_path_factory.mktemp("report")
+    ecograph.report.write(load_dataset("shanghai_motor"), out, dpi=40)
+    return out
+
+
+def test_report_page_embeds_every_chinese_character_it_shows(motor_report: Path) -> None:
+    page = (motor_report / "report.html").read_text(encoding="utf-8")
+    text = re.sub(r'src="data:image/png;base64,[^"]*"', "", _FONT_FACE.sub("", page))
+    used = set(_CJK.findall(text))
+    assert len(used) > 20 and not used - embedded_characters(page)
+
+
+@needs_chromium
+def test_report_page_shows_chinese_without_a_chinese_system_font(
+        motor_report: Path, tmp_path: Path, latin_only_fonts: dict[str, str]) -> None:
+    page = (motor_report / "report.html").read_text(encoding="utf-8")
+    with_font = screenshot(page, tmp_path / "report.html", latin_only_fonts, size="900,400")
+    without = screenshot(_FONT_FACE.sub("", page), tmp_path / "bare.html", latin_only_fonts, size="900,400")
+    assert np.abs(with_font - without).sum() > 10_000  # the Chinese of the navigation and headings
+
+
+def test_report_tables_also_in_one_workbook(motor_report: Path) -> None:
+    import csv
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(motor_report / "tables.xlsx", read_only=True)
+    csv_files = {path.stem[:31]: path for path in (motor_report / "tables").glob("*.csv")}  # Excel: 31 characters
+    assert sorted(csv_files) == sorted(book.sheetnames) and len(csv_files) > 3
+    for name in book.sheetnames:  # every CSV is a sheet with the same cells
+        with csv_files[name].open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+        cells = [["" if v is None else str(v) for v in row] for row in book[name].iter_rows(values_only=True)]
+        assert cells == rows, name
+
+
+def test_report_leaves_out_diagrams_with_nothing_to_show(motor_report: Path) -> None:
+    figures = {p.stem for p in (motor_report / "figures").glob("*.png")}
+    assert "membership" not in figures  # one association only: no overlap to draw
+    assert {"circle_layers_motor_platform", "reach_motor_platform", "network"} <= figures

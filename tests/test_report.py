@@ -109,7 +109,7 @@ def test_save_writes_every_table_in_full(tmp_path: Path) -> None:
     csv_lines = (tmp_path / "tables" / "firms.csv").read_text(encoding="utf-8-sig").splitlines()
     assert csv_lines[0] == "名称,n" and len(csv_lines) == 41
     assert "… 25 more rows" in (tmp_path / "summary.md").read_text(encoding="utf-8")
-    assert {p.name for p in written} == {"firms.csv", "summary.md", "report.html"}
+    assert {p.name for p in written} == {"firms.csv", "summary.md", "report.html", "tables.xlsx"}
 
 
 def test_report_is_reachable_from_the_package() -> None:

@@ -71,9 +71,10 @@ def figures(eco: Ecosystem) -> list[Section]:
     >>> figures(eco)  # overlap needs two associations
     []
     """
+    from ..applicability import why_not
     from ..diagrams.memberships import membership
 
-    if sum(1 for a in eco.associations() if eco.members(a)) < 2:
+    if why_not(eco, "memberships") is not None:
         return []
     return [Section(
         "Associations and memberships",

@@ -67,18 +67,22 @@ def figures(eco: Ecosystem) -> list[Section]:
     Examples
     --------
     >>> from ecograph import Ecosystem
-    >>> eco = Ecosystem(); eco.add_org("n", kind="association"); eco.add_org("d", kind="district")
-    >>> eco.add_relation("d", "n", "part_of")
+    >>> eco = Ecosystem(); eco.add_org("n", kind="association")
+    >>> for d in ("d1", "d2", "d3"):
+    ...     eco.add_org(d, kind="district"); eco.add_relation(d, "n", "part_of")
     >>> [list(s.figures) for s in figures(eco)]
     [['hierarchy_n']]
     """
     from ..diagrams._base import part_of_tree
     from ..diagrams.hierarchies import hierarchy
 
+    from ..applicability import hierarchy_why_not
+
     tree = part_of_tree(eco)
-    if not tree.roots:
+    shown = [root for root in tree.roots if hierarchy_why_not(eco, root) is None]  # no single-file sunbursts
+    if not shown:
         return []
-    sizes = {root: len(tree.descendants(root)) for root in tree.roots}
+    sizes = {root: len(tree.descendants(root)) for root in shown}
     roots = sorted(sizes, key=lambda r: -sizes[r])[:MAX_HIERARCHIES]
     drawn: dict[str, Figure] = {f"hierarchy_{root}": hierarchy(eco, root) for root in roots}
     return [Section(

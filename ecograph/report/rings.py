@@ -81,11 +81,15 @@ def figures(eco: Ecosystem) -> list[Section]:
     Examples
     --------
     >>> from ecograph import Ecosystem
-    >>> eco = Ecosystem(); eco.add_org("p", "平台", kind="platform"); eco.add_org("c")
+    >>> eco = Ecosystem(); eco.add_org("p", "平台", kind="platform"); eco.add_org("c"); eco.add_org("f")
     >>> eco.add_relation("c", "p", "in_ring", ring="core")
+    >>> figures(eco)  # one ring: nothing to show
+    []
+    >>> eco.add_relation("f", "p", "in_ring", ring="radiation"); eco.add_relation("c", "f", "serves")
     >>> [list(s.figures) for s in figures(eco)]
     [['circle_layers_p', 'reach_p']]
     """
+    from ..applicability import platform_reach_why_not, platform_why_not
     from ..diagrams.charts import platform_reach
     from ..diagrams.layers import circle_layers
 
@@ -93,14 +97,16 @@ def figures(eco: Ecosystem) -> list[Section]:
     for platform in eco.platforms():
         name = eco.node(platform)["name"]
         layers = eco.rings(platform)
-        if not any(layers.values()):
-            continue
-        drawn: dict[str, Figure] = {f"circle_layers_{platform}": circle_layers(eco, platform)}
-        text = (f"The circle layers of {name}: {len(layers['core'])} core, {len(layers['core_ring'])} core-ring, "
-                f"{len(layers['collaboration'])} collaboration and {len(layers['radiation'])} radiation members, "
-                "coloured by kind and sized by degree; faint curves are their ties.")
-        if layers["core"]:
+        drawn: dict[str, Figure] = {}
+        text = ""
+        if platform_why_not(eco, platform) is None:  # a diagram only where it has something to show
+            drawn[f"circle_layers_{platform}"] = circle_layers(eco, platform)
+            text = (f"The circle layers of {name}: {len(layers['core'])} core, {len(layers['core_ring'])} core-ring, "
+                    f"{len(layers['collaboration'])} collaboration and {len(layers['radiation'])} radiation members, "
+                    "coloured by kind and sized by degree; faint curves are their ties.")
+        if platform_reach_why_not(eco, platform) is None:
             drawn[f"reach_{platform}"] = platform_reach(eco, platform)
             text += " The reach chart counts the organisations the core reaches within each number of hops."
-        out.append(Section(f"Circle layers: {name}", text, figures=drawn))
+        if drawn:
+            out.append(Section(f"Circle layers: {name}", text.strip(), figures=drawn))
     return out

@@ -5,6 +5,7 @@ Layout of the folder::
     summary.md          every section: text, tables (first rows), figure links
     report.html         the same, standalone: CSS and images inlined, no network needed
     tables/NAME.csv     every table in full (UTF-8 with BOM, so Excel shows Chinese)
+    tables.xlsx         every table again, one sheet each, in one Excel workbook
     figures/NAME.png    every figure (and .svg with ``svg=True``)
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..documents import spreadsheet_text
+from ..diagrams.webfont import EMBEDDED_FAMILY, font_face_css
 from .document import Report
 
 __all__ = ["save", "render_markdown", "render_html", "PREVIEW_ROWS"]
@@ -53,7 +55,7 @@ def save(report: Report, out: str | Path, *, dpi: int = 150, svg: bool = False) 
     >>> report = Report("demo", [Section("Counts", "Two rows.", tables={"t": [{"a": 1}, {"a": 2}]})])
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     [p.name for p in save(report, folder)]
-    ['t.csv', 'summary.md', 'report.html']
+    ['t.csv', 'summary.md', 'report.html', 'tables.xlsx']
     """
     out = Path(out)
     (out / "tables").mkdir(parents=True, exist_ok=True)
@@ -79,7 +81,36 @@ def save(report: Report, out: str | Path, *, dpi: int = 150, svg: bool = False) 
     summary.write_text(render_markdown(report), encoding="utf-8")
     page = out / "report.html"
     page.write_text(render_html(report, images), encoding="utf-8")
-    return [*written, summary, page]
+    book = out / "tables.xlsx"
+    _write_workbook(book, report.tables())
+    return [*written, summary, page, book]
+
+
+def _write_workbook(path: Path, tables: dict[str, list[dict[str, Any]]]) -> None:
+    """Every table as one sheet of one workbook (values as in the CSV files, text cells)."""
+    import openpyxl
+    from openpyxl.cell import WriteOnlyCell
+
+    book = openpyxl.Workbook(write_only=True)
+    used: set[str] = set()
+    for name, rows in tables.items():
+        title = re.sub(r"[\\/*?:\[\]]", "_", name)[:31] or "table"  # Excel's sheet-name rules
+        stem, n = title, 2
+        while title.lower() in used:
+            suffix = f"~{n}"
+            title, n = stem[:31 - len(suffix)] + suffix, n + 1
+        used.add(title.lower())
+        sheet = book.create_sheet(title)
+        columns = _columns(rows)
+        sheet.append(columns)
+        for row in rows:
+            cells = []
+            for column in columns:
+                cell = WriteOnlyCell(sheet, value=_cell(row.get(column)))
+                cell.data_type = "s"  # as written in the CSV: no formula, no reinterpretation
+                cells.append(cell)
+            sheet.append(cells)
+    book.save(path)
 
 
 def _write_csv(path: Path, rows: Sequence[dict[str, Any]]) -> None:
@@ -144,22 +175,27 @@ def _markdown_table(name: str, rows: Sequence[dict[str, Any]]) -> list[str]:
 
 # ---------------------------------------------------------------------- HTML
 _CSS = """
-body{font-family:"Noto Sans CJK SC","Microsoft YaHei","PingFang SC",sans-serif;max-width:1100px;
+body{font-family:"FAMILY","DejaVu Sans",sans-serif;max-width:1100px;
 margin:2em auto;padding:0 1em;color:#222;line-height:1.55}
 h1{border-bottom:2px solid #2a6f97}h2{color:#2a6f97;margin-top:2em}
-table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em}
-th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left}th{background:#eef4f8}
+table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.9em;max-width:100%}
+th,td{border:1px solid #ccc;padding:.25em .6em;text-align:left;overflow-wrap:anywhere;word-break:break-word}
+th{background:#eef4f8}
 img{max-width:100%;height:auto;border:1px solid #eee;margin:.5em 0}
 .caption{color:#666;font-size:.85em}nav{background:#f7f7f7;padding:.5em 1em}
-"""
+@page{size:A4;margin:15mm}
+@media print{body{max-width:none;margin:0}table{font-size:.75em;page-break-inside:auto}tr{page-break-inside:avoid}}
+@media (max-width:600px){body{margin:.5em auto;padding:0 .5em}table{font-size:.75em}th,td{padding:.15em .3em}}
+""".replace("FAMILY", EMBEDDED_FAMILY)
 
 
 def render_html(report: Report, images: dict[str, bytes]) -> str:
-    """The report as one standalone HTML page: PNGs inlined as data URIs, no external links."""
+    """The report as one standalone HTML page: PNGs inlined as data URIs, the glyphs it uses of the
+    bundled CJK font embedded (WOFF2), no external links; tables wrap on an A4 page and a phone."""
     parts = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
-        f"<title>{html.escape(report.title)}</title><style>{_CSS}</style></head><body>",
+        f"<title>{html.escape(report.title)}</title><style>/*FONT*/{_CSS}</style></head><body>",
         f"<h1>{html.escape(report.title)}</h1>",
         "<nav>" + " · ".join(
             f'<a href="#s{i}">{html.escape(s.title)}</a>' for i, s in enumerate(report.sections) if s.level == 2
@@ -174,7 +210,9 @@ def render_html(report: Report, images: dict[str, bytes]) -> str:
             data = base64.b64encode(images[name]).decode("ascii")
             parts.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">')
     parts.append("</body></html>")
-    return "\n".join(parts)
+    page = "\n".join(parts)
+    # the glyphs of the bundled CJK font the page shows, so that Chinese reads on any machine
+    return page.replace("/*FONT*/", font_face_css(page), 1)
 
 
 def _inline(text: str) -> str:
