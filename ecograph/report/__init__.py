@@ -136,7 +136,7 @@ def write(
     eco : Ecosystem
     out : str or Path
         Output folder (created if missing): ``summary.md``, ``report.html``,
-        ``tables/*.csv``, ``figures/*.png``.
+        ``tables/*.csv``, ``tables.xlsx``, ``figures/*.png``.
     dpi : int
         PNG resolution.
     svg : bool
@@ -156,6 +156,6 @@ def write(
     >>> eco = Ecosystem(name="demo"); eco.add_org("a", "甲")
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     sorted(p.name for p in write(eco, folder))
-    ['by_kind.csv', 'by_relation.csv', 'by_sector.csv', 'report.html', 'summary.md']
+    ['by_kind.csv', 'by_relation.csv', 'by_sector.csv', 'report.html', 'summary.md', 'tables.xlsx']
     """
     return save(build(eco, progress=progress), out, dpi=dpi, svg=svg)
