@@ -54,7 +54,8 @@ def greedy(eco, capacity):
     members = [sorted(v for _, v, t in graph.out_edges(x, data="type") if t == "member_of") for x in experts]
     pairs = _m._compatible_pairs(need, have)
     start = time.perf_counter()
-    scored = _m._score_pairs(eco, pairs, need, have, posers, members, experts, dict(_m.DEFAULT_WEIGHTS), 3)
+    scored = _m._score_pairs(eco, lambda n: graph.nodes[n], pairs, need, posers, members, experts,
+                             dict(_m.DEFAULT_WEIGHTS), 3)
     order = np.lexsort((scored.expert, -scored.points, scored.problem))
     room = np.array([capacity if capacity is not None else graph.nodes[x].get("capacity", 1) for x in experts])
     bounds = np.searchsorted(scored.problem[order], np.arange(len(problems) + 1))

@@ -58,6 +58,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
+from .compiled import CompiledView, compiled
 from .errors import AnalysisError, EndpointKindError, NodeNotFoundError
 from .limits import MAX_MATCH_PAIRS
 from .matrix import SparseGraph
@@ -291,23 +292,23 @@ def match(
         raise AnalysisError(f"match: hops={hops!r}; expected an integer from 1 to 6", field="hops")
     if candidates is not None and (isinstance(candidates, bool) or not isinstance(candidates, int) or candidates < 1):
         raise AnalysisError(f"match: candidates={candidates!r}; expected a positive integer or None", field="candidates")
-    graph = eco.graph
-    problem_ids = _selected(eco, problems, "problem",
-                            lambda n: graph.nodes[n].get("status") != "solved")
-    expert_ids = _selected(eco, experts, "expert", lambda n: True)
+    view = compiled(eco)
+    node = _lookup(view)
+    problem_ids = _selected(view, problems, "problem", lambda n: node(n).get("status") != "solved")
+    expert_ids = _selected(view, experts, "expert", lambda n: True)
     if len(problem_ids) > MAX_PROBLEMS:
         raise AnalysisError(f"match: {len(problem_ids)} problems; at most {MAX_PROBLEMS} per call", field="problems")
-    caps = _capacities(eco, expert_ids, capacity)
+    caps = _capacities(view, expert_ids, capacity)
 
-    need = [_field_list(graph.nodes[p].get("fields"), p) for p in problem_ids]
-    have = [_field_list(graph.nodes[x].get("fields"), x) for x in expert_ids]
-    posers = [sorted(u for u, _, t in graph.in_edges(p, data="type") if t == "poses") for p in problem_ids]
-    memberships = [sorted(v for _, v, t in graph.out_edges(x, data="type")
-                          if t == "member_of" and graph.nodes[v]["kind"] in ("society", "association"))
-                   for x in expert_ids]
+    need = [_field_list(node(p).get("fields"), p) for p in problem_ids]
+    have = [_field_list(node(x).get("fields"), x) for x in expert_ids]
+    posers_of = _ends(view, "poses", by="target")
+    posers = [posers_of.get(p, []) for p in problem_ids]
+    societies_of = _ends(view, "member_of", by="source", kinds=("society", "association"))
+    memberships = [societies_of.get(x, []) for x in expert_ids]
 
     pairs = _compatible_pairs(need, have)
-    scored = _score_pairs(eco, pairs, need, have, posers, memberships, expert_ids, w, hops)
+    scored = _score_pairs(eco, node, pairs, need, posers, memberships, expert_ids, w, hops)
     chosen = _solve(scored, len(problem_ids), caps, candidates)
 
     assignment, society, points, parts, reasons = {}, {}, {}, {}, {}
@@ -323,18 +324,18 @@ def match(
                     "hops": int(scored.hops[k]) if scored.hops[k] <= hops else None}
     names = {}
     for p, firms in zip(problem_ids, posers):
-        names[p] = graph.nodes[p]["name"]
+        names[p] = node(p)["name"]
         for f in firms[:1]:
-            names[f] = graph.nodes[f]["name"]
+            names[f] = node(f)["name"]
     for p, x in assignment.items():
-        names[x] = graph.nodes[x]["name"]
+        names[x] = node(x)["name"]
         if society[p] is not None:
-            names[society[p]] = graph.nodes[society[p]]["name"]
+            names[society[p]] = node(society[p])["name"]
     position = {x: i for i, x in enumerate(expert_ids)}
     for i, p in enumerate(problem_ids):
         if p in assignment:
             x = assignment[p]
-            reasons[p] = _match_reasons(eco, need[i], have[position[x]], parts[p], society[p], posers[i][:1], x)
+            reasons[p] = _match_reasons(node, need[i], have[position[x]], parts[p], society[p], posers[i][:1], x)
     refusals = _refusals(problem_ids, need, have, expert_ids, caps, load, assignment)
     for p, refusal in refusals.items():
         reasons[p] = refusal["message"]
@@ -366,35 +367,52 @@ def _weights(weights: Mapping[str, float] | None) -> dict[str, float]:
     return {k: v / total for k, v in out.items()}
 
 
-def _selected(eco: Ecosystem, given: Iterable[str] | None, kind: str, default: Any) -> list[str]:
-    graph = eco.graph
+def _lookup(view: CompiledView) -> Any:
+    """``id -> record`` over the compiled view (the ecosystem's own attribute dicts)."""
+    records, index = view.records, view.index
+    return lambda n: records[index[n]]
+
+
+def _ends(view: CompiledView, type: str, *, by: str, kinds: tuple[str, ...] | None = None) -> dict[str, list[str]]:
+    """The relations of ``type`` grouped by their ``by`` end ("source" or "target"): the other
+    ends sorted by id (only those of ``kinds`` when given)."""
+    edges, nodes, records = view.relation(type), view.nodes, view.records
+    key, other = (edges.source, edges.target) if by == "source" else (edges.target, edges.source)
+    out: dict[str, list[str]] = {}
+    for k, o in zip(key.tolist(), other.tolist()):
+        if kinds is None or records[o]["kind"] in kinds:
+            out.setdefault(nodes[k], []).append(nodes[o])
+    return {k: sorted(set(v)) for k, v in out.items()}
+
+
+def _selected(view: CompiledView, given: Iterable[str] | None, kind: str, default: Any) -> list[str]:
     if given is None:
-        return sorted(n for n in eco.nodes(kind) if default(n))
+        return sorted(n for n, r in zip(view.nodes, view.records) if r["kind"] == kind and default(n))
     if isinstance(given, str):
         given = [given]
     chosen = sorted(set(given))
     for n in chosen:
-        if n not in graph:
+        if n not in view.index:
             raise NodeNotFoundError(f"match: no organisation with id {n!r}", id=n, field=f"{kind}s")
-        if graph.nodes[n]["kind"] != kind:
-            raise EndpointKindError(f"match: {n!r} has kind {graph.nodes[n]['kind']!r}; expected {kind!r}",
-                                    id=n, field=f"{kind}s")
+        found = view.records[view.index[n]]["kind"]
+        if found != kind:
+            raise EndpointKindError(f"match: {n!r} has kind {found!r}; expected {kind!r}", id=n, field=f"{kind}s")
     return chosen
 
 
-def _capacities(eco: Ecosystem, experts: list[str], capacity: int | Mapping[str, int] | None) -> np.ndarray:
-    graph = eco.graph
+def _capacities(view: CompiledView, experts: list[str], capacity: int | Mapping[str, int] | None) -> np.ndarray:
+    node = _lookup(view)
     overrides: Mapping[str, int] = {}
     if capacity is not None and not isinstance(capacity, Mapping):
         overrides = dict.fromkeys(experts, capacity)
     elif capacity is not None:
         overrides = capacity
         for x in overrides:
-            if x not in graph or graph.nodes[x]["kind"] != "expert":
+            if x not in view.index or node(x)["kind"] != "expert":
                 raise NodeNotFoundError(f"match: capacity names {x!r}, which is not an expert", id=x, field="capacity")
     out = np.empty(len(experts), dtype=np.int64)
     for i, x in enumerate(experts):
-        value = overrides[x] if x in overrides else graph.nodes[x].get("capacity", 1)
+        value = overrides[x] if x in overrides else node(x).get("capacity", 1)
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 0 <= value <= MAX_CAPACITY:
             raise AnalysisError(f"match: expert {x!r}: capacity {value!r}; expected an integer from 0 to {MAX_CAPACITY}",
                                 id=x, field="capacity")
@@ -461,10 +479,8 @@ def _compatible_pairs(need: list[list[str]], have: list[list[str]]) -> _Pairs:
     return _Pairs(problem, shared.indices.astype(np.int64), np.rint(shared.data).astype(np.int64))
 
 
-def _score_pairs(eco: Ecosystem, pairs: _Pairs, need: list[list[str]], have: list[list[str]],
-                 posers: list[list[str]], memberships: list[list[str]], expert_ids: list[str],
-                 w: dict[str, float], hops: int) -> _Scored:
-    graph = eco.graph
+def _score_pairs(eco: Ecosystem, node: Any, pairs: _Pairs, need: list[list[str]], posers: list[list[str]],
+                 memberships: list[list[str]], expert_ids: list[str], w: dict[str, float], hops: int) -> _Scored:
     n_need = np.array([max(len(x), 1) for x in need], dtype=np.float64)
     field_fit = pairs.shared / n_need[pairs.problem]
 
@@ -499,7 +515,7 @@ def _score_pairs(eco: Ecosystem, pairs: _Pairs, need: list[list[str]], have: lis
     best_society[no_tie & (member_table[pairs.expert, 0] >= 0)] = 0
     proximity = np.where(best_hops <= hops, np.exp2(-(best_hops - 1.0)), 0.0)
 
-    region_fit = _region_fit(graph, pairs, posers, expert_ids)
+    region_fit = _region_fit(node, pairs, posers, expert_ids)
     score = w["field"] * field_fit + w["proximity"] * proximity + w["region"] * region_fit
     points = np.floor(score * _POINTS + 0.5 + 1e-9).astype(np.int64)
     return _Scored(pairs.problem, pairs.expert, points, field_fit, proximity, region_fit, best_hops, best_society)
@@ -529,7 +545,7 @@ def _distances(eco: Ecosystem, societies: list[str], firms: list[str], hops: int
     return out
 
 
-def _region_fit(graph: Any, pairs: _Pairs, posers: list[list[str]], expert_ids: list[str]) -> np.ndarray:
+def _region_fit(node: Any, pairs: _Pairs, posers: list[list[str]], expert_ids: list[str]) -> np.ndarray:
     """1 same province, 0.5 same region or a radiation province of the firm, else 0 (best poser)."""
     provinces: dict[Any, int] = {}
     regions: dict[Any, int] = {}
@@ -537,9 +553,9 @@ def _region_fit(graph: Any, pairs: _Pairs, posers: list[list[str]], expert_ids: 
     def code(table: dict[Any, int], value: Any) -> int:
         return -1 if value is None else table.setdefault(value, len(table))
 
-    expert_province = np.array([code(provinces, graph.nodes[x].get("province")) for x in expert_ids], dtype=np.int64)
-    expert_region = np.array([code(regions, graph.nodes[x].get("region")) for x in expert_ids], dtype=np.int64)
-    firms = [[graph.nodes[f] for f in fs] for fs in posers]
+    expert_province = np.array([code(provinces, node(x).get("province")) for x in expert_ids], dtype=np.int64)
+    expert_region = np.array([code(regions, node(x).get("region")) for x in expert_ids], dtype=np.int64)
+    firms = [[node(f) for f in fs] for fs in posers]
     radiation = [[[code(provinces, q) for q in _field_list(f.get("radiation_provinces"), "radiation_provinces")]
                   for f in fs] for fs in firms]
     homes = [[(code(provinces, f.get("province")), code(regions, f.get("region"))) for f in fs] for fs in firms]
@@ -632,13 +648,12 @@ def _assign(scored: _Scored, keep: np.ndarray, n_problems: int, caps: np.ndarray
 
 
 # ---------------------------------------------------------------------------------- explaining
-def _match_reasons(eco: Ecosystem, needed: list[str], has: list[str], parts: dict[str, Any], society: str | None,
+def _match_reasons(node: Any, needed: list[str], has: list[str], parts: dict[str, Any], society: str | None,
                    firms: list[str], expert: str) -> str:
-    graph = eco.graph
     covered = [f for f in needed if f in has]
     out = [f"领域匹配 {len(covered)}/{len(needed)}（{'、'.join(covered)}）"]
     firm = firms[0] if firms else None
-    society_name = graph.nodes[society]["name"] if society else None
+    society_name = node(society)["name"] if society else None
     if society is None:
         out.append("专家未加入学会")
     elif parts["hops"] == 1:
@@ -648,7 +663,7 @@ def _match_reasons(eco: Ecosystem, needed: list[str], has: list[str], parts: dic
     else:
         out.append(f"{society_name}与该企业尚无联系")
     if firm is not None:
-        e, f = graph.nodes[expert], graph.nodes[firm]
+        e, f = node(expert), node(firm)
         if parts["region_fit"] == 1.0:
             out.append(f"同省（{f.get('province')}）")
         elif parts["region_fit"] == 0.5:
