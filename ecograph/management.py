@@ -203,7 +203,7 @@ def manage(
         Decision and eligibility rule sets (names of shipped sets or dicts of the same shape).
     **evaluate_options
         Passed to :func:`ecograph.scoring.evaluate` (default ``quota`` 20 % excellent,
-        30 % good, 40 % pass).
+        30 % good, 40 % pass; entropy weights, or equal weights for a lone member due).
 
     Returns
     -------
@@ -269,7 +269,9 @@ def manage(
         if due:
             positions = [table.units.index(u) for u in due]
             not_submitted = {u: "materials_not_submitted" for u in due if report[u].get("submitted") is False}
-            evaluation = evaluate(table.take(positions), fail=not_submitted, **options)
+            # entropy weights need two units: a lone member due is scored with equal weights
+            alone = {"weights": "equal"} if len(due) < 2 and "weights" not in options else {}
+            evaluation = evaluate(table.take(positions), fail=not_submitted, **options, **alone)
             evaluations[period] = evaluation
             grades = dict(evaluation.grades.items()) if evaluation.grades is not None else {}
         for unit in members:
@@ -297,9 +299,9 @@ def manage(
             staying = sum(1 for d in decisions if d.period == period and d.decision != "remove")
             room = max(0, targets[period] - staying)
         ok = [u for u in applicants if eligible.eligible[u]]
-        if ok and room is not None and len(ok) > room:
-            scores = evaluate(table.take([table.units.index(u) for u in ok]), **{k: v for k, v in options.items()
-                                                                                   if k not in ("quota", "thresholds", "fail")}).scores
+        if len(ok) > 1 and room is not None and len(ok) > room:
+            scoring = {k: v for k, v in options.items() if k not in ("quota", "thresholds", "fail")}
+            scores = evaluate(table.take([table.units.index(u) for u in ok]), **scoring).scores
             ok = sorted(ok, key=lambda u: (-scores[u], applicants.index(u)))
         for rank, unit in enumerate(ok):
             decide(period, unit, "admit_eligible" if room is None or rank < room else "target_reached")
