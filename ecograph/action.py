@@ -31,10 +31,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .scoring import IndicatorTable
-from .matching import Matching, match
+from .compiled import compiled
 from .hierarchies import gini
+from .matching import Matching, match
 from .results import TableResult
+from .scoring import IndicatorTable
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
@@ -198,12 +199,17 @@ def action_evaluation(eco: Ecosystem, matching: Matching | None = None) -> Actio
     1000
     """
     m = matching if matching is not None else match(eco)
-    graph = eco.graph
-    societies = sorted(eco.nodes("society"))
+    view = compiled(eco)
+    records, index, nodes = view.records, view.index, view.nodes
+    societies = sorted(n for n, r in zip(nodes, records) if r["kind"] == "society")
     served: dict[str, set[str]] = {s: set() for s in societies}
-    for u, v, t in graph.edges(data="type"):
-        if t == "serves" and u in served and graph.nodes[v]["kind"] == "enterprise":
-            served[u].add(v)
+    serves = view.relation("serves")
+    for u, v in zip(serves.source.tolist(), serves.target.tolist()):
+        if nodes[u] in served and records[v]["kind"] == "enterprise":
+            served[nodes[u]].add(nodes[v])
+    members: dict[str, int] = {}
+    for v in view.relation("member_of").target.tolist():
+        members[nodes[v]] = members.get(nodes[v], 0) + 1
     posed: dict[str, list[str]] = {}
     for p in m.problems:
         firm = m.enterprise.get(p)
@@ -212,7 +218,7 @@ def action_evaluation(eco: Ecosystem, matching: Matching | None = None) -> Actio
     firms = sorted(set().union(*served.values(), posed))
 
     def radiation(firm: str) -> list[str]:
-        node = graph.nodes[firm]
+        node = records[index[firm]]
         provinces = node.get("radiation_provinces") or ([node["province"]] if node.get("province") else [])
         return [provinces] if isinstance(provinces, str) else list(provinces)
 
@@ -220,7 +226,7 @@ def action_evaluation(eco: Ecosystem, matching: Matching | None = None) -> Actio
     served_any = set().union(*served.values())
     by_region: dict[str, dict[str, Any]] = {}
     for firm in firms:
-        region = str(graph.nodes[firm].get("region", "未注明"))
+        region = str(records[index[firm]].get("region", "未注明"))
         row = by_region.setdefault(region, {"region": region, "enterprises": 0, "served": 0, "with_problems": 0,
                                             "problems": 0, "matched": 0, "reached": 0})
         problems = posed.get(firm, [])
@@ -250,8 +256,8 @@ def action_evaluation(eco: Ecosystem, matching: Matching | None = None) -> Actio
         points = [m.points[p] for p in problems]
         rows.append({
             "society": s,
-            "name": graph.nodes[s]["name"],
-            "members": sum(1 for u, _, t in graph.in_edges(s, data="type") if t == "member_of"),
+            "name": records[index[s]]["name"],
+            "members": members.get(s, 0),
             "experts_active": len({m.assignment[p] for p in problems}),
             "problems_matched": len(problems),
             "enterprises_served": len(served[s]),
@@ -275,7 +281,7 @@ def action_evaluation(eco: Ecosystem, matching: Matching | None = None) -> Actio
         firm = m.enterprise.get(p)
         if s is not None and firm is not None:
             pairs[(s, firm)] = pairs.get((s, firm), 0) + 1
-    flows = [{"society": s, "enterprise": f, "region": str(graph.nodes[f].get("region", "未注明")), "problems": n}
+    flows = [{"society": s, "enterprise": f, "region": str(records[index[f]].get("region", "未注明")), "problems": n}
              for (s, f), n in sorted(pairs.items())]
     return ActionEvaluation(
         regions=regions, societies=rows, load=histogram, load_gini=gini(loads),
