@@ -1,0 +1,79 @@
+"""The README's commands work as written: each one parses, its input files exist, the quick ones
+run for real, and what they write is ignored by git."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ecograph.cli import build_parser, main
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+#: commands that need a service running or run until stopped: parsed and checked, not run
+NOT_RUN = ("serve", "neo4j")
+
+
+def readme_commands() -> list[list[str]]:
+    """Every command line of the README's ``bash`` blocks, comments removed."""
+    commands = []
+    for block in re.findall(r"```bash\n(.*?)```", README, flags=re.S):
+        for line in block.splitlines():
+            argv = shlex.split(line, comments=True)
+            if argv:
+                commands.append(argv)
+    return commands
+
+
+def outputs(argv: list[str]) -> list[str]:
+    """What a command writes: the values of its -o / --out options."""
+    return [argv[i + 1] for i, word in enumerate(argv[:-1]) if word in ("-o", "--out")]
+
+
+def commands_of(program: str) -> list[list[str]]:
+    return [argv for argv in readme_commands() if argv[0] == program]
+
+
+def test_the_readme_has_its_two_first_commands_and_runnable_cli_lines() -> None:
+    commands = readme_commands()
+    assert commands[0][:2] == ["bash", "scripts/setup.sh"] and commands[1] == ["bash", "scripts/test.sh"]
+    cli = commands_of(".venv/bin/ecograph")
+    assert len(cli) >= 8
+    for argv in commands[2:]:  # no bare `ecograph`: it is not on PATH after the first command
+        assert argv[0] in (".venv/bin/ecograph", ".venv/bin/python", "bash"), argv
+    for argv in re.findall(r"`((?:python|ecograph) [^`]*)`", README):
+        pytest.fail(f"README names a command that is not on PATH after setup: {argv!r}")
+
+
+@pytest.mark.parametrize("argv", commands_of(".venv/bin/ecograph"), ids=lambda a: " ".join(a[1:3]))
+def test_each_cli_command_parses_and_its_inputs_exist(argv: list[str]) -> None:
+    args = build_parser().parse_args(argv[1:])
+    assert callable(args.func)
+    for word in argv[1:]:
+        if word.startswith("examples/"):
+            assert (ROOT / word).exists(), word
+
+
+@pytest.mark.parametrize("argv", [a for a in commands_of(".venv/bin/ecograph") if a[1] not in NOT_RUN],
+                         ids=lambda a: " ".join(a[1:3]))
+def test_each_cli_command_runs_as_written(argv: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "examples").symlink_to(ROOT / "examples")  # the same relative paths, outputs kept apart
+    monkeypatch.chdir(tmp_path)
+    assert main(argv[1:]) == 0, argv
+    for name in outputs(argv):
+        assert (tmp_path / name).exists(), name
+
+
+@pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="needs the git checkout")
+def test_what_the_readme_commands_write_is_ignored_by_git() -> None:
+    written = {"report/"}  # the first command's --out
+    for argv in commands_of(".venv/bin/ecograph"):
+        written.update(f"{name}/" if "--out" in argv else name for name in outputs(argv))
+    result = subprocess.run(["git", "check-ignore", "--no-index", *sorted(written)], cwd=ROOT, capture_output=True,
+                            text=True)
+    assert sorted(result.stdout.split()) == sorted(written)
