@@ -20,7 +20,7 @@ import numpy as np
 
 from .errors import AnalysisError, NodeNotFoundError
 
-__all__ = ["NodeValues", "TableResult", "rows_to_pandas"]
+__all__ = ["NodeValues", "TableResult", "rows_to_pandas", "competition_ranks"]
 
 
 class NodeValues(Mapping[Any, Any]):
@@ -177,3 +177,35 @@ def rows_to_pandas(rows: Sequence[Mapping[str, Any]], index: str | None = None,
         raise ImportError("to_pandas() needs pandas: pip install 'ecograph[pandas]'") from exc
     frame = pd.DataFrame(list(rows), columns=columns)
     return frame.set_index(index) if index is not None and index in frame.columns else frame
+
+
+def competition_ranks(values: Sequence[float] | np.ndarray, decimals: int = 12) -> tuple[np.ndarray, np.ndarray]:
+    """Ranks from the highest value down with ties sharing a rank ("1, 2, 2, 4"), and the size
+    of each value's tie group.
+
+    Values equal after rounding to ``decimals`` decimals tie (so floating-point noise does not
+    order equal scores arbitrarily).
+
+    Parameters
+    ----------
+    values : sequence of float
+    decimals : int
+
+    Returns
+    -------
+    ranks : numpy.ndarray of int
+        1 for the highest value; a tie group shares the rank of its first member.
+    tied : numpy.ndarray of int
+        How many values share each value's rank (1 = no tie).
+
+    Examples
+    --------
+    >>> ranks, tied = competition_ranks([0.5, 0.2, 0.2, 0.1])
+    >>> ranks.tolist(), tied.tolist()
+    ([1, 2, 2, 4], [1, 2, 2, 1])
+    """
+    keys = -np.round(np.asarray(values, dtype=np.float64), decimals)
+    order = np.sort(keys)
+    ranks = np.searchsorted(order, keys, side="left") + 1
+    tied = np.searchsorted(order, keys, side="right") - ranks + 1
+    return ranks.astype(np.int64), tied.astype(np.int64)

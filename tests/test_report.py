@@ -167,3 +167,36 @@ def test_the_changes_section_formats_eg_changes_for_every_pair_of_periods() -> N
     tianjin = section.sections(load_dataset("tianjin_centers"))
     assert tianjin[-1].title == "变化：动态管理" and tianjin[-1].tables["management_decisions"]
     assert section.sections(load_dataset("suzhou_associations")) == []
+
+
+def test_competition_ranks_match_scipy() -> None:
+    import numpy as np
+    from scipy.stats import rankdata
+
+    from ecograph.results import competition_ranks
+
+    rng = np.random.default_rng(0)
+    values = rng.integers(0, 6, size=200) / 7  # many ties
+    ranks, tied = competition_ranks(values)
+    expected = rankdata(-values, method="min")
+    for i, rank in enumerate(expected):
+        assert ranks[i] == rank and tied[i] == int((values == values[i]).sum())
+
+
+def test_central_organisations_share_ranks_and_name_no_highest_when_all_equal() -> None:
+    """Regression: tied values got arbitrary ranks (2,048, 2,049, 2,050 for a betweenness of 0)
+    and a "highest" broker was named when every betweenness was 0."""
+    eco = Ecosystem()
+    for i in range(4):
+        eco.add_org(f"f{i}", f"企业{i}")
+    eco.add_relation("f0", "f1", "collaborates")
+    eco.add_relation("f2", "f3", "collaborates")
+    [section] = ecograph.report.centrality.sections(eco)
+    rows = section.tables["central_organisations"]
+    assert {row["betweenness_rank"] for row in rows} == {"1="} and {row["rank"] for row in rows} == {"1="}
+    assert "highest:" not in section.text and "no organisation lies on a shortest path" in section.text
+    eco.add_relation("f1", "f2", "collaborates")  # a path f0-f1-f2-f3: f1 and f2 broker equally
+    [section] = ecograph.report.centrality.sections(eco)
+    assert "highest, shared by 2: 企业1, 企业2" in section.text
+    ranks = {row["id"]: row["betweenness_rank"] for row in section.tables["central_organisations"]}
+    assert ranks == {"f1": "1=", "f2": "1=", "f0": "3=", "f3": "3="}

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..centrality import betweenness, degree, pagerank
 from ..matrix import compile
+from ..results import competition_ranks
 from .document import Section
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -39,30 +40,40 @@ def sections(eco: Ecosystem) -> list[Section]:
         "betweenness": betweenness(g, k=500 if sampled else None, seed=0),
         "degree": degree(g),
     }
-    ranks = {name: _ranks(values.array) for name, values in measures.items()}
-    top = np.argsort(-measures["pagerank"].array, kind="stable")[:10]
+    ranks = {name: competition_ranks(values.array) for name, values in measures.items()}
+    top = np.lexsort((np.arange(g.n), ranks["pagerank"][0]))[:10]  # rank, then node order
     rows = []
     for i in top.tolist():
         record = eco.node(g.nodes[i])
-        row: dict[str, Any] = {"rank": int(ranks["pagerank"][i]), "id": record["id"], "name": record["name"],
-                               "kind": record["kind"]}
+        row: dict[str, Any] = {"rank": _rank_label(ranks["pagerank"], i), "id": record["id"],
+                               "name": record["name"], "kind": record["kind"]}
         for name, values in measures.items():
             row[name] = round(float(values.array[i]), 6)
             if name != "pagerank":
-                row[f"{name}_rank"] = int(ranks[name][i])
+                row[f"{name}_rank"] = _rank_label(ranks[name], i)
         rows.append(row)
-    broker = eco.node(g.nodes[int(np.argmax(measures["betweenness"].array))])["name"]
     text = (
         f"The ten organisations with the highest PageRank over all relations "
         f"({'directed' if g.directed else 'undirected'} view, {g.n:,} organisations), with their "
-        f"betweenness and degree centrality and the rank on each. PageRank rewards links from "
-        f"well-linked organisations; betweenness marks brokers on shortest paths (highest: "
-        f"{broker}){'; estimated from 500 sampled sources' if sampled else ''}."
+        f"betweenness and degree centrality and the rank on each (tied values share a rank, marked "
+        f"=). PageRank rewards links from well-linked organisations; betweenness marks brokers on "
+        f"shortest paths ({_highest(eco, g.nodes, measures['betweenness'].array)})"
+        f"{'; estimated from 500 sampled sources' if sampled else ''}."
     )
     return [Section("Central organisations", text, tables={"central_organisations": rows})]
 
 
-def _ranks(values: np.ndarray) -> np.ndarray:
-    ranks = np.empty(len(values), np.int64)
-    ranks[np.argsort(-values, kind="stable")] = np.arange(1, len(values) + 1)
-    return ranks
+def _rank_label(ranks: tuple[np.ndarray, np.ndarray], i: int) -> str:
+    """Competition rank, ``=`` marking a shared one ("2=")."""
+    rank, tied = ranks
+    return f"{rank[i]}=" if tied[i] > 1 else f"{rank[i]}"
+
+
+def _highest(eco: Ecosystem, nodes: list[str], values: np.ndarray) -> str:
+    """Who has the highest value, said honestly when nobody or several do."""
+    best = float(values.max())
+    if best == 0:
+        return "no organisation lies on a shortest path between two others"
+    leaders = np.flatnonzero(np.isclose(values, best, rtol=1e-12, atol=0.0))
+    names = ", ".join(eco.node(nodes[i])["name"] for i in leaders[:3]) + (" …" if len(leaders) > 3 else "")
+    return f"highest: {names}" if len(leaders) == 1 else f"highest, shared by {len(leaders)}: {names}"
