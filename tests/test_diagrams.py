@@ -513,7 +513,7 @@ def test_platform_reach_uses_the_ring_radiation(datasets: dict[str, Ecosystem]) 
     eco = datasets["shanghai_motor"]
     fig = platform_reach(eco, "motor_platform")
     line = fig.axes[0].get_lines()[0]
-    assert list(line.get_ydata()) == [row["reached"] for row in radiation(eco, "motor_platform").hops]
+    assert list(line.get_ydata()) == [row["target"] for row in radiation(eco, "motor_platform").hops]
 
 
 def test_allocation_chart_shows_rules_and_exact_amounts() -> None:

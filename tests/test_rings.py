@@ -330,3 +330,18 @@ def test_a_member_declared_in_two_rings_is_in_the_innermost_everywhere() -> None
     assert "辐射圈 (1)" in labels and "核心圈 (1)" in labels
     rings_drawn = {node["id"]: node["rings"] for node in graph_json(eco)["nodes"] if node["id"] != "p"}
     assert rings_drawn["a"] == ["core_ring"]
+
+
+def test_reach_chart_share_is_the_share_of_the_target_population() -> None:
+    """Regression: the chart plotted every organisation reached against the size of the target
+    population (a line above the title's 7 %, 9 % on the axis)."""
+    from ecograph.diagrams import platform_reach
+    from loaders.datasets import shanghai_motor
+
+    eco = shanghai_motor()
+    spread = radiation(eco, "motor_platform")
+    fig = platform_reach(eco, "motor_platform")
+    [line] = [ln for ln in fig.axes[0].get_lines() if len(ln.get_ydata()) == len(spread.hops)]
+    assert list(line.get_ydata()) == [row["target"] for row in spread.hops]
+    assert line.get_ydata()[-1] / spread.target_size == spread.hops[-1]["target_share"] <= 1
+    assert f"141 / 2,000 ({spread.hops[-1]['target_share']:.0%})" in fig.axes[0].get_title()

@@ -75,6 +75,7 @@ def reach_chart(
     profiles: Sequence[int] | Mapping[str, Sequence[int]],
     *,
     total: int | None = None,
+    population: tuple[str, str] | None = None,
     lang: str = "zh",
     font: str | None = None,
     title: str | None = None,
@@ -88,8 +89,12 @@ def reach_chart(
         Cumulative reached counts for hops 0, 1, 2 ... (what :func:`ecograph.reach_profile`
         returns); a mapping compares several sources (e.g. platforms).
     total : int, optional
-        Size of the population (e.g. all firms of the industry): the cumulative lines are then
-        read as a share of it on the right-hand axis.
+        Size of the population the profiles count (e.g. all firms of the industry): the
+        cumulative lines are then read as a share of it on the right-hand axis, so the
+        profiles must count members of that population only.
+    population : (str, str), optional
+        What the profiles count, in Chinese and English (``("目标企业", "target firms")``);
+        organisations by default.
     lang : {"zh", "en", "zh+en"}
     font : str, optional
     title : str, optional
@@ -133,12 +138,13 @@ def reach_chart(
             ax.plot(x, cumulative, marker="o", color=face, label=prefix + bilingual("累计", "cumulative", lang))
         ax.set_xticks(range(hops), [str(h) for h in range(hops)])
         ax.set_xlabel(bilingual("跳数", "hops", lang))
-        ax.set_ylabel(bilingual("组织数", "organisations", lang))
+        zh, en = population or ("组织", "organisations")
+        ax.set_ylabel(bilingual(f"{zh}数", en, lang))
         light_grid(ax, "y")
         ax.set_ylim(0, None)
         if total:
             share = ax.secondary_yaxis("right", functions=(lambda v: v / total * 100, lambda p: p * total / 100))
-            share.set_ylabel(bilingual(f"占总数 {total:,} 的比例 (%)", f"share of {total:,} (%)", lang))
+            share.set_ylabel(bilingual(f"占{zh} {total:,} 的比例 (%)", f"share of the {total:,} {en} (%)", lang))
         ax.legend(loc="upper left", fontsize="small", frameon=False)
         ax.set_title(title or bilingual("辐射能力：各跳到达的组织", "reach: organisations reached per hop", lang),
                      fontsize=13)
@@ -192,12 +198,14 @@ def platform_reach(
 
     result = radiation(eco, platform, target=target, hops=hops)
     name = eco.graph.nodes[platform].get("name", platform)
-    profile = [row["reached"] for row in result.hops]
-    reached = result.hops[-1]["target"]
-    summary = bilingual(f"{hops} 跳内覆盖目标群体 {reached:,} / {result.target_size:,}",
-                        f"{reached:,} of {result.target_size:,} target firms within {hops} hops", lang)
+    profile = [row["target"] for row in result.hops]  # the target population reached: share <= 100 %
+    last = result.hops[-1]
+    summary = bilingual(f"{hops} 跳内覆盖目标群体 {last['target']:,} / {result.target_size:,} ({last['target_share']:.0%})",
+                        f"{last['target']:,} of {result.target_size:,} target firms within {hops} hops "
+                        f"({last['target_share']:.0%})", lang)
     return reach_chart(
-        {name: profile}, total=result.target_size or None, lang=lang, font=font, ax=ax,
+        {name: profile}, total=result.target_size or None, population=("目标企业", "target firms"),
+        lang=lang, font=font, ax=ax,
         title=f"{name}: {bilingual('辐射能力', 'reach', lang)}\n{summary}",
     )
 

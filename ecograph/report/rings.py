@@ -106,7 +106,7 @@ def figures(eco: Ecosystem) -> list[Section]:
                     "coloured by kind and sized by degree; faint curves are their ties.")
         if platform_reach_why_not(eco, platform) is None:
             drawn[f"reach_{platform}"] = platform_reach(eco, platform)
-            text += " The reach chart counts the organisations the core reaches within each number of hops."
+            text += " The reach chart counts the target firms the core reaches within each number of hops (the radiation above)."
         if drawn:
             out.append(Section(f"Circle layers: {name}", text.strip(), figures=drawn))
     return out
