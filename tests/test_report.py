@@ -200,3 +200,23 @@ def test_central_organisations_share_ranks_and_name_no_highest_when_all_equal() 
     assert "highest, shared by 2: 企业1, 企业2" in section.text
     ranks = {row["id"]: row["betweenness_rank"] for row in section.tables["central_organisations"]}
     assert ranks == {"f1": "1=", "f2": "1=", "f0": "3=", "f3": "3="}
+
+
+def test_network_overview_draws_connected_organisations_and_states_only_nonzero_extras() -> None:
+    """Regression: the overview padded the 500 it drew with organisations without any relation
+    and said "另有 0 条关系…" when no tie led outside."""
+    import numpy as np
+
+    from ecograph.diagrams import network
+    from ecograph.diagrams._base import structure
+    from loaders.datasets import shanghai_motor
+
+    eco = shanghai_motor()
+    graph = structure(eco)
+    symmetric = graph.matrix + graph.matrix.T
+    connected = int((np.asarray((symmetric != 0).sum(axis=1)).ravel() > 0).sum())
+    title = network(eco).axes[0].get_title()
+    assert f"{connected:,} 个组织" in title and "另有 0" not in title
+    assert f"未画出的 {len(eco) - connected:,} 个组织都没有任何关系" in title
+    few = network(eco, max_nodes=100).axes[0].get_title()
+    assert "未画出 1,952 个组织" in few and "条关系连向未画出的组织" in few

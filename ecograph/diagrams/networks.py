@@ -5,7 +5,7 @@ disc in proportion to its size, and inside its wedge a sector's organisations si
 sunflower spiral with the most central ones nearest the middle, where the sectors meet. It
 takes milliseconds for thousands of nodes (a force layout takes minutes) and the same data
 always gives the same picture. Beyond ``max_nodes`` only the most central organisations are
-drawn (connected ones first), and the title says so.
+drawn (connected ones only), and the title says what is left out.
 """
 
 from __future__ import annotations
@@ -94,8 +94,9 @@ def sector_layout(sector_codes: np.ndarray, rank: np.ndarray, *, gap: float = 0.
 
 
 def most_central(compiled: SparseGraph, metric: np.ndarray, limit: int) -> np.ndarray:
-    """Positions of the ``limit`` nodes to draw, in graph order: connected nodes before
-    isolated ones, then by decreasing ``metric`` (ties keep graph order).
+    """Positions of the nodes to draw, in graph order: every node when there are at most
+    ``limit``; else the ``limit`` connected nodes with the highest ``metric`` (ties keep graph
+    order), never padded with isolated ones (they would only crowd the picture).
 
     Examples
     --------
@@ -104,9 +105,11 @@ def most_central(compiled: SparseGraph, metric: np.ndarray, limit: int) -> np.nd
     >>> most_central(SparseGraph.from_networkx(g), np.array([0.1, 0.1, 0.9]), 2).tolist()
     [0, 1]
     """
+    if len(metric) <= limit:
+        return np.arange(len(metric))
     connected = (compiled.out_degree > 0) | (compiled.in_degree > 0)
     order = np.lexsort((np.arange(len(metric)), -metric, ~connected))
-    return np.sort(order[:limit])
+    return np.sort(order[:min(limit, int(connected.sum()))])
 
 
 class CentralSample(NamedTuple):
@@ -252,6 +255,10 @@ def network(
     upper = sp.triu(rows[:, keep], k=1, format="coo")
     # Pairs linking a drawn organisation to one left out (they explain the big, lonely nodes).
     outside = int((rows != 0).sum() - (rows[:, keep] != 0).sum())
+    left_out = np.ones(len(nodes), dtype=bool)
+    left_out[keep] = False
+    tied = np.asarray((symmetric != 0).sum(axis=1)).ravel() > 0
+    lonely_left_out = int((left_out & ~tied).sum())  # left out with no tie at all
     with drawing(ax, (11.5, 10.0), font) as (fig, ax):
         if upper.nnz:
             segments = np.stack([xy[upper.row], xy[upper.col]], axis=1)
@@ -273,8 +280,19 @@ def network(
             by = metric_name(size_by) or "order"
             shown += bilingual(f"（按 {by} 取前 {len(kept_nodes):,} 个，共 {len(nodes):,} 个）",
                                f" (top {len(kept_nodes):,} of {len(nodes):,} by {by})", lang)
-            shown += "\n" + bilingual(f"另有 {outside:,} 条关系连向未画出的组织",
-                                      f"{outside:,} more ties lead to organisations not drawn", lang)
+            n_left = len(nodes) - len(kept_nodes)
+            if lonely_left_out == n_left:
+                omitted = [bilingual(f"未画出的 {n_left:,} 个组织都没有任何关系",
+                                     f"the {n_left:,} organisations not drawn have no tie", lang)]
+            else:  # only non-zero extras are stated
+                omitted = [bilingual(f"未画出 {n_left:,} 个组织", f"{n_left:,} organisations not drawn", lang)]
+                if lonely_left_out:
+                    omitted.append(bilingual(f"其中 {lonely_left_out:,} 个没有任何关系",
+                                             f"{lonely_left_out:,} of them without any tie", lang))
+            if outside:
+                omitted.append(bilingual(f"另有 {outside:,} 条关系连向未画出的组织",
+                                         f"{outside:,} more ties lead to organisations not drawn", lang))
+            shown += "\n" + ("，" if lang == "zh" else "; ").join(omitted)
         sized = metric_name(size_by)
         if sized:
             shown += f"\n{bilingual('节点大小', 'size', lang)}: {sized}"

@@ -31,6 +31,6 @@ def figures(eco: Ecosystem) -> list[Section]:
     return [Section(
         "Network overview",
         "Every organisation coloured by sector (政产学研金介), sized by degree, the most central named; "
-        "beyond 500 organisations only the most central are drawn.",
+        "beyond 500 organisations only the most central connected ones are drawn, and the title says what is left out.",
         figures={"network": network(eco)},
     )]
