@@ -52,6 +52,8 @@ TIME_FIELDS: tuple[str, str] = ("since", "until")
 
 _OPEN_LOW = float("-inf")
 _OPEN_HIGH = float("inf")
+#: year -> key of its 1 January, for every valid year (a dict lookup instead of building a date)
+_YEAR_KEYS: dict[int, int] = {year: _dt.date(year, 1, 1).toordinal() for year in range(1, 10000)}
 
 
 def time_key(value: Any, where: str = "time", field: str = "t") -> int:
@@ -72,6 +74,13 @@ def time_key(value: Any, where: str = "time", field: str = "t") -> int:
     ...
     ecograph.errors.TimeIntervalError: time: field 't' is '2011'; expected a year (int) or a date
     """
+    kind = type(value)
+    if kind is int:  # the common cases first: snapshots call this for every record
+        key = _YEAR_KEYS.get(value)
+        if key is not None:
+            return key
+    elif kind is _dt.date:
+        return value.toordinal()
     if isinstance(value, _dt.datetime):
         value = None  # a time of day has no place in since/until: refuse rather than truncate
     elif isinstance(value, _dt.date):
@@ -201,10 +210,8 @@ def _build_snapshot(eco: Ecosystem, key: int, t: TimePoint) -> Ecosystem:
     graph = eco.graph
 
     def alive(record: Mapping[str, Any]) -> bool:
-        if "since" not in record and "until" not in record:
-            return True
-        low, high = interval_of(record)
-        return low <= key < high
+        since, until = record.get("since"), record.get("until")
+        return (since is None or time_key(since) <= key) and (until is None or key < time_key(until))
 
     kept = [(n, d) for n, d in graph._node.items() if alive(d)]
     present = {n for n, _ in kept}
