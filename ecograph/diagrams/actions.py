@@ -237,8 +237,8 @@ def coverage_chart(
         for j, r in enumerate(rows):
             if r["coverage"] is not None:
                 ax.text(r["enterprises"] + widest * 0.01, y[j] + height,
-                        bilingual(f"覆盖率 {r['coverage']:.0%}（难题 {r['matched']:,}/{r['problems']:,}）",
-                                  f"coverage {r['coverage']:.0%} ({r['matched']:,}/{r['problems']:,} problems)", lang),
+                        bilingual(f"覆盖率 {r['coverage']:.1%}（难题 {r['matched']:,}/{r['problems']:,}）",
+                                  f"coverage {r['coverage']:.1%} ({r['matched']:,}/{r['problems']:,} problems)", lang),
                         va="center", fontsize=9)
         ax.set_yticks(y, names)
         ax.set_xlim(0, widest * 1.45 if widest else 1)
@@ -247,9 +247,9 @@ def coverage_chart(
         coverage = summary["coverage"]
         ax.set_title(title or bilingual(
             f"各区域企业覆盖：{summary['reached']:,} 家企业已对接专家"
-            + (f"（占有难题企业的 {coverage:.0%}）" if coverage is not None else ""),
+            + (f"（占有难题企业的 {coverage:.1%}）" if coverage is not None else ""),
             f"Coverage by region: {summary['reached']:,} enterprises matched to experts"
-            + (f" ({coverage:.0%} of those with problems)" if coverage is not None else ""), lang), loc="left")
+            + (f" ({coverage:.1%} of those with problems)" if coverage is not None else ""), lang), loc="left")
         ax.legend(loc="lower right", frameon=False, fontsize="small")
         light_grid(ax, "x")
         open_frame(ax)

@@ -45,10 +45,10 @@ def sections(eco: Ecosystem) -> list[Section]:
     weights = "、".join(f"{name} {m.weights[key]:.0%}" for key, name in
                         (("field", "领域契合"), ("proximity", "网络邻近"), ("region", "地域契合")))
     text = [
-        f"**{total['problems']:,}** 项技术难题中 **{m.matched:,}** 项已对接专家（{matched_share:.0%}），"
+        f"**{total['problems']:,}** 项技术难题中 **{m.matched:,}** 项已对接专家（{matched_share:.1%}），"
         f"由 {m.summary()['experts_used']:,} 名专家经 {sum(1 for r in ev.societies if r['problems_matched']):,} 个学会承接；"
         f"{total['reached']:,} 家企业获得对接"
-        + (f"，占有难题企业的 {total['coverage']:.0%}" if total["coverage"] is not None else "") + "。",
+        + (f"，占有难题企业的 {total['coverage']:.1%}" if total["coverage"] is not None else "") + "。",
         f"分配为全局最优：先使对接的难题最多，再使总分最高（{weights}，满分 1000），再使专家负载最均衡；"
         "每位专家不超过其服务能力（capacity）。",
         f"专家负载基尼系数 {ev.load_gini:.2f}，服务能力利用率 "
