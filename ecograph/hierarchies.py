@@ -17,8 +17,8 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import compress
 from typing import TYPE_CHECKING, Any
@@ -33,13 +33,13 @@ from .results import rows_to_pandas
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
 
-__all__ = ["Rollup", "Balance", "rollup", "balance", "gini", "subtree_sum"]
+__all__ = ["Rollup", "Balance", "rollup", "balance", "gini", "subtree_sum", "subtree_aggregate", "aggregation", "AGGREGATIONS"]
 
 
 # ---------------------------------------------------------------------------- hierarchy roll-ups
 @dataclass(frozen=True)
 class Rollup:
-    """Counts and numeric attributes summed up the ``part_of`` forest.
+    """Counts and numeric attributes rolled up the ``part_of`` forest.
 
     Attributes
     ----------
@@ -53,8 +53,11 @@ class Rollup:
     counts : dict
         kind -> per node, how many descendants (strictly below it) have that kind.
     sums : dict
-        attribute -> per node, the attribute summed over the node and its descendants (missing
-        values count as 0; ``Decimal`` money stays exact in an object array).
+        attribute -> per node, the attribute aggregated over the node and its descendants by
+        its rule in ``how`` (a sum counts missing values as 0; ``Decimal`` money stays exact in
+        an object array; a mean, minimum or maximum over no value is ``None``).
+    how : dict
+        attribute -> its aggregation rule (:func:`aggregation`).
     """
 
     nodes: list[str]
@@ -63,6 +66,7 @@ class Rollup:
     kinds: list[str]
     counts: dict[str, np.ndarray]
     sums: dict[str, np.ndarray]
+    how: dict[str, str] = field(default_factory=dict)
 
     def position(self, node: str) -> int:
         try:
@@ -144,6 +148,75 @@ def subtree_sum(parent: np.ndarray, depth: np.ndarray, values: np.ndarray) -> np
     return total
 
 
+#: How an attribute can be aggregated up the hierarchy.
+AGGREGATIONS = ("sum", "mean", "min", "max", "count")
+
+_YEAR_NAMES = frozenset({"year", "founded", "established", "since", "until"})
+_SHARE_NAMES = frozenset({"share", "ratio", "rate", "growth"})
+
+
+def aggregation(attr: str, how: Mapping[str, str] | None = None) -> str:
+    """The rule that rolls ``attr`` up the hierarchy: ``how[attr]`` when declared, else by
+    name — years (``year``, ``*_year``, ``founded`` …) take the earliest (``min``), shares
+    and ratios (``*_share``, ``*_ratio``, ``*_rate``, ``growth``) the ``mean``, everything
+    else the ``sum``. Years and shares are never summed.
+
+    Raises
+    ------
+    AnalysisError
+        A declared rule that is not one of :data:`AGGREGATIONS`.
+
+    Examples
+    --------
+    >>> [aggregation(a) for a in ("staff", "founded_year", "bachelor_share")]
+    ['sum', 'min', 'mean']
+    >>> aggregation("staff", {"staff": "mean"})
+    'mean'
+    """
+    if how and attr in how:
+        rule = how[attr]
+        if rule not in AGGREGATIONS:
+            raise AnalysisError(f"rollup: aggregation {rule!r} of {attr!r} is not one of {list(AGGREGATIONS)}",
+                                field="how", value=rule)
+        return rule
+    last = attr.rsplit("_", 1)[-1]
+    if attr in _YEAR_NAMES or last == "year":
+        return "min"
+    if attr in _SHARE_NAMES or last in _SHARE_NAMES:
+        return "mean"
+    return "sum"
+
+
+def subtree_aggregate(parent: np.ndarray, depth: np.ndarray, values: np.ndarray, present: np.ndarray,
+                      rule: str) -> np.ndarray:
+    """``values`` (where ``present``) aggregated over each node and its descendants by ``rule``.
+
+    Examples
+    --------
+    >>> parent, depth = np.array([-1, 0, 0]), np.array([0, 1, 1])
+    >>> years, present = np.array([0, 1998, 2005]), np.array([False, True, True])
+    >>> subtree_aggregate(parent, depth, years, present, "min").tolist()
+    [1998, 1998, 2005]
+    >>> subtree_aggregate(parent, depth, np.array([0.0, 0.2, 0.6]), present, "mean").tolist()
+    [0.4, 0.2, 0.6]
+    """
+    if rule == "sum":
+        return subtree_sum(parent, depth, values)
+    counted = subtree_sum(parent, depth, present.astype(np.int64))
+    if rule == "count":
+        return counted
+    if rule == "mean":
+        totals = subtree_sum(parent, depth, np.where(present, values, 0).astype(np.float64))
+        return np.array([t / c if c else None for t, c in zip(totals.tolist(), counted.tolist())], dtype=object)
+    pick, fill = (np.minimum, np.inf) if rule == "min" else (np.maximum, -np.inf)
+    best = np.where(present, values.astype(np.float64), fill)
+    for level in range(int(depth.max(initial=0)), 0, -1):
+        at = np.flatnonzero(depth == level)
+        pick.at(best, parent[at], best[at])
+    integral = values.dtype.kind in "iu"
+    return np.array([None if not np.isfinite(b) else int(b) if integral else b for b in best.tolist()], dtype=object)
+
+
 def _numeric_column(values: list[Any]) -> np.ndarray | None:
     """A numeric array for an attribute column (``None`` when it is not numeric)."""
     present = [v for v in values if v is not None]
@@ -162,15 +235,16 @@ def rollup(
     *,
     attach: str | None = None,
     attach_weight: str | None = "count",
+    how: Mapping[str, str] | None = None,
 ) -> Rollup:
-    """Sum counts and numeric attributes up the ``part_of`` hierarchy.
+    """Count kinds and aggregate numeric attributes up the ``part_of`` hierarchy.
 
     Parameters
     ----------
     eco : Ecosystem
     attrs : iterable of str, optional
-        Numeric attributes to sum; by default every attribute that is numeric (int, float or
-        Decimal, not bool) on the forest's nodes.
+        Numeric attributes to roll up; by default every attribute that is numeric (int, float
+        or Decimal, not bool) on the forest's nodes.
     attach : str, optional
         A relation type whose targets hang below the forest's nodes, e.g. ``"serves"``: the
         firms a centre serves. Adds ``<attach>_distinct`` (distinct targets in the subtree: a
@@ -178,6 +252,10 @@ def rollup(
         ``<attach>_<attach_weight>`` (the relation attribute summed over the subtree).
     attach_weight : str, optional
         Relation attribute summed for ``attach`` (``count`` by default; ``None`` to skip).
+    how : mapping, optional
+        attribute -> ``"sum"``, ``"mean"``, ``"min"``, ``"max"`` or ``"count"``; attributes
+        not named follow :func:`aggregation` (years the earliest, shares the mean, the rest
+        the sum).
 
     Returns
     -------
@@ -216,16 +294,22 @@ def rollup(
     else:
         keys, requested = list(attrs), True
     sums = {}
+    rules: dict[str, str] = {}
     for attr in keys:
-        column = _numeric_column([d.get(attr) for d in records])
+        raw = [d.get(attr) for d in records]
+        column = _numeric_column(raw)
         if column is None:
             if requested:
                 raise AnalysisError(f"rollup: attribute {attr!r} is not numeric on the hierarchy's nodes", field=attr)
             continue
-        sums[attr] = subtree_sum(parent, depth, column)
+        rules[attr] = aggregation(attr, how)
+        present = np.array([v is not None for v in raw], dtype=bool)
+        sums[attr] = subtree_aggregate(parent, depth, column, present, rules[attr])
     if attach is not None and nodes:
-        sums.update(_attached(eco, nodes, parent, depth, attach, attach_weight))
-    return Rollup(nodes, parent, depth, kinds, counts, sums)
+        attached = _attached(eco, nodes, parent, depth, attach, attach_weight)
+        sums.update(attached)
+        rules.update(dict.fromkeys(attached, "sum"))
+    return Rollup(nodes, parent, depth, kinds, counts, sums, rules)
 
 
 def _ancestors(parent: np.ndarray, depth: np.ndarray) -> sp.csr_array:

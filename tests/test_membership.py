@@ -399,3 +399,42 @@ def test_results_are_plain_data(suzhou_mini: Ecosystem, national: Ecosystem) -> 
     for result in results:
         json.dumps(result.to_dict(), default=str)  # Decimal money is the only non-JSON value
         assert len(result.to_pandas()) > 0
+
+
+def test_rollup_aggregates_each_attribute_by_its_rule() -> None:
+    """Regression: the roll-up summed founding years and shares. Oracle: the values in each
+    node's subtree, gathered by walking networkx descendants."""
+    import random
+
+    import networkx as nx
+
+    from ecograph.hierarchies import aggregation, rollup
+
+    rng = random.Random(3)
+    eco = Ecosystem()
+    eco.add_org("n", kind="association", founded_year=1992)
+    for d in range(3):
+        eco.add_org(f"d{d}", kind="district")
+        eco.add_relation(f"d{d}", "n", "part_of")
+        for c in range(4):
+            attrs = {"staff": rng.randint(5, 40), "founded_year": rng.randint(1985, 2015),
+                     "bachelor_share": round(rng.random(), 3)}
+            if c == 3:
+                attrs.pop("bachelor_share")  # a missing share is not a zero
+            eco.add_org(f"c{d}{c}", kind="productivity_center", **attrs)
+            eco.add_relation(f"c{d}{c}", f"d{d}", "part_of")
+    r = rollup(eco, how={"staff": "mean"})
+    assert r.how == {"bachelor_share": "mean", "founded_year": "min", "staff": "mean"}
+    tree = nx.DiGraph((v, u) for u, v, _k, _d in eco.relations("part_of"))
+    oracle = {"mean": lambda xs: sum(xs) / len(xs) if xs else None, "min": lambda xs: min(xs) if xs else None}
+    rows = {row["node"]: row for row in r.rows()}
+    for node in tree:
+        below = [node, *nx.descendants(tree, node)]
+        for attr, rule in r.how.items():
+            values = [eco.node(m)[attr] for m in below if eco.node(m).get(attr) is not None]
+            expected = oracle[rule](values)
+            assert rows[node][attr] == (expected if expected is None or rule == "min" else pytest.approx(expected))
+    assert 1985 <= rows["n"]["founded_year"] <= 1992 and 0 <= rows["n"]["bachelor_share"] <= 1  # never a sum
+    assert aggregation("staff") == "sum" and rollup(eco).how["staff"] == "sum"
+    with pytest.raises(errors.AnalysisError):
+        rollup(eco, how={"staff": "median"})
