@@ -203,6 +203,16 @@ def run_case(case: Case, repeats: int) -> dict[str, Any]:
     return record
 
 
+def attempt(case: Case, repeats: int) -> dict[str, Any]:
+    """:func:`run_case`, or a record of its failure: one failing case must not lose the others."""
+    try:
+        return run_case(case, repeats)
+    except Exception as exc:  # noqa: BLE001 - recorded and shown in the table
+        log(f"[protocol] {case.algorithm} {case.size} failed: {type(exc).__name__}: {exc}")
+        return {"algorithm": case.algorithm, "size": case.size, "graph": case.graph, "publishable": False,
+                "error": f"{type(exc).__name__}: {exc}"}
+
+
 def _igraph(src: np.ndarray, dst: np.ndarray, n: int, directed: bool):
     ig = optional("igraph")
     if ig is None:
@@ -289,15 +299,19 @@ def memory_bandwidth(megabytes: int = 512, repeats: int = 5) -> dict[str, float]
     return {"array_mib": megabytes, "copy_gb_per_s": 2 * a.nbytes / best / 1e9}
 
 
-def national_report(repeats: int) -> dict[str, Any]:
+def national_report(repeats: int, firms: int = 500_000) -> dict[str, Any]:
     """The national productivity-centre report, each run in a fresh process."""
     totals, loads = [], []
     for rep in range(repeats):
         log(f"[protocol] national report: run {rep + 1}/{repeats}")
         load = os.getloadavg()[0]
         out = HERE / ".national_report.json"
-        subprocess.run([sys.executable, str(HERE / "bench_national_report.py"), "--json", str(out)], check=False,
-                       stdout=subprocess.DEVNULL)
+        out.unlink(missing_ok=True)
+        subprocess.run([sys.executable, str(HERE / "bench_national_report.py"), "--json", str(out),
+                        "--firms", str(firms)], check=False, stdout=subprocess.DEVNULL)
+        if not out.exists():  # a crash must not lose the rest of the protocol
+            return {"algorithm": "national report", "error": "bench_national_report.py failed (run it alone to "
+                    "see why)", "publishable": False}
         result = json.loads(out.read_text(encoding="utf-8"))
         out.unlink()
         totals.append(result["total_seconds"])
@@ -346,20 +360,22 @@ def run(repeats: int = 5, national_repeats: int = 3, quick: bool = False) -> dic
     sizes = (("10k", 10_000), ("30k", 30_000)) if quick else (("100k", 100_000), ("1M", 1_000_000))
     for size, n in sizes:
         case, stream = pagerank_case(n, size)
-        record = run_case(case, repeats)
+        record = attempt(case, repeats)
+        results["cases"].append(record)
+        if "error" in record:
+            continue
         ecograph_1 = next(r for r in record["runs"] if r["library"] == "ecograph" and r["threads"] == "1 thread")
         seconds_per_pass = stream["bytes_per_pass"] / (results["bandwidth"]["copy_gb_per_s"] * 1e9)
         passes = record["check"]["passes"]
         record["bound"] = {**stream, "passes": passes, "bound_seconds": passes * seconds_per_pass,
                            "measured_1_thread": ecograph_1["median"]}
-        results["cases"].append(record)
     big = ("3k", 3_000) if quick else ("1M", 1_000_000)
     small = ("1k", 1_000) if quick else ("10k", 10_000)
     for case in undirected_cases(big[1], big[0], ("k-core",)) + undirected_cases(
             small[1], small[0], ("closeness", "harmonic", "betweenness")):
-        results["cases"].append(run_case(case, repeats))
+        results["cases"].append(attempt(case, repeats))
     if national_repeats:
-        results["national_report"] = national_report(national_repeats)
+        results["national_report"] = national_report(national_repeats, 20_000 if quick else 500_000)
     results["seconds"] = time.perf_counter() - start
     results["publishable"] = all(c["publishable"] for c in results["cases"]) and results.get(
         "national_report", {}).get("publishable", True)
@@ -394,6 +410,9 @@ def markdown(results: dict[str, Any]) -> str:
         "|---|---|---|---:|---:|---:|---:|---|---:|---|",
     ]
     for case in results["cases"]:
+        if "error" in case:
+            lines.append(f"| {case['algorithm']} | {case['size']} | — | failed: {case['error']} | | | | | | **no** |")
+            continue
         for label, _ in SETTINGS:
             ours = next(r for r in case["runs"] if r["library"] == "ecograph" and r["threads"] == label)
             theirs = next((r for r in case["runs"] if r["library"] == "igraph" and r["threads"] == label), None)
@@ -427,7 +446,9 @@ def markdown(results: dict[str, Any]) -> str:
                          f"{b['measured_1_thread'] / b['bound_seconds']:.1f}× | {verdict} |")
         lines.append("")
     report = results.get("national_report")
-    if report:
+    if report and "error" in report:
+        lines += [f"National report: **{report['error']}**.", ""]
+    elif report:
         lines += [f"National report ({report['size']}): median {report['median']:.1f} s "
                   f"({report['min']:.1f}–{report['max']:.1f}) over {len(report['seconds'])} runs, budget "
                   f"< {report['budget']:.0f} s: {'met' if report['met'] else '**not met**'}; max load "

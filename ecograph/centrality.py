@@ -40,7 +40,7 @@ from scipy.sparse.linalg import ArpackError, ArpackNoConvergence, eigs, eigsh
 
 from .errors import AnalysisError, ConvergenceError
 from .matrix import GraphLike, SparseGraph, compile
-from .search import bfs_levels, run_parallel
+from .search import bfs_levels, filled, run_parallel
 from .results import NodeValues
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -147,8 +147,9 @@ def pagerank(
         ``type``); all by default.
     method : {"gauss-seidel", "power"}
         ``"gauss-seidel"`` (default) sweeps the nodes in place, each update using the values
-        already updated in the same sweep, which needs about 40% fewer passes than the
-        power iteration on power-law graphs; the answer is then checked (and returned) with
+        already updated in the same sweep (sweeping in the direction in which most arcs point),
+        which needs a third to 40% fewer passes than the power iteration on power-law
+        graphs; the answer is then checked (and returned) with
         one power-iteration step, so it meets networkx's stopping rule. ``"power"`` runs
         networkx's power iteration step by step (the same iterates, up to rounding).
 
@@ -702,10 +703,10 @@ def _path_sums(g: SparseGraph, roots: np.ndarray, counted: np.ndarray, weighted:
 def _bfs_sums(indptr, indices, in_indptr, in_indices, roots, counted, threads, block):  # pragma: no cover
     n = len(indptr) - 1
     m = len(roots)
-    reached = np.zeros(m, np.int64)
-    total = np.zeros(m, np.float64)
-    harm = np.zeros(m, np.float64)
-    dists = np.full((threads, n), -1, np.int32)
+    reached = filled(m, 0, np.int64)
+    total = filled(m, 0, np.float64)
+    harm = filled(m, 0, np.float64)
+    dists = filled((threads, n), -1, np.int32)
     queues = np.empty((threads, n), np.int32)
     sources = np.empty((threads, 1), np.int64)
     for b in numba.prange((m + block - 1) // block):
@@ -832,6 +833,14 @@ def _pagerank_gauss_seidel(indptr, indices, values, inv, x, alpha, dangling_weig
     weighted = len(values) > 0
     w_step = 1 if len(dangling_weights) > 1 else 0
     p_step = 1 if len(p) > 1 else 0
+    # sweep in the order in which most in-neighbours come before the node they point to, so
+    # that most gathers already see this sweep's values (graphs built parent first, or the
+    # other way round as in networkx's scale_free_graph)
+    earlier = 0
+    for i in range(n):
+        for k in range(indptr[i], indptr[i + 1]):
+            earlier += indices[k] < i  # no branch: on shuffled ids it would be a coin toss
+    forward = 2 * earlier >= len(indices)
     z = x * inv
     total = x.sum()
     dangling_mass = 0.0
@@ -839,13 +848,14 @@ def _pagerank_gauss_seidel(indptr, indices, values, inv, x, alpha, dangling_weig
         if inv[i] == 0.0:
             dangling_mass += x[i]
     sweep = 0
-    previous = np.inf
+    previous = 0.0
     while sweep < max_sweeps:
         sweep += 1
         delta = 0.0
         new_total = 0.0
         new_mass = 0.0
-        for i in range(n):
+        for position in range(n):
+            i = position if forward else n - 1 - position
             s = 0.0
             if weighted:
                 for k in range(indptr[i], indptr[i + 1]):
@@ -862,7 +872,8 @@ def _pagerank_gauss_seidel(indptr, indices, values, inv, x, alpha, dangling_weig
                 new_mass += v
         total, dangling_mass = new_total, new_mass
         delta /= total
-        if delta * min(1.0, delta / previous) < threshold:
+        predicted = delta if sweep == 1 else delta * min(1.0, delta / previous)
+        if predicted < threshold:
             break
         previous = delta
     x /= total
@@ -931,11 +942,11 @@ def _dijkstra_sums(indptr, indices, data, roots, counted, threads, block):  # pr
     n = len(indptr) - 1
     m = len(roots)
     nnz = len(indices)
-    reached = np.zeros(m, np.int64)
-    total = np.zeros(m, np.float64)
-    harm = np.zeros(m, np.float64)
-    all_dist = np.full((threads, n), np.inf)
-    all_done = np.zeros((threads, n), np.bool_)
+    reached = filled(m, 0, np.int64)
+    total = filled(m, 0, np.float64)
+    harm = filled(m, 0, np.float64)
+    all_dist = filled((threads, n), np.inf, np.float64)
+    all_done = filled((threads, n), 0, np.bool_)
     all_settled = np.empty((threads, n), np.int64)
     all_keys, all_order, all_payload, all_item = _thread_heaps(threads, nnz + 1)
     for b in numba.prange((m + block - 1) // block):
@@ -984,10 +995,10 @@ def _dijkstra_sums(indptr, indices, data, roots, counted, threads, block):  # pr
 def _brandes_bfs(indptr, indices, sources, endpoints, threads, block):  # pragma: no cover - compiled
     n = len(indptr) - 1
     m = len(sources)
-    acc = np.zeros((threads, n), np.float64)
-    dists = np.full((threads, n), -1, np.int32)
-    sigmas = np.zeros((threads, n), np.float64)
-    deltas = np.zeros((threads, n), np.float64)
+    acc = filled((threads, n), 0, np.float64)
+    dists = filled((threads, n), -1, np.int32)
+    sigmas = filled((threads, n), 0, np.float64)
+    deltas = filled((threads, n), 0, np.float64)
     queues = np.empty((threads, n), np.int32)
     for b in numba.prange((m + block - 1) // block):
         t = numba.get_thread_id()
@@ -1040,13 +1051,13 @@ def _brandes_dijkstra(indptr, indices, data, sources, endpoints, threads, block)
     n = len(indptr) - 1
     m = len(sources)
     nnz = len(indices)
-    acc = np.zeros((threads, n), np.float64)
-    all_seen = np.full((threads, n), np.inf)
-    all_done = np.zeros((threads, n), np.bool_)
-    all_sigma = np.zeros((threads, n), np.float64)
-    all_delta = np.zeros((threads, n), np.float64)
+    acc = filled((threads, n), 0, np.float64)
+    all_seen = filled((threads, n), np.inf, np.float64)
+    all_done = filled((threads, n), 0, np.bool_)
+    all_sigma = filled((threads, n), 0, np.float64)
+    all_delta = filled((threads, n), 0, np.float64)
     all_order_s = np.empty((threads, n), np.int64)
-    all_head = np.full((threads, n), -1, np.int64)  # predecessor lists: linked lists in pred/nxt
+    all_head = filled((threads, n), -1, np.int64)  # predecessor lists: linked lists in pred/nxt
     all_pred = np.empty((threads, nnz + 1), np.int64)
     all_nxt = np.empty((threads, nnz + 1), np.int64)
     all_keys, all_order, all_payload, all_item = _thread_heaps(threads, nnz + 1)

@@ -32,7 +32,7 @@ import numpy as np
 from .errors import AnalysisError
 from .matrix import GraphLike, SparseGraph, compile
 from .results import NodeValues
-from .search import bfs_levels, run_parallel
+from .search import bfs_levels, filled, run_parallel
 
 __all__ = ["reach", "reach_profile", "coverage", "decay_reach", "influence", "k_step_reach"]
 
@@ -368,8 +368,8 @@ def _bounded_counts(indptr, indices, k, threads, block):  # pragma: no cover - c
     # Top-down only (k is small); nodes are stamped with the current source, so nothing is
     # reset between sources, and the last level is only counted, never queued.
     n = len(indptr) - 1
-    counts = np.zeros(n, np.int64)
-    stamps = np.full((threads, n), -1, np.int64)
+    counts = filled(n, 0, np.int64)
+    stamps = filled((threads, n), -1, np.int64)
     queues = np.empty((threads, n), np.int32)
     for b in numba.prange((n + block - 1) // block):
         t = numba.get_thread_id()

@@ -93,3 +93,16 @@ def test_publish_writes_between_the_markers_only(tmp_path):
     doc.write_text("no markers\n", encoding="utf-8")
     with pytest.raises(SystemExit, match="markers"):
         protocol.publish("new table", doc)
+
+
+def test_a_failing_case_is_recorded_and_shown_without_losing_the_others(monkeypatch):
+    monkeypatch.setattr(protocol.os, "getloadavg", lambda: (0.5, 0.5, 0.5))
+
+    def broken():
+        raise MemoryError("no room")
+
+    record = protocol.attempt(protocol.Case("k-core", "1M", "a test graph", broken, None), repeats=2)
+    assert record["error"] == "MemoryError: no room" and not record["publishable"]
+    results = _results(publishable=False)
+    results["cases"].append(record)
+    assert "| k-core | 1M | — | failed: MemoryError: no room |" in protocol.markdown(results)

@@ -101,6 +101,22 @@ def test_pagerank_gauss_seidel_on_a_power_law_graph_matches_networkx_node_by_nod
     assert_same(eg.pagerank(g), nx.pagerank(g, tol=1e-13, max_iter=10_000))
 
 
+def test_pagerank_gauss_seidel_needs_fewer_passes_than_the_power_iteration():
+    g = eg.compile(_power_law_digraph(3000, seed=6))
+
+    def passes(method: str) -> int:  # the smallest max_iter that converges
+        for max_iter in range(1, 200):
+            try:
+                eg.pagerank(g, method=method, max_iter=max_iter)
+                return max_iter
+            except ConvergenceError:
+                pass
+        raise AssertionError(method)
+
+    gauss_seidel, power = passes("gauss-seidel"), passes("power")
+    assert gauss_seidel <= 0.75 * power, (gauss_seidel, power)
+
+
 def test_pagerank_zero_weight_out_edges_make_a_node_dangling():
     g = nx.DiGraph([(0, 1, {"weight": 2.0}), (1, 2, {"weight": 0.0}), (2, 0, {"weight": 1.0}), (2, 3, {"weight": 3.0})])
     for method in PAGERANK_METHODS:
