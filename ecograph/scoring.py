@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +43,7 @@ import numpy as np
 
 from .compiled import compiled
 from .errors import EvaluationError, NodeNotFoundError
+from .limits import exact_decimal_context
 from .results import NodeValues
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1010,6 +1011,7 @@ def _exact_sums(row: np.ndarray, mask: np.ndarray, amounts: list[Any], present: 
     ``mask``; ``None`` for a row without any figure."""
     out: list[Any] = [None] * n
     picked = present[mask[present]]
-    for r, e in zip(row[picked].tolist(), picked.tolist()):
-        out[r] = amounts[e] if out[r] is None else out[r] + amounts[e]
+    with localcontext(exact_decimal_context()):  # Decimal sums exact beyond 28 digits, or an error
+        for r, e in zip(row[picked].tolist(), picked.tolist()):
+            out[r] = amounts[e] if out[r] is None else out[r] + amounts[e]
     return out

@@ -73,6 +73,18 @@ def test_decimal_amounts_beyond_28_digits_stay_exact():
     assert result["a"] == a and result["b"] == b and result.total == budget
 
 
+def test_revenue_sums_stay_exact_beyond_28_digits():
+    from ecograph.scoring import service_indicators
+
+    eco = Ecosystem()
+    eco.add_org("c", kind="research_institute")
+    eco.add_org("f")
+    eco.add_relation("c", "f", "serves", revenue=Decimal("1" * 30 + ".5"))
+    eco.add_relation("c", "f", "serves", key="second", revenue=Decimal("0.25"))
+    # by hand: 111…111.5 + 0.25 (the default context kept 28 digits: 1.111…E+29)
+    assert service_indicators(eco).exact["revenue"] == [Decimal("1" * 30 + ".75")]
+
+
 @pytest.mark.parametrize("bad", [Decimal("NaN"), Decimal("Infinity"), Decimal("1e999999999")])
 def test_unusable_decimal_money_refused(bad):
     with pytest.raises(AllocationError, match="budget"):
