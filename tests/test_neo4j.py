@@ -12,6 +12,8 @@ import math
 import os
 import re
 import socket
+import subprocess
+import sys
 import time
 import uuid
 import zoneinfo
@@ -557,3 +559,39 @@ def test_cli_push_and_pull(server, ns, tmp_path, capsys, monkeypatch) -> None:
     assert "relations of type CHAIN_MEMBER" in err and "written to" in err
     assert cli_main(["neo4j", "pull", "--uri", uri, "--namespace", f"{ns}_none", "-o", str(out)]) == 1
     assert "no ecograph namespace" in capsys.readouterr().err
+
+
+def test_a_push_killed_mid_way_loses_and_duplicates_nothing(server, ns, db, tmp_path) -> None:
+    """SIGKILL the pushing process mid-push: the namespace says 'incomplete' (pull refuses it),
+    and pushing again gives exactly the ecosystem, without a duplicate node or relation."""
+    eco = loaders.load_dataset("productivity_centers", n_enterprises=5_000)
+    path = tmp_path / "eco.json"
+    loaders.write(eco, path)
+    env = {**os.environ, "ECOGRAPH_DEBUG": ""}
+    if server["auth"] is not None:
+        env.update(NEO4J_USER=server["auth"][0], NEO4J_PASSWORD=server["auth"][1])
+    pushing = subprocess.Popen([sys.executable, "-m", "ecograph", "neo4j", "push", str(path), "--uri", server["uri"],
+                                "--namespace", ns, "--batch-size", "200"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+    def stored() -> int:
+        rows, _, _ = db.execute_query("MATCH (n:Org {eg_ns: $ns}) RETURN count(n) AS n", ns=ns)
+        return rows[0]["n"]
+
+    deadline = time.monotonic() + 300
+    while stored() < 500 and pushing.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    pushing.kill()
+    pushing.wait()
+    killed_at = stored()
+    assert pushing.returncode == -9, "the push finished before it could be killed: use a larger ecosystem"
+    assert 0 < killed_at < len(eco)
+    with pytest.raises(PersistenceError, match="incomplete push"):
+        _pull(server, ns)
+    _push(server, eco, ns, batch_size=500)
+    assert stored() == len(eco)
+    rels, _, _ = db.execute_query("MATCH ()-[r {eg_ns: $ns}]->() RETURN count(r) AS n", ns=ns)
+    assert rels[0]["n"] == eco.number_of_relations()
+    assert_same(_pull(server, ns), eco)
+    print(f"\nkilled after {killed_at:,} of {len(eco):,} organisations; pushed again: "
+          f"{len(eco):,} organisations, {eco.number_of_relations():,} relations, none lost or duplicated")
