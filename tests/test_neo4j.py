@@ -585,7 +585,7 @@ def test_a_push_killed_mid_way_loses_and_duplicates_nothing(server, ns, db, tmp_
     pushing.wait()
     killed_at = stored()
     assert pushing.returncode == -9, "the push finished before it could be killed: use a larger ecosystem"
-    assert 0 < killed_at < len(eco)
+    assert killed_at > 0  # some batches were written (the rest, or the relations, were not)
     with pytest.raises(PersistenceError, match="incomplete push"):
         _pull(server, ns)
     _push(server, eco, ns, batch_size=500)
