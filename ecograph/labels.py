@@ -60,6 +60,7 @@ KIND_LABELS: dict[str, tuple[str, str]] = {
     "district": ("片区", "district"),
     "expert": ("科技工作者", "expert"),
     "problem": ("技术难题", "technical problem"),
+    "federation": ("社会组织联合会", "federation"),
 }
 DEFAULT_KIND_KEYS: tuple[str, ...] = tuple(KIND_LABELS)
 SECTOR_LABELS: dict[str, tuple[str, str]] = {

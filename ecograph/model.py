@@ -89,6 +89,7 @@ DEFAULT_KINDS: dict[str, str] = {
     "research_institute": "research",
     "association": "intermediary",
     "society": "intermediary",
+    "federation": "intermediary",
     "productivity_center": "intermediary",
     "service_org": "intermediary",
     "finance": "finance",

@@ -70,12 +70,13 @@ def suzhou_associations(*, seed: int = 0) -> Ecosystem:
     Examples
     --------
     >>> eco = suzhou_associations()
-    >>> len(eco.associations()) - 1, sum(1 for n in eco if eco.node(n).get("listed"))
-    (25, 191)
+    >>> len(eco.associations()), eco.kind_of("sz_federation"), sum(1 for n in eco if eco.node(n).get("listed"))
+    (25, 'federation', 191)
     """
     rng = np.random.default_rng(seed)
     eco = Ecosystem(name="suzhou_associations", source=SOURCE, seed=seed, year=2023)
-    eco.add_org("sz_federation", "苏州市社会组织总会", kind="association", role="umbrella")
+    # the umbrella of Suzhou's social organisations: a federation, not one of the 25 associations
+    eco.add_org("sz_federation", "苏州市社会组织总会", kind="federation", role="umbrella")
     eco.add_org("sz_civil_affairs", "苏州市民政局", kind="government")
     associations = [(i, n, f, m, True) for i, n, f, m in _NAMED]
     associations += [(f"sz_assoc_{k:02d}", f"苏州市{sub}行业协会", field, None, False)
