@@ -50,6 +50,7 @@ from typing import Any, Union
 import numpy as np
 
 from .errors import AllocationError, NodeNotFoundError
+from .results import TableResult
 from .limits import clip, decimal_problem, exact_decimal_context
 
 __all__ = [
@@ -454,7 +455,7 @@ def _decimal_text(value: Fraction, places: int = 6) -> str:
 
 
 # ---------------------------------------------------------------------------------- result
-class Allocation(Mapping[Hashable, Money]):
+class Allocation(TableResult, Mapping[Hashable, Money]):
     """The result of :func:`allocate`: a read-only mapping ``{id: amount}`` with its reasons.
 
     Attributes
@@ -474,6 +475,8 @@ class Allocation(Mapping[Hashable, Money]):
     >>> dict(a), a.reserved, sum(a.values()) + sum(a.reserved.values())
     ({'x': 6, 'y': 3}, {'office': 1}, 10)
     """
+
+    key = "id"
 
     def __init__(
         self,
@@ -533,6 +536,10 @@ class Allocation(Mapping[Hashable, Money]):
     def total(self) -> Money:
         """Sum of the amounts (equals ``budget`` minus the reserved pools)."""
         return self._money.amount(int(self._counts.sum()))
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per unit: the explanation of its amount (:attr:`explanation`)."""
+        return list(self.explanation)
 
     def to_dict(self) -> dict[Hashable, Money]:
         """``{id: amount}`` as a plain dict."""
@@ -597,12 +604,6 @@ class Allocation(Mapping[Hashable, Money]):
                 rows.append(row)
             out["explanation"] = rows
         return out
-
-    def to_pandas(self) -> Any:
-        """A :class:`pandas.DataFrame` of the explanation, indexed by id (needs pandas)."""
-        import pandas as pd
-
-        return pd.DataFrame(self.explanation).set_index("id")
 
     def __repr__(self) -> str:
         return f"Allocation({len(self)} units, budget={self.budget}, unit={self.unit}, method={self.method!r})"
@@ -935,7 +936,7 @@ def grade_rewards(
 
 
 # ---------------------------------------------------------------------------------- cascade
-class CascadeResult(Mapping[Hashable, Money]):
+class CascadeResult(TableResult, Mapping[Hashable, Money]):
     """What every node of a cascade received, with the allocation made at each parent.
 
     Attributes
@@ -945,6 +946,8 @@ class CascadeResult(Mapping[Hashable, Money]):
     allocations : dict
         Internal node -> the :class:`Allocation` among its children.
     """
+
+    key = "node"
 
     def __init__(self, received: dict[Hashable, Money], kept: dict[Hashable, Money], allocations: dict[Hashable, Allocation]):
         self._received = received
@@ -963,6 +966,10 @@ class CascadeResult(Mapping[Hashable, Money]):
     def leaves(self) -> dict[Hashable, Money]:
         """Nodes that passed nothing on, with what they received."""
         return {n: a for n, a in self._received.items() if n not in self.allocations}
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per node: ``node`` and the amount it ``received``."""
+        return [{"node": n, "received": a} for n, a in self._received.items()]
 
     def to_dict(self) -> dict[Hashable, Money]:
         return dict(self._received)

@@ -49,7 +49,7 @@ import scipy.sparse as sp
 from .compiled import compiled
 from .errors import AnalysisError
 from .matrix import GraphLike, SparseGraph, compile
-from .results import NodeValues
+from .results import NodeValues, TableResult
 
 __all__ = ["ROLES", "SNA_ROLES", "BrokerageResult", "brokerage", "constraint", "effective_size"]
 
@@ -63,7 +63,7 @@ SNA_ROLES: dict[str, str] = dict(zip(ROLES, ("w_I", "w_O", "b_IO", "b_OI", "b_O"
 _BLOCK_WORK = 20_000_000
 
 
-class BrokerageResult:
+class BrokerageResult(TableResult):
     """Gould–Fernandez brokerage per node, with sna's expectations and z-scores.
 
     Attributes
@@ -89,6 +89,8 @@ class BrokerageResult:
     >>> r.to_pandas().loc[1, "representative"]
     np.float64(1.0)
     """
+
+    key = "node"
 
     def __init__(
         self,
@@ -133,6 +135,10 @@ class BrokerageResult:
     def expected_values(self, role: str) -> NodeValues:
         """Expected counts of one role given each node's group size and the density."""
         return NodeValues(self.nodes, self.expected[:, self._column(role)], name=f"{role}_expected")
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per node: ``node``, ``group`` and the count of every role."""
+        return [{"node": n, "group": g, **dict(zip(ROLES, r))} for n, g, r in zip(self.nodes, self.groups, self.raw.tolist())]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data: per node ``{"group", role: count ...}``, expected and z per node, and totals."""

@@ -46,7 +46,7 @@ import scipy.sparse as sp
 from .compiled import compiled
 from .errors import AnalysisError, UnservableRequestError
 from .matrix import compile
-from .results import rows_to_pandas
+from .results import TableResult
 from .rings import induced
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -125,7 +125,7 @@ BINDING_SHARE = 0.75
 
 
 @dataclass(frozen=True)
-class ChainCoverage:
+class ChainCoverage(TableResult):
     """Coverage of an alliance's chain, stage by stage (in chain order).
 
     Attributes
@@ -136,6 +136,8 @@ class ChainCoverage:
         The filter on the ``serves`` relations the demand was counted from (e.g.
         ``{"year": 2011}``); empty when demand was given or counted from every relation.
     """
+
+    key = "stage"
 
     alliance: str
     anchor: str | None
@@ -193,9 +195,6 @@ class ChainCoverage:
             "bottlenecks": self.bottlenecks,
             "period": dict(self.period),
         }
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas(self.rows(), index="stage")
 
 
 def stage_demand(eco: Ecosystem, chain: Chain, services: Mapping[str, Any] | None = None) -> dict[str, float]:
@@ -323,7 +322,7 @@ def chain_coverage(
 
 # ---------------------------------------------------------------------------- anchor position
 @dataclass(frozen=True)
-class AnchorPosition:
+class AnchorPosition(TableResult):
     """How central the anchor unit (依托单位) is among the alliance members.
 
     Attributes
@@ -342,6 +341,8 @@ class AnchorPosition:
         a stage and an outside partner): representative + gatekeeper + liaison.
     """
 
+    key = "member"
+
     alliance: str
     anchor: str
     betweenness: dict[str, float]
@@ -349,11 +350,12 @@ class AnchorPosition:
     roles: dict[str, float]
     cross_stage: float
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per member: ``member`` and its ``betweenness``."""
+        return [{"member": m, "betweenness": b} for m, b in self.betweenness.items()]
+
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas([{"member": m, "betweenness": b} for m, b in self.betweenness.items()], index="member")
 
 
 def anchor_position(eco: Ecosystem, alliance: str, relations: Sequence[str] = WORK_RELATIONS) -> AnchorPosition:
@@ -444,7 +446,7 @@ class Task:
 
 
 @dataclass(frozen=True)
-class Decomposition:
+class Decomposition(TableResult):
     """A client request split into tasks (任务分解).
 
     Attributes
@@ -459,6 +461,8 @@ class Decomposition:
         at capacity).
     """
 
+    columns = ('stage', 'member', 'load', 'capacity')
+
     alliance: str
     request: list[str]
     tasks: list[Task]
@@ -472,6 +476,10 @@ class Decomposition:
         """stage -> member."""
         return {t.stage: t.member for t in self.tasks}
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per task (stage, member, load, capacity)."""
+        return [t.to_dict() for t in self.tasks]
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "alliance": self.alliance,
@@ -480,9 +488,6 @@ class Decomposition:
             "unserved": dict(self.unserved),
             "feasible": self.feasible,
         }
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas([t.to_dict() for t in self.tasks], columns=["stage", "member", "load", "capacity"])
 
 
 def service_performance(eco: Ecosystem, members: Iterable[str], attribute: str | None = None) -> dict[str, float]:
@@ -704,8 +709,10 @@ class Candidate:
 
 
 @dataclass(frozen=True)
-class Strengthening:
+class Strengthening(TableResult):
     """Ranked candidates per weak stage (强链补链延链)."""
+
+    columns = ('stage', 'purpose', 'candidate', 'name', 'declares', 'adjacent_ties', 'member_ties', 'reason')
 
     alliance: str
     candidates: list[Candidate]
@@ -713,12 +720,12 @@ class Strengthening:
     def for_stage(self, stage: str) -> list[Candidate]:
         return [c for c in self.candidates if c.stage == stage]
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per candidate, best first within each stage."""
+        return [c.to_dict() for c in self.candidates]
+
     def to_dict(self) -> dict[str, Any]:
         return {"alliance": self.alliance, "candidates": [c.to_dict() for c in self.candidates]}
-
-    def to_pandas(self) -> Any:
-        cols = ["stage", "purpose", "candidate", "name", "declares", "adjacent_ties", "member_ties", "reason"]
-        return rows_to_pandas([c.to_dict() for c in self.candidates], columns=cols)
 
 
 def _capability_matrix(eco: Ecosystem, stages: Sequence[str]) -> sp.csr_array:

@@ -37,7 +37,7 @@ from scipy.optimize import minimize
 from .errors import AnalysisError, ConvergenceError
 from .matrix import GraphLike, SparseGraph, compile
 from .model import RINGS
-from .results import NodeValues
+from .results import NodeValues, TableResult
 
 __all__ = [
     "core_number",
@@ -236,7 +236,7 @@ def _onion_peel(indptr, indices, weights):  # pragma: no cover - compiled
 
 # ---------------------------------------------------------------------------- Borgatti–Everett
 @dataclass(frozen=True)
-class CorePeriphery:
+class CorePeriphery(TableResult):
     """A discrete core/periphery partition (:func:`borgatti_everett`).
 
     Attributes
@@ -251,20 +251,22 @@ class CorePeriphery:
         How the core–periphery block was scored (``"ones"`` or ``"ignore"``).
     """
 
+    key = "node"
+
     core: list[Hashable]
     periphery: list[Hashable]
     fitness: float
     membership: NodeValues
     core_periphery: str
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per node: ``node`` and ``core`` (1 core, 0 periphery)."""
+        return [{"node": n, "core": int(v)} for n, v in zip(self.membership.nodes, self.membership.array.tolist())]
+
     def to_dict(self) -> dict[str, Any]:
         """``{"core": [...], "periphery": [...], "fitness": r, "core_periphery": mode}``."""
         return {"core": list(self.core), "periphery": list(self.periphery), "fitness": self.fitness,
                 "core_periphery": self.core_periphery}
-
-    def to_pandas(self) -> Any:
-        """A :class:`pandas.Series` node -> 1 (core) / 0 (periphery)."""
-        return self.membership.to_pandas()
 
 
 def borgatti_everett(
@@ -531,7 +533,7 @@ def _kl_pass(indptr, indices, data, data_sq, core, to_c, to_p, sq_c, sq_p, stats
 
 # ---------------------------------------------------------------------------- continuous model
 @dataclass(frozen=True)
-class ContinuousCoreness:
+class ContinuousCoreness(TableResult):
     """The continuous Borgatti–Everett model (:func:`continuous_coreness`).
 
     Attributes
@@ -545,19 +547,21 @@ class ContinuousCoreness:
     iterations : int
     """
 
+    key = "node"
+
     coreness: NodeValues
     fitness: float
     residual: float
     iterations: int
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per node: ``node`` and ``coreness``."""
+        return [{"node": n, "coreness": v} for n, v in zip(self.coreness.nodes, self.coreness.array.tolist())]
+
     def to_dict(self) -> dict[str, Any]:
         """``{"coreness": {node: c}, "fitness": r, "residual": ..., "iterations": ...}``."""
         return {"coreness": self.coreness.to_dict(), "fitness": self.fitness, "residual": self.residual,
                 "iterations": self.iterations}
-
-    def to_pandas(self) -> Any:
-        """A :class:`pandas.Series` node -> coreness."""
-        return self.coreness.to_pandas()
 
 
 def continuous_coreness(
@@ -664,7 +668,7 @@ def continuous_coreness(
 
 # ---------------------------------------------------------------------------- k levels
 @dataclass(frozen=True)
-class CoreLevels:
+class CoreLevels(TableResult):
     """Nested core levels (:func:`core_periphery_levels`).
 
     Attributes
@@ -680,6 +684,8 @@ class CoreLevels:
         ``"core"`` or ``"onion"``.
     """
 
+    key = "node"
+
     level: NodeValues
     labels: tuple[str, ...]
     thresholds: list[int]
@@ -692,15 +698,13 @@ class CoreLevels:
             out[self.labels[lvl]].append(node)
         return out
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per node: ``node``, ``level`` and its ``label``."""
+        return [{"node": n, "level": lvl, "label": self.labels[lvl]} for n, lvl in zip(self.level.nodes, self.level.array.tolist())]
+
     def to_dict(self) -> dict[Hashable, str]:
         """``{node: level label}``."""
         return {node: self.labels[lvl] for node, lvl in zip(self.level.nodes, self.level.array.tolist())}
-
-    def to_pandas(self) -> Any:
-        """A DataFrame indexed by node with ``level`` and ``label`` (needs pandas)."""
-        frame = self.level.to_pandas().to_frame("level")
-        frame["label"] = [self.labels[lvl] for lvl in self.level.array.tolist()]
-        return frame
 
 
 def core_periphery_levels(

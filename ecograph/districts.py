@@ -22,7 +22,7 @@ import scipy.sparse as sp
 from .compiled import codes, node_attribute
 from .errors import AnalysisError
 from .hierarchies import _numeric_column, _parents
-from .results import rows_to_pandas
+from .results import TableResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
@@ -65,7 +65,7 @@ def adjusted_rand_index(labels_a: Sequence[Any], labels_b: Sequence[Any]) -> flo
 
 
 @dataclass(frozen=True)
-class DistrictProposal:
+class DistrictProposal(TableResult):
     """A proposed partition of centres into districts, compared with the declared one.
 
     Attributes
@@ -85,6 +85,8 @@ class DistrictProposal:
         Per proposed district: its size and its regions, largest first.
     """
 
+    key = "centre"
+
     centres: list[str]
     labels: np.ndarray
     declared: list[Any]
@@ -96,15 +98,13 @@ class DistrictProposal:
     def assignment(self) -> dict[str, int]:
         return dict(zip(self.centres, self.labels.tolist()))
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per centre: ``centre``, ``proposed`` district, ``declared`` district."""
+        return [{"centre": c, "proposed": int(p), "declared": d} for c, p, d in zip(self.centres, self.labels, self.declared)]
+
     def to_dict(self) -> dict[str, Any]:
         return {"sizes": self.sizes, "ari": self.ari, "confusion": self.confusion, "regions": self.regions,
                 "assignment": self.assignment()}
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas(
-            [{"centre": c, "proposed": int(p), "declared": d} for c, p, d in zip(self.centres, self.labels, self.declared)],
-            index="centre",
-        )
 
 
 #: Approximate latitude and longitude of each provincial capital: "地理位置相近" for

@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .errors import EvaluationError
+from .results import TableResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
@@ -31,7 +32,7 @@ __all__ = ["EligibilityResult", "check_eligibility", "load_rules"]
 
 # ---------------------------------------------------------------------------------- eligibility
 @dataclass
-class EligibilityResult:
+class EligibilityResult(TableResult):
     """Eligibility of each unit under a rule set, with every failure explained.
 
     Attributes
@@ -45,6 +46,8 @@ class EligibilityResult:
     unassessed : dict
         Unit -> ids of qualitative (review) rules without data, left to the reviewers.
     """
+
+    key = "id"
 
     rules: str
     eligible: dict[Hashable, bool]
@@ -60,7 +63,7 @@ class EligibilityResult:
             },
         }
 
-    def to_rows(self) -> list[dict[str, Any]]:
+    def rows(self) -> list[dict[str, Any]]:
         """One row per unit: eligible, the failed rule ids and their reasons (report tables)."""
         return [
             {

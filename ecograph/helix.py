@@ -57,6 +57,7 @@ import numpy as np
 
 from .compiled import compiled
 from .errors import AnalysisError, NodeNotFoundError
+from .results import TableResult
 from .model import Ecosystem
 
 __all__ = ["HELIX3", "HELIX4", "HelixResult", "triple_helix", "helix_table", "co_information"]
@@ -80,7 +81,7 @@ HELIX4: dict[str, tuple[str, ...]] = {
 _ENCODINGS = ("presence", "categorical")
 
 @dataclass(frozen=True)
-class HelixResult:
+class HelixResult(TableResult):
     """The outcome of :func:`triple_helix`.
 
     Attributes
@@ -103,6 +104,8 @@ class HelixResult:
         organisations lacking an attribute in the categorical encoding).
     """
 
+    key = "entropy"
+
     dimensions: tuple[str, ...]
     entropies: dict[tuple[str, ...], float]
     counts: dict[tuple[Any, ...], int]
@@ -122,6 +125,10 @@ class HelixResult:
         """:attr:`T` in millibits (mbits), the unit Leydesdorff reports."""
         return 1000.0 * self._T
 
+    def rows(self) -> list[dict[str, Any]]:
+        """Every subset entropy ``H(...)`` and ``T``, in bits."""
+        return [{"entropy": f"H({','.join(s)})", "bits": h} for s, h in self.entropies.items()] + [{"entropy": "T", "bits": self._T}]
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data: T in bits and millibits, each entropy ``H(a,b)``, sizes and options."""
         return {
@@ -135,14 +142,6 @@ class HelixResult:
             "include_none": self.include_none,
             "counts": [{"cell": list(c), "count": n} for c, n in self.counts.items()],
         }
-
-    def to_pandas(self) -> Any:
-        """A :class:`pandas.Series` of the entropies ``H(...)`` and ``T`` (bits)."""
-        import pandas as pd
-
-        values = {f"H({','.join(s)})": h for s, h in self.entropies.items()}
-        values["T"] = self._T
-        return pd.Series(values, name="bits")
 
 
 def co_information(counts: np.ndarray | Mapping[tuple[Any, ...], float]) -> float:

@@ -28,7 +28,7 @@ import scipy.sparse as sp
 
 from .compiled import codes, compiled
 from .errors import AnalysisError
-from .results import rows_to_pandas
+from .results import TableResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
@@ -38,7 +38,7 @@ __all__ = ["Rollup", "Balance", "rollup", "balance", "gini", "subtree_sum", "sub
 
 # ---------------------------------------------------------------------------- hierarchy roll-ups
 @dataclass(frozen=True)
-class Rollup:
+class Rollup(TableResult):
     """Counts and numeric attributes rolled up the ``part_of`` forest.
 
     Attributes
@@ -59,6 +59,8 @@ class Rollup:
     how : dict
         attribute -> its aggregation rule (:func:`aggregation`).
     """
+
+    key = "node"
 
     nodes: list[str]
     parent: np.ndarray
@@ -92,9 +94,6 @@ class Rollup:
 
     def to_dict(self) -> dict[str, Any]:
         return {row.pop("node"): row for row in self.rows()}
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas(self.rows(), index="node")
 
 
 def _parents(eco: Ecosystem) -> dict[str, str]:
@@ -367,7 +366,7 @@ def gini(values: Sequence[float] | np.ndarray) -> float:
 
 
 @dataclass(frozen=True)
-class Balance:
+class Balance(TableResult):
     """How even the units of one hierarchy level are.
 
     Attributes
@@ -382,6 +381,8 @@ class Balance:
         Spread: coefficient of variation = population std / mean.
     """
 
+    key = "unit"
+
     level: str
     measure: str
     sizes: dict[str, float]
@@ -391,11 +392,12 @@ class Balance:
     cv: float
     gini: float
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per unit: ``unit`` and its size under :attr:`measure`."""
+        return [{"unit": u, self.measure: v} for u, v in self.sizes.items()]
+
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas([{"unit": u, self.measure: v} for u, v in self.sizes.items()], index="unit")
 
 
 def balance(eco: Ecosystem, level: str = "district", measure: str = "productivity_center") -> Balance:

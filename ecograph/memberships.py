@@ -43,7 +43,7 @@ import scipy.sparse as sp
 from .compiled import codes, compiled, node_attribute
 from .errors import AnalysisError
 from .matrix import SparseGraph
-from .results import rows_to_pandas
+from .results import TableResult
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -68,7 +68,7 @@ FLAGS: tuple[str, ...] = ("listed", "leading", "specialized", "high_tech")
 
 # ---------------------------------------------------------------------------- membership matrix
 @dataclass(frozen=True)
-class MembershipMatrix:
+class MembershipMatrix(TableResult):
     """Association × member incidence matrix.
 
     Attributes
@@ -80,6 +80,8 @@ class MembershipMatrix:
     matrix : scipy.sparse.csr_array
         ``matrix[i, j] = 1`` when ``members[j]`` is a member of ``associations[i]``.
     """
+
+    columns = ('association', 'member')
 
     associations: list[str]
     members: list[str]
@@ -97,6 +99,10 @@ class MembershipMatrix:
         row = self.associations.index(association)
         start, end = self.matrix.indptr[row], self.matrix.indptr[row + 1]
         return [self.members[j] for j in self.matrix.indices[start:end]]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per membership: ``association``, ``member``."""
+        return [{"association": a, "member": m} for a in self.associations for m in self.members_of(a)]
 
     def to_dict(self) -> dict[str, list[str]]:
         """association -> its members."""
@@ -169,7 +175,7 @@ def _as_matrix(source: Ecosystem | MembershipMatrix) -> MembershipMatrix:
 
 # ---------------------------------------------------------------------------- overlap, projections
 @dataclass(frozen=True)
-class AssociationOverlap:
+class AssociationOverlap(TableResult):
     """Shared members between associations.
 
     Attributes
@@ -179,6 +185,8 @@ class AssociationOverlap:
         ``shared[i, j]`` members in common (the diagonal holds each association's size).
     sizes : numpy.ndarray
     """
+
+    columns = ('a', 'b', 'shared', 'jaccard', 'overlap')
 
     associations: list[str]
     shared: sp.csr_array
@@ -199,11 +207,12 @@ class AssociationOverlap:
             for k in order
         ]
 
+    def rows(self) -> list[dict[str, Any]]:
+        """The pairs sharing members (:meth:`pairs`)."""
+        return self.pairs()
+
     def to_dict(self) -> dict[str, Any]:
         return {"associations": self.associations, "sizes": self.sizes.tolist(), "pairs": self.pairs()}
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas(self.pairs(), columns=["a", "b", "shared", "jaccard", "overlap"])
 
 
 def association_overlap(source: Ecosystem | MembershipMatrix) -> AssociationOverlap:
@@ -302,12 +311,12 @@ def projection(
 
 # ---------------------------------------------------------------------------- composition
 @dataclass(frozen=True)
-class Composition:
+class Composition(TableResult):
     """Who the members of each association are.
 
     Attributes
     ----------
-    rows : list of dict
+    associations : list of dict
         Per association: ``association``, ``name``, ``members``, the count and ``*_share`` of
         every flag, and ``top_<category>`` (the most common value and its share).
     totals : dict
@@ -317,15 +326,18 @@ class Composition:
         category -> association -> {value: count}.
     """
 
-    rows: list[dict[str, Any]]
+    key = "association"
+
+    associations: list[dict[str, Any]]
     totals: dict[str, int]
     mix: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"rows": self.rows, "totals": self.totals, "mix": self.mix}
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per association (see :attr:`associations`)."""
+        return list(self.associations)
 
-    def to_pandas(self) -> Any:
-        return rows_to_pandas(self.rows, index="association")
+    def to_dict(self) -> dict[str, Any]:
+        return {"rows": self.rows(), "totals": self.totals, "mix": self.mix}
 
 
 def composition(
@@ -366,7 +378,7 @@ def composition(
     >>> eco = Ecosystem(); eco.add_org("a", kind="association")
     >>> eco.add_org("x", high_tech=True); eco.add_org("y")
     >>> eco.add_relation("x", "a", "member_of"); eco.add_relation("y", "a", "member_of")
-    >>> row = composition(eco).rows[0]
+    >>> row = composition(eco).rows()[0]
     >>> row["high_tech"], row["high_tech_share"]
     (1, 0.5)
     """
@@ -404,7 +416,7 @@ def composition(
 
 # ---------------------------------------------------------------------------- bridging
 @dataclass(frozen=True)
-class Bridging:
+class Bridging(TableResult):
     """Firms and associations that span groups (industries or regions).
 
     Attributes
@@ -420,15 +432,18 @@ class Bridging:
         ``bridging`` (two-paths across groups through it on the overlap graph of associations).
     """
 
+    key = "member"
+
     by: str
     members: list[dict[str, Any]]
     associations: list[dict[str, Any]]
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per bridging member (:attr:`members`)."""
+        return list(self.members)
+
     def to_dict(self) -> dict[str, Any]:
         return {"by": self.by, "members": self.members, "associations": self.associations}
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas(self.members, index="member")
 
 
 _CROSS_ROLES = ("representative", "gatekeeper", "liaison")

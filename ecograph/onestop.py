@@ -45,7 +45,7 @@ import scipy.sparse as sp
 from .compiled import compiled
 from .errors import AnalysisError
 from .matrix import compile
-from .results import rows_to_pandas
+from .results import TableResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
@@ -58,7 +58,7 @@ RELAY_RELATIONS: tuple[str, ...] = ("replaces", "part_of", "collaborates")
 
 
 @dataclass(frozen=True)
-class OneStop:
+class OneStop(TableResult):
     """Contacts per policy with and without the one-stop hub.
 
     Attributes
@@ -70,6 +70,8 @@ class OneStop:
         ``firms`` (applicants; ``None`` when not counted), ``total_without``, ``total_with``
         and ``saved`` (``None`` when the applicants are not counted).
     """
+
+    key = "policy"
 
     hub: str
     policies: list[dict[str, Any]]
@@ -128,14 +130,15 @@ class OneStop:
                      else "per claim, no policy needs fewer or more contacts with the centre")
         return "; ".join(parts)
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per policy (:attr:`policies`)."""
+        return list(self.policies)
+
     def to_dict(self) -> dict[str, Any]:
         return {"hub": self.hub, "policies": self.policies, "counted": self.counted,
                 "applications": self.applications, "total_without": self.total_without,
                 "total_with": self.total_with, "saved": self.saved,
                 "fewer_per_claim": self.fewer_per_claim, "more_per_claim": self.more_per_claim}
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas(self.policies, index="policy")
 
 
 def _requirements_from_graph(eco: Ecosystem, relation: str) -> dict[str, list[str]]:

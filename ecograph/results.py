@@ -129,7 +129,8 @@ class NodeValues(Mapping[Any, Any]):
 
 
 class TableResult:
-    """Base of table-like results: a subclass gives :meth:`rows` (and its ``columns``).
+    """Base of table-like results: a subclass gives :meth:`rows` (and its ``columns``, and the
+    ``key`` column that names a row: the index of :meth:`to_pandas`).
 
     Examples
     --------
@@ -142,6 +143,7 @@ class TableResult:
     """
 
     columns: tuple[str, ...] = ()
+    key: str | None = None
 
     def rows(self) -> list[dict[str, Any]]:
         """One dict per row, keys in :attr:`columns` order."""
@@ -157,7 +159,7 @@ class TableResult:
             import pandas as pd
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise ImportError("to_pandas() needs pandas: pip install 'ecograph[pandas]'") from exc
-        return pd.DataFrame(self.rows(), columns=list(self.columns) or None)
+        return rows_to_pandas(self.rows(), index=self.key, columns=list(self.columns) or None)
 
 
 def rows_to_pandas(rows: Sequence[Mapping[str, Any]], index: str | None = None,

@@ -49,7 +49,7 @@ from .compiled import compiled
 from .errors import AnalysisError
 from .matrix import SparseGraph, compile
 from .model import RINGS
-from .results import rows_to_pandas
+from .results import TableResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
@@ -66,6 +66,7 @@ __all__ = [
     "radiation",
     "infer_rings",
     "suggest_promotions",
+    "Promotions",
 ]
 
 #: Relations that count as ties between platform members: services, collaborations and
@@ -104,7 +105,7 @@ def _indicator(ring: np.ndarray) -> sp.csr_array:
 
 # ---------------------------------------------------------------------------- composition
 @dataclass(frozen=True)
-class RingComposition:
+class RingComposition(TableResult):
     """Who is in each ring.
 
     Attributes
@@ -115,6 +116,8 @@ class RingComposition:
     by_kind, by_sector : dict
         ring -> {kind or sector: count}, most common first.
     """
+
+    key = "ring"
 
     platform: str
     members: dict[str, list[str]]
@@ -136,9 +139,6 @@ class RingComposition:
     def to_dict(self) -> dict[str, Any]:
         return {"platform": self.platform, "sizes": self.sizes, "members": self.members,
                 "by_kind": self.by_kind, "by_sector": self.by_sector}
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas(self.rows(), index="ring")
 
 
 def ring_composition(eco: Ecosystem, platform: str) -> RingComposition:
@@ -180,12 +180,14 @@ def ring_composition(eco: Ecosystem, platform: str) -> RingComposition:
 
 # ---------------------------------------------------------------------------- 4 x 4 tables
 @dataclass(frozen=True)
-class RingTable:
+class RingTable(TableResult):
     """A ring × ring table (rows and columns in ring order, innermost first).
 
     ``values[i, j]`` is from ring ``i`` to ring ``j``; ``nan`` where undefined (a density
     involving an empty ring, or within a ring of one member).
     """
+
+    key = "from"
 
     platform: str
     measure: str
@@ -196,11 +198,6 @@ class RingTable:
 
     def to_dict(self) -> dict[str, dict[str, float]]:
         return {a: {b: float(self.values[i, j]) for j, b in enumerate(RINGS)} for i, a in enumerate(RINGS)}
-
-    def to_pandas(self) -> Any:
-        import pandas as pd
-
-        return pd.DataFrame(self.values, index=pd.Index(RINGS, name="from"), columns=list(RINGS))
 
     def rows(self) -> list[dict[str, Any]]:
         return [{"from": a, **{b: float(self.values[i, j]) for j, b in enumerate(RINGS)}} for i, a in enumerate(RINGS)]
@@ -314,7 +311,7 @@ def ring_flows(
 
 # ---------------------------------------------------------------------------- radiation
 @dataclass(frozen=True)
-class Radiation:
+class Radiation(TableResult):
     """How far the core reaches, hop by hop.
 
     Attributes
@@ -329,6 +326,8 @@ class Radiation:
         ``reached`` (all organisations), ``new`` (first reached at ``h``), ``<ring>`` (members
         of each ring), ``outside`` (non-members), ``target`` and ``target_share``.
     """
+
+    key = "hop"
 
     platform: str
     core: list[str]
@@ -349,11 +348,12 @@ class Radiation:
         words += [f"{row['target']:,} within {row['hop']} hops ({row['target_share']:.0%})" for row in self.hops[2:]]
         return ", ".join(words)
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per hop (:attr:`hops`)."""
+        return list(self.hops)
+
     def to_dict(self) -> dict[str, Any]:
         return {"platform": self.platform, "core": self.core, "target_size": self.target_size, "hops": self.hops}
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas(self.hops, index="hop")
 
 
 def select(eco: Ecosystem, target: Iterable[str] | Mapping[str, Any] | None) -> list[str]:
@@ -468,7 +468,7 @@ def radiation(
 
 # ---------------------------------------------------------------------------- inferred rings
 @dataclass(frozen=True)
-class RingInference:
+class RingInference(TableResult):
     """Declared rings against rings inferred from structure.
 
     Attributes
@@ -490,6 +490,8 @@ class RingInference:
         Members whose inferred ring differs from the declared one, largest gap first.
     """
 
+    key = "declared"
+
     platform: str
     method: str
     members: list[str]
@@ -509,6 +511,10 @@ class RingInference:
         return [{"declared": a, **{b: int(self.confusion[i, j]) for j, b in enumerate(RINGS)}}
                 for i, a in enumerate(RINGS)]
 
+    def rows(self) -> list[dict[str, Any]]:
+        """The confusion matrix, one row per declared ring."""
+        return self.confusion_rows()
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "platform": self.platform,
@@ -518,9 +524,6 @@ class RingInference:
             "confusion": self.confusion_rows(),
             "disagreements": self.disagreements,
         }
-
-    def to_pandas(self) -> Any:
-        return rows_to_pandas(self.confusion_rows(), index="declared")
 
 
 def induced(graph: SparseGraph, positions: np.ndarray) -> SparseGraph:
@@ -700,6 +703,45 @@ class Promotion:
                 **{f"ties_{r}": v for r, v in self.ties.items()}, "reason": self.reason}
 
 
+class Promotions(TableResult, Sequence[Promotion]):
+    """The promotions :func:`suggest_promotions` suggests, best first: a sequence of
+    :class:`Promotion` and a table (one row per member).
+
+    Parameters
+    ----------
+    items : list of Promotion
+
+    Examples
+    --------
+    >>> p = Promotions([Promotion("r1", "甲公司", {"core": 1}, 1, "tied to 1 core member(s)")])
+    >>> p[0].member, p.rows()[0]["ties_core"], p == [p[0]]
+    ('r1', 1, True)
+    """
+
+    key = "member"
+
+    def __init__(self, items: Iterable[Promotion]) -> None:
+        self._items = list(items)
+
+    def __getitem__(self, i: Any) -> Any:
+        return self._items[i]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (list, Promotions)):
+            return self._items == list(other)
+        return NotImplemented
+
+    def __repr__(self) -> str:
+        return f"Promotions({self._items!r})"
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per suggested member (:meth:`Promotion.to_dict`)."""
+        return [p.to_dict() for p in self._items]
+
+
 def suggest_promotions(
     eco: Ecosystem,
     platform: str,
@@ -707,7 +749,7 @@ def suggest_promotions(
     to_ring: str = "collaboration",
     top: int = 10,
     relations: Sequence[str] = RING_RELATIONS,
-) -> list[Promotion]:
+) -> Promotions:
     """Members of ``from_ring`` best placed to join ``to_ring``, best first.
 
     Ranked by ties into the rings up to and including ``to_ring`` (``inner_ties``), then ties
@@ -728,7 +770,7 @@ def suggest_promotions(
 
     Returns
     -------
-    list of Promotion
+    Promotions
         Best first.
 
     Raises
@@ -756,7 +798,7 @@ def suggest_promotions(
     layers = eco.rings(platform)
     candidates = layers[from_ring]
     if not candidates:
-        return []
+        return Promotions([])
     graph = compile(eco, relations=list(relations), directed=False)
     ties = graph.matrix.copy()
     ties.data[:] = 1.0
@@ -765,12 +807,12 @@ def suggest_promotions(
     counts = per_ring[pos].astype(np.int64)
     inner = counts[:, : inner_limit + 1].sum(axis=1)
     order = np.lexsort((np.arange(len(pos)), -counts[:, inner_limit], -counts[:, 0], -inner))
-    names = eco.graph.nodes
+    names = compiled(eco).column("name")
     out = []
     for k in order[inner[order] > 0][: max(top, 0)]:
         k = int(k)
         ties_by_ring = {r: int(counts[k, i]) for i, r in enumerate(RINGS)}
         words = ", ".join(f"{v} {r} member(s)" for r, v in list(ties_by_ring.items())[: inner_limit + 1] if v)
-        out.append(Promotion(candidates[k], names[candidates[k]]["name"], ties_by_ring, int(inner[k]),
+        out.append(Promotion(candidates[k], names[graph.index[candidates[k]]], ties_by_ring, int(inner[k]),
                              f"tied to {words}"))
-    return out
+    return Promotions(out)

@@ -44,7 +44,7 @@ import numpy as np
 from .compiled import compiled
 from .errors import EvaluationError, NodeNotFoundError
 from .limits import exact_decimal_context
-from .results import NodeValues
+from .results import NodeValues, TableResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
@@ -96,7 +96,7 @@ _MISSING = ("error", "zero", "mean", "exclude")
 
 
 # ---------------------------------------------------------------------------------- table
-class IndicatorTable:
+class IndicatorTable(TableResult):
     """Units × indicators, as a float64 matrix (``nan`` = missing).
 
     Parameters
@@ -116,6 +116,8 @@ class IndicatorTable:
     >>> t.column("y").tolist(), t.to_dict()["b"]
     ([2.0, 4.0], {'x': 3.0, 'y': 4.0})
     """
+
+    key = "unit"
 
     def __init__(
         self,
@@ -202,6 +204,10 @@ class IndicatorTable:
         return IndicatorTable([self.units[i] for i in picked], self.indicators, self.values[picked],
                               exact={k: [v[i] for i in picked] for k, v in self.exact.items()})
 
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per unit: ``unit`` and every indicator (exact columns exact)."""
+        return [{"unit": unit, **row} for unit, row in self.to_dict().items()]
+
     def to_dict(self) -> dict[Hashable, dict[str, Any]]:
         """``{unit: {indicator: value}}``; missing values are ``None``, exact columns exact."""
         out: dict[Hashable, dict[str, Any]] = {}
@@ -215,10 +221,6 @@ class IndicatorTable:
                     row[name] = None if math.isnan(value) else float(value)
             out[unit] = row
         return out
-
-    def to_rows(self, id_field: str = "id") -> list[dict[str, Any]]:
-        """One dict per unit (the shape report tables use)."""
-        return [{id_field: unit, **row} for unit, row in self.to_dict().items()]
 
     def to_pandas(self) -> Any:
         """A :class:`pandas.DataFrame` (rows = units, columns = indicators; needs pandas)."""
@@ -346,7 +348,7 @@ def normalize(table: IndicatorTable, directions: Mapping[str, str] | None = None
 
 
 # ---------------------------------------------------------------------------------- weights
-class Weights(Mapping[str, float]):
+class Weights(TableResult, Mapping[str, float]):
     """Indicator weights (summing to 1) and how they were obtained.
 
     Attributes
@@ -357,6 +359,8 @@ class Weights(Mapping[str, float]):
         Method-specific figures: entropy ``e`` and divergence ``d`` per indicator and the
         normalisation used; AHP ``lambda_max``, ``ci``, ``cr``, ``ri``.
     """
+
+    key = "indicator"
 
     def __init__(self, indicators: Sequence[str], values: np.ndarray, method: str, **details: Any) -> None:
         self.indicators = list(indicators)
@@ -375,6 +379,10 @@ class Weights(Mapping[str, float]):
 
     def __len__(self) -> int:
         return len(self.indicators)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per indicator: ``indicator`` and ``weight``."""
+        return [{"indicator": i, "weight": w} for i, w in zip(self.indicators, self.array.tolist())]
 
     def to_dict(self) -> dict[str, float]:
         return dict(zip(self.indicators, self.array.tolist()))
@@ -619,7 +627,7 @@ def topsis(normalized: IndicatorTable, weights: Mapping[str, float]) -> NodeValu
 
 
 # ---------------------------------------------------------------------------------- grades
-class Grades(Mapping[Hashable, str]):
+class Grades(TableResult, Mapping[Hashable, str]):
     """``{unit: grade}`` with grades in :data:`GRADES`; :meth:`label` gives the Chinese name.
 
     Attributes
@@ -629,6 +637,8 @@ class Grades(Mapping[Hashable, str]):
     reasons : dict
         Units forced to a grade (e.g. fail for late materials), with the reason.
     """
+
+    key = "unit"
 
     def __init__(self, grades: dict[Hashable, str], rule: str, reasons: Mapping[Hashable, str] | None = None) -> None:
         self._grades = grades
@@ -654,6 +664,10 @@ class Grades(Mapping[Hashable, str]):
         for g in self._grades.values():
             out[g] += 1
         return out
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per unit: ``unit``, ``grade`` and its Chinese ``label``."""
+        return [{"unit": u, "grade": g, "label": GRADE_LABELS[g]} for u, g in self._grades.items()]
 
     def to_dict(self, *, chinese: bool = False) -> dict[Hashable, str]:
         return {u: GRADE_LABELS[g] if chinese else g for u, g in self._grades.items()}
@@ -770,7 +784,7 @@ def grade(
 
 # ---------------------------------------------------------------------------------- pipeline
 @dataclass
-class Evaluation:
+class Evaluation(TableResult):
     """Everything :func:`evaluate` computed.
 
     Attributes
@@ -787,6 +801,8 @@ class Evaluation:
         The choices made (normalisation, weighting, method, missing policy).
     """
 
+    key = "unit"
+
     table: IndicatorTable
     normalized: IndicatorTable
     weights: Weights
@@ -794,6 +810,19 @@ class Evaluation:
     grades: Grades | None = None
     excluded: list[Hashable] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per unit: the indicators, ``score``, ``rank`` (ties share the better rank) and,
+        when graded, ``grade`` and its Chinese ``grade_zh``."""
+        values = self.scores.array
+        ranks = 1 + len(values) - np.searchsorted(np.sort(values), values, side="right")
+        out = []
+        for row, score, rank in zip(self.table.rows(), values.tolist(), ranks.tolist()):
+            row.update(score=score, rank=rank)
+            if self.grades is not None:
+                row.update(grade=self.grades[row["unit"]], grade_zh=self.grades.label(row["unit"]))
+            out.append(row)
+        return out
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: settings, weights (with their details), scores, grades, rank."""
@@ -809,16 +838,6 @@ class Evaluation:
             "grade_rule": None if self.grades is None else self.grades.rule,
             "excluded": list(self.excluded),
         }
-
-    def to_pandas(self) -> Any:
-        """One row per unit: the indicators, score, rank and grade (needs pandas)."""
-        frame = self.table.to_pandas()
-        frame["score"] = self.scores.array
-        frame["rank"] = frame["score"].rank(ascending=False, method="min").astype(int)
-        if self.grades is not None:
-            frame["grade"] = [self.grades[u] for u in frame.index]
-            frame["grade_zh"] = [self.grades.label(u) for u in frame.index]
-        return frame
 
 
 def _jsonable(value: Any) -> Any:

@@ -20,7 +20,7 @@ def main() -> None:
     eco = suzhou_associations()
     comp = composition(eco)
     t = comp.totals
-    rows = [r for r in comp.rows if r["members"] > 0]
+    rows = [r for r in comp.rows() if r["members"] > 0]
     print(f"{len(rows)} associations with members, {t['members']:,} member firms: "
           f"{t['listed']:,} listed ({t['listed'] / t['members']:.1%}), {t['leading']:,} leading ({t['leading'] / t['members']:.1%}), "
           f"{t['specialized']:,} 专精特新 ({t['specialized'] / t['members']:.1%}), "

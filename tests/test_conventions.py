@@ -8,6 +8,7 @@ import builtins
 import importlib
 import inspect
 import pkgutil
+import re
 import types
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,75 @@ def test_one_name_per_parameter_concept(name, function):
         assert "relations" in names, f"{name} takes a graph but no relations="
     if "weight" in names:  # only ever the name of an edge attribute
         assert names["weight"] in ("str | None", "str"), f"{name}: weight is {names['weight']}"
+
+
+SECTIONS = ("Parameters", "Returns", "Raises", "Examples")
+
+
+def _sections(obj: Any) -> set[str]:
+    doc = inspect.getdoc(obj) or ""
+    return {m.group(1) for m in re.finditer(r"^(\w+)\n-{3,}$", doc, flags=re.MULTILINE)}
+
+
+@pytest.mark.parametrize("name, function", FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
+def test_functions_have_every_numpydoc_section(name, function):
+    missing = [s for s in SECTIONS if s not in _sections(function)]
+    assert not missing, f"{name}: docstring lacks {missing}"
+
+
+@pytest.mark.parametrize("name, cls", CLASSES, ids=[n for n, _ in CLASSES])
+def test_classes_say_what_they_hold_with_an_example(name, cls):
+    sections = _sections(cls)
+    assert sections & {"Parameters", "Attributes"} and "Examples" in sections, f"{name}: {sorted(sections)}"
+
+
+# ------------------------------------------------------------------------------ outputs
+def _return_classes(function: Any) -> list[type]:
+    """The ecograph classes named in a function's return annotation."""
+    annotation = inspect.signature(function).return_annotation
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    module = importlib.import_module(function.__module__)
+    found = []
+    for word in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", text):
+        value = getattr(module, word, None)
+        if inspect.isclass(value) and value.__module__.split(".")[0] in ("ecograph", "loaders"):
+            found.append(value)
+    return found
+
+
+@pytest.mark.parametrize("name, function", FUNCTIONS, ids=[n for n, _ in FUNCTIONS])
+def test_results_are_node_values_or_tables(name, function):
+    from ecograph.matrix import SparseGraph
+    from ecograph.model import Ecosystem
+    from ecograph.results import NodeValues, TableResult as Table
+
+    annotation = str(inspect.signature(function).return_annotation)
+    if "Money" not in annotation:  # exact money per unit stays exact (int fen or Decimal), not a float array
+        assert not annotation.startswith("dict[Hashable"), f"{name}: per-node output must be NodeValues"
+    for cls in _return_classes(function):
+        assert cls in (NodeValues, SparseGraph, Ecosystem) or issubclass(cls, Table), f"{name} returns {cls}"
+
+
+def _tables() -> list[type]:
+    from ecograph.results import TableResult as Table
+
+    seen: dict[type, None] = {}
+    for _, function in FUNCTIONS:
+        for cls in _return_classes(function):
+            if issubclass(cls, Table):
+                seen[cls] = None
+    return list(seen)
+
+
+def test_every_table_has_rows_to_dict_and_to_pandas():
+    from ecograph.results import TableResult as Table
+
+    tables = _tables()
+    assert len(tables) > 20
+    for cls in tables:
+        for method in ("rows", "to_dict", "to_pandas"):
+            assert callable(getattr(cls, method, None)), f"{cls.__name__}.{method}"
+        assert cls.rows is not Table.rows, f"{cls.__name__} does not say what its rows are"
 
 
 # ------------------------------------------------------------------------------- errors

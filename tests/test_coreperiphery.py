@@ -160,8 +160,8 @@ def test_deterministic_given_seed_and_exports():
     first = borgatti_everett(graph, seed=42).to_dict()
     assert borgatti_everett(graph, seed=42).to_dict() == first
     assert set(first) == {"core", "periphery", "fitness", "core_periphery"}
-    series = borgatti_everett(graph, seed=42).to_pandas()
-    assert int(series.sum()) == len(first["core"])
+    frame = borgatti_everett(graph, seed=42).to_pandas()
+    assert int(frame["core"].sum()) == len(first["core"]) and frame.index.name == "node"
     assert eg.borgatti_everett is borgatti_everett
 
 
@@ -218,7 +218,7 @@ def test_continuous_star_and_errors():
     result = continuous_coreness(nx.star_graph(6))
     values = result.coreness.to_dict()
     assert max(values, key=values.get) == 0
-    assert result.to_dict()["coreness"] == values and result.to_pandas().shape == (7,)
+    assert result.to_dict()["coreness"] == values and result.to_pandas().shape == (7, 1)
     with pytest.raises(AnalysisError, match="no tie"):
         continuous_coreness(nx.empty_graph(4))
     with pytest.raises(AnalysisError, match="at least 3"):

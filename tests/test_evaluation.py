@@ -375,7 +375,7 @@ def test_tianjin_failures_are_explained():
     assert failed["bachelor_share"]["found"] == 0.69
     assert "15万元" in failed["enterprise_revenue_per_head"]["text"]
     assert failed["operating_two_years"]["found"] == 1
-    rows = result.to_rows()
+    rows = result.rows()
     assert rows[0]["eligible"] is False and "iso9001" in rows[0]["failed"]
 
 

@@ -162,8 +162,8 @@ def test_results_and_errors():
     data = result.to_dict()
     assert data["T_bits"] == 1.0 and data["T_millibits"] == 1000.0
     assert data["entropies"]["H(x1,x2)"] == 1.0
-    series = result.to_pandas()
-    assert series["T"] == 1.0 and series["H(x1)"] == 1.0
+    frame = result.to_pandas()
+    assert frame.loc["T", "bits"] == 1.0 and frame.loc["H(x1)", "bits"] == 1.0
     with pytest.raises(AnalysisError, match="non-negative"):
         triple_helix(np.array([[1, -1], [0, 2]]))
     with pytest.raises(AnalysisError, match="at least 2"):

@@ -126,7 +126,7 @@ def test_projection_bad_arguments(suzhou_mini: Ecosystem) -> None:
 
 def test_composition_counts_shares_and_totals(suzhou_mini: Ecosystem) -> None:
     comp = composition(suzhou_mini)
-    robot, ai, empty = comp.rows
+    robot, ai, empty = comp.rows()
     assert (robot["members"], robot["listed"], robot["high_tech"], robot["leading"]) == (3, 1, 2, 1)
     assert robot["high_tech_share"] == pytest.approx(2 / 3)
     assert (ai["specialized"], ai["specialized_share"]) == (2, pytest.approx(2 / 3))
@@ -142,8 +142,10 @@ def test_composition_counts_shares_and_totals(suzhou_mini: Ecosystem) -> None:
 def test_composition_matches_a_plain_loop() -> None:
     eco = random_memberships(3)
     comp = composition(eco, flags=("listed",))
-    for row in comp.rows:
-        members = eco.members(row["association"])
+    rows = {row["association"]: row for row in comp.rows()}
+    for association in eco.associations():  # the oracle's associations: a missing row fails
+        row = rows[association]
+        members = eco.members(association)
         assert row["members"] == len(members)
         assert row["listed"] == sum(bool(eco.node(m).get("listed")) for m in members)
 
@@ -187,7 +189,10 @@ def test_rollup_matches_networkx_descendants() -> None:
         nodes.append(f"n{i}")
     tree = nx.DiGraph((p, c) for c, p in eco.hierarchy().parent.items())
     r = rollup(eco, ["weight"])
-    for node, row in r.to_dict().items():
+    rows = r.to_dict()
+    assert set(rows) == set(tree)
+    for node in tree:  # the oracle's nodes: a missing row fails
+        row = rows[node]
         below = nx.descendants(tree, node)
         assert row["weight"] == eco.node(node)["weight"] + sum(eco.node(b)["weight"] for b in below)
         assert row["n_district"] == sum(eco.node(b)["kind"] == "district" for b in below)
@@ -252,7 +257,9 @@ def test_bridging_matches_brute_force(seed: int) -> None:
     result = bridging(eco)
     group = {n: eco.node(n)["industry"] for n in eco}
     firm_oracle = _cross_pairs_oracle(_bipartite(eco), group)
-    for row in result.members:
+    rows = {row["member"]: row for row in result.members}
+    assert set(rows) == {u for u, _v, _k, _d in eco.relations("member_of")}
+    for row in rows.values():
         assert row["bridging"] == pytest.approx(firm_oracle[row["member"]])
         assoc_groups = {group[a] for a in eco.graph.successors(row["member"])}
         assert row["groups"] == len(assoc_groups)
@@ -360,10 +367,10 @@ def test_suzhou_dataset_composition() -> None:
     comp = composition(eco)
     assert comp.totals == {"members": 11849, "memberships": 11849, "listed": 191, "leading": 308,
                            "specialized": 292, "high_tech": 1127}
-    rows = {r["association"]: r for r in comp.rows}
+    rows = {r["association"]: r for r in comp.rows()}
     assert rows["sz_meddevice"]["members"] == 528
     assert rows["sz_federation"]["members"] == 0  # the umbrella body collaborates, it has no member firms
-    assert sum(r["members"] for r in comp.rows) == 11849
+    assert sum(r["members"] for r in comp.rows()) == 11849
     assert association_overlap(eco).pairs() == []  # every firm is in exactly one association
     bridges = bridging(eco, by="field")
     assert all(r["bridging"] == 0 for r in bridges.members)

@@ -92,7 +92,7 @@ def membership(
     comp = composition(eco, chosen, flags=flags, categories=())
     shared = overlap.shared.toarray().astype(float)
     np.fill_diagonal(shared, np.nan)
-    names = [f"{short(row['name'] or row['association'], 14)} ({row['members']:,})" for row in comp.rows]
+    names = [f"{short(row['name'] or row['association'], 14)} ({row['members']:,})" for row in comp.rows()]
     n = len(chosen)
     with diagram_style(font) as families:
         if axes is None:
@@ -101,8 +101,8 @@ def membership(
         else:
             heat_ax, bar_ax = axes
             fig = heat_ax.figure
-        _heat_map(fig, heat_ax, shared, names, [row["members"] for row in comp.rows], lang)
-        _composition_bars(bar_ax, comp.rows, flags, lang)
+        _heat_map(fig, heat_ax, shared, names, [row["members"] for row in comp.rows()], lang)
+        _composition_bars(bar_ax, comp.rows(), flags, lang)
         total = comp.totals
         counts = " · ".join(f"{label(FLAG_LABELS, f, lang)} {total[f]:,}" for f in flags)
         left_out = len(mm.associations) - n

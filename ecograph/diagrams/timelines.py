@@ -66,6 +66,11 @@ def ring_transitions(
     -------
     matplotlib.figure.Figure
 
+    Raises
+    ------
+    AnalysisError
+        An unknown ``lang``.
+
     Examples
     --------
     >>> import ecograph as eg, loaders
@@ -141,9 +146,29 @@ def layers_over_time(
     Periods where the platform does not exist yet show an empty panel that says so.
     ``options`` go to :func:`~ecograph.diagrams.circle_layers` (``size_by``, ``max_dots`` …).
 
+    Parameters
+    ----------
+    eco : Ecosystem
+    platform : str
+        Id of the platform.
+    periods : sequence, optional
+        The periods drawn (:meth:`Ecosystem.periods` by default).
+    lang : {"zh", "en", "zh+en"}
+    font, title :
+        As for the other diagrams.
+    **options
+        Passed to :func:`~ecograph.diagrams.circle_layers`.
+
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    NodeNotFoundError
+        ``platform`` is not in the ecosystem.
+    AnalysisError
+        An unknown ``lang``.
 
     Examples
     --------
@@ -199,6 +224,11 @@ def trajectories(
     -------
     matplotlib.figure.Figure
 
+    Raises
+    ------
+    AnalysisError
+        An unknown ``lang``.
+
     Examples
     --------
     >>> import ecograph as eg, loaders
@@ -251,6 +281,11 @@ def growth_bars(
     Returns
     -------
     matplotlib.figure.Figure
+
+    Raises
+    ------
+    AnalysisError
+        An unknown ``lang``.
 
     Examples
     --------

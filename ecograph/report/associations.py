@@ -39,7 +39,7 @@ def sections(eco: Ecosystem) -> list[Section]:
         f"members: {t['listed']:,} listed, {t['leading']:,} leading (龙头), {t['specialized']:,} 专精特新 and "
         f"{t['high_tech']:,} high-tech."
     ]
-    tables: dict[str, list[dict[str, Any]]] = {"association_composition": comp.rows}
+    tables: dict[str, list[dict[str, Any]]] = {"association_composition": comp.rows()}
     pairs = association_overlap(mm).pairs()
     if pairs:
         top = pairs[0]

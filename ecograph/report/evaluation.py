@@ -38,8 +38,8 @@ def sections(eco: Ecosystem) -> list[Section]:
     out: list[Section] = []
     if eco.number_of_relations("serves"):
         table = service_indicators(eco)
-        rows = [{"id": r["id"], "name": eco.node(r["id"])["name"], **{k: v for k, v in r.items() if k != "id"}}
-                for r in sorted(table.to_rows(), key=lambda r: -r["services"])]
+        rows = [{"id": r["unit"], "name": eco.node(r["unit"])["name"], **{k: v for k, v in r.items() if k != "unit"}}
+                for r in sorted(table.rows(), key=lambda r: -r["services"])]
         text = (
             f"{len(rows)} service providers. `services` counts service records, `clients` distinct "
             "clients, `sme_share` the share of SME clients, `revenue` the summed service revenue "
@@ -77,7 +77,7 @@ def _centre_sections(eco: Ecosystem) -> list[Section]:
             "thresholds). Each failed condition is listed; qualitative conditions without data are left "
             "for the reviewers."
         )
-        out.append(Section("Centre eligibility", text, tables={"centre_eligibility": eligibility.to_rows()}))
+        out.append(Section("Centre eligibility", text, tables={"centre_eligibility": eligibility.rows()}))
     present = [i for i in _centre_indicators(eco) if all(records[c].get(i) is not None for c in centres)]
     if len(present) < 2:
         return out
