@@ -647,10 +647,14 @@ def test_report_sections_pick_the_figures_that_apply(datasets: dict[str, Ecosyst
     drawing = [builder for builder in SECTIONS if builder.__name__ == "figures"]
     figures = {name: sorted(f for builder in drawing for s in builder(eco) for f in s.figures)
                for name, eco in datasets.items()}
-    assert figures["shanghai_motor"] == ["circle_layers_motor_platform", "hierarchy_motor_platform",
-                                         "hierarchy_seari", "network", "reach_motor_platform"]
+    # the motor and biopharma panels have periods, so their change figures join the report
+    assert figures["shanghai_motor"] == ["circle_layers_motor_platform", "growth_2007_2009",
+                                         "growth_2009_2011", "hierarchy_motor_platform",
+                                         "hierarchy_seari", "layers_over_time_motor_platform",
+                                         "network", "reach_motor_platform",
+                                         "ring_transitions_motor_platform"]
     assert "membership" in figures["suzhou_associations"]
-    assert figures["shanghai_biopharma"] == ["chain_bio_platform", "network"]
+    assert figures["shanghai_biopharma"] == ["chain_bio_platform", "growth_2010_2011", "network"]
     assert figures["tianjin_centers"][:2] == ["evaluation_radar", "hierarchy_tj_stc"]
     assert "hierarchy_cppc" in figures["productivity_centers"]
 
