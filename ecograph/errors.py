@@ -50,6 +50,7 @@ __all__ = [
     "EvaluationError",
     "AllocationError",
     "PersistenceError",
+    "SparkJobError",
 ]
 
 
@@ -196,3 +197,7 @@ class AllocationError(EcographError, ValueError):
 
 class PersistenceError(EcographError):
     """Reading from or writing to a database failed; nothing was reported as written."""
+
+
+class SparkJobError(EcographError):
+    """A Spark job failed or Spark could not start (the engine's first message line is kept)."""

@@ -34,6 +34,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "allocate",
     "serve",
     "neo4j",
+    "spark",
 )
 
 
