@@ -305,8 +305,9 @@ def test_cli_errors_are_one_line(spark, tmp_path, capsys):
     from ecograph.cli import main
 
     assert main(["spark", "pagerank", str(tmp_path / "nowhere"), "--out", str(tmp_path / "out")]) == 1
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("ecograph spark: error:") and "organizations.csv" in err[0]
+    err = capsys.readouterr().err.strip().splitlines()  # a progress line, then the error in one line
+    assert err[-1].startswith("ecograph spark: error:") and "organizations.csv" in err[-1]
+    assert not any("Traceback" in line for line in err) and len(err) == 2
     folder = write_folder(tmp_path / "in", "id\na\n", "source,target,type\na,ghost,serves\n")
     assert main(["spark", "reach", folder, "--out", str(tmp_path / "out"), "--source", "a"]) == 1
     assert "'ghost' is not an organisation" in capsys.readouterr().err
