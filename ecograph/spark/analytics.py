@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import AnalysisError, ConvergenceError, NodeNotFoundError
 from ..membership import FLAGS
-from ..reach import _check_hops
+from ..reachability import _check_hops
 from .graph import SparkGraph, truthy
 
 if TYPE_CHECKING:  # pragma: no cover
