@@ -47,7 +47,7 @@ def write_registry(folder: Path, relations: int, seed: int = 0) -> tuple[int, np
     import pyarrow.parquet as pq
 
     n = max(relations // RELATIONS_PER_FIRM, 10)
-    src, dst = power_law_edges(n, avg_degree=2.0 * relations / n / 1.05 * 1.0, seed=seed)
+    src, dst = power_law_edges(n, avg_degree=2.0 * relations / n / 1.05, seed=seed)
     src, dst = src[:relations], dst[:relations]
     rng = np.random.default_rng(seed)
     serves = rng.random(len(src)) < 0.8
@@ -105,7 +105,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="ecograph-bench-spark-"))
     started = time.perf_counter()
     n, src, dst, serves = write_registry(folder / "registry", relations)
-    record("synthetic registry", f"{n:,} firms, {len(src):,} relations, written in {time.perf_counter() - started:.1f} s")
+    elapsed = time.perf_counter() - started
+    record("synthetic registry", f"{n:,} firms, {len(src):,} relations, written in {elapsed:.1f} s")
 
     spark = egs.session(args.master, **{"spark.ui.enabled": "true", "spark.ui.port": "4050",
                                         "spark.driver.memory": args.driver_memory,

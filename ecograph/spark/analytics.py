@@ -445,8 +445,8 @@ def association_overlap(
     sizes = members.groupBy("association").agg(F.count("*").alias("size"))
     hot = (members.groupBy("member").agg((F.count("*") > hot_member).alias("hot")))
     tagged = members.join(hot, "member")
-    left = tagged.select(F.col("association").alias("a"), "member",
-                         F.when(F.col("hot"), F.pmod(F.xxhash64("association"), F.lit(salts))).otherwise(0).alias("salt"))
+    salt = F.when(F.col("hot"), F.pmod(F.xxhash64("association"), F.lit(salts))).otherwise(0)
+    left = tagged.select(F.col("association").alias("a"), "member", salt.alias("salt"))
     right = tagged.select(F.col("association").alias("b"), "member", F.explode(
         F.when(F.col("hot"), F.sequence(F.lit(0), F.lit(salts - 1))).otherwise(F.array(F.lit(0)))).alias("salt"))
     shared = (left.join(right, ["member", "salt"]).filter(F.col("a") < F.col("b"))

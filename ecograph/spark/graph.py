@@ -484,7 +484,8 @@ def _read_meta(spark: SparkSession, file: str, folder: str) -> tuple[str, Vocabu
     except json.JSONDecodeError as exc:
         raise LoadError(f"{file}, line {exc.lineno}: not valid JSON: {exc.msg}", path=file, line=exc.lineno) from None
     vocabulary = meta.get("vocabulary")
-    return str(meta.get("name", default_name)), (Vocabulary() if not vocabulary else vocabulary_from_document(vocabulary))
+    name = str(meta.get("name", default_name))
+    return name, (vocabulary_from_document(vocabulary) if vocabulary else Vocabulary())
 
 
 # ---------------------------------------------------------------------------- writing
