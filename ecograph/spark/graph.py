@@ -285,23 +285,17 @@ def read(spark: SparkSession, path: str, *, encoding: str | None = None, validat
     name, vocabulary = _read_meta(spark, f"{folder}/{csvdir.META_FILE}", folder)
     problems: list[LoadError] = []
     if parquet:
-        orgs = spark.read.parquet(org_file)
-        relations = spark.read.parquet(rel_file) if _exists(spark, rel_file) else None
-        org_cells = rel_cells = None
+        orgs, org_cells = _header_checked(spark.read.parquet(org_file), org_file, ORG_COLUMNS, problems)
+        relations, rel_cells = (_header_checked(spark.read.parquet(rel_file), rel_file, REL_COLUMNS, problems)
+                                if _exists(spark, rel_file) else (None, None))
     else:
         orgs, org_cells = _read_csv(spark, org_file, encoding, ORG_COLUMNS, problems)
         relations, rel_cells = (_read_csv(spark, rel_file, encoding, REL_COLUMNS, problems)
                                 if _exists(spark, rel_file) else (None, None))
-    if relations is None:
-        relations = _empty_relations(spark)
-    # as in the core, a table must start with its id / source column; a missing target or type
-    # column is reported as missing cells by the validation below
-    for table, file, structural in ((orgs, org_file, ORG_COLUMNS), (relations, rel_file, REL_COLUMNS)):
-        if structural[0] not in table.columns and not any(p.context.get("path") == file for p in problems):
-            problems.append(_problem(file, f"missing the column {structural[0]!r}; expected the columns "
-                                           f"{list(structural)} first, then attributes", field=structural[0], line=1))
     if problems:
         raise summarise(problems, folder)
+    if relations is None:
+        relations = _empty_relations(spark)
     orgs = _with_columns(orgs, ORG_COLUMNS)
     relations = _with_columns(relations, REL_COLUMNS)
     graph = SparkGraph(orgs, relations, vocabulary, name)
@@ -329,6 +323,34 @@ def _empty_relations(spark: SparkSession) -> DataFrame:
     return spark.createDataFrame([], T.StructType([T.StructField(c, T.StringType()) for c in REL_COLUMNS]))
 
 
+#: How many leading structural columns a table must have (as the core loaders require).
+_REQUIRED = {ORG_COLUMNS: 1, REL_COLUMNS: 3}
+
+
+def _header(raw: DataFrame, file: str, structural: tuple[str, ...],
+            problems: list[LoadError]) -> list[tuple[str, str | None]] | None:
+    """``(column, declared type)`` per column by the core loaders' header rules (Chinese names,
+    ``name:type``, required columns), their problems added to ``problems``; ``None`` when the
+    header has problems."""
+    from loaders._build import Builder
+    from loaders.csvdir import _Table
+
+    empty = not raw.columns or raw.columns == ["_c0"] and not raw.head(1)
+    builder = Builder(file)
+    table = _Table(file, None if empty else list(raw.columns), [], structural, _REQUIRED[structural], builder)
+    problems += builder.problems
+    return None if builder.problems else table.columns
+
+
+def _header_checked(raw: DataFrame, file: str, structural: tuple[str, ...],
+                    problems: list[LoadError]) -> tuple[DataFrame, None]:
+    """A Parquet table whose column names pass the core's header rules (its types are native)."""
+    columns = _header(raw, file, structural, problems)
+    if columns is None:
+        return raw, None
+    return raw.select(*[raw[f"`{old}`"].alias(name) for old, (name, _) in zip(raw.columns, columns)]), None
+
+
 def _read_csv(spark: SparkSession, file: str, encoding: str | None, structural: tuple[str, ...],
               problems: list[LoadError]) -> tuple[DataFrame, DataFrame | None]:
     """The typed table (declared ``:int`` / ``:float`` / ``:bool`` columns read natively) and,
@@ -336,30 +358,16 @@ def _read_csv(spark: SparkSession, file: str, encoding: str | None, structural: 
     typed cell of each row that does not read (null when all do)."""
     from pyspark.sql import functions as F
 
-    from loaders._values import ValueProblem, parse_type
-
     chosen, delimiter = _sniff(file, encoding)
     raw = (spark.read.option("header", True).option("encoding", chosen).option("sep", delimiter)
            .option("multiLine", True).option("mode", "FAILFAST").csv(file))
-    if not raw.columns or raw.columns == ["_c0"] and not raw.head(1):
-        problems.append(_problem(file, "the file is empty; expected a header row", line=1))
+    header = _header(raw, file, structural, problems)
+    if header is None:
         return raw, None
-    renamed, typed = [], []
-    for position, header in enumerate(raw.columns, 1):
-        name, _, declared = header.lstrip("\ufeff").strip().partition(":")
-        name = name.strip() or f"<column {position}>"
-        type_ = None
-        if declared:
-            try:
-                type_ = parse_type(declared)
-            except ValueProblem as exc:
-                problems.append(_problem(file, f"unknown column type {exc.text!r}; expected {exc.expected}",
-                                         field=name, line=1))
-        renamed.append(F.col(f"`{header}`").alias(name))
-        typed.append((name, None if name in structural else type_))
-    raw = raw.select(*renamed)
+    raw = raw.select(*[F.col(f"`{written}`").alias(name) for written, (name, _) in zip(raw.columns, header)])
     columns, failures = [], []
-    for name, type_ in typed:
+    for name, declared in header:
+        type_ = None if name in structural else declared
         if type_ in _SPARK_TYPES:
             value = F.expr(f"try_cast(`{name}` AS {_SPARK_TYPES[type_]})")
         elif type_ == "bool":
@@ -390,7 +398,7 @@ def _expected(type_: str) -> str:
 
 def _sniff(file: str, encoding: str | None) -> tuple[str, str]:
     """Encoding and delimiter of a local CSV file, as the core loaders detect them."""
-    from loaders.csvdir import detect_encoding
+    from ecograph.documents import detect_encoding
 
     local = Path(file[len("file:"):] if file.startswith("file:") else file)
     if "://" in file and not file.startswith("file:") or not local.is_file():
@@ -419,8 +427,7 @@ def _check_orgs(graph: SparkGraph, cells: DataFrame | None, file: str) -> list[L
         if row["id"] is None:
             problems.append(_problem(file, "missing the id", field="id"))
         else:
-            problems.append(_problem(file, f"organisation {row['id']!r}: unknown kind {row['kind']!r}; "
-                                           f"expected one of {kinds}", field="kind", id=row["id"]))
+            problems.append(_problem(file, _unknown_term(graph, "kind", row["kind"]), field="kind", id=row["id"]))
     duplicates = (graph.orgs.filter(F.col("id").isNotNull()).groupBy("id").count().filter(F.col("count") > 1)
                   .select("id").limit(_SHOWN).collect())
     problems += [_problem(file, f"duplicate organisation id {row['id']!r}: ids must be unique", field="id",
@@ -436,13 +443,11 @@ def _check_relations(graph: SparkGraph, cells: DataFrame | None, file: str) -> l
     blank = F.col("source").isNull() | F.col("target").isNull() | F.col("type").isNull()
     bad = graph.relations.filter(blank | ~F.col("type").isin(known)).limit(_SHOWN).collect()
     for row in bad:
-        where = f"relation {row['source']!r} -[{row['type']}]-> {row['target']!r}"
         missing = next((f for f in REL_COLUMNS[:3] if row[f] is None), None)
         if missing is not None:
             problems.append(_problem(file, f"missing the {missing}", field=missing))
         else:
-            problems.append(_problem(file, f"{where}: unknown relation type {row['type']!r}; expected one of {known}",
-                                     field="type"))
+            problems.append(_problem(file, _unknown_term(graph, "type", row["type"]), field="type", id=row["source"]))
     ids = graph.orgs.select("id")
     ends = graph.relations.filter(~blank).select(*REL_COLUMNS[:3])
     for role in ("source", "target"):
@@ -451,6 +456,15 @@ def _check_relations(graph: SparkGraph, cells: DataFrame | None, file: str) -> l
                                     f"{row[role]!r} is not an organisation of the ecosystem", field=role, id=row[role])
                      for row in dangling]
     return problems
+
+
+def _unknown_term(graph: SparkGraph, category: str, value: str) -> str:
+    """The core loaders' message for an unknown kind or relation type (with its suggestion)."""
+    from loaders._build import Builder, Where
+
+    builder = Builder(graph.name)
+    builder.start(graph.name, graph.vocabulary, {}, Where(""))
+    return builder._unknown_term(category, value)
 
 
 def _cell_problems(cells: DataFrame | None, file: str) -> list[LoadError]:
