@@ -20,7 +20,7 @@ import ecograph as eg
 import loaders
 from ecograph import Ecosystem
 from ecograph.errors import AnalysisError, ConvergenceError, LoadError, NodeNotFoundError, UnknownRelationError
-from ecograph.membership import FLAGS
+from ecograph.memberships import FLAGS
 from loaders.datasets import DATASETS, load_dataset
 
 try:
@@ -150,7 +150,7 @@ def test_association_overlap_and_composition_equal_the_core(graphs, name):
             assert rows[pair]["jaccard"] == pytest.approx(expected["jaccard"], rel=RTOL)
             assert rows[pair]["overlap"] == pytest.approx(expected["overlap"], rel=RTOL)
     spark_rows = {r["association"]: r.asDict() for r in egs.composition(g).collect()}
-    core_rows = eg.composition(eco).rows
+    core_rows = eg.composition(eco).rows()
     assert len(spark_rows) == len(core_rows)
     for expected in core_rows:
         row = spark_rows[expected["association"]]

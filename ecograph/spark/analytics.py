@@ -15,7 +15,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AnalysisError, ConvergenceError, NodeNotFoundError
-from ..membership import FLAGS
+from ..memberships import FLAGS
 from ..reachability import _check_hops
 from .graph import SparkGraph, truthy
 
