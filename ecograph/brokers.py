@@ -269,9 +269,9 @@ def constraint(
         Only these nodes (all by default).
     weight : str, optional
         Edge attribute used as weight (``None``: each edge weighs 1).
-
     relations : str or iterable of str, optional
         Relation types forming the graph (Ecosystems); all by default.
+
     Returns
     -------
     NodeValues
@@ -318,9 +318,9 @@ def effective_size(
         Only these nodes (all by default).
     weight : str, optional
         Edge attribute used as weight (``None``: each edge weighs 1).
-
     relations : str or iterable of str, optional
         Relation types forming the graph (Ecosystems); all by default.
+
     Returns
     -------
     NodeValues

@@ -69,10 +69,10 @@ def degree(G: GraphLike, weight: str | None = None, *, relations: str | Iterable
         self-loop counts twice; directed graphs use in + out degree). With an attribute name
         the weighted degree (strength, ``G.degree(weight=...)``) is divided by ``n - 1`` the
         same way.
-
     relations : str or iterable of str, optional
         Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
         ``type``); all by default.
+
     Returns
     -------
     NodeValues
@@ -250,10 +250,10 @@ def eigenvector(
         Starting vector for the power iteration.
     weight : str, optional
         Edge attribute used as weight.
-
     relations : str or iterable of str, optional
         Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
         ``type``); all by default.
+
     Returns
     -------
     NodeValues
@@ -353,10 +353,10 @@ def katz(
         Scale to Euclidean norm 1.
     weight : str, optional
         Edge attribute used as weight.
-
     relations : str or iterable of str, optional
         Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
         ``type``); all by default.
+
     Returns
     -------
     NodeValues
@@ -422,10 +422,10 @@ def closeness(
         Scale by the share of nodes reached.
     weight : str, optional
         Alias of ``distance`` (the name ecograph's other functions use); give only one.
-
     relations : str or iterable of str, optional
         Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
         ``type``); all by default.
+
     Returns
     -------
     NodeValues or float
@@ -482,10 +482,10 @@ def harmonic(
         Nodes whose distances count (all by default).
     weight : str, optional
         Alias of ``distance``.
-
     relations : str or iterable of str, optional
         Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
         ``type``); all by default.
+
     Returns
     -------
     NodeValues
@@ -547,10 +547,10 @@ def betweenness(
         Count path endpoints.
     seed : int, random.Random or None
         Sampling seed (networkx's ``py_random_state`` conventions).
-
     relations : str or iterable of str, optional
         Relation types forming the graph (Ecosystems, and networkx graphs whose edges carry
         ``type``); all by default.
+
     Returns
     -------
     NodeValues
