@@ -55,7 +55,7 @@ def test_the_core_imports_no_presentation_layer(path: Path) -> None:
 
 
 def test_every_report_module_is_listed_in_sections() -> None:
-    modules = {p.stem for p in (PACKAGE / "report").glob("*.py")} - {"__init__", "document", "writers"}
+    modules = {p.stem for p in (PACKAGE / "report").glob("*.py")} - {"__init__", "document", "writers", "phrases"}
     listed = {builder.__module__.rpartition(".")[2] for builder in SECTIONS}
     assert listed == modules
     assert all(callable(builder) for builder in SECTIONS)
@@ -91,7 +91,7 @@ def test_sections_merge_by_title_and_render() -> None:
     eco.add_org("a", "联盟", kind="alliance", stages=["研发", "生产"])
     eco.add_org("x", "甲公司")
     eco.add_relation("x", "a", "chain_member", stages=["研发"])
-    report = build(eco)
+    report = build(eco, lang="en")
     titles = [s.title for s in report.sections]
     assert titles == ["Overview", "Central organisations", "Chain alliance: 联盟", "Network overview"]
     chain = report.sections[2]
@@ -109,7 +109,7 @@ def test_save_writes_every_table_in_full(tmp_path: Path) -> None:
     csv_lines = (tmp_path / "tables" / "firms.csv").read_text(encoding="utf-8-sig").splitlines()
     assert csv_lines[0] == "名称,n" and len(csv_lines) == 41
     assert "… 25 more rows" in (tmp_path / "summary.md").read_text(encoding="utf-8")
-    assert {p.name for p in written} == {"firms.csv", "summary.md", "report.html", "tables.xlsx"}
+    assert {p.name for p in written} == {"firms.csv", "report.json", "summary.md", "report.html", "tables.xlsx"}
 
 
 def test_report_is_reachable_from_the_package() -> None:

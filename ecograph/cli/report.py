@@ -14,14 +14,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "report",
         help="write a report (summary.md, report.html, tables, diagrams) for an ecosystem",
-        description="Analyse an ecosystem and write summary.md, report.html (self-contained), "
-        "CSV tables and figures into a folder.",
+        description="Analyse an ecosystem and write summary.md, report.html (self-contained), report.json, "
+        "CSV tables and figures into a folder, in Chinese or English (--lang).",
     )
     add_source_arguments(parser)
     parser.add_argument("--out", "-o", required=True, metavar="DIR", type=output_folder,
                         help="output folder (created if missing)")
     parser.add_argument("--dpi", type=positive_int, default=150, help="PNG resolution (default 150)")
     parser.add_argument("--svg", action="store_true", help="also write every figure as SVG")
+    parser.add_argument("--lang", choices=("zh", "en"), default=None,
+                        help="language of titles, prose, table headers and labels (default: zh when most "
+                        "organisation names are Chinese, else en); CSV tables and report.json are the same in both")
     parser.set_defaults(func=run)
 
 
@@ -30,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     eco = load_source(args)
     start = time.perf_counter()
-    written = report.write(eco, Path(args.out), dpi=args.dpi, svg=args.svg,
+    written = report.write(eco, Path(args.out), lang=args.lang, dpi=args.dpi, svg=args.svg,
                            progress=lambda step: progress(f"report: {step} ..."))
     progress(f"report: wrote {len(written)} files to {args.out} in {time.perf_counter() - start:.1f} s")
     print(Path(args.out) / "summary.md")

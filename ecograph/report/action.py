@@ -24,7 +24,7 @@ def _evaluation(eco: Ecosystem) -> ActionEvaluation | None:
     return eco.cached(("ecograph.report.action",), lambda: action_evaluation(eco))
 
 
-def sections(eco: Ecosystem) -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     """The action's section, when the ecosystem has technical problems and experts.
 
     Examples
@@ -73,7 +73,7 @@ def sections(eco: Ecosystem) -> list[Section]:
     return [Section(TITLE, "\n\n".join(text), tables=tables)]
 
 
-def figures(eco: Ecosystem) -> list[Section]:
+def figures(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     """The alluvial diagram (societies → enterprises → regions) and the regional coverage chart.
 
     Examples

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from ..compiled import node_attribute
 from ..memberships import association_overlap, bridging, composition, membership_matrix
 from .document import Section
+from .phrases import column, say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -18,7 +19,7 @@ __all__ = ["sections", "figures"]
 GROUP_ATTRIBUTES = ("industry", "field", "region", "province")
 
 
-def sections(eco: Ecosystem) -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """Associations: composition, overlap and bridges (empty when no association has members).
 
     Examples
@@ -34,17 +35,12 @@ def sections(eco: Ecosystem) -> list[Section]:
         return []
     comp = composition(eco)
     t = comp.totals
-    text = [
-        f"{len(mm.associations):,} associations hold {t['memberships']:,} memberships of {t['members']:,} distinct "
-        f"members: {t['listed']:,} listed, {t['leading']:,} leading (龙头), {t['specialized']:,} 专精特新 and "
-        f"{t['high_tech']:,} high-tech."
-    ]
+    text = [say("associations.text", lang, associations=len(mm.associations), **t)]
     tables: dict[str, list[dict[str, Any]]] = {"association_composition": comp.rows()}
     pairs = association_overlap(mm).pairs()
     if pairs:
         top = pairs[0]
-        text.append(f"{len(pairs):,} pairs of associations share members; the largest overlap is {top['a']} – "
-                    f"{top['b']} ({top['shared']:,} shared, Jaccard {top['jaccard']:.2f}).")
+        text.append(say("associations.overlap", lang, pairs=len(pairs), **top))
         tables["association_overlap"] = pairs
     if int((mm.sizes() > 0).sum()) >= 2:
         for attr in GROUP_ATTRIBUTES:
@@ -52,14 +48,15 @@ def sections(eco: Ecosystem) -> list[Section]:
                 bridges = bridging(eco, by=attr, top=50)
                 best = bridges.members[0] if bridges.members else None
                 if best and best["bridging"] > 0:
-                    text.append(f"Best bridge across {attr}: {best['name']} (links {best['groups']} groups).")
+                    text.append(say("associations.bridge", lang, attr=column(attr, lang), name=best["name"],
+                                    groups=best["groups"]))
                 tables[f"bridging_members_by_{attr}"] = bridges.members
                 tables[f"bridging_associations_by_{attr}"] = bridges.associations
                 break
-    return [Section("Associations and memberships", "\n\n".join(text), tables=tables)]
+    return [Section(say("associations", lang), "\n\n".join(text), tables=tables)]
 
 
-def figures(eco: Ecosystem) -> list[Section]:
+def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """The membership diagram (overlap heat map, composition bars) when two or more
     associations have members.
 
@@ -77,8 +74,7 @@ def figures(eco: Ecosystem) -> list[Section]:
     if why_not(eco, "memberships") is not None:
         return []
     return [Section(
-        "Associations and memberships",
-        "Members shared by each pair of associations (heat map) and the share of each association's "
-        "members that are listed, leading (龙头), 专精特新 or high-tech.",
+        say("associations", lang),
+        say("associations.figure", lang),
         figures={"membership": membership(eco)},
     )]

@@ -8,6 +8,8 @@ import numpy as np
 
 from ..brokers import ROLES, brokerage
 from .document import Section
+from ..labels import RELATION_LABELS, label
+from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -18,7 +20,7 @@ __all__ = ["sections", "FLOW_RELATIONS"]
 FLOW_RELATIONS = frozenset({"collaborates", "serves", "funds"})
 
 
-def sections(eco: Ecosystem) -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """The organisations brokering most between sectors (Gould–Fernandez).
 
     Uses the flow relations present (``collaborates``, ``serves``, ``funds``); empty when
@@ -49,11 +51,6 @@ def sections(eco: Ecosystem) -> list[Section]:
         z = float(result.z[i, -1])
         row["total_z"] = round(z, 3) if np.isfinite(z) else None
         rows.append(row)
-    text = (
-        f"Organisations in the middle of the most open two-paths a → v → c over {', '.join(flows)} "
-        "relations, by sector: coordinators link their own sector, representatives carry their "
-        "sector's contacts out, gatekeepers let outside contacts in, liaisons and itinerants link "
-        "other sectors. `total_z` compares the total with its expectation under random ties of "
-        "the same density (R sna's z-score)."
-    )
-    return [Section("Brokers between sectors", text, tables={"brokers": rows})]
+    relations = ("、" if lang == "zh" else ", ").join(label(RELATION_LABELS, f, lang) if lang == "zh" else f for f in flows)
+    text = say("brokers.text", lang, relations=relations)
+    return [Section(say("brokers", lang), text, tables={"brokers": rows})]

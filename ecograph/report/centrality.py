@@ -10,6 +10,7 @@ from ..centrality import betweenness, degree, pagerank
 from ..matrix import compile
 from ..results import competition_ranks
 from .document import Section
+from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -17,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["sections"]
 
 
-def sections(eco: Ecosystem) -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """The ten most central organisations (PageRank, betweenness, degree).
 
     Betweenness is exact up to 5,000 organisations and estimated from 500 sampled sources
@@ -52,15 +53,10 @@ def sections(eco: Ecosystem) -> list[Section]:
             if name != "pagerank":
                 row[f"{name}_rank"] = _rank_label(ranks[name], i)
         rows.append(row)
-    text = (
-        f"The ten organisations with the highest PageRank over all relations "
-        f"({'directed' if g.directed else 'undirected'} view, {g.n:,} organisations), with their "
-        f"betweenness and degree centrality and the rank on each (tied values share a rank, marked "
-        f"=). PageRank rewards links from well-linked organisations; betweenness marks brokers on "
-        f"shortest paths ({_highest(eco, g.nodes, measures['betweenness'].array)})"
-        f"{'; estimated from 500 sampled sources' if sampled else ''}."
-    )
-    return [Section("Central organisations", text, tables={"central_organisations": rows})]
+    text = say("central.text", lang, view=say("central.directed" if g.directed else "central.undirected", lang),
+               n=g.n, highest=_highest(eco, g.nodes, measures["betweenness"].array, lang),
+               sampled=say("central.sampled", lang) if sampled else "")
+    return [Section(say("central", lang), text, tables={"central_organisations": rows})]
 
 
 def _rank_label(ranks: tuple[np.ndarray, np.ndarray], i: int) -> str:
@@ -69,11 +65,11 @@ def _rank_label(ranks: tuple[np.ndarray, np.ndarray], i: int) -> str:
     return f"{rank[i]}=" if tied[i] > 1 else f"{rank[i]}"
 
 
-def _highest(eco: Ecosystem, nodes: list[str], values: np.ndarray) -> str:
+def _highest(eco: Ecosystem, nodes: list[str], values: np.ndarray, lang: str) -> str:
     """Who has the highest value, said honestly when nobody or several do."""
     best = float(values.max())
     if best == 0:
-        return "no organisation lies on a shortest path between two others"
+        return say("central.nobody", lang)
     leaders = np.flatnonzero(np.isclose(values, best, rtol=1e-12, atol=0.0))
-    names = ", ".join(eco.node(nodes[i])["name"] for i in leaders[:3]) + (" …" if len(leaders) > 3 else "")
-    return f"highest: {names}" if len(leaders) == 1 else f"highest, shared by {len(leaders)}: {names}"
+    names = ("、" if lang == "zh" else ", ").join(eco.node(nodes[i])["name"] for i in leaders[:3]) + (" …" if len(leaders) > 3 else "")
+    return say("central.highest", lang, names=names) if len(leaders) == 1 else say("central.shared", lang, n=len(leaders), names=names)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..chains import anchor_position, chain_coverage, decompose_request, strengthen_chain
 from .document import Section
+from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -14,7 +15,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["sections", "figures"]
 
 
-def sections(eco: Ecosystem) -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """One section per chain alliance: coverage, weak points, the anchor's position, how a
     full-chain request would be split, and candidates to strengthen the chain.
 
@@ -32,34 +33,34 @@ def sections(eco: Ecosystem) -> list[Section]:
             continue
         name = eco.node(alliance)["name"]
         cov = chain_coverage(eco, alliance)
-        text = [f"**{name}**: {len(chain.members)} members along {len(chain.stages)} stages "
-                f"({' → '.join(chain.stages)})."]
-        text.append(f"Gaps (no member): {', '.join(cov.gaps) or 'none'}. Single points of failure: "
-                    f"{', '.join(cov.single_points) or 'none'}.")
+        listed = ("、" if lang == "zh" else ", ").join
+        none = say("chain.none", lang)
+        text = [say("chain.members", lang, name=name, members=len(chain.members), n=len(chain.stages),
+                    stages=" → ".join(chain.stages))]
+        text.append(say("chain.gaps", lang, gaps=listed(cov.gaps) or none, single=listed(cov.single_points) or none))
         if cov.bottlenecks:
-            period = "".join(f" in {key} {value}" for key, value in cov.period.items())
-            loads = "; ".join(f"{s.stage} (demand {s.demand:,.0f} against capacity {s.capacity:,.1f}, load {s.load:.2f})"
+            period = "".join(say("chain.period", lang, key=key, value=value) for key, value in cov.period.items())
+            loads = "; ".join(say("chain.load", lang, stage=s.stage, demand=s.demand, capacity=s.capacity, load=s.load)
                               for s in map(cov.stage, cov.bottlenecks))
-            text.append(f"Bottleneck{'s' if len(cov.bottlenecks) > 1 else ''}{period}: {loads}.")
+            text.append(say("chain.bottlenecks", lang, period=period, loads=loads))
         tables: dict[str, list[dict[str, Any]]] = {f"chain_{alliance}_coverage": cov.rows()}
         if chain.anchor is not None:
             pos = anchor_position(eco, alliance)
-            text.append(f"The anchor unit {eco.node(chain.anchor)['name']} ranks {pos.rank} of "
-                        f"{len(chain.members)} members by betweenness in the working network and brokers "
-                        f"{pos.cross_stage:g} pairs across stages.")
+            text.append(say("chain.anchor", lang, name=eco.node(chain.anchor)["name"], rank=pos.rank,
+                            members=len(chain.members), cross=pos.cross_stage))
             tables[f"chain_{alliance}_betweenness"] = [{"member": m, "betweenness": b} for m, b in pos.betweenness.items()]
         full = decompose_request(eco, alliance, chain.stages)
-        text.append(f"A request for the whole chain splits into {len(full.tasks)} tasks"
-                    + (f"; unserved: {', '.join(full.unserved)}." if full.unserved else "."))
+        unserved = say("chain.unserved", lang, stages=listed(full.unserved)) if full.unserved else ""
+        text.append(say("chain.request", lang, tasks=len(full.tasks), unserved=unserved))
         tables[f"chain_{alliance}_full_request"] = [t.to_dict() for t in full.tasks]
         candidates = strengthen_chain(eco, alliance)
         if candidates.candidates:
             tables[f"chain_{alliance}_strengthening"] = [c.to_dict() for c in candidates.candidates]
-        out.append(Section(f"Chain alliance: {name}", "\n\n".join(text), tables=tables))
+        out.append(Section(say("chain", lang, name=name), "\n\n".join(text), tables=tables))
     return out
 
 
-def figures(eco: Ecosystem) -> list[Section]:
+def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """The chain diagram of each alliance with stages.
 
     Examples
@@ -79,7 +80,6 @@ def figures(eco: Ecosystem) -> list[Section]:
         if not view.stages:
             continue
         name = eco.node(alliance)["name"]
-        text = (f"{name}: {len(view.members)} members along {len(view.stages)} stages; "
-                f"{len(view.gaps)} stage(s) without any member (gaps, red). The anchor unit is starred.")
-        out.append(Section(f"Chain alliance: {name}", text, figures={f"chain_{alliance}": chain_diagram(eco, alliance)}))
+        text = say("chain.figure", lang, name=name, members=len(view.members), stages=len(view.stages), gaps=len(view.gaps))
+        out.append(Section(say("chain", lang, name=name), text, figures={f"chain_{alliance}": chain_diagram(eco, alliance)}))
     return out

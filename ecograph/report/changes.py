@@ -75,7 +75,7 @@ def _growth_rows(c: Changes) -> list[dict[str, Any]]:
              "growth": None if g.rate is None else f"{g.rate:+.2%}"} for g in c.growth]
 
 
-def sections(eco: Ecosystem) -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     """The 变化 section and one sub-section per pair of consecutive periods (empty without periods).
 
     Examples
@@ -124,7 +124,7 @@ def _management(eco: Ecosystem) -> list[Section]:
                             "management_trajectories": [{**t, "period": _text(t["period"])} for t in m.trajectories()]})]
 
 
-def figures(eco: Ecosystem) -> list[Section]:
+def figures(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     """Ring transitions and circle layers per period for each platform, 同比 bars per pair.
 
     Examples

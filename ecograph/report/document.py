@@ -40,10 +40,12 @@ class Section:
 
 @dataclass
 class Report:
-    """A titled list of sections."""
+    """A titled list of sections, in the language ``lang`` ("zh" or "en") of its titles, prose and
+    (when written) table headers and labels."""
 
     title: str
     sections: list[Section] = field(default_factory=list)
+    lang: str = "en"
 
     def add(self, section: Section) -> None:
         r"""Append ``section``, or merge it into an earlier one with the same title and level

@@ -10,6 +10,7 @@ from ..errors import EvaluationError
 from ..eligibility import check_eligibility
 from ..scoring import CENTRE_INDICATORS, GRADE_LABELS, IndicatorTable, evaluate, service_indicators
 from .document import Section
+from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -20,7 +21,7 @@ __all__ = ["sections", "figures", "GRADE_QUOTA"]
 GRADE_QUOTA = {"excellent": 0.2, "good": 0.3, "pass": 0.4}
 
 
-def sections(eco: Ecosystem) -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """Service performance of providers (when there are ``serves`` relations); eligibility
     (when they carry ``center_type``) and quota grades (when they carry evaluation indicators,
     :data:`~ecograph.scoring.CENTRE_INDICATORS` or the ecosystem's own) of productivity
@@ -40,15 +41,15 @@ def sections(eco: Ecosystem) -> list[Section]:
         table = service_indicators(eco)
         rows = [{"id": r["unit"], "name": eco.node(r["unit"])["name"], **{k: v for k, v in r.items() if k != "unit"}}
                 for r in sorted(table.rows(), key=lambda r: -r["services"])]
-        text = (
-            f"{len(rows)} service providers. `services` counts service records, `clients` distinct "
-            "clients, `sme_share` the share of SME clients, `revenue` the summed service revenue "
-            "(exact, in the unit of the data), `growth` revenue growth of the latest year over the year "
-            "before, `reach` the share of all SMEs in the ecosystem that a provider served."
-        )
-        out.append(Section("Service performance", text, tables={"service_performance": rows}))
-    out.extend(_centre_sections(eco))
+        text = say("service_performance.text", lang, providers=len(rows))
+        out.append(Section(say("service_performance", lang), text, tables={"service_performance": rows}))
+    out.extend(_centre_sections(eco, lang))
     return out
+
+
+def _money(yuan: Decimal, lang: str) -> str:
+    """An amount of yuan for reading: 万元 in Chinese (exact, no float), yuan in English."""
+    return f"{(yuan / 10000).normalize():,f} 万元" if lang == "zh" else f"{yuan:,} yuan"
 
 
 def _centre_indicators(eco: Ecosystem) -> list[str]:
@@ -60,7 +61,7 @@ def _centre_indicators(eco: Ecosystem) -> list[str]:
     return list(CENTRE_INDICATORS)
 
 
-def _centre_sections(eco: Ecosystem) -> list[Section]:
+def _centre_sections(eco: Ecosystem, lang: str) -> list[Section]:
     """Eligibility and graded evaluation of productivity centres that carry the data."""
     centres = eco.nodes("productivity_center")
     if len(centres) < 2:
@@ -70,14 +71,8 @@ def _centre_sections(eco: Ecosystem) -> list[Section]:
     if all(records[c].get("center_type") is not None for c in centres):
         eligibility = check_eligibility(records)
         passed = sum(eligibility.eligible.values())
-        text = (
-            f"{passed} of {len(centres)} centres meet the admission conditions of Tianjin's cultivation "
-            "system (天津市市级生产力促进中心培育体系: registered in Tianjin and running 2+ years, "
-            "生产力 in the name, 70 % bachelor's, ISO 9001, and the enterprise- or institution-type "
-            "thresholds). Each failed condition is listed; qualitative conditions without data are left "
-            "for the reviewers."
-        )
-        out.append(Section("Centre eligibility", text, tables={"centre_eligibility": eligibility.rows()}))
+        text = say("centre_eligibility.text", lang, passed=passed, centres=len(centres))
+        out.append(Section(say("centre_eligibility", lang), text, tables={"centre_eligibility": eligibility.rows()}))
     present = [i for i in _centre_indicators(eco) if all(records[c].get(i) is not None for c in centres)]
     if len(present) < 2:
         return out
@@ -92,23 +87,20 @@ def _centre_sections(eco: Ecosystem) -> list[Section]:
          "grade": result.grades[u], "grade_zh": result.grades.label(u)}
         for u, _ in result.scores.top(len(result.scores))
     ]
-    weights = ", ".join(f"{k} {v:.3f}" for k, v in result.weights.items())
-    counts = ", ".join(f"{GRADE_LABELS[g]} {n}" for g, n in result.grades.counts().items())
-    text = (
-        f"{len(centres)} productivity centres scored on {len(present)} indicators (min–max normalisation, "
-        f"entropy weights: {weights}) and graded by quota — 20 % excellent, 30 % good, 40 % pass, the "
-        f"rest fail (an illustrative policy; the source fixes the four grades, not their shares): {counts}."
-    )
+    weights = ("，" if lang == "zh" else ", ").join(f"{k} {v:.3f}" for k, v in result.weights.items())
+    counts = ("，" if lang == "zh" else ", ").join(f"{GRADE_LABELS[g]} {n}" for g, n in result.grades.counts().items())
+    text = say("centre_evaluation.text", lang, centres=len(centres), indicators=len(present), weights=weights,
+               counts=counts)
     reward = eco.attrs.get("excellent_reward_yuan")
     if reward is not None:
         n_excellent = result.grades.counts()["excellent"]
-        text += (f" At {Decimal(reward):,} yuan per excellent centre without a credit record, the rewards "
-                 f"total {n_excellent * Decimal(reward):,} yuan.")
-    out.append(Section("Centre evaluation", text, tables={"centre_grades": rows}))
+        text += say("centre_evaluation.reward", lang, reward=_money(Decimal(reward), lang),
+                    total=_money(n_excellent * Decimal(reward), lang))
+    out.append(Section(say("centre_evaluation", lang), text, tables={"centre_grades": rows}))
     return out
 
 
-def figures(eco: Ecosystem) -> list[Section]:
+def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """The evaluation radar, when the ecosystem declares evaluation dimensions and has two or
     more productivity centres.
 
@@ -123,8 +115,7 @@ def figures(eco: Ecosystem) -> list[Section]:
     if not eco.attrs.get("dimensions") or len(eco.nodes("productivity_center")) < 2:
         return []
     return [Section(
-        "Evaluation by dimension",
-        "Each centre's indicators, min–max normalised and averaged per evaluation dimension (0 = lowest "
-        "centre, 1 = highest): the best centres by mean score against the average of all.",
+        say("evaluation_radar", lang),
+        say("evaluation_radar.figure", lang),
         figures={"evaluation_radar": evaluation_radar(eco)},
     )]

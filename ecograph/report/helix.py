@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from ..errors import AnalysisError
 from ..helix import HELIX3, HELIX4, triple_helix
 from .document import Row, Section
+from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -17,7 +18,7 @@ __all__ = ["sections", "MIN_RECORDS"]
 MIN_RECORDS = 10
 
 
-def sections(eco: Ecosystem) -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """Triple- and quadruple-helix T of the collaboration projects.
 
     Empty when fewer than :data:`MIN_RECORDS` projects involve a university, firm or
@@ -44,11 +45,5 @@ def sections(eco: Ecosystem) -> list[Section]:
                 return []
             rows.append({"model": model, "include_none": include_none, "records": result.records,
                          "T_millibits": round(result.millibits, 3)})
-    text = (
-        "Leydesdorff's mutual information T among the sectors taking part in each collaboration "
-        "project (records: projects; a relation without a project is a record of its own). In the "
-        "three-dimensional model a negative T is synergy: the sectors reduce uncertainty together "
-        "beyond what the pairs explain; in four dimensions the sign of pure synergy is positive. "
-        "`include_none` says whether projects with none of the sectors count as records."
-    )
-    return [Section("Triple-helix synergy", text, tables={"triple_helix": rows})]
+    text = say("helix.text", lang)
+    return [Section(say("helix", lang), text, tables={"triple_helix": rows})]

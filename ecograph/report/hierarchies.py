@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from ..districts import propose_districts
 from ..hierarchies import balance, rollup
 from .document import Row, Section
+from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -20,7 +21,7 @@ __all__ = ["sections", "figures", "MAX_HIERARCHIES"]
 MAX_HIERARCHIES = 3
 
 
-def sections(eco: Ecosystem) -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """The hierarchy: units per level, roll-up of the top levels, district balance and a
     proposed partition (empty when there is no ``part_of`` relation).
 
@@ -39,29 +40,23 @@ def sections(eco: Ecosystem) -> list[Section]:
     serves = any(provider in units for provider, *_rest in eco.relations("serves"))
     r = rollup(eco, attach="serves" if serves else None)
     top_rows = [row for row in r.rows() if row["depth"] <= 1 and row["kind"] != "productivity_center"]
-    text = [f"The hierarchy has {len(r.nodes):,} units in {int(r.depth.max()) + 1} levels; "
-            f"{int((r.parent < 0).sum())} root(s)."]
+    text = [say("hierarchy.text", lang, units=len(r.nodes), levels=int(r.depth.max()) + 1, roots=int((r.parent < 0).sum()))]
     tables: dict[str, list[Row]] = {"hierarchy_rollup": top_rows}
     if {"district", "productivity_center"} <= set(r.kinds):  # balance counts centres per district
         b = balance(eco)
-        text.append(
-            f"{len(b.sizes)} districts of {b.min:,.0f} to {b.max:,.0f} centres (mean {b.mean:,.1f}, CV {b.cv:.2f}, "
-            f"Gini {b.gini:.2f})."
-        )
+        text.append(say("hierarchy.balance", lang, districts=len(b.sizes), min=b.min, max=b.max, mean=b.mean, cv=b.cv,
+                        gini=b.gini))
         tables["district_balance"] = [{"district": d, "centres": v} for d, v in b.sizes.items()]
         centres = [c for c in eco.nodes("productivity_center") if parents.get(c) in b.sizes]
         if len(centres) >= len(b.sizes):
             proposal = propose_districts(eco, centres=centres)
-            text.append(
-                f"A balanced partition by region and industry into {len(proposal.sizes)} districts matches the "
-                f"declared districts with adjusted Rand index {proposal.ari:.2f}."
-            )
+            text.append(say("hierarchy.proposal", lang, districts=len(proposal.sizes), ari=proposal.ari))
             tables["district_proposal"] = proposal.regions
             tables["district_proposal_confusion"] = proposal.confusion
-    return [Section("Hierarchy", "\n\n".join(text), tables=tables)]
+    return [Section(say("hierarchy", lang), "\n\n".join(text), tables=tables)]
 
 
-def figures(eco: Ecosystem) -> list[Section]:
+def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """Sunbursts of the :data:`MAX_HIERARCHIES` largest ``part_of`` trees.
 
     Examples
@@ -86,8 +81,7 @@ def figures(eco: Ecosystem) -> list[Section]:
     roots = sorted(sizes, key=lambda r: -sizes[r])[:MAX_HIERARCHIES]
     drawn: dict[str, Figure] = {f"hierarchy_{root}": hierarchy(eco, root) for root in roots}
     return [Section(
-        "Hierarchy",
-        "The part_of hierarchy as a sunburst: each ring is one level, each wedge is proportional to the "
-        "units below it; crowded levels are grouped (e.g. by centre level) with their counts.",
+        say("hierarchy", lang),
+        say("hierarchy.figure", lang),
         figures=drawn,
     )]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .document import Section
+from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -12,7 +13,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["figures"]
 
 
-def figures(eco: Ecosystem) -> list[Section]:
+def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """The network overview, when the ecosystem has two or more organisations and a relation.
 
     Examples
@@ -29,8 +30,7 @@ def figures(eco: Ecosystem) -> list[Section]:
     if len(eco) < 2 or not structure(eco).nnz:
         return []
     return [Section(
-        "Network overview",
-        "Every organisation coloured by sector (政产学研金介), sized by degree, the most central named; "
-        "beyond 500 organisations only the most central connected ones are drawn, and the title says what is left out.",
+        say("network", lang),
+        say("network.figure", lang),
         figures={"network": network(eco)},
     )]

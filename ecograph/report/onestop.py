@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..onestop import one_stop
 from .document import Section
+from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -13,7 +14,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["sections"]
 
 
-def sections(eco: Ecosystem, requires: str = "requires") -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "en", requires: str = "requires") -> list[Section]:
     """A section for every core unit of a one-stop platform whose policies carry ``requires``
     relations (empty otherwise: the ecosystem does not say which departments a policy involves).
 
@@ -33,6 +34,6 @@ def sections(eco: Ecosystem, requires: str = "requires") -> list[Section]:
             result = one_stop(eco, hub, requires=requires)
             rows = [{**row, "departments": ", ".join(row["departments"]), "direct": ", ".join(row["direct"])}
                     for row in result.policies]
-            out.append(Section(f"One-stop service: {eco.node(hub)['name']}", result.summary() + ".",
+            out.append(Section(say("onestop", lang, name=eco.node(hub)["name"]), result.summary() + ".",
                                tables={f"onestop_{hub}": rows}))
     return out

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .document import Row, Section
+from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -16,7 +17,7 @@ def _count_rows(counts: dict[str, int], label: str) -> list[Row]:
     return [{label: key, "count": value} for key, value in counts.items()]
 
 
-def sections(eco: Ecosystem) -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """Counts by kind, sector and relation type.
 
     Examples
@@ -27,14 +28,11 @@ def sections(eco: Ecosystem) -> list[Section]:
     ['Overview']
     """
     summary = eco.summary()
-    text = (
-        f"**{summary['organisations']:,}** organisations and **{summary['relations']:,}** relations; "
-        f"{len(eco.platforms())} platforms, {len(eco.alliances())} chain alliances, "
-        f"{len(eco.associations())} associations/societies."
-    )
+    text = say("overview.text", lang, organisations=summary["organisations"], relations=summary["relations"],
+               platforms=len(eco.platforms()), alliances=len(eco.alliances()), associations=len(eco.associations()))
     return [
         Section(
-            "Overview",
+            say("overview", lang),
             text,
             tables={
                 "by_kind": _count_rows(summary["by_kind"], "kind"),

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from ..errors import AnalysisError, EcographError
 from ..rings import infer_rings, radiation, ring_composition, ring_density, ring_flows, suggest_promotions
 from .document import Section
+from .phrases import say
+from ..labels import RING_LABELS, label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -21,7 +23,7 @@ def _percent(x: float) -> str:
     return f"{x:.0%}" if x >= 0.01 or x == 0 else f"{x:.1%}"
 
 
-def sections(eco: Ecosystem) -> list[Section]:
+def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """One section per platform: composition, density, flows, radiation, inferred rings and
     promotion suggestions (empty when the ecosystem has no platform with members).
 
@@ -39,8 +41,9 @@ def sections(eco: Ecosystem) -> list[Section]:
         if not any(composition.sizes.values()):
             continue
         name = eco.node(platform)["name"]
-        sizes = ", ".join(f"{ring} {size:,}" for ring, size in composition.sizes.items())
-        text = [f"**{name}** has {sum(composition.sizes.values()):,} members in four circle layers ({sizes})."]
+        sizes = ("，" if lang == "zh" else ", ").join(
+            f"{label(RING_LABELS, ring, lang) if lang == 'zh' else ring} {size:,}" for ring, size in composition.sizes.items())
+        text = [say("rings.members", lang, name=name, total=sum(composition.sizes.values()), sizes=sizes)]
         tables: dict[str, list[dict[str, Any]]] = {
             f"rings_{platform}_composition": composition.rows(),
             f"rings_{platform}_density": ring_density(eco, platform).rows(),
@@ -49,33 +52,30 @@ def sections(eco: Ecosystem) -> list[Section]:
             tables[f"rings_{platform}_{relation}"] = table.rows()
         try:
             spread = radiation(eco, platform)
-            text.append(f"Radiation: {spread.summary()}.")
+            text.append(say("rings.radiation", lang, summary=spread.summary()))
             tables[f"rings_{platform}_radiation"] = spread.hops
         except EcographError as exc:
-            text.append(f"Radiation not computed: {exc}.")
+            text.append(say("rings.no_radiation", lang, reason=exc))
         try:
             if sum(1 for size in composition.sizes.values() if size) < 2:
-                raise AnalysisError("fewer than two rings have members")
+                raise AnalysisError(say("rings.too_few", lang))
             inferred = infer_rings(eco, platform)
-            text.append(
-                f"Rings inferred from distance to the core agree with the declared rings for "
-                f"{_percent(inferred.agreement)} of the members (Kendall τ-b = {inferred.tau:.2f}); "
-                f"{len(inferred.disagreements):,} members sit elsewhere than declared."
-            )
+            text.append(say("rings.inferred", lang, agreement=_percent(inferred.agreement), tau=inferred.tau,
+                            disagreements=len(inferred.disagreements)))
             tables[f"rings_{platform}_inferred"] = inferred.confusion_rows()
             tables[f"rings_{platform}_disagreements"] = inferred.disagreements
         except EcographError as exc:
-            text.append(f"Rings not inferred: {exc}.")
+            text.append(say("rings.not_inferred", lang, reason=exc))
         promotions = suggest_promotions(eco, platform)
         if promotions:
             best = promotions[0]
-            text.append(f"Best placed to join the collaboration ring: {best.name} ({best.reason}).")
+            text.append(say("rings.promotion", lang, name=best.name, reason=best.reason))
             tables[f"rings_{platform}_promotions"] = [p.to_dict() for p in promotions]
-        out.append(Section(f"Circle layers: {name}", "\n\n".join(text), tables=tables))
+        out.append(Section(say("circle_layers", lang, name=name), "\n\n".join(text), tables=tables))
     return out
 
 
-def figures(eco: Ecosystem) -> list[Section]:
+def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """The circle-layer diagram of each platform with members, and the reach chart of its core.
 
     Examples
@@ -101,12 +101,10 @@ def figures(eco: Ecosystem) -> list[Section]:
         text = ""
         if platform_why_not(eco, platform) is None:  # a diagram only where it has something to show
             drawn[f"circle_layers_{platform}"] = circle_layers(eco, platform)
-            text = (f"The circle layers of {name}: {len(layers['core'])} core, {len(layers['core_ring'])} core-ring, "
-                    f"{len(layers['collaboration'])} collaboration and {len(layers['radiation'])} radiation members, "
-                    "coloured by kind and sized by degree; faint curves are their ties.")
+            text = say("rings.figure", lang, name=name, **{ring: len(members) for ring, members in layers.items()})
         if platform_reach_why_not(eco, platform) is None:
             drawn[f"reach_{platform}"] = platform_reach(eco, platform)
-            text += " The reach chart counts the target firms the core reaches within each number of hops (the radiation above)."
+            text += " " + say("rings.reach", lang)
         if drawn:
-            out.append(Section(f"Circle layers: {name}", text.strip(), figures=drawn))
+            out.append(Section(say("circle_layers", lang, name=name), text.strip(), figures=drawn))
     return out

@@ -4,6 +4,7 @@ Layout of the folder::
 
     summary.md          every section: text, tables (first rows), figure links
     report.html         the same, standalone: CSS and images inlined, no network needed
+    report.json         section titles and every table in full, exact values, the same in every language
     tables/NAME.csv     every table in full (UTF-8 with BOM, so Excel shows Chinese)
     tables.xlsx         every table again, one sheet each, in one Excel workbook
     figures/NAME.png    every figure (and .svg with ``svg=True``)
@@ -15,6 +16,8 @@ import base64
 import csv
 import html
 import io
+import json
+import math
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -23,8 +26,9 @@ from typing import Any
 from ..documents import spreadsheet_text
 from ..diagrams.webfont import EMBEDDED_FAMILY, font_face_css
 from .document import Report
+from .phrases import column, say, value
 
-__all__ = ["save", "render_markdown", "render_html", "PREVIEW_ROWS"]
+__all__ = ["save", "render_markdown", "render_html", "render_json", "PREVIEW_ROWS"]
 
 #: Rows of a table shown inline in summary.md / report.html (the CSV has them all).
 PREVIEW_ROWS = 15
@@ -55,7 +59,7 @@ def save(report: Report, out: str | Path, *, dpi: int = 150, svg: bool = False) 
     >>> report = Report("demo", [Section("Counts", "Two rows.", tables={"t": [{"a": 1}, {"a": 2}]})])
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     [p.name for p in save(report, folder)]
-    ['t.csv', 'summary.md', 'report.html', 'tables.xlsx']
+    ['t.csv', 'report.json', 'summary.md', 'report.html', 'tables.xlsx']
     """
     out = Path(out)
     (out / "tables").mkdir(parents=True, exist_ok=True)
@@ -77,13 +81,15 @@ def save(report: Report, out: str | Path, *, dpi: int = 150, svg: bool = False) 
             svg_path = path.with_suffix(".svg")
             figure.savefig(svg_path, format="svg", bbox_inches="tight")
             written.append(svg_path)
+    data = out / "report.json"
+    data.write_text(render_json(report), encoding="utf-8")
     summary = out / "summary.md"
     summary.write_text(render_markdown(report), encoding="utf-8")
     page = out / "report.html"
     page.write_text(render_html(report, images), encoding="utf-8")
     book = out / "tables.xlsx"
     _write_workbook(book, report.tables())
-    return [*written, summary, page, book]
+    return [*written, data, summary, page, book]
 
 
 def _write_workbook(path: Path, tables: dict[str, list[dict[str, Any]]]) -> None:
@@ -130,6 +136,7 @@ def _columns(rows: Iterable[dict[str, Any]]) -> list[str]:
 
 
 def _cell(value: Any) -> str:
+    """A cell as written in the CSV files: exact (floats to six significant digits)."""
     if value is None:
         return ""
     if isinstance(value, float):
@@ -137,6 +144,43 @@ def _cell(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return ";".join(_cell(v) for v in value)
     return spreadsheet_text(value) if isinstance(value, str) else str(value)  # "=HYPERLINK(…)" stays text
+
+
+def _shown(column_name: str, cell: Any, lang: str) -> str:
+    """A cell as shown in summary.md and report.html: in Chinese, labels for vocabulary keys and
+    numbers rounded for reading (three significant digits, thousands grouped); the CSV keeps them exact."""
+    cell = value(column_name, cell, lang)
+    if lang == "zh" and isinstance(cell, float) and math.isfinite(cell):
+        return f"{cell:,.3g}" if abs(cell) < 1000 else f"{cell:,.0f}"
+    if lang == "zh" and isinstance(cell, int) and not isinstance(cell, bool):
+        return f"{cell:,}"
+    return _cell(cell)
+
+
+def _json_value(cell: Any) -> Any:
+    if isinstance(cell, (str, int, float, bool)) or cell is None:
+        return cell
+    if isinstance(cell, (list, tuple)):
+        return [_json_value(v) for v in cell]
+    if isinstance(cell, dict):
+        return {str(k): _json_value(v) for k, v in cell.items()}
+    return str(cell)  # Decimal money and dates as exact text
+
+
+def render_json(report: Report) -> str:
+    """Section titles and every table in full with exact values and vocabulary keys (the same
+    numbers in every language; only the titles follow the report's language).
+
+    Examples
+    --------
+    >>> from ecograph.report import Section
+    >>> print(render_json(Report("r", [Section("S", tables={"t": [{"share": 0.123456789}]})])))
+    {"title": "r", "lang": "en", "sections": [{"title": "S", "level": 2, "tables": {"t": [{"share": 0.123456789}]}}]}
+    """
+    return json.dumps({
+        "title": report.title, "lang": report.lang,
+        "sections": [{"title": s.title, "level": s.level, "tables": _json_value(s.tables)} for s in report.sections],
+    }, ensure_ascii=False)
 
 
 def _slug(name: str) -> str:
@@ -152,24 +196,23 @@ def render_markdown(report: Report) -> str:
         if section.text:
             lines += [section.text.strip(), ""]
         for name, rows in section.tables.items():
-            lines += _markdown_table(name, rows)
+            lines += _markdown_table(name, rows, report.lang)
         for name in section.figures:
             lines += [f"![{name}](figures/{_slug(name)}.png)", ""]
     return "\n".join(lines)
 
 
-def _markdown_table(name: str, rows: Sequence[dict[str, Any]]) -> list[str]:
+def _markdown_table(name: str, rows: Sequence[dict[str, Any]], lang: str) -> list[str]:
     columns = _columns(rows)
     if not columns:
-        return [f"*{name}: no rows*", ""]
-    escape = lambda v: _cell(v).replace("|", "\\|")  # noqa: E731 - a one-line formatter
-    out = [f"**{name}** ({len(rows)} rows; [CSV](tables/{_slug(name)}.csv))", ""]
-    out.append("| " + " | ".join(columns) + " |")
+        return [say("no_rows", lang, name=name), ""]
+    out = [say("rows", lang, name=name, n=len(rows), slug=_slug(name)), ""]
+    out.append("| " + " | ".join(column(c, lang) for c in columns) + " |")
     out.append("|" + "---|" * len(columns))
     for row in rows[:PREVIEW_ROWS]:
-        out.append("| " + " | ".join(escape(row.get(c)) for c in columns) + " |")
+        out.append("| " + " | ".join(_shown(c, row.get(c), lang).replace("|", "\\|") for c in columns) + " |")
     if len(rows) > PREVIEW_ROWS:
-        out.append(f"| … {len(rows) - PREVIEW_ROWS} more rows |" + " |" * (len(columns) - 1))
+        out.append(f"| {say('more_rows', lang, n=len(rows) - PREVIEW_ROWS)} |" + " |" * (len(columns) - 1))
     return [*out, ""]
 
 
@@ -194,7 +237,7 @@ def render_html(report: Report, images: dict[str, bytes]) -> str:
     bundled CJK font embedded (WOFF2), no external links; tables wrap on an A4 page and a phone."""
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8">',
+        f'<html lang="{"zh-CN" if report.lang == "zh" else "en"}"><head><meta charset="utf-8">',
         f"<title>{html.escape(report.title)}</title><style>/*FONT*/{_CSS}</style></head><body>",
         f"<h1>{html.escape(report.title)}</h1>",
         "<nav>" + " · ".join(
@@ -205,7 +248,7 @@ def render_html(report: Report, images: dict[str, bytes]) -> str:
         parts.append(f'<h{section.level} id="s{i}">{html.escape(section.title)}</h{section.level}>')
         parts.append(_html_text(section.text))
         for name, rows in section.tables.items():
-            parts.append(_html_table(name, rows))
+            parts.append(_html_table(name, rows, report.lang))
         for name in section.figures:
             data = base64.b64encode(images[name]).decode("ascii")
             parts.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">')
@@ -235,15 +278,14 @@ def _html_text(text: str) -> str:
     return "\n".join(blocks)
 
 
-def _html_table(name: str, rows: Sequence[dict[str, Any]]) -> str:
+def _html_table(name: str, rows: Sequence[dict[str, Any]], lang: str) -> str:
     columns = _columns(rows)
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    head = "".join(f"<th>{html.escape(column(c, lang))}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_cell(row.get(c)))}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(_shown(c, row.get(c), lang))}</td>" for c in columns) + "</tr>"
         for row in rows[:PREVIEW_ROWS]
     )
-    more = f" — first {PREVIEW_ROWS} shown, all in tables/{_slug(name)}.csv" if len(rows) > PREVIEW_ROWS else ""
-    return (
-        f'<p class="caption"><strong>{html.escape(name)}</strong> ({len(rows)} rows{html.escape(more)})</p>'
-        f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-    )
+    more = say("first_rows", lang, n=PREVIEW_ROWS, slug=_slug(name)) if len(rows) > PREVIEW_ROWS else ""
+    caption = say("caption", lang, name=name, n=len(rows), more=more)
+    return f'<p class="caption">{_inline(caption)}</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
