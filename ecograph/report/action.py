@@ -6,13 +6,12 @@ from typing import TYPE_CHECKING
 
 from ..action import ActionEvaluation, action_evaluation
 from .document import Section
+from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["sections", "figures", "TITLE"]
-
-TITLE = "百千万行动：供需对接与评估反馈"
+__all__ = ["sections", "figures"]
 _REFUSALS = {"no_fields": "未注明所需领域", "no_expert_in_field": "所需领域无可用专家",
              "capacity_exhausted": "所需领域专家容量已满"}
 
@@ -70,7 +69,7 @@ def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     }
     if m.refusals:
         tables["match_refusals"] = [row for row in m.rows() if row["status"] == "unmatched"]
-    return [Section(TITLE, "\n\n".join(text), tables=tables)]
+    return [Section(say("action", lang), "\n\n".join(text), tables=tables)]
 
 
 def figures(eco: Ecosystem, lang: str = "zh") -> list[Section]:
@@ -88,5 +87,5 @@ def figures(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     ev = _evaluation(eco)
     if ev is None:
         return []
-    return [Section(TITLE, "学会—企业—地区的对接流向（带宽为已对接难题数），以及各重点区域的企业覆盖。",
+    return [Section(say("action", lang), "学会—企业—地区的对接流向（带宽为已对接难题数），以及各重点区域的企业覆盖。",
                     figures={"action_flows": action_flows(eco, ev), "action_coverage": coverage_chart(ev)})]

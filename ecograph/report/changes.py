@@ -13,13 +13,12 @@ from typing import TYPE_CHECKING, Any
 from ..dynamics import Changes, changes
 from ..labels import RING_LABELS, label
 from .document import Section
+from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["sections", "figures", "TITLE"]
-
-TITLE = "变化"
+__all__ = ["sections", "figures"]
 _MEMBERS_SHOWN = 30
 
 
@@ -92,18 +91,18 @@ def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
         return []
     results = [changes(eco, t0, t1) for t0, t1 in pairs]
     periods = "、".join(_text(p) for p in eco.periods())
-    out = [Section(TITLE, f"本生态系统有 {len(eco.periods())} 个时期（{periods}），以下逐期比较（`eg.changes`）。")]
+    out = [Section(say("changes", lang), f"本生态系统有 {len(eco.periods())} 个时期（{periods}），以下逐期比较（`eg.changes`）。")]
     for c in results:
         key = f"changes_{_text(c.t0)}_{_text(c.t1)}".replace("-", "")
         tables = {key: _rows(c)}
         if c.growth:
             tables[f"{key}_growth"] = _growth_rows(c)
-        out.append(Section(f"{TITLE}：{_text(c.t0)} → {_text(c.t1)}", _summary(c), tables=tables, level=3))
-    out.extend(_management(eco))
+        out.append(Section(say("changes.pair", lang, t0=_text(c.t0), t1=_text(c.t1)), _summary(c), tables=tables, level=3))
+    out.extend(_management(eco, lang))
     return out
 
 
-def _management(eco: Ecosystem) -> list[Section]:
+def _management(eco: Ecosystem, lang: str) -> list[Section]:
     relations = eco.vocabulary.relations
     if "cultivated_by" not in relations or "reports" not in relations:
         return []
@@ -119,7 +118,7 @@ def _management(eco: Ecosystem) -> list[Section]:
     text = ("动态管理（有进有出，优胜劣汰）：每期评估纳入满一年的中心，按规则列出纳入、奖励、保留、预警、退出，"
             "每项决定注明依据条款（未纳入的申请单位见表 management_rejected）。\n\n" + "\n".join(lines))
     rejected = [{**r, "period": _text(r["period"])} for r in m.rows() if r["decision"] == "reject"]
-    return [Section(f"{TITLE}：动态管理", text, level=3,
+    return [Section(say("changes.management", lang), text, level=3,
                     tables={"management_decisions": rows, "management_rejected": rejected,
                             "management_trajectories": [{**t, "period": _text(t["period"])} for t in m.trajectories()]})]
 
@@ -149,4 +148,4 @@ def figures(eco: Ecosystem, lang: str = "zh") -> list[Section]:
         c = changes(eco, t0, t1)
         if any(g.measure == "count" for g in c.growth):
             figs[f"growth_{_text(t0)}_{_text(t1)}".replace("-", "")] = growth_bars(c, "count")
-    return [Section(TITLE, figures=figs)] if figs else []
+    return [Section(say("changes", lang), figures=figs)] if figs else []

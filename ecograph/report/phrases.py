@@ -60,6 +60,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "rings.members": ("**{name}** 的四个圈层共有 {total:,} 家成员（{sizes}）。",
                       "**{name}** has {total:,} members in four circle layers ({sizes})."),
     "rings.radiation": ("辐射：{summary}。", "Radiation: {summary}."),
+    "rings.no_target": ("没有可触达的目标群体", "no target population to reach"),
+    "rings.reach_itself": ("核心本身是 {size:,} 家目标企业中的 {target:,} 家", "the core itself is {target:,} of {size:,} target firms"),
+    "rings.reach_direct": ("核心直接触达 {size:,} 家目标企业中的 {target:,} 家（{share}）",
+                           "the core reaches {target:,} of {size:,} target firms directly ({share})"),
+    "rings.reach_within": ("{hop} 跳内触达 {target:,} 家（{share}）", "{target:,} within {hop} hops ({share})"),
     "rings.no_radiation": ("未计算辐射：{reason}。", "Radiation not computed: {reason}."),
     "rings.inferred": (
         "按与核心的距离推断的圈层与申报的圈层对 {agreement} 的成员一致（Kendall τ-b = {tau:.2f}）；"
@@ -193,6 +198,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "centre_eligibility": ("中心资格审核", "Centre eligibility"),
     "centre_evaluation": ("中心评价", "Centre evaluation"),
     "evaluation_radar": ("分维度评价", "Evaluation by dimension"),
+    "action": ("百千万行动：供需对接与评估反馈", "The 百千万 action: matching supply and demand, and its evaluation"),
+    "changes": ("变化", "Changes"),
+    "changes.pair": ("变化：{t0} → {t1}", "Changes: {t0} → {t1}"),
+    "changes.management": ("变化：动态管理", "Changes: dynamic management"),
     # network
     "network": ("网络概览", "Network overview"),
     "network.figure": (

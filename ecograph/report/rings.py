@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AnalysisError, EcographError
-from ..rings import infer_rings, radiation, ring_composition, ring_density, ring_flows, suggest_promotions
+from ..rings import Radiation, infer_rings, radiation, ring_composition, ring_density, ring_flows, suggest_promotions
 from .document import Section
 from .phrases import say
 from ..labels import RING_LABELS, label
@@ -21,6 +21,18 @@ __all__ = ["sections", "figures"]
 
 def _percent(x: float) -> str:
     return f"{x:.0%}" if x >= 0.01 or x == 0 else f"{x:.1%}"
+
+
+def _reach(spread: Radiation, lang: str) -> str:
+    """How many target firms the core reaches within each number of hops, in words."""
+    if spread.target_size == 0:
+        return say("rings.no_target", lang)
+    first, *further = spread.hops[1:] or spread.hops
+    words = [say("rings.reach_direct" if len(spread.hops) > 1 else "rings.reach_itself", lang,
+                 target=first["target"], size=spread.target_size, share=_percent(first["target_share"]))]
+    words += [say("rings.reach_within", lang, target=row["target"], hop=row["hop"], share=_percent(row["target_share"]))
+              for row in further]
+    return ("，" if lang == "zh" else ", ").join(words)
 
 
 def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
@@ -52,7 +64,7 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
             tables[f"rings_{platform}_{relation}"] = table.rows()
         try:
             spread = radiation(eco, platform)
-            text.append(say("rings.radiation", lang, summary=spread.summary()))
+            text.append(say("rings.radiation", lang, summary=_reach(spread, lang)))
             tables[f"rings_{platform}_radiation"] = spread.hops
         except EcographError as exc:
             text.append(say("rings.no_radiation", lang, reason=exc))
