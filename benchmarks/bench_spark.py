@@ -12,7 +12,7 @@ Measured, with the load average of the machine next to every figure:
 * the sparse core on the same graph: compile, PageRank per iteration, components.
 
 Run: ``python benchmarks/bench_spark.py --relations 1e6 [--partitions 2,4,8] [--iterations 3]
-[--master local[2]] [--driver-memory 6g] [--markdown FILE]``.
+[--master local[2]] [--driver-memory 6g] [--skip-spark | --skip-core] [--markdown FILE]``.
 """
 
 from __future__ import annotations
@@ -78,41 +78,16 @@ def shuffle_bytes(spark) -> int:
     return sum(s.get("shuffleWriteBytes", 0) + s.get("shuffleReadBytes", 0) for s in stages)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--relations", type=float, default=1e6)
-    parser.add_argument("--partitions", default="2,4,8", help="shuffle-partition counts for PageRank")
-    parser.add_argument("--iterations", type=int, default=3, help="PageRank iterations timed per partition count")
-    parser.add_argument("--master", default="local[2]")
-    parser.add_argument("--driver-memory", default="6g")
-    parser.add_argument("--skip-core", action="store_true")
-    parser.add_argument("--markdown", metavar="FILE")
-    args = parser.parse_args()
-
-    import ecograph as eg
+def measure_spark(args: argparse.Namespace, folder: Path, cores: int, record) -> None:
+    """Read the Parquet registry with ecograph.spark and time the analytics."""
     from ecograph import spark as egs
     from ecograph.errors import ConvergenceError
-    from ecograph.spark.session import _local_cores
-
-    relations = int(args.relations)
-    cores = _local_cores(args.master)
-    rows: list[tuple[str, str, str]] = []
-
-    def record(what: str, value: str) -> None:
-        rows.append((what, value, load()))
-        log(f"{what}: {value}  (load {load()})")
-
-    folder = Path(tempfile.mkdtemp(prefix="ecograph-bench-spark-"))
-    started = time.perf_counter()
-    n, src, dst, serves = write_registry(folder / "registry", relations)
-    elapsed = time.perf_counter() - started
-    record("synthetic registry", f"{n:,} firms, {len(src):,} relations, written in {elapsed:.1f} s")
 
     spark = egs.session(args.master, **{"spark.ui.enabled": "true", "spark.ui.port": "4050",
                                         "spark.driver.memory": args.driver_memory,
                                         "spark.sql.shuffle.partitions": 2 * cores})
     started = time.perf_counter()
-    graph = egs.read(spark, str(folder / "registry"))
+    graph = egs.read(spark, str(folder))
     graph = graph.cache()
     count = graph.orgs.count() + graph.relations.count()
     elapsed = time.perf_counter() - started
@@ -151,27 +126,65 @@ def main() -> None:
         record(f"pagerank, {partitions} partitions",
                f"{per_iteration:.2f} s per iteration, {shuffled / 1e6:.1f} MB shuffled per iteration, "
                f"set-up + first iteration {marks[1][0] - setup:.1f} s")
-
     spark.stop()
-    if not args.skip_core:
-        from scipy.sparse.csgraph import connected_components
 
-        started = time.perf_counter()
-        both = ~serves
-        u = np.concatenate([src, dst[both]])
-        v = np.concatenate([dst, src[both]])
-        core = eg.SparseGraph.from_edges(u, v, n=n, directed=True)  # per-iteration cost does not depend on the values
-        record("core: compile", f"{time.perf_counter() - started:.1f} s")
-        iterations = 20
-        started = time.perf_counter()
-        try:
-            eg.pagerank(core, tol=0.0, max_iter=iterations)
-        except ConvergenceError:
-            pass
-        record("core: pagerank", f"{(time.perf_counter() - started) / iterations:.4f} s per iteration")
-        started = time.perf_counter()
-        connected_components(core.matrix, directed=True, connection="weak")
-        record("core: connected components (scipy)", f"{time.perf_counter() - started:.2f} s")
+
+def measure_core(n: int, src: np.ndarray, dst: np.ndarray, serves: np.ndarray, record) -> None:
+    """The sparse core on the same graph (numba kernels compiled on a tiny graph first)."""
+    import ecograph as eg
+    from ecograph.errors import ConvergenceError
+    from scipy.sparse.csgraph import connected_components
+
+    eg.pagerank(eg.SparseGraph.from_edges(np.array([0, 1]), np.array([1, 0]), n=2, directed=True))
+    started = time.perf_counter()
+    both = ~serves
+    u = np.concatenate([src, dst[both]])
+    v = np.concatenate([dst, src[both]])
+    core = eg.SparseGraph.from_edges(u, v, n=n, directed=True)  # per-iteration cost does not depend on the values
+    record("core: compile", f"{time.perf_counter() - started:.2f} s")
+    iterations = 20
+    started = time.perf_counter()
+    try:
+        eg.pagerank(core, tol=0.0, max_iter=iterations)
+    except ConvergenceError:
+        pass
+    record("core: pagerank", f"{(time.perf_counter() - started) / iterations:.4f} s per iteration")
+    started = time.perf_counter()
+    connected_components(core.matrix, directed=True, connection="weak")
+    record("core: connected components (scipy)", f"{time.perf_counter() - started:.2f} s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--relations", type=float, default=1e6)
+    parser.add_argument("--partitions", default="2,4,8", help="shuffle-partition counts for PageRank")
+    parser.add_argument("--iterations", type=int, default=3, help="PageRank iterations timed per partition count")
+    parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--driver-memory", default="6g")
+    parser.add_argument("--skip-core", action="store_true", help="only Spark")
+    parser.add_argument("--skip-spark", action="store_true", help="only the sparse core on the same graph")
+    parser.add_argument("--markdown", metavar="FILE")
+    args = parser.parse_args()
+
+    from ecograph.spark.session import _local_cores
+
+    relations = int(args.relations)
+    cores = _local_cores(args.master)
+    rows: list[tuple[str, str, str]] = []
+
+    def record(what: str, value: str) -> None:
+        rows.append((what, value, load()))
+        log(f"{what}: {value}  (load {load()})")
+
+    folder = Path(tempfile.mkdtemp(prefix="ecograph-bench-spark-"))
+    started = time.perf_counter()
+    n, src, dst, serves = write_registry(folder / "registry", relations)
+    elapsed = time.perf_counter() - started
+    record("synthetic registry", f"{n:,} firms, {len(src):,} relations, written in {elapsed:.1f} s")
+    if not args.skip_spark:
+        measure_spark(args, folder / "registry", cores, record)
+    if not args.skip_core:
+        measure_core(n, src, dst, serves, record)
 
     if args.markdown:
         lines = [f"| {relations:.0e} relations, {args.master} | value | load average (1/5/15 min) |", "|---|---|---|"]
