@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -128,7 +129,7 @@ class NodeValues(Mapping[Any, Any]):
         return f"NodeValues({self.name}, {len(self)} nodes; top {{{head}{more}}})"
 
 
-class TableResult:
+class TableResult(ABC):
     """Base of table-like results: a subclass gives :meth:`rows` (and its ``columns``, and the
     ``key`` column that names a row: the index of :meth:`to_pandas`).
 
@@ -145,9 +146,9 @@ class TableResult:
     columns: tuple[str, ...] = ()
     key: str | None = None
 
+    @abstractmethod
     def rows(self) -> list[dict[str, Any]]:
         """One dict per row, keys in :attr:`columns` order."""
-        raise NotImplementedError
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (JSON-ready apart from dates and Decimals)."""
