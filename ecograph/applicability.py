@@ -23,6 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from .compiled import compiled
 from .errors import AnalysisError
 from .labels import bilingual
 
@@ -54,8 +57,10 @@ def alliance_why_not(eco: Ecosystem, alliance: str) -> str | None:
 
 def platform_reach_why_not(eco: Ecosystem, platform: str) -> str | None:
     """Why the platform's reach shows nothing (no core member with a relation beyond its ring)."""
-    graph = eco.graph
-    if any(graph.degree(member) > 1 for member in eco.rings(platform)["core"]):
+    view = compiled(eco)
+    ends = [e for _, edges in view.relations() for e in (edges.source, edges.target)]
+    degree = np.bincount(np.concatenate(ends), minlength=len(view)) if ends else np.zeros(len(view), np.int64)
+    if (degree[view.positions(eco.rings(platform)["core"])] > 1).any():
         return None
     return f"platform {platform!r} has no core member with relations to reach out along"
 

@@ -247,8 +247,10 @@ def demand_period(eco: Ecosystem, chain: Chain) -> dict[str, Any]:
     >>> demand_period(eco, eco.chain("a"))
     {'year': 2011}
     """
-    years = [d["year"] for member in chain.members for _, _, d in eco.graph.out_edges(member, data=True)
-             if d["type"] == "serves" and d.get("year") is not None]
+    view = compiled(eco)
+    serves = view.relation("serves")
+    by_members = np.flatnonzero(np.isin(serves.source, view.positions(chain.members)))
+    years = [year for i in by_members.tolist() if (year := serves.records[i].get("year")) is not None]
     return {"year": max(years)} if years else {}
 
 

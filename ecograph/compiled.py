@@ -140,6 +140,19 @@ class CompiledView:
             missing = next(i for i in ids if i not in index)
             raise NodeNotFoundError(f"{what} {missing!r} is not in the ecosystem", id=missing) from None
 
+    def record(self, id: Hashable) -> dict[str, Any]:
+        """The stored record of one organisation (shared: read it, do not change it).
+
+        Raises
+        ------
+        NodeNotFoundError
+            ``id`` is not an organisation of the ecosystem.
+        """
+        position = self.index.get(id)
+        if position is None:
+            raise NodeNotFoundError(f"organisation {id!r} is not in the ecosystem", id=id)
+        return self.records[position]
+
     def column(self, attr: str, default: Any = None) -> list[Any]:
         """The node attribute ``attr`` of every organisation, in node order (kept)."""
         key = (attr, default)

@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 
+from .compiled import compiled
 from .errors import AnalysisError
 from .matrix import compile
 from .model import RINGS, Ecosystem
@@ -263,7 +264,7 @@ def changes(
     if time_key(t1, "changes", "t1") <= time_key(t0, "changes", "t0"):
         raise AnalysisError(f"changes: t1 {t1!r} must come after t0 {t0!r}", field="t1")
     before, after = eco.at(t0), eco.at(t1)
-    record = lambda n: eco.graph.nodes[n]  # noqa: E731 - the full record, whichever snapshot has it
+    record = compiled(eco).record  # the full record, whichever snapshot has it
     entered = [n for n in after if n not in before]
     left = [n for n in before if n not in after]
     edges0, edges1 = _edge_types(before), _edge_types(after)
@@ -362,13 +363,13 @@ def _counts(eco: Ecosystem, types: tuple[str, ...], by: str | None, client_group
             for name, value in d.items():
                 if name not in _NOT_COUNTED and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
                     table[name] = table.get(name, 0) + value
-    nodes = eco.graph.nodes
+    record = compiled(eco).record
     for group, who in clients.items():
         table = sums[group]
         table["clients"] = len(who)
         for attr in client_groups:
             for client in who:
-                value = nodes[client].get(attr)
+                value = record(client).get(attr)
                 if value is None or value is False:
                     continue
                 measure = f"clients.{attr}" if value is True else f"clients.{attr}={value}"

@@ -36,6 +36,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .compiled import compiled
 from .errors import EvaluationError
 from .eligibility import check_eligibility, load_rules
 from .scoring import Evaluation, IndicatorTable, evaluate
@@ -225,7 +226,7 @@ def manage(
     if "quota" not in options and "thresholds" not in options:
         options["quota"] = {"excellent": 0.2, "good": 0.3, "pass": 0.4}
     tables = indicator_panel(eco, periods, relation=reports)
-    names = eco.graph.nodes
+    record = compiled(eco).record
     members_at: dict[TimePoint, list[str]] = {}
     evaluations: dict[TimePoint, Evaluation] = {}
     decisions: list[Decision] = []
@@ -239,7 +240,7 @@ def manage(
     def decide(period: TimePoint, unit: str, rule: str, grade: str | None = None, previous: str | None = None,
                detail: str = "") -> None:
         r = by_id[rule]
-        decisions.append(Decision(period, unit, names[unit].get("name", unit), r["decision"], rule, str(r["clause"]),
+        decisions.append(Decision(period, unit, record(unit)["name"], r["decision"], rule, str(r["clause"]),
                                   r["text"], grade, previous, detail))
 
     for period in periods:
@@ -251,7 +252,7 @@ def manage(
         members = list(membership)
         members_at[period] = members
         report = _reports(eco, period, reports)
-        records = {u: {**names[u], **{k: v for k, v in report.get(u, {}).items() if k not in _NOT_INDICATORS}}
+        records = {u: {**record(u), **{k: v for k, v in report.get(u, {}).items() if k not in _NOT_INDICATORS}}
                    for u in dict.fromkeys([*members, *report])}
         eligible = check_eligibility(records, eligibility, as_of=period if isinstance(period, int) else period.year)
         table = tables[period]

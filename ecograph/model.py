@@ -865,14 +865,29 @@ class Ecosystem:
         kinds = {kind} if isinstance(kind, str) else set(kind)
         return [n for n, k in self._graph.nodes(data="kind") if k in kinds]
 
+    def orgs(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Iterate ``(id, attrs)`` of every organisation in insertion order; attrs are the stored
+        records (without ``id``). Do not mutate them.
+
+        Examples
+        --------
+        >>> eco = Ecosystem(); eco.add_org("a", region="苏州")
+        >>> list(eco.orgs())
+        [('a', {'name': 'a', 'kind': 'enterprise', 'sector': 'industry', 'region': '苏州'})]
+        """
+        return iter(self._graph._node.items())
+
     def relations(
         self, type: str | Iterable[str] | None = None
     ) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
         """Iterate ``(source, target, key, attrs)``; attrs include ``type``. Do not mutate them."""
         types = None if type is None else ({type} if isinstance(type, str) else set(type))
-        for u, v, k, d in self._graph.edges(keys=True, data=True):
-            if types is None or d["type"] in types:
-                yield u, v, k, d
+        # straight over the adjacency dicts: several times faster than edges(keys=True, data=True)
+        for u, nbrs in self._graph._adj.items():
+            for v, keyed in nbrs.items():
+                for k, d in keyed.items():
+                    if types is None or d["type"] in types:
+                        yield u, v, k, d
 
     def kind_of(self, id: str) -> str:
         self._require(id)

@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from .compiled import compiled
+from .compiled import compiled, node_attribute
 from .errors import AnalysisError
 from .matrix import compile
 from .results import TableResult
@@ -231,14 +231,14 @@ def one_stop(
     without = np.asarray(need.sum(axis=1)).ravel()
     direct = need @ unreachable
     with_hub = np.where(without > 0, 1 + direct, 0)
-    names = eco.graph.nodes
+    names = node_attribute(eco, policies, "name")
     out = []
     for i, policy in enumerate(policies):
         deps = table[policy]
         firms = None if counts.get(policy) is None else int(counts[policy])
         out.append({
             "policy": policy,
-            "name": names[policy]["name"],
+            "name": names[i],
             "departments": deps,
             "direct": [d for d in deps if hops[graph.index[d]] < 0],
             "relay_hops": max((int(hops[graph.index[d]]) for d in deps if hops[graph.index[d]] >= 0), default=0),

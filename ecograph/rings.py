@@ -45,7 +45,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.stats import kendalltau
 
-from .compiled import compiled
+from .compiled import compiled, node_attribute
 from .errors import AnalysisError
 from .matrix import SparseGraph, compile
 from .model import RINGS
@@ -667,13 +667,13 @@ def infer_rings(
     # τ-b is undefined when either side is constant (scipy would warn and give nan)
     defined = len(members) > 1 and np.ptp(declared) > 0 and np.ptp(score) > 0
     tau = float(kendalltau(declared, score).statistic) if defined else float("nan")
-    names = eco.graph.nodes
+    names = node_attribute(eco, members, "name")
     wrong = np.flatnonzero(declared != inferred)
     wrong = wrong[np.lexsort((wrong, -np.abs(declared[wrong] - inferred[wrong])))]
     disagreements = [
         {
             "member": members[i],
-            "name": names[members[i]]["name"],
+            "name": names[i],
             "declared": RINGS[declared[i]],
             "inferred": RINGS[inferred[i]],
             "direction": "more central than declared" if inferred[i] < declared[i] else "more peripheral than declared",

@@ -152,11 +152,10 @@ def exists_at(record: Mapping[str, Any], t: TimePoint) -> bool:
 
 
 def _records(eco: Ecosystem) -> Iterable[Mapping[str, Any]]:
-    graph = eco.graph
-    yield from graph._node.values()
-    for nbrs in graph._adj.values():
-        for keyed in nbrs.values():
-            yield from keyed.values()
+    for _id, record in eco.orgs():
+        yield record
+    for *_ends, record in eco.relations():
+        yield record
 
 
 def boundaries(eco: Ecosystem) -> list[TimePoint]:
@@ -207,16 +206,13 @@ def snapshot(eco: Ecosystem, t: TimePoint) -> Ecosystem:
 
 def _build_snapshot(eco: Ecosystem, key: int, t: TimePoint) -> Ecosystem:
     out = eco._empty_like()
-    graph = eco.graph
-
     def alive(record: Mapping[str, Any]) -> bool:
         since, until = record.get("since"), record.get("until")
         return (since is None or time_key(since) <= key) and (until is None or key < time_key(until))
 
-    kept = [(n, d) for n, d in graph._node.items() if alive(d)]
+    kept = [(n, d) for n, d in eco.orgs() if alive(d)]
     present = {n for n, _ in kept}
-    edges = [((u, v, k), d) for u, nbrs in graph._adj.items() if u in present
-             for v, keyed in nbrs.items() if v in present for k, d in keyed.items() if alive(d)]
+    edges = [((u, v, k), d) for u, v, k, d in eco.relations() if u in present and v in present and alive(d)]
     out._adopt(kept, edges)  # records shared, not copied
     out._read_only = f"a snapshot of {eco.name!r} at {t!r}"
     return out

@@ -132,7 +132,7 @@ def merge(snapshots: Sequence[tuple[TimePoint, Ecosystem]]) -> Ecosystem:
     records: dict[str, dict[str, Any]] = {}
     edges: dict[tuple[str, str, str], list[tuple[int, dict[str, Any]]]] = {}
     for i, (period, eco) in enumerate(snapshots):
-        for node, data in eco.graph.nodes(data=True):
+        for node, data in eco.orgs():
             _refuse_bounds(data, f"period {period}: organisation {node!r}")
             nodes.setdefault(node, []).append(i)
             records[node] = data
@@ -210,7 +210,7 @@ def write(eco: Ecosystem, path: str | Path, *, periods: Sequence[TimePoint] | No
     for period in periods if periods is not None else eco.periods():
         snap = eco.at(period)
         flat = Ecosystem(snap.name, snap.vocabulary.copy(), **{k: v for k, v in snap.attrs.items() if k != "periods"})
-        for node, data in snap.graph.nodes(data=True):
+        for node, data in snap.orgs():
             attrs = {a: b for a, b in data.items() if a not in ("name", "kind", "sector", *TIME_FIELDS)}
             flat.add_org(node, data["name"], kind=data["kind"], sector=data["sector"], **attrs)
         for u, v, k, d in snap.relations():

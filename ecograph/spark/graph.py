@@ -192,9 +192,9 @@ def from_ecosystem(eco: Ecosystem, spark: SparkSession) -> SparkGraph:
     >>> g.relations.columns  # doctest: +SKIP
     ['source', 'target', 'type', 'key', 'count']
     """
-    org_rows = [{"id": node, **data} for node, data in eco.graph.nodes(data=True)]
+    org_rows = [{"id": node, **data} for node, data in eco.orgs()]
     rel_rows = [{"source": u, "target": v, "type": d["type"], "key": k, **{a: b for a, b in d.items() if a != "type"}}
-                for u, v, k, d in eco.graph.edges(keys=True, data=True)]
+                for u, v, k, d in eco.relations()]
     orgs = _frame(spark, org_rows, ORG_COLUMNS)
     relations = _frame(spark, rel_rows, REL_COLUMNS)
     return SparkGraph(orgs, relations, eco.vocabulary, eco.name)
