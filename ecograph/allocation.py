@@ -49,6 +49,7 @@ from typing import Any, Union
 
 import numpy as np
 
+from .compiled import LazyIndex
 from .errors import AllocationError, NodeNotFoundError
 from .results import TableResult
 from .limits import clip, decimal_problem, exact_decimal_context
@@ -503,7 +504,7 @@ class Allocation(TableResult, Mapping[Hashable, Money]):
         self._raw_scores = raw_scores
         self._quota_factor = quota_factor
         self._reasons = dict(reasons or {})
-        self._index: dict[Hashable, int] | None = None
+        self._index = LazyIndex(ids)
         self.budget = money.budget
         self.unit = money.unit
         self.reserved = dict(reserved or {})
@@ -511,8 +512,6 @@ class Allocation(TableResult, Mapping[Hashable, Money]):
 
     # Mapping
     def _position(self, unit_id: Hashable) -> int:
-        if self._index is None:
-            self._index = {u: i for i, u in enumerate(self._ids)}
         try:
             return self._index[unit_id]
         except (KeyError, TypeError):
@@ -657,34 +656,6 @@ def _id_set(value: Any, index: Mapping[Hashable, int], field: str) -> dict[int, 
     return out
 
 
-class _LazyIndex(Mapping[Hashable, int]):
-    """id -> position, built only when a per-unit option needs it (1M-entry dicts cost time)."""
-
-    def __init__(self, ids: list[Hashable]) -> None:
-        self._ids = ids
-        self._map: dict[Hashable, int] | None = None
-
-    def _get(self) -> dict[Hashable, int]:
-        if self._map is None:
-            self._map = {u: i for i, u in enumerate(self._ids)}
-        return self._map
-
-    def __getitem__(self, key: Hashable) -> int:
-        return self._get()[key]
-
-    def __contains__(self, key: object) -> bool:
-        try:
-            return key in self._get()
-        except TypeError:
-            return False
-
-    def __iter__(self) -> Iterator[Hashable]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-
 # ---------------------------------------------------------------------------------- allocate
 def allocate(
     budget: Money,
@@ -755,7 +726,7 @@ def allocate(
     """
     money = _Money(budget, unit)
     ids, values = _ids_and_values(scores)
-    index = _LazyIndex(ids)
+    index = LazyIndex(ids)
     n = len(ids)
     rules = np.full(n, _PROPORTIONAL, dtype=np.int8)
     reasons: dict[int, str] = {}

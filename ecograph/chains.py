@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from .compiled import compiled
+from .compiled import compiled, index_of
 from .errors import AnalysisError, UnservableRequestError
 from .matrix import compile
 from .results import TableResult
@@ -590,7 +590,7 @@ class ChainRouter:
             With ``strict=True`` when a stage cannot be served (``stages`` lists them); no load
             is changed then.
         """
-        order = {s: i for i, s in enumerate(self.chain.stages)}
+        order = index_of(self.chain.stages)
         requested = list(dict.fromkeys(stages))
         requested.sort(key=lambda s: order.get(s, len(order)))
         tasks: list[Task] = []
@@ -732,7 +732,7 @@ class Strengthening(TableResult):
 
 def _capability_matrix(eco: Ecosystem, stages: Sequence[str]) -> sp.csr_array:
     """Nodes × stages: 1 where a node lists the stage in ``stages`` or ``capabilities``."""
-    col = {s: j for j, s in enumerate(stages)}
+    col = index_of(stages)
     rows: list[int] = []
     cols: list[int] = []
     for i, data in enumerate(compiled(eco).records):
@@ -836,7 +836,7 @@ def strengthen_chain(
     member_ind[member_pos] = 1.0
     member_ties = ties @ member_ind
     capability = _capability_matrix(eco, chain.stages).tocsc()
-    order = {s: i for i, s in enumerate(chain.stages)}
+    order = index_of(chain.stages)
     names = view.column("name")
     out: list[Candidate] = []
     for stage in targets:  # one vectorised pass over all organisations per weak stage

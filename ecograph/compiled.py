@@ -32,7 +32,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -42,7 +42,67 @@ from .errors import NodeNotFoundError
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
 
-__all__ = ["CompiledView", "Edges", "compiled", "node_attribute", "codes"]
+__all__ = ["CompiledView", "Edges", "LazyIndex", "compiled", "index_of", "node_attribute", "codes"]
+
+
+def index_of(ids: Iterable[Hashable]) -> dict[Hashable, int]:
+    """id -> position in ``ids``: the one place such a map is built.
+
+    Parameters
+    ----------
+    ids : iterable of hashable
+        Distinct ids, in position order.
+
+    Returns
+    -------
+    dict
+
+    Examples
+    --------
+    >>> index_of(["b", "a"])
+    {'b': 0, 'a': 1}
+    """
+    return {n: i for i, n in enumerate(ids)}
+
+
+class LazyIndex(Mapping[Hashable, int]):
+    """:func:`index_of` built only on first lookup (a million-entry dict costs time when unused).
+
+    Parameters
+    ----------
+    ids : list of hashable
+        Distinct ids, in position order.
+
+    Examples
+    --------
+    >>> index = LazyIndex(["b", "a"])
+    >>> index["a"], "c" in index, [] in index, len(index)
+    (1, False, False, 2)
+    """
+
+    def __init__(self, ids: list[Hashable]) -> None:
+        self._ids = ids
+        self._map: dict[Hashable, int] | None = None
+
+    def _get(self) -> dict[Hashable, int]:
+        if self._map is None:
+            self._map = index_of(self._ids)
+        return self._map
+
+    def __getitem__(self, key: Hashable) -> int:
+        return self._get()[key]
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return key in self._get()
+        except TypeError:  # an unhashable key is no id
+            return False
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
 
 
 class Edges:
@@ -109,7 +169,7 @@ class CompiledView:
         self.nodes = nodes
         self.records = records
         self.edges = edges
-        self.index: dict[Hashable, int] = index if index is not None else {n: i for i, n in enumerate(nodes)}
+        self.index: dict[Hashable, int] = index if index is not None else index_of(nodes)
         self._columns: dict[tuple[str, Any], list[Any]] = {}
 
     def __len__(self) -> int:
@@ -197,7 +257,7 @@ def _build(eco: Ecosystem) -> CompiledView:
     graph = eco.graph
     nodes = list(graph)
     records = [d for _, d in graph.nodes(data=True)]
-    index = {n: i for i, n in enumerate(nodes)}
+    index = index_of(nodes)
     grouped: dict[str, tuple[list[int], list[int], list[dict[str, Any]]]] = {}
     # straight over the adjacency dicts: several times faster than edges(keys=True, data=True)
     for u, neighbours in graph.adj.items():

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from .compiled import compiled
+from .compiled import compiled, index_of
 from .errors import AnalysisError
 from .matrix import compile
 from .model import RINGS, Ecosystem
@@ -314,7 +314,7 @@ def _ring_moves(before: Ecosystem, after: Ecosystem) -> tuple[list[RingMove], li
         grouped: dict[tuple[str | None, str | None], list[str]] = {}
         for member in dict.fromkeys([*rings[0], *rings[1]]):
             grouped.setdefault((rings[0].get(member), rings[1].get(member)), []).append(member)
-        order = {r: i for i, r in enumerate(RINGS)}
+        order = index_of(RINGS)
         for (was, now), members in sorted(grouped.items(), key=lambda kv: (order.get(kv[0][0], -1), order.get(kv[0][1], 9))):
             (moves if was != now else stays).append(RingMove(platform, was, now, tuple(members)))
     return moves, stays

@@ -55,7 +55,7 @@ from typing import Any
 
 import numpy as np
 
-from .compiled import compiled
+from .compiled import compiled, index_of
 from .errors import AnalysisError, NodeNotFoundError
 from .results import TableResult
 from .model import Ecosystem
@@ -332,7 +332,7 @@ def _as_array(data: Any) -> tuple[np.ndarray, dict[tuple[Any, ...], Any]]:
             raise AnalysisError(f"triple_helix: cells of different lengths {sorted(widths)}", field="counts")
         ndim = widths.pop() if widths else 0
         values = [_category_order({k[i] for k in cells}) for i in range(ndim)]
-        position = [{v: j for j, v in enumerate(vals)} for vals in values]
+        position = [index_of(vals) for vals in values]
         array = np.zeros(tuple(len(v) for v in values), dtype=np.result_type(*[type(v) for v in cells.values()] or [int]))
         for cell, count in cells.items():
             array[tuple(position[i][c] for i, c in enumerate(cell))] += count

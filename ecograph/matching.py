@@ -58,7 +58,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.csgraph import maximum_bipartite_matching, min_weight_full_bipartite_matching
 
-from .compiled import CompiledView, compiled
+from .compiled import CompiledView, compiled, index_of
 from .errors import AnalysisError, EndpointKindError, NodeNotFoundError
 from .limits import MAX_MATCH_PAIRS
 from .matrix import SparseGraph
@@ -331,7 +331,7 @@ def match(
         names[x] = node(x)["name"]
         if society[p] is not None:
             names[society[p]] = node(society[p])["name"]
-    position = {x: i for i, x in enumerate(expert_ids)}
+    position = index_of(expert_ids)
     for i, p in enumerate(problem_ids):
         if p in assignment:
             x = assignment[p]
@@ -488,8 +488,7 @@ def _score_pairs(eco: Ecosystem, node: Any, pairs: _Pairs, need: list[list[str]]
     societies = sorted({s for ms in memberships for s in ms})
     firms = sorted({f for fs in posers for f in fs})
     dist = _distances(eco, societies, firms, hops)  # (societies, firms), hops + 1 = beyond
-    s_index = {s: i for i, s in enumerate(societies)}
-    f_index = {f: i for i, f in enumerate(firms)}
+    s_index, f_index = index_of(societies), index_of(firms)
     far = hops + 1
     best_hops = np.full(len(pairs.problem), far, dtype=np.int64)
     best_society = np.full(len(pairs.problem), -1, dtype=np.int64)

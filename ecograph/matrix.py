@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import scipy.sparse as sp
 
+from .compiled import compiled, index_of
 from .errors import AnalysisError, AttributeTypeError, NodeNotFoundError, UnknownRelationError
 from .results import NodeValues
 
@@ -238,7 +239,7 @@ class SparseGraph:
                [2., 1.]])
         """
         nodes = list(graph)
-        index = {v: i for i, v in enumerate(nodes)}
+        index = index_of(nodes)
         types = _as_set(relations)
         if types is None:
             edges = graph.edges(data=weight, default=1)
@@ -329,8 +330,6 @@ class SparseGraph:
     def _compile_ecosystem(
         cls, eco: Ecosystem, types: set[str] | None, weight: str | None, directed: bool | None, combine: Combine
     ) -> SparseGraph:
-        from .compiled import compiled
-
         view = compiled(eco)
         specs = eco.vocabulary.relations
         chosen = view.relations(None if types is None else [t for t in specs if t in types])
@@ -402,7 +401,7 @@ class SparseGraph:
     def index(self) -> dict[Hashable, int]:
         """Node id -> position (built on first use)."""
         if self._index is None:
-            self._index = {v: i for i, v in enumerate(self.nodes)}
+            self._index = index_of(self.nodes)
         return self._index
 
     @property

@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from . import timeline
+from .compiled import index_of
 from .limits import MAX_NUMBER_DIGITS, clip, decimal_problem
 from .errors import (
     AttributeTypeError,
@@ -984,7 +985,7 @@ class Ecosystem:
         """The alliance's members along its declared stages, and its anchor unit."""
         self._require_kind(alliance, {"alliance"})
         stages = tuple(self._graph.nodes[alliance].get("stages", ()))
-        order = {s: i for i, s in enumerate(stages)}
+        order = index_of(stages)
         members: dict[str, tuple[str, ...]] = {}
         capacity: dict[str, int | None] = {}
         anchor = None

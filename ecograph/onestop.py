@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from .compiled import compiled, node_attribute
+from .compiled import compiled, index_of, node_attribute
 from .errors import AnalysisError
 from .matrix import compile
 from .results import TableResult
@@ -223,7 +223,7 @@ def one_stop(
     hops = np.full(graph.n, -1, dtype=np.int64)
     found = reach(graph, [hub])
     hops[graph.positions(found.nodes)] = found.array
-    column = {d: j for j, d in enumerate(departments)}
+    column = index_of(departments)
     rows = [i for i, p in enumerate(policies) for _ in table[p]]
     cols = [column[d] for p in policies for d in table[p]]
     need = sp.csr_array((np.ones(len(rows), dtype=np.int64), (rows, cols)), shape=(len(policies), len(departments)))

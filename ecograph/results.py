@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from .compiled import LazyIndex
 from .errors import AnalysisError, NodeNotFoundError
 
 __all__ = ["NodeValues", "TableResult", "rows_to_pandas", "competition_ranks"]
@@ -67,7 +68,7 @@ class NodeValues(Mapping[Any, Any]):
         array.flags.writeable = False
         self._nodes = nodes if isinstance(nodes, (list, tuple)) else list(nodes)
         self._array = array
-        self._index = index
+        self._index = index if index is not None else LazyIndex(self._nodes)
         self.name = name
 
     @property
@@ -81,8 +82,6 @@ class NodeValues(Mapping[Any, Any]):
         return list(self._nodes)
 
     def _position(self, node: Any) -> int:
-        if self._index is None:
-            self._index = {n: i for i, n in enumerate(self._nodes)}
         try:
             return self._index[node]
         except (KeyError, TypeError):

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .compiled import compiled
+from .compiled import compiled, index_of
 from .errors import EvaluationError, NodeNotFoundError
 from .limits import exact_decimal_context
 from .results import NodeValues, TableResult
@@ -762,7 +762,7 @@ def grade(
             for p in range(start, end):
                 position_grade[p] = g
             start = end
-        rank_of = {g: r for r, g in enumerate(GRADES)}
+        rank_of = index_of(GRADES)
         p = 0
         while p < n:  # units tied on score take the lowest grade of their group
             q = p

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 
 from ..chains import ChainCoverage, chain_coverage
+from ..compiled import index_of
 from ..errors import AnalysisError
 from ._base import (
     BOTTLENECK_COLOUR,
@@ -149,7 +150,7 @@ def chain(
             field="bottlenecks", id=alliance,
         )
     graph = eco.graph
-    stage_index = {s: i for i, s in enumerate(view.stages)}
+    stage_index = index_of(view.stages)
     by_stage = view.by_stage
     members = sorted(
         view.members,

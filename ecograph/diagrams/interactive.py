@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
+from ..compiled import index_of
 from ..model import RINGS
 from ._base import (
     KIND_LABELS,
@@ -178,7 +179,7 @@ class _GroupedLayout:
                  linked: np.ndarray, lang: str) -> None:
         self.eco, self.lang = eco, lang
         self.kept = {n for n, connected in zip(kept, linked) if connected}  # unconnected ones go last, apart
-        self.position = {n: i for i, n in enumerate(kept)}
+        self.position = index_of(kept)
         self.values = values
         self.xy = np.zeros((len(kept), 2))
         self.decor: list[dict[str, Any]] = []
