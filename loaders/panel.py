@@ -44,6 +44,8 @@ from ecograph.errors import LoadError, ValidationError
 from ecograph.model import Ecosystem
 from ecograph.timeline import TIME_FIELDS, TimePoint, time_key
 
+from ._formats import format_of, read_as, write_as
+
 __all__ = ["read", "write", "merge", "is_panel", "period_of"]
 
 _YEAR = re.compile(r"^\d{4}$")
@@ -98,8 +100,6 @@ def read(path: str | Path, **opts: Any) -> Ecosystem:
         No period entries, two entries for one period, a period that cannot be read, an item
         that carries its own ``since``/``until``, or one that leaves and comes back.
     """
-    import loaders
-
     folder = Path(path)
     entries = _entries(folder) if folder.is_dir() else []
     if not entries:
@@ -108,7 +108,7 @@ def read(path: str | Path, **opts: Any) -> Ecosystem:
     if len(set(keys)) != len(keys):
         twice = next(p for (t, p), k in zip(entries, keys) if keys.count(k) > 1)
         raise LoadError(f"{twice}: a second entry for period {twice.name.split('.')[0]}", path=str(twice))
-    snapshots = [(t, loaders.read(p, **opts)) for t, p in entries]
+    snapshots = [(t, read_as(p, format_of(p), **opts)) for t, p in entries]
     try:
         return merge(snapshots)
     except LoadError:
@@ -203,8 +203,6 @@ def write(eco: Ecosystem, path: str | Path, *, periods: Sequence[TimePoint] | No
     format : str
         ``csv`` (a folder per period) or any format of :data:`loaders.FORMATS`.
     """
-    import loaders
-
     folder = Path(path)
     folder.mkdir(parents=True, exist_ok=True)
     for period in periods if periods is not None else eco.periods():
@@ -217,4 +215,4 @@ def write(eco: Ecosystem, path: str | Path, *, periods: Sequence[TimePoint] | No
             attrs = {a: b for a, b in d.items() if a not in ("type", *TIME_FIELDS)}
             flat.add_relation(u, v, d["type"], key=_base_key(k), **attrs)
         name = _text(period) if format == "csv" else f"{_text(period)}.{format}"
-        loaders.write(flat, folder / name, format=format)
+        write_as(flat, folder / name, format_of(folder / name, format))

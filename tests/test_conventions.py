@@ -249,7 +249,7 @@ def _import_graph(package_dir: Path) -> nx.DiGraph:
     return graph
 
 
-@pytest.mark.parametrize("package", ["ecograph"])
+@pytest.mark.parametrize("package", ["ecograph", "loaders"])
 def test_the_import_graph_has_no_cycle(package):
     graph = _import_graph(ROOT / package)
     assert graph.number_of_edges() > 10
