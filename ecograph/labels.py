@@ -18,6 +18,7 @@ Examples
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 
 __all__ = [
@@ -243,6 +244,9 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     return found[0] if found else None
 
 
+_IDEOGRAPHS = re.compile("[\u3400-\u9fff]+")
+
+
 def is_chinese(text: str) -> bool:
     """Whether ``text`` is mostly CJK ideographs (of its letters).
 
@@ -251,5 +255,7 @@ def is_chinese(text: str) -> bool:
     >>> is_chinese("上海电机平台"), is_chinese("Motor platform 1")
     (True, False)
     """
+    if text.isalpha() and _IDEOGRAPHS.fullmatch(text):  # the common case, without a loop per character
+        return True
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum("\u3400" <= c <= "\u9fff" for c in letters) * 2 > len(letters)

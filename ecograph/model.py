@@ -37,7 +37,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from . import timeline
-from .compiled import index_of
+from .compiled import compiled, index_of
 from .limits import MAX_NUMBER_DIGITS, clip, decimal_problem
 from .errors import (
     AttributeTypeError,
@@ -864,7 +864,7 @@ class Ecosystem:
         if kind is None:
             return list(self._graph)
         kinds = {kind} if isinstance(kind, str) else set(kind)
-        return [n for n, k in self._graph.nodes(data="kind") if k in kinds]
+        return [n for n, d in self._graph._node.items() if d["kind"] in kinds]  # not through networkx's views: 3x faster
 
     def orgs(self) -> Iterator[tuple[str, dict[str, Any]]]:
         """Iterate ``(id, attrs)`` of every organisation in insertion order; attrs are the stored
@@ -1009,8 +1009,11 @@ class Ecosystem:
 
     def hierarchy(self) -> Hierarchy:
         """The ``part_of`` forest (e.g. national association -> districts -> centres)."""
-        parent = {u: v for u, v, t in self._graph.edges(data="type") if t == "part_of"}
-        return Hierarchy(parent, tuple(self._graph))
+        view = compiled(self)
+        part_of = view.relation("part_of")
+        nodes = view.nodes
+        parent = {nodes[u]: nodes[v] for u, v in zip(part_of.source.tolist(), part_of.target.tolist())}
+        return Hierarchy(parent, tuple(nodes))
 
     # ------------------------------------------------------------------ whole-graph operations
     def subgraph(

@@ -57,6 +57,7 @@ from .document import Report, Row, Section
 from .phrases import LANGS, default_lang, say
 from .writers import render_html, render_json, render_markdown, save
 
+from ..compiled import compiled
 from ..errors import RequestError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -109,7 +110,7 @@ def report_lang(eco: Ecosystem, lang: str | None = None) -> str:
     ('zh', 'en')
     """
     if lang is None:
-        return default_lang(eco.node(org)["name"] for org in eco.nodes())
+        return default_lang(compiled(eco).column("name"))
     if lang not in LANGS:
         raise RequestError(f"lang: {lang!r} is not one of {', '.join(LANGS)}")
     return lang
