@@ -5,14 +5,16 @@ The seed document (004) counts 25 associations over four leading industries (电
 (龙头: unicorns, little giants), 292 专精特新 and 1,127 high-tech, and asks the associations to
 strengthen, fill and extend the chains (强链补链延链). This script profiles the members per
 association and per field and points at the weak links: fields whose members include few
-high-tech and 专精特新 firms, and the leading firms that could anchor them (链主).
+high-tech and 专精特新 firms, and the leading firms that could anchor them (链主). It then shows
+where associations share members and which firms bridge fields (the overlap is synthetic:
+8 % of the firms join a second association, see docs/datasets.md).
 
 Run: ``python examples/suzhou_associations.py``
 """
 
 from __future__ import annotations
 
-from ecograph.memberships import association_overlap, composition, membership_matrix
+from ecograph.memberships import association_overlap, bridging, composition, membership_matrix
 from loaders.datasets import suzhou_associations
 
 
@@ -31,24 +33,35 @@ def main() -> None:
         print(f"  {r['name']:<18} {r['members']:>5,} members, high-tech {r['high_tech_share']:.0%}, "
               f"专精特新 {r['specialized_share']:.0%}, listed {r['listed']}")
 
-    fields: dict[str, dict[str, int]] = {}
-    for r in rows:  # 25 rows: a plain sum per field
-        field = eco.node(r["association"])["field"]
-        agg = fields.setdefault(field, {"associations": 0, "members": 0, "high_tech": 0, "specialized": 0, "leading": 0})
-        agg["associations"] += 1
-        for key in ("members", "high_tech", "specialized", "leading"):
-            agg[key] += r[key]
+    by_field: dict[str, list[str]] = {}
+    for r in rows:
+        by_field.setdefault(eco.node(r["association"])["field"], []).append(r["association"])
+    # a firm in two associations of one field counts once: the distinct members of the field's associations
+    fields = {field: composition(eco, associations).totals for field, associations in by_field.items()}
     print("\nBy field (强链补链延链: the weakest links first, by share of high-tech and 专精特新 members):")
     for field, agg in sorted(fields.items(), key=lambda kv: (kv[1]["high_tech"] + kv[1]["specialized"]) / kv[1]["members"]):
         strength = (agg["high_tech"] + agg["specialized"]) / agg["members"]
-        print(f"  {field:<6} {agg['associations']:>2} associations, {agg['members']:>5,} members, "
+        print(f"  {field:<6} {len(by_field[field]):>2} associations, {agg['members']:>5,} distinct members, "
               f"high-tech + 专精特新 {strength:.1%}, {agg['leading']} leading firms to anchor the chain")
 
     mm = membership_matrix(eco)
     overlap = association_overlap(mm).pairs()
     multi = int((mm.memberships() > 1).sum())
-    print(f"\n{multi} firms belong to more than one association and {len(overlap)} pairs of associations share "
-          "members: cross-association links must be built, e.g. through joint platforms.")
+    name = {a: eco.node(a)["name"] for a in mm.associations}
+    print(f"\n{multi:,} firms belong to two or more associations ({t['memberships']:,} memberships); "
+          f"{len(overlap)} pairs of associations share members. Largest overlaps:")
+    for p in overlap[:3]:
+        print(f"  {name[p['a']]} – {name[p['b']]}: {p['shared']} shared members (Jaccard {p['jaccard']:.2f})")
+
+    bridges = bridging(eco, by="field")
+    across = [m for m in bridges.members if m["bridging"] > 0]
+    print(f"\n{len(across)} firms bridge fields (members of associations in different fields); the best:")
+    for m in across[:3]:
+        print(f"  {m['name']} ({m['group']}): {m['associations']} associations in {m['groups']} fields")
+    print("Associations that bridge fields best (cross-field pairs of the associations they share members with):")
+    for a in bridges.associations[:3]:
+        print(f"  {a['name']} ({a['group']}): {a['bridging']:.0f} pairs, {a['outside_share']:.1%} of its members "
+              "from another field")
 
 
 if __name__ == "__main__":

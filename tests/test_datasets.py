@@ -240,13 +240,36 @@ def test_suzhou_associations_exact_counts():
     assert eco.kind_of("sz_federation") == "federation" and "sz_federation" not in associations
     assert sum(eco.node(a)["named_in_source"] for a in associations) == 8
     members = [u for a in associations for u in eco.members(a)]
-    assert len(members) == len(set(members)) == 11849
+    assert len(set(members)) == 11849  # distinct firms, as the seed counts them
     assert len(eco.members("sz_meddevice")) == 528
     counts = {flag: len(flagged(eco, flag)) for flag in ("listed", "leading", "specialized", "high_tech", "private_top100")}
     assert counts == {"listed": 191, "leading": 308, "specialized": 292, "high_tech": 1127, "private_top100": 59}
     fields = {eco.node(a)["field"] for a in associations}
     assert fields == {"电子信息", "装备制造", "生物医药", "先进材料", "数字服务", "知识服务", "现代文商旅"}
     assert "江苏汇博机器人技术股份有限公司" in {eco.node(m)["name"] for m in eco.members("sz_robot")}
+
+
+def test_suzhou_associations_synthetic_overlap():
+    """The documented synthetic share: 8 % of the firms in two or more associations, 10 % of those
+    in three, mostly within the firm's own field."""
+    from loaders.datasets.suzhou import MULTI_SHARE, THIRD_SHARE
+
+    eco = load_dataset("suzhou_associations")
+    joined: dict[str, list[str]] = {}
+    for firm, association, _key, _attrs in eco.relations("member_of"):
+        joined.setdefault(firm, []).append(association)
+    assert len(joined) == 11849
+    multi = {firm: assocs for firm, assocs in joined.items() if len(assocs) > 1}
+    assert len(multi) == round(MULTI_SHARE * 11849)
+    assert sum(len(assocs) == 3 for assocs in multi.values()) == round(THIRD_SHARE * len(multi))
+    assert all(len(set(assocs)) == len(assocs) for assocs in multi.values())
+    field = {a: eco.node(a)["field"] for a in eco.associations()}
+    for firm, assocs in joined.items():  # a firm's field is its first association's
+        assert eco.node(firm)["field"] == field[assocs[0]]
+    within = sum(len({field[a] for a in assocs}) == 1 for assocs in multi.values())
+    assert within > len(multi) / 2  # mostly within one industry group
+    assert within < len(multi)  # and some bridge two fields
+    assert eco.problems() == []
 
 
 def test_productivity_centres_hierarchy():

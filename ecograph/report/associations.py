@@ -40,7 +40,8 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     pairs = association_overlap(mm).pairs()
     if pairs:
         top = pairs[0]
-        text.append(say("associations.overlap", lang, pairs=len(pairs), **top))
+        a, b = node_attribute(eco, [top["a"], top["b"]], "name")
+        text.append(say("associations.overlap", lang, pairs=len(pairs), **{**top, "a": a, "b": b}))
         tables["association_overlap"] = pairs
     if int((mm.sizes() > 0).sum()) >= 2:
         for attr in GROUP_ATTRIBUTES:

@@ -287,6 +287,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "radiation_provinces": ("辐射省份数", "radiation provinces"), "field_fit": ("领域契合", "field fit"),
     "region_fit": ("地域契合", "region fit"), "proximity": ("网络邻近", "proximity"), "points": ("分数", "points"),
     "refusal": ("未对接原因", "refusal"), "fields": ("领域", "fields"), "overlap": ("重叠", "overlap"),
+    "field": ("产业领域", "field"),
     "problem_coverage": ("难题覆盖率", "problem coverage"), "with_problems": ("有难题企业数", "with problems"),
     "model": ("模型", "model"), "include_none": ("含无部门项目", "include none"), "records": ("记录数", "records"),
     "T_millibits": ("T（毫比特）", "T millibits"), "regions": ("地区数", "regions"),

@@ -41,6 +41,10 @@ _UNNAMED = (
     ("检验检测", "知识服务"), ("知识产权服务", "知识服务"),
     ("文化旅游", "现代文商旅"),
 )
+#: Synthetic: the share of member firms that also join a second association, the share of those
+#: that join a third, and the chance that an extra membership stays in the firm's own field.
+MULTI_SHARE, THIRD_SHARE, WITHIN_FIELD = 0.08, 0.1, 0.8
+
 _TRADES = {
     "电子信息": ["电子", "光电", "半导体", "信息科技"], "装备制造": ["机械", "智能装备", "自动化", "精密"],
     "生物医药": ["生物", "医疗器械", "医药", "生命科技"], "先进材料": ["新材料", "材料科技", "纳米科技", "化学"],
@@ -64,14 +68,20 @@ def suzhou_associations(*, seed: int = 0) -> Ecosystem:
     Synthetic (``seed``): the 17 unnamed associations' sub-fields and names, the sizes of every
     association except 医疗器械 (summing to the real total), firm names, and which firms carry
     which flags (each flag's count is exact; flags overlap at random, ``specialized`` firms
-    mostly also high-tech). Each firm is a member of exactly one association, so the 11,849
-    memberships are also 11,849 distinct firms.
+    mostly also high-tech), and the overlap: every firm has a first association (its ``field``);
+    :data:`MULTI_SHARE` (8 %, 948 firms) of the firms also join a second association and
+    :data:`THIRD_SHARE` of those (95 firms) a third, each extra membership in the firm's own
+    field with probability :data:`WITHIN_FIELD` (where the field has another association), else
+    in another field. 医疗器械 takes no extra members (its 528 stay exact), so the 11,849 firms
+    hold 11,849 + 1,043 memberships.
 
     Examples
     --------
     >>> eco = suzhou_associations()
     >>> len(eco.associations()), eco.kind_of("sz_federation"), sum(1 for n in eco if eco.node(n).get("listed"))
     (25, 'federation', 191)
+    >>> len(eco.members("sz_meddevice")), eco.number_of_relations("member_of")
+    (528, 12892)
     """
     rng = np.random.default_rng(seed)
     eco = Ecosystem(name="suzhou_associations", source=SOURCE, seed=seed, year=2023)
@@ -125,9 +135,36 @@ def suzhou_associations(*, seed: int = 0) -> Ecosystem:
         private_top100=flag(choose(rng, total, 59)), named_in_source=flag(flag_named),
     )
     eco.add_relations(ids, [associations[a][0] for a in owner], "member_of")
+    extra_firms, extra_associations = _extra_memberships(rng, owner, [a[2] for a in associations],
+                                                          closed=[a[0] for a in associations].index("sz_meddevice"))
+    eco.add_relations([ids[i] for i in extra_firms], [associations[a][0] for a in extra_associations], "member_of")
     robot_firms = np.flatnonzero(owner == 0)[:9]  # 近10家: 9 firms, the 4 named first
     for ident, name in (("hit", "哈尔滨工业大学"), ("suda", "苏州大学")):
         eco.add_org(ident, name, kind="university")
         eco.add_relations([ids[i] for i in robot_firms], [ident] * len(robot_firms), "collaborates",
                           project=["核心技术攻关联合体"] * len(robot_firms))
     return eco
+
+
+def _extra_memberships(rng: np.random.Generator, owner: np.ndarray, fields: list[str],
+                       closed: int) -> tuple[list[int], list[int]]:
+    """(firm, association) pairs of the synthetic second and third memberships (see
+    :func:`suzhou_associations`); association ``closed`` takes no extra member."""
+    n_multi = round(MULTI_SHARE * len(owner))
+    multi = np.sort(rng.choice(len(owner), size=n_multi, replace=False))
+    third = set(rng.choice(multi, size=round(THIRD_SHARE * n_multi), replace=False).tolist())
+    open_ = [a for a in range(len(fields)) if a != closed]
+    firms: list[int] = []
+    targets: list[int] = []
+    for firm in multi.tolist():
+        joined = {int(owner[firm])}
+        for _ in range(2 if firm in third else 1):
+            home = fields[int(owner[firm])]
+            within = [a for a in open_ if fields[a] == home and a not in joined]
+            across = [a for a in open_ if fields[a] != home and a not in joined]
+            pool = within if within and rng.random() < WITHIN_FIELD else across
+            choice = pool[int(rng.integers(len(pool)))]
+            joined.add(choice)
+            firms.append(firm)
+            targets.append(choice)
+    return firms, targets
