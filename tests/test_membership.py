@@ -365,15 +365,28 @@ def test_suzhou_dataset_composition() -> None:
 
     eco = suzhou_associations()
     comp = composition(eco)
-    assert comp.totals == {"members": 11849, "memberships": 11849, "listed": 191, "leading": 308,
+    links = [(u, v) for u, v, _k, _d in eco.relations("member_of")]  # the oracle: the relations themselves
+    assert comp.totals == {"members": 11849, "memberships": len(links), "listed": 191, "leading": 308,
                            "specialized": 292, "high_tech": 1127}
     rows = {r["association"]: r for r in comp.rows()}
     assert rows["sz_meddevice"]["members"] == 528
     assert len(rows) == 25 and "sz_federation" not in rows  # the umbrella is a federation, not an association
-    assert sum(r["members"] for r in comp.rows()) == 11849
-    assert association_overlap(eco).pairs() == []  # every firm is in exactly one association
-    bridges = bridging(eco, by="field")
-    assert all(r["bridging"] == 0 for r in bridges.members)
+    assert sum(r["members"] for r in comp.rows()) == len(links) > 11849  # the synthetic overlap
+    firms_of: dict[str, set[str]] = {}
+    for u, v in links:
+        firms_of.setdefault(v, set()).add(u)
+    expected = {frozenset((a, b)): len(firms_of[a] & firms_of[b]) for a in firms_of for b in firms_of
+                if a < b and firms_of[a] & firms_of[b]}
+    pairs = association_overlap(eco).pairs()
+    assert pairs and {frozenset((p["a"], p["b"])): p["shared"] for p in pairs} == expected
+    field = {a: eco.node(a)["field"] for a in eco.associations()}
+    spans: dict[str, set[str]] = {}
+    for u, v in links:
+        spans.setdefault(u, set()).add(field[v])
+    bridges = {r["member"]: r for r in bridging(eco, by="field").members}
+    for firm, fields in spans.items():  # a firm bridges exactly when its associations span two fields
+        assert bridges[firm]["groups"] == len(fields)
+        assert (bridges[firm]["bridging"] > 0) == (len(fields) > 1)
 
 
 def test_productivity_dataset_hierarchy() -> None:
