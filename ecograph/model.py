@@ -109,7 +109,6 @@ MEMBERSHIP_KINDS: frozenset[str] = frozenset({"association", "society", "distric
 
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCALARS = (str, bool, int, float, Decimal, _dt.date)  # datetime is a date subclass
-_EXACT_SCALARS = frozenset({str, bool, int, float, Decimal, _dt.date, _dt.datetime})
 builtins_type = builtins.type  # methods below take a parameter named ``type``
 
 
@@ -318,17 +317,27 @@ def check_value(value: object, where: str, field: str) -> None:
     )
 
 
+def _check_stages(stages: Any, where: str, id: str) -> None:
+    """An alliance's ``stages``: a list of distinct stage names."""
+    if not isinstance(stages, list) or not all(isinstance(s, str) and s for s in stages):
+        raise AttributeTypeError(f"{where}: field 'stages' must be a list of stage names", field="stages", id=id)
+    if len(set(stages)) != len(stages):
+        raise InvalidStageError(f"{where}: field 'stages' repeats a stage: {stages}", field="stages", id=id)
+
+
 def _clean_attrs(attrs: Mapping[str, Any], where: str) -> dict[str, Any]:
-    """Drop ``None`` (missing), turn tuples into lists, check every value's type."""
-    cleaned: dict[str, Any] = {}
+    """Check every attribute name and value, then store them (:func:`_stored_attrs`)."""
     for key, value in attrs.items():
         if not isinstance(key, str) or not key:
             raise AttributeTypeError(f"{where}: attribute name {key!r} must be a non-empty string", field=key)
-        if value is None:
-            continue
-        check_value(value, where, key)
-        cleaned[key] = list(value) if isinstance(value, tuple) else value
-    return cleaned
+        if value is not None:
+            check_value(value, where, key)
+    return _stored_attrs(attrs)
+
+
+def _stored_attrs(attrs: Mapping[str, Any]) -> dict[str, Any]:
+    """Checked attributes as stored: ``None`` (missing) left out, tuples as lists."""
+    return {k: _stored(v) for k, v in attrs.items() if v is not None}
 
 
 @dataclass(frozen=True)
@@ -519,13 +528,9 @@ class Ecosystem:
         DuplicateIdError, UnknownKindError, UnknownSectorError, AttributeTypeError
         """
         self._check_writable()
-        where = f"organisation {id!r}"
-        if not isinstance(id, str) or not id:
-            raise ValidationError(f"organisation id {id!r} must be a non-empty string", field="id", id=id)
-        if id in self._graph:
-            raise DuplicateIdError(f"duplicate organisation id {id!r}: ids must be unique", field="id", id=id)
-        record = self._node_record(id, name, kind, sector, attrs, where)
-        self._graph.add_node(id, **record)
+        cols = [(k, [v]) for k, v in attrs.items()]
+        fixed = self._check_orgs([id], None if name is None else [name], kind, sector, cols)  # a batch of one
+        self._graph.add_node(id, name=id if name is None else name, **fixed, **_stored_attrs(attrs))
         self._touch()
 
     def update_org(self, id: str, **attrs: Any) -> None:
@@ -544,18 +549,18 @@ class Ecosystem:
         merged = {**current, **attrs}
         if "kind" in attrs and "sector" not in attrs:
             merged["sector"] = None
-        where = f"organisation {id!r}"
-        record = self._node_record(id, merged.pop("name"), merged.pop("kind"), merged.pop("sector"), merged, where)
+        name, kind, sector = merged.pop("name"), merged.pop("kind"), merged.pop("sector")
+        cols = [(k, [v]) for k, v in merged.items()]
+        fixed = self._check_orgs([id], None if name is None else [name], kind, sector, cols, existing=True)
+        record = {"name": id if name is None else name, **fixed, **_stored_attrs(merged)}
         data = self._graph.nodes[id]
         previous = dict(data)
         data.clear()
         data.update(record)
         try:
-            for u, v, _k, d in [*self._graph.in_edges(id, keys=True, data=True),
-                                *self._graph.out_edges(id, keys=True, data=True)]:
-                spec = self.vocabulary.relations[d["type"]]
-                rel_attrs = {a: b for a, b in d.items() if a != "type"}
-                self._check_relation(spec, u, v, rel_attrs, f"relation {u!r} -[{d['type']}]-> {v!r}", existing=True)
+            for u, v, k, d in [*self._graph.in_edges(id, keys=True, data=True),
+                               *self._graph.out_edges(id, keys=True, data=True)]:
+                self._check_stored_relation(u, v, k, d)
         except ValidationError:
             data.clear()
             data.update(previous)
@@ -590,37 +595,10 @@ class Ecosystem:
         InvalidRingError, InvalidStageError, HierarchyCycleError, AttributeTypeError
         """
         self._check_writable()
-        spec = self.vocabulary.relations.get(type)
-        where = f"relation {source!r} -[{type}]-> {target!r}"
-        if spec is None:
-            raise UnknownRelationError(
-                f"{where}: unknown relation type {type!r}; expected one of {sorted(self.vocabulary.relations)}",
-                field="type",
-                value=type,
-            )
-        for role, node in (("source", source), ("target", target)):
-            if node not in self._graph:
-                raise DanglingEndpointError(
-                    f"{where}: {role} {node!r} is not an organisation of the ecosystem",
-                    field=role,
-                    id=node,
-                )
         key = type if key is None else key
-        if not isinstance(key, str) or not key:
-            raise ValidationError(f"{where}: key {key!r} must be a non-empty string", field="key")
-        if self._graph.has_edge(source, target, key) or (
-            not spec.directed and self._graph.has_edge(target, source, key)
-        ):
-            raise DuplicateRelationError(
-                f"{where}: a relation with key {key!r} exists already; pass a distinct key= to keep both",
-                field="key",
-                id=key,
-            )
-        if "type" in attrs:
-            raise AttributeTypeError(f"{where}: 'type' is reserved for the relation type", field="type")
-        data = _clean_attrs(attrs, where)
-        self._check_relation(spec, source, target, data, where)
-        self._graph.add_edge(source, target, key=key, type=type, **data)
+        cols = {k: [v] for k, v in attrs.items()}
+        self._check_relations(type, [source], [target], [key], cols)  # a batch of one
+        self._graph.add_edge(source, target, key=key, type=type, **_stored_attrs(attrs))
         self._touch()
 
     def add_orgs(
@@ -633,8 +611,9 @@ class Ecosystem:
     ) -> None:
         """Add many organisations of one kind at once, all or none (fast path for large data).
 
-        Each column is checked as a whole (one type check per distinct value type, not per
-        row); ``None`` cells are missing values.
+        The rules are those of :meth:`add_org` (a single organisation is a batch of one); each
+        column is checked as a whole (one type check per distinct value type, not per row);
+        ``None`` cells are missing values.
 
         Parameters
         ----------
@@ -660,33 +639,12 @@ class Ecosystem:
         """
         self._check_writable()
         ids = _as_list(ids)
-        where = f"add_orgs ({len(ids)} organisations of kind {kind!r})"
         if not ids:
             return
-        record = self._node_record(ids[0], "", kind, sector, {}, where)
-        if kind == "alliance" and "stages" in columns:
-            raise AttributeTypeError(f"{where}: add alliances with stages one by one (add_org)", field="stages")
-        if {builtins_type(i) for i in ids} != {str} or "" in ids:
-            raise ValidationError(f"{where}: every id must be a non-empty string", field="id")
-        if len(set(ids)) != len(ids):
-            dup = next(i for i, n in _counts(ids).items() if n > 1)
-            raise DuplicateIdError(f"{where}: id {dup!r} appears twice in the batch", field="id", id=dup)
-        clash = next((i for i in ids if i in self._graph), None)
-        if clash is not None:
-            raise DuplicateIdError(f"{where}: duplicate organisation id {clash!r}: ids must be unique", field="id", id=clash)
-        names = ids if names is None else _as_list(names)
-        if len(names) != len(ids) or {builtins_type(n) for n in names} - {str}:
-            raise AttributeTypeError(f"{where}: 'names' must hold one string per id", field="name")
+        names = None if names is None else _as_list(names)
         attr_cols = [(k, _as_list(v)) for k, v in columns.items()]
-        for field_name, col in attr_cols:
-            self._check_column(field_name, col, len(ids), where, reserved=RESERVED_NODE_FIELDS + ("type",))
-        times = {name: dict(attr_cols).get(name) for name in timeline.TIME_FIELDS}
-        if any(col is not None for col in times.values()):
-            for i, ident in enumerate(ids):
-                timeline.check_interval({name: col[i] for name, col in times.items() if col is not None},
-                                        f"{where}: organisation {ident!r}", ident)
-        fixed = {"kind": record["kind"], "sector": record["sector"]}
-        _bulk_add_nodes(self._graph, ids, _records(fixed, attr_cols, lead=names))
+        fixed = self._check_orgs(ids, names, kind, sector, attr_cols)
+        _bulk_add_nodes(self._graph, ids, _records(fixed, attr_cols, lead=ids if names is None else names))
         self._touch()
 
     def add_relations(
@@ -699,9 +657,9 @@ class Ecosystem:
     ) -> None:
         """Add many relations of one type at once, all or none (fast path for large data).
 
-        Checks the same rules as :meth:`add_relation` batch-wise: endpoints exist, target kinds,
-        exact money and integer fields, rings, no duplicate (source, target, key), no
-        ``part_of`` cycle. ``chain_member`` relations are checked one by one.
+        The rules are written once for both (a single :meth:`add_relation` is a batch of one):
+        endpoints exist, target kinds, exact money and integer fields, rings, no duplicate
+        (source, target, key), no ``part_of`` cycle; ``chain_member`` stages row by row.
 
         Examples
         --------
@@ -713,8 +671,58 @@ class Ecosystem:
         """
         self._check_writable()
         sources, targets = _as_list(sources), _as_list(targets)
+        keys = [type] * len(sources) if keys is None else _as_list(keys)
+        cols = {k: _as_list(v) for k, v in columns.items()}
+        self._check_relations(type, sources, targets, keys, cols)
+        _bulk_add_edges(self._graph, zip(sources, targets, keys), _records({"type": type}, list(cols.items())))
+        self._touch()
+
+    def _check_orgs(self, ids: list[Any], names: list[Any] | None, kind: Any, sector: Any,
+                    attr_cols: list[tuple[str, list[Any]]], existing: bool = False) -> dict[str, Any]:
+        """Every rule for organisations of one kind (new ones unless ``existing``); returns the
+        kind and sector their records carry. A single organisation is a batch of one."""
+        where = (f"organisation {ids[0]!r}" if len(ids) == 1
+                 else f"add_orgs ({len(ids)} organisations of kind {kind!r})")
+        if kind not in self.vocabulary.kinds:
+            raise UnknownKindError(f"{where}: unknown kind {kind!r}; expected one of {sorted(self.vocabulary.kinds)}",
+                                   field="kind", id=ids[0], value=kind)
+        if sector is None:
+            sector = self.vocabulary.kinds[kind]
+        if sector not in self.vocabulary.sectors:
+            raise UnknownSectorError(
+                f"{where}: unknown sector {sector!r}; expected one of {list(self.vocabulary.sectors)}",
+                field="sector", id=ids[0], value=sector)
+        if {builtins_type(i) for i in ids} != {str} or "" in ids:
+            raise ValidationError(f"{where}: an organisation id must be a non-empty string", field="id", id=ids[0])
+        if not existing:
+            if len(set(ids)) != len(ids):
+                dup = next(i for i, n in _counts(ids).items() if n > 1)
+                raise DuplicateIdError(f"{where}: id {dup!r} appears twice in the batch", field="id", id=dup)
+            clash = next((i for i in ids if i in self._graph), None)
+            if clash is not None:
+                raise DuplicateIdError(f"{where}: duplicate organisation id {clash!r}: ids must be unique",
+                                       field="id", id=clash)
+        if names is not None and (len(names) != len(ids) or {builtins_type(n) for n in names} - {str}):
+            raise AttributeTypeError(f"{where}: field 'name' must be a string (one per id)", field="name", id=ids[0])
+        for field_name, col in attr_cols:
+            self._check_column(field_name, col, len(ids), where, reserved=RESERVED_NODE_FIELDS + ("type",))
+        columns = dict(attr_cols)
+        if kind == "alliance" and "stages" in columns:
+            for ident, stages in zip(ids, columns["stages"]):
+                _check_stages(stages, f"organisation {ident!r}", ident)
+        times = {name: columns[name] for name in timeline.TIME_FIELDS if name in columns}
+        if times:
+            for i, ident in enumerate(ids):
+                timeline.check_interval({name: col[i] for name, col in times.items()}, f"organisation {ident!r}", ident)
+        return {"kind": kind, "sector": sector}
+
+    def _check_relations(self, type: str, sources: list[Any], targets: list[Any], keys: list[Any],
+                         cols: dict[str, list[Any]], existing: bool = False) -> None:
+        """Every rule for relations of one type (new ones unless ``existing``: then neither
+        duplicates nor part_of cycles are looked for). A single relation is a batch of one."""
         spec = self.vocabulary.relations.get(type)
-        where = f"add_relations ({len(sources)} relations of type {type!r})"
+        where = (f"relation {sources[0]!r} -[{type}]-> {targets[0]!r}" if len(sources) == 1
+                 else f"add_relations ({len(sources)} relations of type {type!r})")
         if spec is None:
             raise UnknownRelationError(
                 f"{where}: unknown relation type {type!r}; expected one of {sorted(self.vocabulary.relations)}",
@@ -722,21 +730,19 @@ class Ecosystem:
             )
         if len(targets) != len(sources):
             raise ValidationError(f"{where}: {len(sources)} sources but {len(targets)} targets", field="target")
-        keys = [type] * len(sources) if keys is None else _as_list(keys)
-        cols = {k: _as_list(v) for k, v in columns.items()}
         self._check_column("key", keys, len(sources), where, reserved=())
         for field_name, col in cols.items():
             self._check_column(field_name, col, len(sources), where, reserved=("type",))
         if {builtins_type(k) for k in keys} - {str} or "" in keys:
-            raise ValidationError(f"{where}: every key must be a non-empty string", field="key")
+            raise ValidationError(f"{where}: a key must be a non-empty string", field="key")
         nodes = self._graph._node
         for role, ends in (("source", sources), ("target", targets)):
-            missing = next((n for n in set(ends) if n not in nodes), None)
+            missing = next((n for n in dict.fromkeys(ends) if n not in nodes), None)
             if missing is not None:
                 raise DanglingEndpointError(f"{where}: {role} {missing!r} is not an organisation of the ecosystem",
                                             field=role, id=missing)
         if spec.target_kinds is not None:
-            bad = next((t for t in set(targets) if nodes[t]["kind"] not in spec.target_kinds), None)
+            bad = next((t for t in dict.fromkeys(targets) if nodes[t]["kind"] not in spec.target_kinds), None)
             if bad is not None:
                 raise EndpointKindError(
                     f"{where}: target {bad!r} has kind {nodes[bad]['kind']!r}; {type} expects a target of kind "
@@ -752,22 +758,26 @@ class Ecosystem:
             if kinds - {int}:
                 raise AttributeTypeError(f"{where}: field {name!r} must hold integers, got "
                                          f"{sorted(k.__name__ for k in kinds)}", field=name)
-        if type == "in_ring" and set(cols.get("ring", [None])) - set(RINGS):
-            raise InvalidRingError(f"{where}: field 'ring' must be one of {list(RINGS)}", field="ring")
-        triples = list(zip(sources, targets, keys))
-        if not spec.directed:
-            triples = [(u, v, k) if u <= v else (v, u, k) for u, v, k in triples]
-        if len(set(triples)) != len(triples):
-            raise DuplicateRelationError(f"{where}: the batch repeats a (source, target, key)", field="key")
-        adj = self._graph._adj
-        for u, v, k in triples:
-            if k in adj[u].get(v, ()) or (not spec.directed and k in adj[v].get(u, ())):
-                raise DuplicateRelationError(f"{where}: relation {u!r} -[{k}]-> {v!r} exists already", field="key", id=k)
+        bad_rings = [r for r in cols.get("ring", [None]) if r not in RINGS] if type == "in_ring" else []
+        if bad_rings:
+            raise InvalidRingError(f"{where}: field 'ring' is {bad_rings[0]!r}; expected one of {list(RINGS)}",
+                                   field="ring", id=sources[0])
+        if not existing:
+            triples = list(zip(sources, targets, keys))
+            if not spec.directed:
+                triples = [(u, v, k) if u <= v else (v, u, k) for u, v, k in triples]
+            if len(set(triples)) != len(triples):
+                raise DuplicateRelationError(f"{where}: the batch repeats a (source, target, key)", field="key")
+            adj = self._graph._adj
+            for u, v, k in triples:
+                if k in adj[u].get(v, ()) or (not spec.directed and k in adj[v].get(u, ())):
+                    raise DuplicateRelationError(f"{where}: relation {u!r} -[{k}]-> {v!r} exists already; pass a "
+                                                 "distinct key= to keep both", field="key", id=k)
         if type == "chain_member":
             for i, (u, v) in enumerate(zip(sources, targets)):
                 self._check_chain_member(v, {c: col[i] for c, col in cols.items() if col[i] is not None},
                                          f"relation {u!r} -[chain_member]-> {v!r}", u)
-        if type == "part_of":
+        if type == "part_of" and not existing:
             tree = self._hierarchy_graph()
             tree.add_edges_from(zip(sources, targets))
             try:
@@ -778,8 +788,11 @@ class Ecosystem:
                 raise HierarchyCycleError(f"{where}: would close a part_of cycle through {cycle[0][0]!r}",
                                           field="part_of", id=cycle[0][0])
         self._check_intervals(sources, targets, type, cols)
-        _bulk_add_edges(self._graph, zip(sources, targets, keys), _records({"type": type}, list(cols.items())))
-        self._touch()
+
+    def _check_stored_relation(self, u: str, v: str, k: str, data: Mapping[str, Any]) -> None:
+        """The rules of one stored relation, against the organisations as they are now."""
+        cols = {a: [b] for a, b in data.items() if a != "type"}
+        self._check_relations(data.get("type"), [u], [v], [k], cols, existing=True)
 
     def _check_intervals(self, sources: list[str], targets: list[str], type: str, cols: dict[str, list[Any]]) -> None:
         """Each relation's since/until, and its interval inside both endpoints' (skipped when
@@ -795,10 +808,16 @@ class Ecosystem:
             timeline.check_inside(span, nodes[v], where, "target", v)
 
     def _check_column(self, name: str, col: list[Any], length: int, where: str, reserved: tuple[str, ...]) -> None:
+        if not isinstance(name, str) or not name:
+            raise AttributeTypeError(f"{where}: attribute name {name!r} must be a non-empty string", field=name)
         if name in reserved:
             raise AttributeTypeError(f"{where}: attribute {name!r} is reserved", field=name)
         if len(col) != length:
             raise ValidationError(f"{where}: column {name!r} has {len(col)} values for {length} rows", field=name)
+        if length == 1:  # a single value: the same rule without grouping by type
+            if col[0] is not None:
+                check_value(col[0], where, name)
+            return
         for kind in {builtins_type(v) for v in col}:
             sample = next(v for v in col if builtins_type(v) is kind)
             if sample is None:
@@ -807,7 +826,7 @@ class Ecosystem:
                 for value in col:
                     if builtins_type(value) is kind:
                         check_value(value, where, name)
-            elif kind not in _EXACT_SCALARS:
+            elif not issubclass(kind, _SCALARS):
                 raise AttributeTypeError(
                     f"{where}: field {name!r} holds {kind.__name__} values; expected str, int, float, bool, "
                     "Decimal, date or a list of those", field=name)
@@ -1125,19 +1144,14 @@ class Ecosystem:
                 if node in seen_ids:
                     raise DuplicateIdError(f"duplicate organisation id {node!r}", field="id", id=node)
                 seen_ids.add(node)
-                self._node_record(node, data.get("name"), data.get("kind"), data.get("sector"),
-                                  {k: v for k, v in data.items() if k not in RESERVED_NODE_FIELDS},
-                                  f"organisation {node!r}")
+                name = data.get("name")
+                self._check_orgs([node], None if name is None else [name], data.get("kind"), data.get("sector"),
+                                 [(k, [v]) for k, v in data.items() if k not in RESERVED_NODE_FIELDS], existing=True)
             except ValidationError as exc:
                 found.append(exc)
-        for u, v, k, d in self._graph.edges(keys=True, data=True):
-            where = f"relation {u!r} -[{d.get('type')}]-> {v!r}"
-            spec = self.vocabulary.relations.get(d.get("type"))
+        for u, v, k, d in self.relations():
             try:
-                if spec is None:
-                    raise UnknownRelationError(f"{where}: unknown relation type {d.get('type')!r}", field="type")
-                attrs = {a: b for a, b in d.items() if a != "type"}
-                self._check_relation(spec, u, v, _clean_attrs(attrs, where), where, existing=True)
+                self._check_stored_relation(u, v, k, d)
             except ValidationError as exc:
                 found.append(exc)
         cycle = self._hierarchy_cycle()
@@ -1255,92 +1269,6 @@ class Ecosystem:
 
     def _spec_of(self, u: str, v: str, key: str) -> RelationSpec:
         return self.vocabulary.relations[self._graph.edges[u, v, key]["type"]]
-
-    def _node_record(
-        self, id: str, name: Any, kind: Any, sector: Any, attrs: Mapping[str, Any], where: str
-    ) -> dict[str, Any]:
-        if kind not in self.vocabulary.kinds:
-            raise UnknownKindError(
-                f"{where}: unknown kind {kind!r}; expected one of {sorted(self.vocabulary.kinds)}",
-                field="kind",
-                id=id,
-                value=kind,
-            )
-        if sector is None:
-            sector = self.vocabulary.kinds[kind]
-        if sector not in self.vocabulary.sectors:
-            raise UnknownSectorError(
-                f"{where}: unknown sector {sector!r}; expected one of {list(self.vocabulary.sectors)}",
-                field="sector",
-                id=id,
-                value=sector,
-            )
-        if name is None:
-            name = id
-        if not isinstance(name, str):
-            raise AttributeTypeError(f"{where}: field 'name' must be a string, got {type(name).__name__}", field="name", id=id)
-        for reserved in ("id", "type"):
-            if reserved in attrs:
-                raise AttributeTypeError(f"{where}: attribute {reserved!r} is reserved", field=reserved, id=id)
-        record = {"name": name, "kind": kind, "sector": sector, **_clean_attrs(attrs, where)}
-        if kind == "alliance" and "stages" in record:
-            stages = record["stages"]
-            if not isinstance(stages, list) or not all(isinstance(s, str) and s for s in stages):
-                raise AttributeTypeError(f"{where}: field 'stages' must be a list of stage names", field="stages", id=id)
-            if len(set(stages)) != len(stages):
-                raise InvalidStageError(f"{where}: field 'stages' repeats a stage: {stages}", field="stages", id=id)
-        timeline.check_interval(record, where, id)
-        return record
-
-    def _check_relation(
-        self, spec: RelationSpec, source: str, target: str, attrs: dict[str, Any], where: str, existing: bool = False
-    ) -> None:
-        for endpoint, role in ((source, "source"), (target, "target")):
-            if endpoint not in self._graph:
-                raise DanglingEndpointError(f"{where}: {role} {endpoint!r} is not an organisation", field=role, id=endpoint)
-        span = timeline.check_interval(attrs, where, source)
-        for endpoint, role in ((source, "source"), (target, "target")):
-            timeline.check_inside(span, self._graph.nodes[endpoint], where, role, endpoint)
-        if spec.target_kinds is not None:
-            kind = self._graph.nodes[target]["kind"]
-            if kind not in spec.target_kinds:
-                raise EndpointKindError(
-                    f"{where}: target {target!r} has kind {kind!r}; {spec.name} expects a target of kind "
-                    f"{' or '.join(sorted(spec.target_kinds))}",
-                    field="target",
-                    id=target,
-                )
-        for name in spec.money:
-            value = attrs.get(name)
-            if value is not None and (isinstance(value, (bool, float)) or not isinstance(value, (int, Decimal))):
-                raise AttributeTypeError(
-                    f"{where}: field {name!r} is money and must be exact: an int in the smallest unit "
-                    f"(fen) or a Decimal, got {type(value).__name__} {value!r}",
-                    field=name,
-                )
-            _check_amounts((value,), where, name)
-        for name in spec.integers:
-            value = attrs.get(name)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
-                raise AttributeTypeError(
-                    f"{where}: field {name!r} must be an integer, got {type(value).__name__} {value!r}", field=name
-                )
-        if spec.name == "in_ring":
-            ring = attrs.get("ring")
-            if ring not in RINGS:
-                raise InvalidRingError(
-                    f"{where}: field 'ring' is {ring!r}; expected one of {list(RINGS)}", field="ring", id=source
-                )
-        elif spec.name == "chain_member":
-            self._check_chain_member(target, attrs, where, source)
-        elif spec.name == "part_of" and not existing:
-            tree = self._hierarchy_graph()
-            if source == target or (target in tree and source in tree and nx.has_path(tree, target, source)):
-                raise HierarchyCycleError(
-                    f"{where}: would close a part_of cycle ({target!r} is already below {source!r})",
-                    field="part_of",
-                    id=source,
-                )
 
     def _check_chain_member(self, alliance: str, attrs: dict[str, Any], where: str, member: str) -> None:
         declared = self._graph.nodes[alliance].get("stages")
