@@ -31,6 +31,11 @@ __all__ = [
     "LEVEL_LABELS",
     "FLAG_LABELS",
     "FIELD_LABELS",
+    "ATTRIBUTE_LABELS",
+    "MONEY_FIELDS",
+    "EXTENDED_KIND_LABELS",
+    "EXTENDED_RELATION_LABELS",
+    "STAGE_LABELS",
     "ALIASES",
     "DEFAULT_KIND_KEYS",
     "label",
@@ -38,6 +43,7 @@ __all__ = [
     "canonical",
     "closest",
     "is_chinese",
+    "attribute_label",
 ]
 
 #: Output languages: Chinese, English, or both side by side.
@@ -135,6 +141,92 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "staff": ("员工人数", "staff"),
     "founded": ("成立时间", "founded"),
     **FLAG_LABELS,
+}
+
+#: Attributes that datasets and planner files commonly carry, as report columns; ``<attribute>_<year>``
+#: reads "<year>年<label>" (:func:`attribute_label`).
+ATTRIBUTE_LABELS: dict[str, tuple[str, str]] = {
+    "backbone_output_share": ("骨干企业产值占比", "backbone output share"),
+    "first_batch_pilots": ("首批试点企业数", "first-batch pilots"),
+    "national_standards": ("国家标准数", "national standards"),
+    "sub_platforms": ("子平台数", "sub-platforms"),
+    "subsidised_makers": ("获补贴企业数", "subsidised makers"),
+    "subsidy_yuan": ("补贴金额", "subsidy"),
+    "target_population": ("目标企业数", "target population"),
+    "trainees": ("培训人次", "trainees"),
+    "trainings": ("培训场次", "trainings"),
+    "yx3_makers": ("YX3 高效电机生产企业数", "YX3 makers"),
+    "yx3_promotion_kw": ("YX3 推广功率（千瓦）", "YX3 promotion (kW)"),
+    "yx3_promotion_share": ("YX3 推广占比", "YX3 promotion share"),
+    "total_assets": ("总资产", "total assets"),
+    "paid_in_capital": ("实收资本", "paid-in capital"),
+    "business_revenue": ("营业收入", "business revenue"),
+    "main_revenue": ("主营业务收入", "main revenue"),
+    "revenue_per_head": ("人均收入", "revenue per head"),
+    "firms_served": ("服务企业数", "firms served"),
+    "tech_services": ("技术服务次数", "technical services"),
+    "consulting": ("咨询服务次数", "consulting"),
+    "ip_services": ("知识产权服务次数", "IP services"),
+    "startup_services": ("创业服务次数", "start-up services"),
+    "finance_services": ("投融资服务次数", "finance services"),
+    "training_services": ("培训服务次数", "training services"),
+    "bachelor_share": ("本科以上学历占比", "bachelor's share"),
+    "report_timeliness": ("报送及时性", "report timeliness"),
+    "industry_events": ("行业活动次数", "industry events"),
+    "publicity_items": ("宣传报道数", "publicity items"),
+    "management_rules": ("管理制度", "management rules"),
+    "business_model": ("商业模式", "business model"),
+    "capacity_building": ("能力建设", "capacity building"),
+    "office_area_m2": ("办公面积（平方米）", "office area (m²)"),
+    "years_registered": ("注册年数", "years registered"),
+}
+#: Kinds and relation types that some datasets add to their vocabulary (labels for reading; the
+#: default vocabulary stays as above).
+EXTENDED_KIND_LABELS: dict[str, tuple[str, str]] = {
+    "policy": ("政策", "policy"),
+    "park": ("园区", "park"),
+}
+EXTENDED_RELATION_LABELS: dict[str, tuple[str, str]] = {
+    "accepts": ("受理", "accepts"),
+    "requires": ("涉及部门", "requires"),
+    "administers": ("主管", "administers"),
+    "merged_into": ("并入", "merged into"),
+    "replaces": ("取代窗口", "replaces"),
+    "cultivated_by": ("纳入培育", "cultivated by"),
+    "reports": ("报送", "reports"),
+}
+ATTRIBUTE_LABELS.update({
+    "briefings": ("政策宣讲场次", "briefings"),
+    "forum_participants": ("论坛参加人数", "forum participants"),
+    "matters_at_least": ("受理事项数（至少）", "matters (at least)"),
+    "matters_growth": ("受理事项增长", "growth of matters"),
+    "newsletter_firms_at_least": ("简报覆盖企业数（至少）", "newsletter firms (at least)"),
+    "newsletter_issues": ("简报期数", "newsletter issues"),
+    "policies_accepted": ("受理政策数", "policies accepted"),
+    "policies_approved": ("审批政策数", "policies approved"),
+    "rd_deduction_projects": ("研发费用加计扣除项目数", "R&D deduction projects"),
+    "rd_expenses": ("研发费用", "R&D expenses"),
+    "window_since": ("窗口设立年份", "window since"),
+    "windows": ("窗口数", "windows"),
+})
+#: Money attributes and columns, in yuan (reports show 万元 in Chinese; files keep yuan).
+MONEY_FIELDS: frozenset[str] = frozenset({
+    "revenue", "amount", "subsidy_yuan", "rd_expense", "total_assets", "paid_in_capital", "business_revenue",
+    "main_revenue", "revenue_per_head", "reward",
+})
+#: Stages of chain alliances that the built-in datasets and the literature use.
+STAGE_LABELS: dict[str, tuple[str, str]] = {
+    "discovery": ("药物发现", "discovery"),
+    "screening": ("药物筛选", "screening"),
+    "pharmacology": ("药理评估", "pharmacology"),
+    "clinical": ("临床研究", "clinical"),
+    "process": ("工艺研究", "process"),
+    "pilot_scale_up": ("中试放大", "pilot scale-up"),
+    "registration": ("注册认证", "registration"),
+    "production": ("批量生产", "production"),
+    "market": ("药品上市", "market"),
+    "rd": ("研发", "R&D"),
+    "pilot": ("中试", "pilot"),
 }
 
 #: More words accepted on input, per category (the labels above are always accepted).
@@ -259,3 +351,31 @@ def is_chinese(text: str) -> bool:
         return True
     letters = [c for c in text if c.isalpha()]
     return bool(letters) and sum("\u3400" <= c <= "\u9fff" for c in letters) * 2 > len(letters)
+
+
+def attribute_label(name: str, lang: str = "zh") -> str | None:
+    """The label of an attribute column, ``<attribute>_<year>`` included; ``None`` when unknown.
+
+    Examples
+    --------
+    >>> attribute_label("trainees_2011"), attribute_label("trainees_2011", "en"), attribute_label("staff")
+    ('2011年培训人次', 'trainees 2011', '员工人数')
+    >>> attribute_label("rd_expenses_2011_yuan"), attribute_label("matters_2011_at_least")
+    ('2011年研发费用', '2011年受理事项数（至少）')
+    >>> attribute_label("x_2011") is None
+    True
+    """
+    pair = FIELD_LABELS.get(name) or ATTRIBUTE_LABELS.get(name)
+    if pair:
+        return label({name: pair}, name, lang)
+    words = name.split("_")
+    years = [w for w in words if len(w) == 4 and w.isdigit()]
+    stem = "_".join(w for w in words if w not in years)
+    if stem.endswith("_yuan"):  # the unit goes into the header (phrases.column)
+        stem = stem[: -len("_yuan")]
+    pair = FIELD_LABELS.get(stem) or ATTRIBUTE_LABELS.get(stem)
+    if pair is None or len(years) > 1 or stem == name:
+        return None
+    if not years:
+        return label({stem: pair}, stem, lang)
+    return f"{years[0]}年{pair[0]}" if lang == "zh" else f"{pair[1]} {years[0]}"

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from ecograph.cli import main
-from ecograph.labels import KIND_LABELS, RELATION_LABELS
+from ecograph.labels import EXTENDED_KIND_LABELS, KIND_LABELS, RELATION_LABELS
 from ecograph.report import SECTIONS, build, render_json, render_markdown
-from ecograph.report.phrases import TEXT
+from ecograph.report.phrases import TEXT, is_money
 from loaders.datasets import DATASETS, load_dataset
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -55,15 +55,18 @@ def test_zh_titles_prose_and_headers_are_chinese(reports) -> None:
         assert not english, (header, english)
     # the vocabulary shows as its Chinese labels from the one label table
     for kind_row in next((s.tables["by_kind"] for s in zh.sections if "by_kind" in s.tables), []):
-        assert f"| {KIND_LABELS.get(kind_row['kind'], (kind_row['kind'],))[0]} |" in markdown
+        labels = {**KIND_LABELS, **EXTENDED_KIND_LABELS}
+        assert f"| {labels.get(kind_row['kind'], (kind_row['kind'],))[0]} |" in markdown
 
 
-def _preview_tables(markdown: str) -> dict[str, list[list[str]]]:
-    """Table name -> previewed rows (cells as text) of a summary.md."""
+def _preview_tables(markdown: str) -> dict[str, tuple[str, list[str], list[list[str]]]]:
+    """Table name (its CSV's) -> caption, headers and previewed rows (cells as text) of a summary.md."""
     tables = {}
-    for name, body in re.findall(r"^\*\*(\w+)\*\*[（(].*\n\n((?:\|.*\n)+)", markdown, flags=re.M):
-        lines = body.strip("\n").split("\n")[2:]
-        tables[name] = [[c.strip() for c in line.strip("|").split(" | ")] for line in lines if not line.startswith("| …")]
+    for caption, name, body in re.findall(r"^\*\*(.+?)\*\*[（(].*\(tables/(\w+)\.csv\).*\n\n((?:\|.*\n)+)", markdown,
+                                          flags=re.M):
+        lines = body.strip("\n").split("\n")
+        rows = [[c.strip() for c in line.strip("|").split(" | ")] for line in lines[2:] if not line.startswith("| …")]
+        tables[name] = (caption, [c.strip() for c in lines[0].strip("|").split(" | ")], rows)
     return tables
 
 
@@ -73,9 +76,14 @@ def test_numbers_in_the_zh_summary_agree_with_report_json(reports) -> None:
     shown = _preview_tables(render_markdown(zh))
     assert shown and set(shown) <= set(exact)
     checked = 0
-    for name, rows in shown.items():
+    for name, (_, headers, rows) in shown.items():
         for cells, row in zip(rows, exact[name]):
-            for cell, value in zip(cells, row.values()):
+            for cell, header, (column, value) in zip(cells, headers, row.items()):
+                if is_money(column) and value is not None:  # shown in 万元, two decimals; exact yuan in the file
+                    assert header.endswith("（万元）"), (name, header)
+                    assert abs(float(cell.replace(",", "")) * 10000 - float(value)) <= 50, (name, cell, value)
+                    checked += 1
+                    continue
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
                     continue
                 read = float(cell.replace(",", "").rstrip("="))
@@ -119,3 +127,50 @@ def test_cli_lang_option_and_default(tmp_path: Path, capsys: pytest.CaptureFixtu
     with pytest.raises(SystemExit):
         main(["report", "--help"])
     assert "default: zh when most organisation names are Chinese" in re.sub(r"\s+", " ", capsys.readouterr().out)
+
+
+def test_zh_has_no_english_captions_stage_names_or_prose(reports) -> None:
+    zh, en, _ = reports
+    markdown = render_markdown(zh)
+    shown = _preview_tables(markdown)
+    for name, rows in zh.tables().items():  # every table has a Chinese caption, not its key
+        assert name not in re.sub(r"\(tables/\w+\.csv\)", "", markdown), name
+        if not rows:
+            continue
+        assert re.search(rf"^\*\*[^*]*[\u3400-\u9fff][^*]*\*\*（.*\(tables/{name}\.csv\)", markdown, flags=re.M), name
+    for name, (caption, headers, rows) in shown.items():
+        assert caption != name and CJK.search(caption), (name, caption)
+        for header in headers:  # <attribute>_<year> reads "<year>年…"
+            assert not re.fullmatch(r"[a-z_]+_\d{4}(_[a-z_]+)?", header), (name, header)
+    prose = "\n".join(section.text for section in zh.sections)
+    for english in ("tied to", "year ", "applications over", "per claim", "fewer contacts"):
+        assert english not in prose, english
+    exact = json.loads(render_json(zh))
+    for alliance in (a for a in load_dataset(zh_dataset(zh)).alliances()):
+        eco = load_dataset(zh_dataset(zh))
+        names = dict(zip(eco.node(alliance)["stages"], eco.node(alliance).get("stage_names") or []))
+        coverage = next(s["tables"][f"chain_{alliance}_coverage"] for s in exact["sections"]
+                        if f"chain_{alliance}_coverage" in s["tables"])
+        _, _, rows = shown[f"chain_{alliance}_coverage"]
+        for row, cells in zip(coverage, rows):  # the id in report.json, the stage's Chinese name in the report
+            assert row["stage"] in names and cells[0] == names[row["stage"]], (row["stage"], cells[0])
+        assert all(stage not in prose for stage in names if stage.isascii()), prose
+
+
+def zh_dataset(report) -> str:
+    """The built-in dataset a report was built from (by its title)."""
+    return next(name for name in DATASETS if report.title.endswith(load_dataset(name).attrs["title_zh"]))
+
+
+def test_titles_are_the_datasets_names_in_each_language(reports) -> None:
+    zh, en, _ = reports
+    eco = load_dataset(zh_dataset(zh))
+    assert zh.title == f"生态系统分析报告：{eco.attrs['title_zh']}" and CJK.search(eco.attrs["title_zh"])
+    assert en.title == f"ecograph report: {eco.attrs['title_en']}" and not CJK.search(eco.attrs["title_en"])
+
+
+def test_en_prose_of_changes_and_action_is_english(reports) -> None:
+    _, en, _ = reports
+    checked = [s for s in en.sections if s.title.startswith(("Changes", "The 百千万 action"))]
+    for section in checked:
+        assert section.text and _cjk_share(section.text) < 0.05, section.text

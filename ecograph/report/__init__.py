@@ -146,9 +146,13 @@ def build(
     >>> eco = Ecosystem(name="demo"); eco.add_org("a", "甲")
     >>> build(eco, sections=[overview.sections]).title
     '生态系统分析报告：demo'
+    >>> eco.attrs["title_zh"] = "示例生态"
+    >>> build(eco, sections=[overview.sections]).title
+    '生态系统分析报告：示例生态'
     """
     lang = report_lang(eco, lang)
-    report = Report(title=say("report", lang, name=eco.name), lang=lang)
+    # the ecosystem's own title in the report's language (attributes title_zh / title_en), else its name
+    report = Report(title=say("report", lang, name=eco.attrs.get(f"title_{lang}") or eco.name), lang=lang)
     for builder in sections:
         if progress is not None:
             progress(f"{builder.__module__.rpartition('.')[2]}.{builder.__name__}")

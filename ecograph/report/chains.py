@@ -6,13 +6,32 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..chains import anchor_position, chain_coverage, decompose_request, strengthen_chain
+from ..labels import STAGE_LABELS, attribute_label, label
 from .document import Section
 from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["sections", "figures"]
+__all__ = ["sections", "figures", "stage_names"]
+
+
+def stage_names(eco: Ecosystem, alliance: str, lang: str) -> dict[str, str]:
+    """Stage id -> the name a reader of ``lang`` sees: in Chinese the alliance's ``stage_names``, else
+    the vocabulary's label (:data:`~ecograph.labels.STAGE_LABELS`); ids stay in the files.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="alliance", stages=["rd", "clinical"], stage_names=["研发", "临床"])
+    >>> stage_names(eco, "a", "zh"), stage_names(eco, "a", "en")
+    ({'rd': '研发', 'clinical': '临床'}, {'rd': 'R&D', 'clinical': 'clinical'})
+    """
+    from ..diagrams.chains import stage_labels
+
+    stages = list(eco.chain(alliance).stages)
+    own = stage_labels(eco, alliance) if lang == "zh" else stages
+    return {s: name if name != s else label(STAGE_LABELS, s, lang) for s, name in zip(stages, own)}
 
 
 def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
@@ -33,15 +52,21 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
             continue
         name = eco.node(alliance)["name"]
         cov = chain_coverage(eco, alliance)
+        names = stage_names(eco, alliance, lang)
         listed = ("、" if lang == "zh" else ", ").join
-        none = say("chain.none", lang)
+
+        def stages(ids: list[str]) -> str:
+            return listed(names.get(s, s) for s in ids) or say("chain.none", lang)
+
         text = [say("chain.members", lang, name=name, members=len(chain.members), n=len(chain.stages),
-                    stages=" → ".join(chain.stages))]
-        text.append(say("chain.gaps", lang, gaps=listed(cov.gaps) or none, single=listed(cov.single_points) or none))
+                    stages=" → ".join(names[s] for s in chain.stages))]
+        text.append(say("chain.gaps", lang, gaps=stages(cov.gaps), single=stages(cov.single_points)))
         if cov.bottlenecks:
-            period = "".join(say("chain.period", lang, key=key, value=value) for key, value in cov.period.items())
-            loads = "; ".join(say("chain.load", lang, stage=s.stage, demand=s.demand, capacity=s.capacity, load=s.load)
-                              for s in map(cov.stage, cov.bottlenecks))
+            period = "".join(say("chain.period", lang, key=attribute_label(key, lang) or key, value=value)
+                             for key, value in cov.period.items())
+            loads = ("；" if lang == "zh" else "; ").join(
+                say("chain.load", lang, stage=names.get(s.stage, s.stage), demand=s.demand, capacity=s.capacity,
+                    load=s.load) for s in map(cov.stage, cov.bottlenecks))
             text.append(say("chain.bottlenecks", lang, period=period, loads=loads))
         tables: dict[str, list[dict[str, Any]]] = {f"chain_{alliance}_coverage": cov.rows()}
         if chain.anchor is not None:
@@ -50,13 +75,13 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
                             members=len(chain.members), cross=pos.cross_stage))
             tables[f"chain_{alliance}_betweenness"] = [{"member": m, "betweenness": b} for m, b in pos.betweenness.items()]
         full = decompose_request(eco, alliance, chain.stages)
-        unserved = say("chain.unserved", lang, stages=listed(full.unserved)) if full.unserved else ""
+        unserved = say("chain.unserved", lang, stages=stages(full.unserved)) if full.unserved else ""
         text.append(say("chain.request", lang, tasks=len(full.tasks), unserved=unserved))
         tables[f"chain_{alliance}_full_request"] = [t.to_dict() for t in full.tasks]
         candidates = strengthen_chain(eco, alliance)
         if candidates.candidates:
             tables[f"chain_{alliance}_strengthening"] = [c.to_dict() for c in candidates.candidates]
-        out.append(Section(say("chain", lang, name=name), "\n\n".join(text), tables=tables))
+        out.append(Section(say("chain", lang, name=name), "\n\n".join(text), tables=tables, labels={"stage": names}))
     return out
 
 

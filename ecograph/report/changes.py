@@ -11,15 +11,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..dynamics import Changes, changes
-from ..labels import RING_LABELS, label
 from .document import Section
-from .phrases import say
+from .phrases import say, value
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
 __all__ = ["sections", "figures"]
 _MEMBERS_SHOWN = 30
+_OUTSIDE = "outside"  # the ring of a member before it entered or after it left
 
 
 def _text(period: Any) -> str:
@@ -31,47 +31,72 @@ def _pairs(eco: Ecosystem) -> list[tuple[Any, Any]]:
     return list(zip(periods, periods[1:]))
 
 
-def _ring(ring: str | None) -> str:
-    return label(RING_LABELS, ring) if ring else "圈外"
+#: How the report shows the values of the changes tables in Chinese (the files keep the keys).
+_ZH_VALUES: dict[str, dict[Any, str]] = {
+    "aspect": {"organisations": "单位", "relations": "关系", "rings": "圈层", "stages": "产业链环节",
+               "associations": "协会会员"},
+    "change": {"entered": "进入", "left": "退出", "added": "新增", "removed": "减少", "moved": "换圈",
+               "stayed": "留在原圈", "joined": "加入"},
+    "measure": {"relations": "关系数", "count": "次数", "clients": "服务对象数", "clients.sme": "中小企业服务对象数",
+                "revenue": "收入"},
+    "from_ring": {_OUTSIDE: "圈外"}, "to_ring": {_OUTSIDE: "圈外"},
+    "decision": {"promote": "纳入/奖励", "keep": "保留", "warn": "预警", "remove": "退出", "reject": "未纳入"},
+}
 
 
-def _member_text(members: list[Any]) -> str:
-    shown = ["→".join(m[:2]) if isinstance(m, list) else str(m) for m in members[:_MEMBERS_SHOWN]]
-    more = f" 等 {len(members)} 项" if len(members) > _MEMBERS_SHOWN else ""
-    return "、".join(shown) + more
+def _group(group: str, lang: str) -> str:
+    """A growth group (a relation type, ``type/service``) for reading."""
+    head, _, tail = group.partition("/")
+    shown = value("type", head, lang)
+    return f"{shown}/{tail}" if tail else shown
 
 
-def _summary(c: Changes) -> str:
+def _member_text(eco: Ecosystem, members: list[Any]) -> str:
+    """The first members by name (the same text in every language: the files do not change with it)."""
+    def name(node: Any) -> str:
+        return eco.node(node)["name"] if node in eco else str(node)
+
+    shown = ["→".join(map(name, m[:2])) if isinstance(m, list) else name(m) for m in members[:_MEMBERS_SHOWN]]
+    return "; ".join(shown) + (f"; … ({len(members):,})" if len(members) > _MEMBERS_SHOWN else "")
+
+
+def _summary(c: Changes, lang: str) -> str:
     s = c.summary()
-    parts = [f"进入 {s['entered']} 家单位，离开 {s['left']} 家",
-             f"新增关系 {s['relations_added']} 条，减少 {s['relations_removed']} 条"]
-    if s["ring_entries"] or s["ring_exits"] or s["ring_moves"]:
-        parts.append(f"圈层：新进 {s['ring_entries']}，退出 {s['ring_exits']}，换圈 {s['ring_moves']}")
-    if s["stage_joins"] or s["stage_leaves"]:
-        parts.append(f"产业链环节：加入 {s['stage_joins']}，退出 {s['stage_leaves']}")
-    if s["association_joins"] or s["association_leaves"]:
-        parts.append(f"协会会员：加入 {s['association_joins']}，退出 {s['association_leaves']}")
-    totals = [g for g in c.growth if "/" not in g.group and g.measure == "count" and g.rate is not None]
-    for g in totals:
-        parts.append(f"{g.group} 的 {g.measure}：{g.before:,} → {g.after:,}（{g.rate:+.2%}）")
-    return f"{_text(c.t0)} → {_text(c.t1)}：" + "；".join(parts) + "。"
+    parts = [say("changes.organisations", lang, **s), say("changes.relations", lang, **s)]
+    for key, aspects in (("changes.rings", ("ring_entries", "ring_exits", "ring_moves")),
+                         ("changes.stages", ("stage_joins", "stage_leaves")),
+                         ("changes.associations", ("association_joins", "association_leaves"))):
+        if any(s[a] for a in aspects):
+            parts.append(say(key, lang, **s))
+    for g in c.growth:
+        if "/" not in g.group and g.measure == "count" and g.rate is not None:
+            parts.append(say("changes.total", lang, group=_group(g.group, lang), before=g.before, after=g.after, rate=g.rate,
+                             measure=_ZH_VALUES["measure"][g.measure] if lang == "zh" else g.measure))
+    return say("changes.summary", lang, t0=_text(c.t0), t1=_text(c.t1), parts=("；" if lang == "zh" else "; ").join(parts))
 
 
-def _rows(c: Changes) -> list[dict[str, Any]]:
+def _rows(eco: Ecosystem, c: Changes) -> list[dict[str, Any]]:
     out = []
     for row in c.rows():
         if row["aspect"] == "growth":
             continue
+        rings = row["aspect"] == "rings"
         out.append({"aspect": row["aspect"], "change": row["change"], "group": row["group"],
-                    "from_ring": _ring(row["from_ring"]) if row["aspect"] == "rings" else None,
-                    "to_ring": _ring(row["to_ring"]) if row["aspect"] == "rings" else None,
-                    "count": row["count"], "members": _member_text(row["members"])})
+                    "from_ring": (row["from_ring"] or _OUTSIDE) if rings else None,
+                    "to_ring": (row["to_ring"] or _OUTSIDE) if rings else None,
+                    "count": row["count"], "members": _member_text(eco, row["members"])})
     return out
 
 
 def _growth_rows(c: Changes) -> list[dict[str, Any]]:
     return [{"group": g.group, "measure": g.measure, "before": g.before, "after": g.after,
              "growth": None if g.rate is None else f"{g.rate:+.2%}"} for g in c.growth]
+
+
+def _labels(c: Changes, lang: str) -> dict[str, dict[Any, str]]:
+    if lang != "zh":
+        return {}
+    return {**_ZH_VALUES, "group": {g.group: _group(g.group, lang) for g in c.growth}}
 
 
 def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
@@ -85,19 +110,22 @@ def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     ['变化', '变化：2010 → 2011']
     >>> next(r["growth"] for r in out[1].tables["changes_2010_2011_growth"] if (r["group"], r["measure"]) == ("accepts", "count"))
     '+36.83%'
+    >>> sections(loaders.load_dataset("pudong_policy"), "en")[1].text.split(";")[0]
+    '2010 → 2011: 0 organisations entered, 0 left'
     """
     pairs = _pairs(eco)
     if not pairs:
         return []
     results = [changes(eco, t0, t1) for t0, t1 in pairs]
-    periods = "、".join(_text(p) for p in eco.periods())
-    out = [Section(say("changes", lang), f"本生态系统有 {len(eco.periods())} 个时期（{periods}），以下逐期比较（`eg.changes`）。")]
+    periods = ("、" if lang == "zh" else ", ").join(_text(p) for p in eco.periods())
+    out = [Section(say("changes", lang), say("changes.intro", lang, n=len(eco.periods()), periods=periods))]
     for c in results:
         key = f"changes_{_text(c.t0)}_{_text(c.t1)}".replace("-", "")
-        tables = {key: _rows(c)}
+        tables = {key: _rows(eco, c)}
         if c.growth:
             tables[f"{key}_growth"] = _growth_rows(c)
-        out.append(Section(say("changes.pair", lang, t0=_text(c.t0), t1=_text(c.t1)), _summary(c), tables=tables, level=3))
+        out.append(Section(say("changes.pair", lang, t0=_text(c.t0), t1=_text(c.t1)), _summary(c, lang), tables=tables,
+                           level=3, labels=_labels(c, lang)))
     out.extend(_management(eco, lang))
     return out
 
@@ -109,18 +137,15 @@ def _management(eco: Ecosystem, lang: str) -> list[Section]:
     from ..management import manage
 
     m = manage(eco)
-    lines = []
-    for period in m.periods:
-        counts = m.counts(period)
-        lines.append(f"- {_text(period)}：在册 {len(m.members[period])} 家；纳入/奖励 {counts['promote']}，保留 "
-                     f"{counts['keep']}，预警 {counts['warn']}，退出 {counts['remove']}，未纳入 {counts['reject']}")
+    lines = [say("management.period", lang, period=_text(period), members=len(m.members[period]), **m.counts(period))
+             for period in m.periods]
     rows = [{**r, "period": _text(r["period"])} for r in m.rows() if r["decision"] != "reject"]
-    text = ("动态管理（有进有出，优胜劣汰）：每期评估纳入满一年的中心，按规则列出纳入、奖励、保留、预警、退出，"
-            "每项决定注明依据条款（未纳入的申请单位见表 management_rejected）。\n\n" + "\n".join(lines))
+    text = say("management.text", lang) + "\n\n" + "\n".join(lines)
     rejected = [{**r, "period": _text(r["period"])} for r in m.rows() if r["decision"] == "reject"]
     return [Section(say("changes.management", lang), text, level=3,
                     tables={"management_decisions": rows, "management_rejected": rejected,
-                            "management_trajectories": [{**t, "period": _text(t["period"])} for t in m.trajectories()]})]
+                            "management_trajectories": [{**t, "period": _text(t["period"])} for t in m.trajectories()]},
+                    labels={"decision": _ZH_VALUES["decision"]} if lang == "zh" else {})]
 
 
 def figures(eco: Ecosystem, lang: str = "zh") -> list[Section]:

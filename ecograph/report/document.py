@@ -29,6 +29,9 @@ class Section:
         name -> matplotlib ``Figure``; written as ``<name>.png``/``.svg`` and inlined in HTML.
     level : int
         Heading level (2 = top-level section).
+    labels : dict
+        column -> {cell value: label}: how the report shows values that only this ecosystem names
+        (an alliance's ``stage_names``); the CSV and report.json keep the values.
     """
 
     title: str
@@ -36,6 +39,7 @@ class Section:
     tables: dict[str, list[Row]] = field(default_factory=dict)
     figures: dict[str, Figure] = field(default_factory=dict)
     level: int = 2
+    labels: dict[str, dict[Any, str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,6 +68,8 @@ class Report:
                 earlier.text = "\n\n".join(t for t in (earlier.text, section.text) if t)
                 earlier.tables.update(section.tables)
                 earlier.figures.update(section.figures)
+                for name, labels in section.labels.items():
+                    earlier.labels.setdefault(name, {}).update(labels)
                 return
         self.sections.append(section)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..onestop import one_stop
+from ..onestop import OneStop, one_stop
 from .document import Section
 from .phrases import say
 
@@ -34,6 +34,23 @@ def sections(eco: Ecosystem, lang: str = "en", requires: str = "requires") -> li
             result = one_stop(eco, hub, requires=requires)
             rows = [{**row, "departments": ", ".join(row["departments"]), "direct": ", ".join(row["direct"])}
                     for row in result.policies]
-            out.append(Section(say("onestop", lang, name=eco.node(hub)["name"]), result.summary() + ".",
+            out.append(Section(say("onestop", lang, name=eco.node(hub)["name"]), _summary(result, lang),
                                tables={f"onestop_{hub}": rows}))
     return out
+
+
+def _summary(result: OneStop, lang: str) -> str:
+    """The finding of :meth:`OneStop.summary <ecograph.onestop.OneStop.summary>` in ``lang``."""
+    n = len(result.policies)
+    parts = []
+    if result.counted:
+        share = result.saved / result.total_without if result.total_without else 0.0
+        scope = say("onestop.scope_one", lang) if result.counted == 1 else say("onestop.scope", lang, n=result.counted)
+        parts.append(say("onestop.counted", lang, counted=result.counted, applications=result.applications, scope=scope,
+                         without=result.total_without, with_=result.total_with, saved=result.saved, share=share))
+    policies = "policy needs" if n == 1 else "policies need"
+    per_claim = [say(f"onestop.{word}", lang, k=k, n=n, policies=policies)
+                 for k, word in ((result.fewer_per_claim, "fewer"), (result.more_per_claim, "more")) if k]
+    joined = ("，" if lang == "zh" else " and ").join(per_claim)
+    parts.append(say("onestop.per_claim", lang, n=n, parts=joined) if per_claim else say("onestop.per_claim_none", lang))
+    return ("；" if lang == "zh" else "; ").join(parts) + ("。" if lang == "zh" else ".")

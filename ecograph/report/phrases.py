@@ -18,11 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import re
+
 from ..labels import (
-    FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, RELATION_LABELS, RING_LABELS, ROLE_LABELS, SECTOR_LABELS, is_chinese,
+    EXTENDED_KIND_LABELS, EXTENDED_RELATION_LABELS, FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, MONEY_FIELDS,
+    RELATION_LABELS, RING_LABELS, ROLE_LABELS, SECTOR_LABELS,
+    STAGE_LABELS, attribute_label, is_chinese, label,
 )
 
-__all__ = ["LANGS", "TEXT", "COLUMNS", "say", "column", "value", "default_lang"]
+__all__ = ["LANGS", "TEXT", "COLUMNS", "CAPTIONS", "say", "column", "value", "caption", "is_money", "default_lang"]
 
 #: Languages of a report.
 LANGS = ("zh", "en")
@@ -76,6 +80,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rings.too_few": ("有成员的圈层少于两个", "fewer than two rings have members"),
     "rings.promotion": ("最适合进入协同创新圈的是：{name}（{reason}）。",
                         "Best placed to join the collaboration ring: {name} ({reason})."),
+    "rings.tied": ("与{ties}有联系", "tied to {ties}"),
     "rings.figure": (
         "{name} 的圈层：核心 {core} 家、核心圈 {core_ring} 家、协同创新圈 {collaboration} 家、辐射圈 {radiation} 家，"
         "按类型着色、按度数定大小；浅色曲线为其联系。",
@@ -93,7 +98,7 @@ TEXT: dict[str, tuple[str, str]] = {
                    "Gaps (no member): {gaps}. Single points of failure: {single}."),
     "chain.none": ("无", "none"),
     "chain.bottlenecks": ("瓶颈{period}：{loads}。", "Bottlenecks{period}: {loads}."),
-    "chain.period": ("（{key} {value}）", " in {key} {value}"),
+    "chain.period": ("（{key}：{value}）", " in {key} {value}"),
     "chain.load": ("{stage}（需求 {demand:,.0f}，能力 {capacity:,.1f}，负荷 {load:.2f}）",
                    "{stage} (demand {demand:,.0f} against capacity {capacity:,.1f}, load {load:.2f})"),
     "chain.anchor": ("依托单位 {name} 在工作网络中按中介中心度排第 {rank} 名（共 {members} 家成员），"
@@ -140,7 +145,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # evaluation
     "service_performance.text": (
         "共 {providers} 家服务机构。“服务次数”为服务记录数，“服务对象数”为不同服务对象数，“中小企业占比”为中小企业"
-        "服务对象的占比，“收入”为服务收入合计（精确值，单位同原始数据），“增长”为最近一年收入较上一年的增长，"
+        "服务对象的占比，“收入”为服务收入合计（以万元显示，CSV 与 report.json 中为精确的元），“增长”为最近一年收入较上一年的增长，"
         "“触达”为该机构服务过的中小企业占全部中小企业的比例。",
         "{providers} service providers. `services` counts service records, `clients` distinct clients, "
         "`sme_share` the share of SME clients, `revenue` the summed service revenue (exact, in the unit of the "
@@ -190,6 +195,20 @@ TEXT: dict[str, tuple[str, str]] = {
         "outside contacts in, liaisons and itinerants link other sectors. `total_z` compares the total with its "
         "expectation under random ties of the same density (R sna's z-score).",
     ),
+    # one-stop service
+    "onestop.counted": (
+        "有申请数的 {counted:,} 项政策共 {applications:,} 件申请，没有一站式中心时需联系部门 {without:,} 次，有中心时 "
+        "{with_:,} 次（少 {saved:,} 次，{share:.0%}）",
+        "{applications:,} applications over {scope} with an applicant count need {without:,} department contacts "
+        "without the one-stop centre and {with_:,} with it ({saved:,} fewer, {share:.0%})",
+    ),
+    "onestop.scope_one": ("该项政策", "the policy"),
+    "onestop.scope": ("这 {n:,} 项政策", "the {n:,} policies"),
+    "onestop.fewer": ("{k:,} 项所需联系更少", "{k:,} of {n:,} {policies} fewer contacts with the centre"),
+    "onestop.more": ("{k:,} 项所需联系更多", "{k:,} of {n:,} {policies} more contacts with the centre"),
+    "onestop.per_claim": ("按每件申请计，{n:,} 项政策中{parts}", "per claim, {parts}"),
+    "onestop.per_claim_none": ("按每件申请计，没有政策因中心而需要更少或更多的联系",
+                               "per claim, no policy needs fewer or more contacts with the centre"),
     # other topics (titles)
     "brokers": ("跨部门中介机构", "Brokers between sectors"),
     "helix": ("三螺旋协同", "Triple-helix synergy"),
@@ -199,9 +218,64 @@ TEXT: dict[str, tuple[str, str]] = {
     "centre_evaluation": ("中心评价", "Centre evaluation"),
     "evaluation_radar": ("分维度评价", "Evaluation by dimension"),
     "action": ("百千万行动：供需对接与评估反馈", "The 百千万 action: matching supply and demand, and its evaluation"),
+    "action.matched": (
+        "**{problems:,}** 项技术难题中 **{matched:,}** 项已对接专家（{share:.1%}），由 {experts:,} 名专家经 {societies:,} 个"
+        "学会承接；{reached:,} 家企业获得对接{coverage}。",
+        "**{matched:,}** of **{problems:,}** technical problems are matched to experts ({share:.1%}), taken on by "
+        "{experts:,} experts through {societies:,} societies; {reached:,} enterprises are served{coverage}.",
+    ),
+    "action.coverage": ("，占有难题企业的 {coverage:.1%}", ", {coverage:.1%} of the enterprises with problems"),
+    "action.optimal": (
+        "分配为全局最优：先使对接的难题最多，再使总分最高（{weights}，满分 1000），再使专家负载最均衡；"
+        "每位专家不超过其服务能力（capacity）。",
+        "The assignment is globally optimal: first the most problems matched, then the highest total score "
+        "({weights}, out of 1000), then the most even expert load; no expert beyond their capacity.",
+    ),
+    "action.load": (
+        "专家负载基尼系数 {gini:.2f}，服务能力利用率 {utilisation}；行动企业的辐射区域共 {provinces} 个省份；各学会触及的"
+        "省份数（radiation_provinces）与其他评分指标见学会评分表，可直接用于绩效评估与经费分配"
+        "（ecograph.evaluate / ecograph.allocate）。",
+        "Expert load Gini {gini:.2f}, capacity used {utilisation}; the action's enterprises span {provinces} "
+        "provinces; the provinces each society reaches (radiation_provinces) and the other indicators are in the "
+        "societies' table, ready for evaluation and funding (ecograph.evaluate / ecograph.allocate).",
+    ),
+    "action.refused": ("未对接 {counts}：每一项的原因见未对接难题表。",
+                       "Not matched: {counts}; the reason for each is in the table of unmatched problems."),
+    "action.refusal.no_fields": ("未注明所需领域 {n:,} 项", "{n:,} without the fields they need"),
+    "action.refusal.no_expert_in_field": ("所需领域无可用专家 {n:,} 项", "{n:,} with no expert in their field"),
+    "action.refusal.capacity_exhausted": ("所需领域专家容量已满 {n:,} 项",
+                                          "{n:,} whose field's experts are at capacity"),
+    "action.figure": ("学会—企业—地区的对接流向（带宽为已对接难题数），以及各重点区域的企业覆盖。",
+                      "Matches flowing from societies to enterprises to regions (width: problems matched), and "
+                      "the coverage of enterprises in each key region."),
     "changes": ("变化", "Changes"),
     "changes.pair": ("变化：{t0} → {t1}", "Changes: {t0} → {t1}"),
     "changes.management": ("变化：动态管理", "Changes: dynamic management"),
+    "changes.intro": ("本生态系统有 {n} 个时期（{periods}），以下逐期比较（`eg.changes`）。",
+                      "The ecosystem has {n} periods ({periods}); each is compared with the one before (`eg.changes`)."),
+    "changes.organisations": ("进入 {entered} 家单位，离开 {left} 家", "{entered} organisations entered, {left} left"),
+    "changes.relations": ("新增关系 {relations_added} 条，减少 {relations_removed} 条",
+                          "{relations_added} relations added, {relations_removed} removed"),
+    "changes.rings": ("圈层：新进 {ring_entries}，退出 {ring_exits}，换圈 {ring_moves}",
+                      "circle layers: {ring_entries} entered, {ring_exits} left, {ring_moves} moved"),
+    "changes.stages": ("产业链环节：加入 {stage_joins}，退出 {stage_leaves}",
+                       "chain stages: {stage_joins} joined, {stage_leaves} left"),
+    "changes.associations": ("协会会员：加入 {association_joins}，退出 {association_leaves}",
+                             "association members: {association_joins} joined, {association_leaves} left"),
+    "changes.total": ("“{group}”的{measure}：{before:,} → {after:,}（{rate:+.2%}）",
+                      "{measure} of {group}: {before:,} → {after:,} ({rate:+.2%})"),
+    "changes.summary": ("{t0} → {t1}：{parts}。", "{t0} → {t1}: {parts}."),
+    "management.text": (
+        "动态管理（有进有出，优胜劣汰）：每期评估纳入满一年的中心，按规则列出纳入、奖励、保留、预警、退出，"
+        "每项决定注明依据条款（未纳入的申请单位见“未纳入的申请单位”表）。",
+        "Dynamic management (entry and exit, the best kept): each period the centres admitted for a year or more "
+        "are assessed and the rules list who is admitted, rewarded, kept, warned or removed, each decision with "
+        "its clause (applicants not admitted are in their own table).",
+    ),
+    "management.period": ("- {period}：在册 {members} 家；纳入/奖励 {promote}，保留 {keep}，预警 {warn}，退出 {remove}，"
+                          "未纳入 {reject}",
+                          "- {period}: {members} on the register; {promote} admitted or rewarded, {keep} kept, "
+                          "{warn} warned, {remove} removed, {reject} not admitted"),
     # network
     "network": ("网络概览", "Network overview"),
     "network.figure": (
@@ -293,11 +367,60 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "T_millibits": ("T（毫比特）", "T millibits"), "regions": ("地区数", "regions"),
 }
 
+_KINDS = {**KIND_LABELS, **EXTENDED_KIND_LABELS}
+_RELATIONS = {**RELATION_LABELS, **EXTENDED_RELATION_LABELS}
+
+#: Table captions: a table's name (its CSV file's) -> (Chinese, English). Tables of one platform,
+#: alliance, hub or pair of periods are named ``<prefix>_<id>_<suffix>``; their caption is the
+#: suffix's (the section title names the platform or alliance), ``{x}`` the part the pattern captures.
+CAPTIONS: dict[str, tuple[str, str]] = {
+    r"by_kind": ("按类型统计的机构", "Organisations by kind"),
+    r"by_sector": ("按部门统计的机构", "Organisations by sector"),
+    r"by_relation": ("按类型统计的关系", "Relations by type"),
+    r"central_organisations": ("核心机构", "Central organisations"),
+    r"rings_.+_composition": ("各圈层的构成", "Composition of each circle layer"),
+    r"rings_.+_density": ("圈层之间的联系密度", "Density of ties between circle layers"),
+    r"rings_.+_radiation": ("核心逐跳触达的机构", "Organisations the core reaches, hop by hop"),
+    r"rings_.+_inferred": ("申报圈层与推断圈层对照", "Declared against inferred circle layers"),
+    r"rings_.+_disagreements": ("推断圈层与申报不同的成员", "Members whose inferred layer differs from the declared one"),
+    r"rings_.+_promotions": ("建议进入协同创新圈的单位", "Candidates for the collaboration ring"),
+    r"rings_.+_(?P<x>" + "|".join(sorted(_RELATIONS, key=len, reverse=True)) + ")": (
+        "圈层之间的“{x}”关系数", "“{x}” relations between circle layers"),
+    r"chain_.+_coverage": ("各环节的覆盖与负荷", "Coverage and load of each stage"),
+    r"chain_.+_betweenness": ("成员在工作网络中的中介中心度", "Members' betweenness in the working network"),
+    r"chain_.+_full_request": ("覆盖全链的需求拆分的任务", "Tasks of a request for the whole chain"),
+    r"chain_.+_strengthening": ("可补强产业链的候选单位", "Candidates to strengthen the chain"),
+    r"association_composition": ("各协会的会员构成", "Members of each association"),
+    r"association_overlap": ("协会之间的共同会员", "Members shared by pairs of associations"),
+    r"bridging_members_by_(?P<x>.+)": ("跨{x}组的会员", "Members bridging {x} groups"),
+    r"bridging_associations_by_(?P<x>.+)": ("各协会跨{x}组的程度", "Associations bridging {x} groups"),
+    r"hierarchy_rollup": ("各层级单位的汇总", "Roll-up of the hierarchy's units"),
+    r"district_balance": ("各片区的中心数", "Centres per district"),
+    r"district_proposal": ("建议的片区划分", "Proposed districts"),
+    r"district_proposal_confusion": ("建议片区与现有片区对照", "Proposed against current districts"),
+    r"brokers": ("跨部门中介机构", "Brokers between sectors"),
+    r"triple_helix": ("三螺旋互信息", "Triple-helix mutual information"),
+    r"onestop_.+": ("各项政策的办理部门与联系次数", "Departments and contacts per policy"),
+    r"service_performance": ("各服务机构的服务绩效", "Service performance of each provider"),
+    r"centre_eligibility": ("各中心的准入条件审核", "Admission conditions per centre"),
+    r"centre_grades": ("各中心的得分与等级", "Score and grade of each centre"),
+    r"action_regions": ("各重点区域的对接情况", "Matching per key region"),
+    r"action_societies": ("各学会的评分指标", "Indicators per society"),
+    r"action_expert_load": ("专家负载", "Expert load"),
+    r"match_assignment": ("难题与专家的对接", "Problems assigned to experts"),
+    r"match_refusals": ("未对接的难题及原因", "Unmatched problems and why"),
+    r"changes_(?P<x>\d+_\d+)": ("逐项变化", "Changes item by item"),
+    r"changes_(?P<x>\d+_\d+)_growth": ("各组指标的增长", "Growth of each group's measures"),
+    r"management_decisions": ("动态管理决定", "Dynamic-management decisions"),
+    r"management_rejected": ("未纳入的申请单位", "Applicants not admitted"),
+    r"management_trajectories": ("各中心的历程", "Trajectory of each centre"),
+}
+
 #: Columns whose values are vocabulary keys, and the label table of each (from ``labels``).
 _VALUE_TABLES = {
-    "kind": KIND_LABELS, "sector": SECTOR_LABELS, "ring": RING_LABELS, "declared": RING_LABELS,
-    "inferred": RING_LABELS, "relation": RELATION_LABELS, "type": RELATION_LABELS, "role": ROLE_LABELS,
-    "level": LEVEL_LABELS,
+    "kind": _KINDS, "sector": SECTOR_LABELS, "ring": RING_LABELS, "declared": RING_LABELS,
+    "inferred": RING_LABELS, "relation": _RELATIONS, "type": _RELATIONS, "role": ROLE_LABELS,
+    "level": LEVEL_LABELS, "stage": STAGE_LABELS, "from_ring": RING_LABELS, "to_ring": RING_LABELS,
 }
 
 
@@ -314,7 +437,8 @@ def say(key: str, lang: str, /, **values: Any) -> str:
 
 
 def column(name: str, lang: str) -> str:
-    """A table column's header in ``lang``; unknown columns keep their name.
+    """A table column's header in ``lang``; unknown columns keep their name; money columns carry
+    their unit in Chinese (the cells show 万元, :func:`is_money`).
 
     Examples
     --------
@@ -322,12 +446,21 @@ def column(name: str, lang: str) -> str:
     ('类型', 'betweenness_rank', 'x_1')
     >>> column("n_enterprise", "zh"), column("listed_share", "zh"), column("ties_core_ring", "zh")
     ('企业数', '上市占比', '与核心圈联系')
+    >>> column("trainings_2011", "zh"), column("revenue", "zh")
+    ('2011年培训场次', '收入（万元）')
     """
     if lang != "zh":
         return name
-    pair = COLUMNS.get(name) or FIELD_LABELS.get(name) or RING_LABELS.get(name)
+    header = _header(name)
+    return f"{header}（万元）" if is_money(name) else header
+
+
+def _header(name: str) -> str:
+    pair = COLUMNS.get(name) or RING_LABELS.get(name)
     if pair:
         return pair[0]
+    if (attribute := attribute_label(name)) is not None:
+        return attribute
     # composed names: n_<kind>, proposed_<i>, ties_<ring>, <word>_share, <word>_name
     head, _, tail = name.partition("_")
     if head == "n" and tail in KIND_LABELS:
@@ -337,8 +470,41 @@ def column(name: str, lang: str) -> str:
     if head == "ties" and tail in RING_LABELS:
         return f"与{RING_LABELS[tail][0]}联系"
     stem, _, last = name.rpartition("_")
-    if last in ("share", "name") and stem and column(stem, lang) != stem:
-        return f"{column(stem, lang)}{'占比' if last == 'share' else '名称'}"
+    if last in ("share", "name") and stem and _header(stem) != stem:
+        return f"{_header(stem)}{'占比' if last == 'share' else '名称'}"
+    return name
+
+
+def is_money(name: str) -> bool:
+    """Whether the column ``name`` holds yuan (:data:`ecograph.labels.MONEY_FIELDS`, or ``*_yuan``).
+
+    Examples
+    --------
+    >>> is_money("revenue"), is_money("subsidy_yuan"), is_money("revenue_share")
+    (True, True, False)
+    """
+    return name in MONEY_FIELDS or name.endswith("_yuan")
+
+
+def caption(name: str, lang: str) -> str:
+    """The caption of the table ``name`` in ``lang`` (:data:`CAPTIONS`); unknown tables keep their name.
+
+    Examples
+    --------
+    >>> caption("by_kind", "zh"), caption("rings_motor_platform_member_of", "zh")
+    ('按类型统计的机构', '圈层之间的“会员”关系数')
+    >>> caption("chain_bio_platform_coverage", "en"), caption("mine", "zh")
+    ('Coverage and load of each stage', 'mine')
+    """
+    for pattern, (zh, en) in CAPTIONS.items():
+        found = re.fullmatch(pattern, name)
+        if found:
+            x = found.groupdict().get("x", "")
+            if pattern.startswith("rings_"):
+                x = label(_RELATIONS, x, lang)
+            elif pattern.startswith("bridging_"):
+                x = _header(x) if lang == "zh" else x
+            return (zh if lang == "zh" else en).format(x=x)
     return name
 
 

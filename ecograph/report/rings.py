@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AnalysisError, EcographError
-from ..rings import Radiation, infer_rings, radiation, ring_composition, ring_density, ring_flows, suggest_promotions
+from ..model import RINGS
+from ..rings import Promotion, Radiation, infer_rings, radiation, ring_composition, ring_density, ring_flows, suggest_promotions
 from .document import Section
 from .phrases import say
 from ..labels import RING_LABELS, label
@@ -33,6 +34,15 @@ def _reach(spread: Radiation, lang: str) -> str:
     words += [say("rings.reach_within", lang, target=row["target"], hop=row["hop"], share=_percent(row["target_share"]))
               for row in further]
     return ("，" if lang == "zh" else ", ").join(words)
+
+
+def _reason(promotion: Promotion, lang: str) -> str:
+    """Why a member is suggested, in ``lang``: its ties into the rings up to the collaboration ring."""
+    if lang != "zh":
+        return promotion.reason
+    inner = RINGS[: RINGS.index("collaboration") + 1]
+    ties = "、".join(f"{label(RING_LABELS, r)} {n} 家成员" for r, n in promotion.ties.items() if r in inner and n)
+    return say("rings.tied", lang, ties=ties)
 
 
 def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
@@ -79,11 +89,14 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
         except EcographError as exc:
             text.append(say("rings.not_inferred", lang, reason=exc))
         promotions = suggest_promotions(eco, platform)
+        reasons: dict[str, str] = {}
         if promotions:
+            reasons = {p.reason: _reason(p, lang) for p in promotions}
             best = promotions[0]
-            text.append(say("rings.promotion", lang, name=best.name, reason=best.reason))
+            text.append(say("rings.promotion", lang, name=best.name, reason=reasons[best.reason]))
             tables[f"rings_{platform}_promotions"] = [p.to_dict() for p in promotions]
-        out.append(Section(say("circle_layers", lang, name=name), "\n\n".join(text), tables=tables))
+        out.append(Section(say("circle_layers", lang, name=name), "\n\n".join(text), tables=tables,
+                           labels={"reason": reasons}))
     return out
 
 

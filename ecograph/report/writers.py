@@ -19,6 +19,7 @@ import io
 import json
 import math
 import re
+from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 from ..documents import spreadsheet_text
 from ..diagrams.webfont import EMBEDDED_FAMILY, font_face_css
 from .document import Report
-from .phrases import column, say, value
+from .phrases import caption, column, is_money, say, value
 
 __all__ = ["save", "render_markdown", "render_html", "render_json", "PREVIEW_ROWS"]
 
@@ -146,15 +147,29 @@ def _cell(value: Any) -> str:
     return spreadsheet_text(value) if isinstance(value, str) else str(value)  # "=HYPERLINK(…)" stays text
 
 
-def _shown(column_name: str, cell: Any, lang: str) -> str:
-    """A cell as shown in summary.md and report.html: in Chinese, labels for vocabulary keys and
-    numbers rounded for reading (three significant digits, thousands grouped); the CSV keeps them exact."""
+def _shown(column_name: str, cell: Any, lang: str, labels: dict[str, dict[Any, str]] | None = None) -> str:
+    """A cell as shown in summary.md and report.html: in Chinese, labels for vocabulary keys (and the
+    section's own ``labels``), money in 万元 and numbers rounded for reading (three significant digits,
+    thousands grouped, years as such); the CSV keeps them exact."""
+    if lang == "zh" and labels and isinstance(cell, str | int) and cell in labels.get(column_name, {}):
+        return labels[column_name][cell]
     cell = value(column_name, cell, lang)
-    if lang == "zh" and isinstance(cell, float) and math.isfinite(cell):
-        return f"{cell:,.3g}" if abs(cell) < 1000 else f"{cell:,.0f}"
-    if lang == "zh" and isinstance(cell, int) and not isinstance(cell, bool):
-        return f"{cell:,}"
-    return _cell(cell)
+    if isinstance(cell, bool):
+        return ("是" if cell else "否") if lang == "zh" else str(cell)
+    if isinstance(cell, float) and not math.isfinite(cell):
+        return "—"
+    if lang != "zh" or not isinstance(cell, int | float | Decimal):
+        return str(cell) if isinstance(cell, str) else _cell(cell)
+    if is_money(column_name):
+        return f"{Decimal(cell) / 10000:,.2f}".rstrip("0").rstrip(".")
+    if isinstance(cell, int) or (isinstance(cell, Decimal) and cell == cell.to_integral_value()):
+        return str(cell) if _is_year(column_name, cell) else f"{cell:,}"
+    return f"{cell:,.3g}" if abs(cell) < 1000 else f"{cell:,.0f}"
+
+
+def _is_year(column_name: str, cell: Any) -> bool:
+    """A calendar year (``since``, ``year``, ``founded`` ...), shown without a thousands separator."""
+    return column_name.endswith(("since", "year", "founded", "period", "until")) and 1000 <= cell <= 9999
 
 
 def _json_value(cell: Any) -> Any:
@@ -196,21 +211,22 @@ def render_markdown(report: Report) -> str:
         if section.text:
             lines += [section.text.strip(), ""]
         for name, rows in section.tables.items():
-            lines += _markdown_table(name, rows, report.lang)
+            lines += _markdown_table(name, rows, report.lang, section.labels)
         for name in section.figures:
             lines += [f"![{name}](figures/{_slug(name)}.png)", ""]
     return "\n".join(lines)
 
 
-def _markdown_table(name: str, rows: Sequence[dict[str, Any]], lang: str) -> list[str]:
+def _markdown_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
+                    labels: dict[str, dict[Any, str]] | None = None) -> list[str]:
     columns = _columns(rows)
     if not columns:
-        return [say("no_rows", lang, name=name), ""]
-    out = [say("rows", lang, name=name, n=len(rows), slug=_slug(name)), ""]
+        return [say("no_rows", lang, name=caption(name, lang)), ""]
+    out = [say("rows", lang, name=caption(name, lang), n=len(rows), slug=_slug(name)), ""]
     out.append("| " + " | ".join(column(c, lang) for c in columns) + " |")
     out.append("|" + "---|" * len(columns))
     for row in rows[:PREVIEW_ROWS]:
-        out.append("| " + " | ".join(_shown(c, row.get(c), lang).replace("|", "\\|") for c in columns) + " |")
+        out.append("| " + " | ".join(_shown(c, row.get(c), lang, labels).replace("|", "\\|") for c in columns) + " |")
     if len(rows) > PREVIEW_ROWS:
         out.append(f"| {say('more_rows', lang, n=len(rows) - PREVIEW_ROWS)} |" + " |" * (len(columns) - 1))
     return [*out, ""]
@@ -248,7 +264,7 @@ def render_html(report: Report, images: dict[str, bytes]) -> str:
         parts.append(f'<h{section.level} id="s{i}">{html.escape(section.title)}</h{section.level}>')
         parts.append(_html_text(section.text))
         for name, rows in section.tables.items():
-            parts.append(_html_table(name, rows, report.lang))
+            parts.append(_html_table(name, rows, report.lang, section.labels))
         for name in section.figures:
             data = base64.b64encode(images[name]).decode("ascii")
             parts.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">')
@@ -278,14 +294,15 @@ def _html_text(text: str) -> str:
     return "\n".join(blocks)
 
 
-def _html_table(name: str, rows: Sequence[dict[str, Any]], lang: str) -> str:
+def _html_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
+                labels: dict[str, dict[Any, str]] | None = None) -> str:
     columns = _columns(rows)
     head = "".join(f"<th>{html.escape(column(c, lang))}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_shown(c, row.get(c), lang))}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(_shown(c, row.get(c), lang, labels))}</td>" for c in columns) + "</tr>"
         for row in rows[:PREVIEW_ROWS]
     )
     more = say("first_rows", lang, n=PREVIEW_ROWS, slug=_slug(name)) if len(rows) > PREVIEW_ROWS else ""
-    caption = say("caption", lang, name=name, n=len(rows), more=more)
-    return f'<p class="caption">{_inline(caption)}</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    title = say("caption", lang, name=caption(name, lang), n=len(rows), more=more)
+    return f'<p class="caption">{_inline(title)}</p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 

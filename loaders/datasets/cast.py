@@ -126,7 +126,8 @@ def cast_service_action(*, n_problems: int = 3000, seed: int = 0) -> Ecosystem:
         raise DatasetError(f"cast_service_action: n_problems={n_problems}; expected 0 to 100000",
                            field="n_problems", value=n_problems)
     rng = np.random.default_rng(seed)
-    eco = Ecosystem(name="cast_service_action", source=SOURCE, seed=seed, year=2019,
+    eco = Ecosystem(name="cast_service_action", title_zh="中国科协“百千万”科技服务行动", title_en="CAST hundred-thousand-ten-thousand science and technology service action",
+                    source=SOURCE, seed=seed, year=2019,
                     societies=_N_SOCIETIES, enterprises=_N_ENTERPRISES, experts=_N_EXPERTS,
                     key_regions=list(KEY_REGIONS), disciplines=list(DISCIPLINES))
     eco.add_org("cast", "中国科学技术协会", kind="association", role="organiser")

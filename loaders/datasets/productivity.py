@@ -85,7 +85,8 @@ def productivity_centers(*, n_enterprises: int = 0, seed: int = 0, services_per_
         raise DatasetError(f"productivity_centers: services_per_firm={services_per_firm}; expected at least 1",
                            field="services_per_firm", value=services_per_firm)
     rng = np.random.default_rng(seed)
-    eco = Ecosystem(name="productivity_centers", source=SOURCE_000, seed=seed, n_enterprises=n_enterprises)
+    eco = Ecosystem(name="productivity_centers", title_zh="全国生产力促进中心网络", title_en="National productivity-centre network",
+                    source=SOURCE_000, seed=seed, n_enterprises=n_enterprises)
     eco.add_org("cppc", "中国生产力促进中心协会", kind="association", founded=datetime.date(1995, 4, 6),
                 centres=2689, national_centres=247, industry_centres=350, districts=10, academies=10,
                 firms_served_at_least=500_000)
@@ -198,7 +199,8 @@ def tianjin_centers(*, n_centres: int = 80, seed: int = 0) -> Ecosystem:
         raise DatasetError(f"tianjin_centers: n_centres={n_centres}; expected at least 1", field="n_centres")
     rng = np.random.default_rng(seed)
     eco = Ecosystem(
-        name="tianjin_centers", source=SOURCE_003, seed=seed,
+        name="tianjin_centers", title_zh="天津市市级生产力促进中心", title_en="Tianjin municipal productivity centres",
+        source=SOURCE_003, seed=seed,
         dimensions=[d[0] for d in TIANJIN_DIMENSIONS], dimension_names=[d[1] for d in TIANJIN_DIMENSIONS],
         **{f"indicators_{d[0]}": list(d[2]) for d in TIANJIN_DIMENSIONS},
         grades=["excellent", "good", "pass", "fail"], grade_names=["优秀", "良好", "合格", "不合格"],

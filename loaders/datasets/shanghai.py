@@ -122,7 +122,8 @@ def shanghai_motor(*, seed: int = 0, n_industry: int = 2000, n_radiated: int = 1
     ['collaboration', 'core_ring']
     """
     rng = np.random.default_rng(seed)
-    eco = Ecosystem(name="shanghai_motor", source=SOURCE, seed=seed, periods=list(MOTOR_PERIODS))
+    eco = Ecosystem(name="shanghai_motor", title_zh="上海中小型电机及系统技术创新服务平台", title_en="Shanghai SME motor and system innovation service platform",
+                    source=SOURCE, seed=seed, periods=list(MOTOR_PERIODS))
     eco.add_org("motor_platform", "上海中小型电机及系统技术创新服务平台", kind="platform", since=MOTOR_PLATFORM_SINCE,
                 target_industry="motor", target_population=2000, backbone_output_share=0.6,
                 national_standards=16, trainings_2011=16, trainees_2011=800, subsidised_makers_2011=31,
@@ -286,7 +287,8 @@ def shanghai_biopharma(*, seed: int = 0, repeat_share: float = 0.4,
     1000000000
     """
     rng = np.random.default_rng(seed)
-    eco = Ecosystem(name="shanghai_biopharma", source=SOURCE, seed=seed, periods=[2010, 2011])
+    eco = Ecosystem(name="shanghai_biopharma", title_zh="上海市生物医药产业技术创新服务平台", title_en="Shanghai biopharmaceutical industry innovation service platform",
+                    source=SOURCE, seed=seed, periods=[2010, 2011])
     eco.add_org(
         "bio_platform", "上海市生物医药产业技术创新服务平台", kind="alliance", founded=2009,
         stages=[s for s, _ in BIOPHARMA_STAGES], stage_names=[n for _, n in BIOPHARMA_STAGES],
@@ -488,7 +490,8 @@ def pudong_policy(*, seed: int = 0, level_split: str | tuple[int, int, int] = "8
     vocabulary.add_relation("accepts", target_kinds=frozenset({"policy"}), integers=("count",), money=("rd_expense",),
                             description="service centre -> policy: matters accepted under it in a period "
                                         "(count; rd_expense for R&D deductions)")
-    eco = Ecosystem(name="pudong_policy", vocabulary=vocabulary, source=SOURCE, seed=seed, periods=[2010, 2011],
+    eco = Ecosystem(name="pudong_policy", title_zh="浦东新区科技政策一站式服务", title_en="Pudong one-stop science and technology policy service",
+                    vocabulary=vocabulary, source=SOURCE, seed=seed, periods=[2010, 2011],
                     counted_relations=["accepts"])
     eco.add_org("pudong_platform", "浦东新区科技政策服务平台", kind="platform", one_stop=True)
     eco.add_org("pudong_centre", "浦东新区科技认定服务中心", kind="service_org", windows=3, window_since=2001,

@@ -84,7 +84,8 @@ def suzhou_associations(*, seed: int = 0) -> Ecosystem:
     (528, 12892)
     """
     rng = np.random.default_rng(seed)
-    eco = Ecosystem(name="suzhou_associations", source=SOURCE, seed=seed, year=2023)
+    eco = Ecosystem(name="suzhou_associations", title_zh="苏州市行业协会及其会员", title_en="Suzhou industry associations and their members",
+                    source=SOURCE, seed=seed, year=2023)
     # the umbrella of Suzhou's social organisations: a federation, not one of the 25 associations
     eco.add_org("sz_federation", "苏州市社会组织总会", kind="federation", role="umbrella")
     eco.add_org("sz_civil_affairs", "苏州市民政局", kind="government")
