@@ -232,6 +232,30 @@ def test_map_layout_groups_rings_stages_and_associations() -> None:
         assert xy[member][0] == titles[chain.stages.index(stages[0])]["x"]
 
 
+@pytest.mark.parametrize("dataset", ["shanghai_motor", "shanghai_biopharma", "pudong_policy"])
+def test_map_groups_have_distinct_titles_and_the_rest_comes_last(dataset: str) -> None:
+    eco = load_dataset(dataset)
+    data = graph_json(eco)
+    groups = [d for d in data["decor"] if d["type"] == "group"]
+    titles = [re.sub(r"（[\d,]+）$", "", g["label"]) for g in groups]  # not told apart by their counts alone
+    assert len(set(titles)) == len(titles), titles  # a platform's rings and the units under it
+    ys = {n["id"]: n["y"] for n in data["nodes"]}
+    unconnected = [n["id"] for n in data["nodes"] if n["isolated"]]
+    named = [n for n in eco.platforms() + eco.alliances() if n in ys]
+    assert named
+    connected = [n["id"] for n in data["nodes"] if not n["isolated"]]
+    if unconnected:  # below everything a planner sees first, and its title drawn only when they are shown
+        assert min(ys[n] for n in unconnected) > max(ys[n] for n in connected)
+        assert [g.get("isolated") for g in groups if "无关系" in g["label"]] == [True]
+    # the named groups (platforms, alliances) come before the other organisations, in a compact disc
+    other = next((g for g in groups if g["label"].startswith("其他")), None)
+    if other is not None:
+        assert all(ys[n] < other["y"] for n in named)
+        rest = [n for n in data["nodes"] if not n["isolated"] and n["y"] > other["y"]]
+        spread = max(n["x"] for n in rest) - min(n["x"] for n in rest)
+        assert spread <= 20 * np.sqrt(len(rest)) + 100, (len(rest), spread)
+
+
 # ------------------------------------------------------------------------------ report.html
 @pytest.fixture(scope="module")
 def motor_report(tmp_path_factory: pytest.TempPathFactory) -> Path:

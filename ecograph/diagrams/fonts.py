@@ -20,6 +20,7 @@ True
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import importlib.resources
 import os
@@ -98,8 +99,19 @@ def cjk_family() -> str:
         names = {entry.name for entry in font_manager.fontManager.ttflist}
     for name in _CJK_PREFERENCE:
         if name in names:
+            _bold_alias(name)
             return name
     raise FontError("matplotlib registered no Noto Sans CJK family from the CJK font file", field="font")
+
+
+def _bold_alias(family: str) -> None:
+    """Let bold text use the bundled regular face: the collection has one weight, and without a bold
+    entry matplotlib warns ("Failed to find font weight bold") for every bold text it lays out."""
+    entries = [entry for entry in font_manager.fontManager.ttflist if entry.name == family]
+    if any(entry.weight in ("bold", 700) for entry in entries):
+        return
+    font_manager.fontManager.ttflist.extend(dataclasses.replace(entry, weight=700) for entry in entries)
+    font_manager.FontManager._findfont_cached.cache_clear()  # lookups made before the alias existed
 
 
 def _resolve_font(font: str) -> str:

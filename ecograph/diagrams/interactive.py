@@ -112,14 +112,14 @@ def graph_json(
     """
     check_lang(lang)
     graph = eco.graph
-    compiled, keep, kept, values, _, sector_xy = central_sample(eco, relations, size_by, max_nodes)
+    compiled, keep, kept, values, _, _ = central_sample(eco, relations, size_by, max_nodes)
     adjacency = compiled.matrix[keep][:, keep]
     upper = sp.triu(adjacency + adjacency.T, k=1, format="coo")
     edges = [{"from": kept[a], "to": kept[b]} for a, b in zip(upper.row.tolist(), upper.col.tolist())]
     linked = np.zeros(len(kept), dtype=bool)
     linked[upper.row] = linked[upper.col] = True
     degree = node_metric(eco, kept, "degree")
-    layout = _GroupedLayout(eco, kept, values, sector_xy, linked, lang)
+    layout = _GroupedLayout(eco, kept, values, linked, lang)
     rings = layout.rings
     central = [kept[i] for i in np.argsort(-values, kind="stable") if linked[i]][:pinned]
     labelled = set(central) | set(layout.heads)
@@ -170,13 +170,12 @@ def _number(value: float) -> str:
 class _GroupedLayout:
     """Positions grouped by what the ecosystem has: each platform's members on its four ring
     circles, each alliance's members in columns by chain stage, the members of each association,
-    society, district (or ``part_of`` parent) in a disc around it; the rest by sector. Groups are
-    packed in rows, largest first."""
+    society, district (or ``part_of`` parent) in a disc around it, packed in rows, largest first;
+    below them the rest in a compact disc by sector, and last the unconnected organisations."""
 
     _GAP = 60.0
 
-    def __init__(self, eco: Ecosystem, kept: list[str], values: np.ndarray, sector_xy: np.ndarray,
-                 linked: np.ndarray, lang: str) -> None:
+    def __init__(self, eco: Ecosystem, kept: list[str], values: np.ndarray, linked: np.ndarray, lang: str) -> None:
         self.eco, self.lang = eco, lang
         self.kept = {n for n, connected in zip(kept, linked) if connected}  # unconnected ones go last, apart
         self.position = index_of(kept)
@@ -188,13 +187,21 @@ class _GroupedLayout:
         self.ring_names: dict[str, list[str]] = {}
         self.memberships: dict[str, list[str]] = {}
         self.placed: set[str] = set()
+        self._bottom = 0.0
         groups = self._platforms() + self._alliances() + self._hubs()
-        for nodes, title in (([n for n in kept if n in self.kept and n not in self.placed], ("其他组织", "other organisations")),
-                             ([n for n in kept if n not in self.kept], ("无关系的组织", "unconnected organisations"))):
+        # the rest after the named groups, however many: a compact disc in annuli by sector, so that it
+        # does not dwarf the groups a planner looks for; the unconnected ones (hidden by default) below all
+        rest, sectors = [], list(SECTOR_COLOURS)
+        for nodes, title, hidden in (
+                ([n for n in kept if n in self.kept and n not in self.placed], ("其他有关系的组织", "other connected organisations"), False),
+                ([n for n in kept if n not in self.kept], ("无关系的组织", "unconnected organisations"), True)):
             if nodes:
-                local = sector_xy[[self.position[n] for n in nodes]] * 22.0 * np.sqrt(len(nodes))
-                groups.append(self._group(nodes, local, [], _title(*title, len(nodes), lang)))
-        self._pack(groups)
+                order = sorted(nodes, key=lambda n: (sectors.index(eco.node(n)["sector"]) if eco.node(n)["sector"] in sectors
+                                                     else len(sectors), -self.values[self.position[n]]))
+                rest.append((*self._group(order, _disc(len(order), 9.0), [], _title(*title, len(nodes), lang)), hidden))
+        self._pack([(*g, False) for g in groups])
+        for group in rest:
+            self._pack([group], below=True)
 
     def _name(self, node: str) -> str:
         return self.eco.node(node).get("name", node)
@@ -237,7 +244,8 @@ class _GroupedLayout:
                                   "label": f"{label(RING_LABELS, ring, self.lang)} {len(layers[ring]):,}"})
                 self.placed.update(members)
             self.heads.append(platform)
-            groups.append(self._group(nodes, np.array(points), decor, self._name(platform)))
+            title = f"{self._name(platform)} · {bilingual('圈层', 'circle layers', self.lang)}"
+            groups.append(self._group(nodes, np.array(points), decor, title))
         return groups
 
     def _alliances(self) -> list[Any]:
@@ -261,46 +269,50 @@ class _GroupedLayout:
                 points.append((0.0, -110.0))
                 self.heads.append(alliance)
             if nodes:
-                groups.append(self._group(nodes, np.array(points), decor, self._name(alliance)))
+                title = f"{self._name(alliance)} · {bilingual('产业链环节', 'chain stages', self.lang)}"
+                groups.append(self._group(nodes, np.array(points), decor, title))
         return groups
 
     def _hubs(self) -> list[Any]:
         """Associations, societies, districts and part_of parents with their members."""
         members: dict[str, list[str]] = {}
+        relation: dict[str, str] = {}
         for u, v, kind in self.eco.graph.edges(data="type"):
             if kind in ("member_of", "part_of") and u in self.kept:
                 members.setdefault(v, []).append(u)
+                relation.setdefault(v, kind)
                 self.memberships.setdefault(u, []).append(self._name(v))
         groups = []
         for hub in sorted(members, key=lambda h: (-len(members[h]), str(h))):
             nodes = self._ranked(members[hub])
             if not nodes and (hub not in self.kept or hub in self.placed):
                 continue
-            j = np.arange(len(nodes))
-            radius = 16.0 * np.sqrt(j + 1.5)
-            angle = j * 2.399963  # the golden angle: an even disc
-            points = np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
+            points = _disc(len(nodes))
             if hub in self.kept and hub not in self.placed:
                 nodes = [hub] + nodes
                 points = np.vstack([[0.0, 0.0], points])
                 self.heads.append(hub)
-            groups.append(self._group(nodes, points, [], _title(self._name(hub), "", len(members[hub]), self.lang)))
+            title = bilingual(*(_HUB_WORDS[relation[hub]]), self.lang)
+            groups.append(self._group(nodes, points, [], _title(f"{self._name(hub)} · {title}", "", len(members[hub]),
+                                                                self.lang)))
         return groups
 
-    def _pack(self, groups: list[Any]) -> None:
-        """Rows of groups, largest first, each centred in its cell."""
+    def _pack(self, groups: list[Any], below: bool = False) -> None:
+        """Rows of groups, largest first, each centred in its cell; ``below``: under what is placed.
+        A group flagged hidden (the unconnected organisations) has its title drawn only when they are shown."""
         sized = []
-        for nodes, local, decor, title in groups:
+        for nodes, local, decor, title, hidden in groups:
             extent = np.abs(local).max(axis=0) if len(local) else np.zeros(2)
             extent[0] = max(extent[0], 7.0 * len(title))  # room for the title
             for item in decor:
                 extent = np.maximum(extent, [abs(item["x"]) + item.get("r", 0.0), abs(item["y"]) + item.get("r", 0.0)])
-            sized.append((nodes, local, decor, title, extent + self._GAP))
-        sized.sort(key=lambda g: -float(np.prod(g[4])))
-        total = sum(float(np.prod(2 * g[4])) for g in sized)
-        row_width = max(float(np.sqrt(total)) * 1.3, 2 * float(max(g[4][0] for g in sized))) if sized else 0.0
-        x = y = row_height = 0.0
-        for nodes, local, decor, title, (half_w, half_h) in sized:
+            sized.append((nodes, local, decor, title, hidden, extent + self._GAP))
+        sized.sort(key=lambda g: -float(np.prod(g[5])))
+        total = sum(float(np.prod(2 * g[5])) for g in sized)
+        row_width = max(float(np.sqrt(total)) * 1.3, 2 * float(max(g[5][0] for g in sized))) if sized else 0.0
+        x = row_height = 0.0
+        y = self._bottom if below else 0.0
+        for nodes, local, decor, title, hidden, (half_w, half_h) in sized:
             if x > 0 and x + 2 * half_w > row_width:
                 x, y, row_height = 0.0, y + row_height, 0.0
             centre = np.array([x + half_w, y + half_h + 30.0])
@@ -310,9 +322,23 @@ class _GroupedLayout:
                 self.decor.append({**item, "x": round(float(centre[0] + item["x"]), 1),
                                    "y": round(float(centre[1] + item["y"]), 1)})
             self.decor.append({"type": "group", "x": round(float(centre[0]), 1),
-                               "y": round(float(centre[1] - half_h + 10.0), 1), "label": title})
+                               "y": round(float(centre[1] - half_h + 10.0), 1), "label": title,
+                               **({"isolated": True} if hidden else {})})
             x += 2 * half_w
             row_height = max(row_height, 2 * half_h + 30.0)
+        self._bottom = y + row_height
+
+
+#: Titles of a hub's group by the relation that makes its members.
+_HUB_WORDS = {"member_of": ("会员", "members"), "part_of": ("下属单位", "units")}
+
+
+def _disc(n: int, spacing: float = 16.0) -> np.ndarray:
+    """``n`` points evenly filling a disc (the golden-angle spiral), ``spacing`` apart."""
+    j = np.arange(n)
+    radius = spacing * np.sqrt(j + 1.5)
+    angle = j * 2.399963
+    return np.column_stack([radius * np.cos(angle), radius * np.sin(angle)])
 
 
 def _title(zh: str, en: str, count: int, lang: str) -> str:
@@ -524,6 +550,7 @@ _PAGE = """<!DOCTYPE html>
   network.on("beforeDrawing", function (ctx) {
     var scale = network.getScale();
     data.decor.forEach(function (d) {
+      if (d.isolated && !showIsolated) { return; }
       if (d.type === "ring") {
         ctx.beginPath(); ctx.setLineDash([6 / scale, 6 / scale]); ctx.lineWidth = 1 / scale;
         ctx.strokeStyle = "#bbbbbb"; ctx.arc(d.x, d.y, d.r, 0, 2 * Math.PI); ctx.stroke(); ctx.setLineDash([]);
