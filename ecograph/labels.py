@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 __all__ = [
     "LANGS",
@@ -44,6 +45,7 @@ __all__ = [
     "closest",
     "is_chinese",
     "attribute_label",
+    "ecosystem_title",
 ]
 
 #: Output languages: Chinese, English, or both side by side.
@@ -379,3 +381,17 @@ def attribute_label(name: str, lang: str = "zh") -> str | None:
     if not years:
         return label({stem: pair}, stem, lang)
     return f"{years[0]}年{pair[0]}" if lang == "zh" else f"{pair[1]} {years[0]}"
+
+
+def ecosystem_title(eco: Any, lang: str = "zh") -> str:
+    """What reports and diagrams call the ecosystem ``eco``: its ``title_zh`` / ``title_en``
+    attribute in ``lang`` (Chinese for "zh+en"), else its name.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(name="motor", title_zh="电机平台", title_en="Motor platform")
+    >>> ecosystem_title(eco), ecosystem_title(eco, "en"), ecosystem_title(Ecosystem(name="demo"))
+    ('电机平台', 'Motor platform', 'demo')
+    """
+    return eco.attrs.get("title_en" if lang == "en" else "title_zh") or eco.name

@@ -25,6 +25,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..compiled import index_of
+from ..labels import ecosystem_title
 from ..model import RINGS
 from ._base import (
     KIND_LABELS,
@@ -401,7 +402,7 @@ def interactive_html(
     True
     """
     data = graph_json(eco, size_by=size_by, relations=relations, max_nodes=max_nodes, lang=lang)
-    heading = title or f"{eco.name}: {bilingual('生态网络交互图', 'interactive ecosystem map', lang)}"
+    heading = title or f"{ecosystem_title(eco, lang)}: {bilingual('生态网络交互图', 'interactive ecosystem map', lang)}"
     shown = len(data["nodes"])
     note = bilingual(f"{shown:,} 个组织 · {len(data['edges']):,} 条关系",
                      f"{shown:,} organisations · {len(data['edges']):,} ties", lang)

@@ -18,6 +18,7 @@ from matplotlib.colors import PowerNorm
 from matplotlib.figure import Figure
 
 from ..errors import AnalysisError
+from ..labels import ecosystem_title
 from ..memberships import FLAGS, association_overlap, composition, membership_matrix
 from ._base import _PALETTE, FLAG_LABELS, adopt_fonts, bilingual, check_lang, label, light_grid, open_frame, short
 from .fonts import diagram_style
@@ -113,7 +114,8 @@ def membership(
         )
         members = bilingual(f"{len(mm.members):,} 家会员", f"{len(mm.members):,} members", lang)
         fig.suptitle(
-            title or f"{eco.name}: {bilingual('协会会员重叠与构成', 'association overlap and composition', lang)}\n"
+            title or f"{ecosystem_title(eco, lang)}: "
+            f"{bilingual('协会会员重叠与构成', 'association overlap and composition', lang)}\n"
             f"{scope} · {members} · {counts}",
             fontsize=13,
         )

@@ -59,6 +59,7 @@ from .writers import render_html, render_json, render_markdown, save
 
 from ..compiled import compiled
 from ..errors import RequestError
+from ..labels import ecosystem_title
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -151,8 +152,7 @@ def build(
     '生态系统分析报告：示例生态'
     """
     lang = report_lang(eco, lang)
-    # the ecosystem's own title in the report's language (attributes title_zh / title_en), else its name
-    report = Report(title=say("report", lang, name=eco.attrs.get(f"title_{lang}") or eco.name), lang=lang)
+    report = Report(title=say("report", lang, name=ecosystem_title(eco, lang)), lang=lang)
     for builder in sections:
         if progress is not None:
             progress(f"{builder.__module__.rpartition('.')[2]}.{builder.__name__}")
