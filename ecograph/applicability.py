@@ -30,10 +30,11 @@ from .errors import AnalysisError
 from .labels import bilingual
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .dynamics import Changes
     from .model import Ecosystem
 
 __all__ = ["ANALYSES", "why_not", "applicable_analyses", "analysis_title", "platform_why_not",
-           "platform_reach_why_not", "alliance_why_not", "hierarchy_why_not"]
+           "platform_reach_why_not", "alliance_why_not", "hierarchy_why_not", "growth_why_not", "growing_pairs"]
 
 Rule = Callable[["Ecosystem"], "str | None"]
 
@@ -71,6 +72,40 @@ def hierarchy_why_not(eco: Ecosystem, root: str) -> str | None:
     if len(tree.children(root)) >= 2 and len(tree.descendants(root)) >= 3:
         return None
     return f"the part_of tree under {root!r} has {len(tree.descendants(root))} unit(s) in single file"
+
+
+def growth_why_not(changes: Changes, measure: str = "count") -> str | None:
+    """Why the growth chart of ``changes`` shows nothing (no group's ``measure`` changed)."""
+    rows = [g for g in changes.growth if g.measure == measure]
+    if not rows:
+        return f"no {measure!r} counted between {changes.t0} and {changes.t1}"
+    if all(g.after == g.before for g in rows):
+        return f"no growth: every {measure!r} is the same in {changes.t1} as in {changes.t0}"
+    return None
+
+
+def growing_pairs(eco: Ecosystem, measure: str = "count") -> list[Changes]:
+    """The changes between consecutive periods whose growth chart has something to show.
+
+    Examples
+    --------
+    >>> from loaders.datasets import load_dataset
+    >>> [(c.t0, c.t1) for c in growing_pairs(load_dataset("shanghai_motor"))]  # 2009 → 2011: all 0 %
+    [(2007, 2009)]
+    """
+    from .dynamics import changes
+
+    periods = eco.periods()
+    pairs = [changes(eco, t0, t1) for t0, t1 in zip(periods, periods[1:])]
+    return [c for c in pairs if growth_why_not(c, measure) is None]
+
+
+def _growth(eco: Ecosystem) -> str | None:
+    if len(eco.periods()) < 2:
+        return "fewer than two periods"
+    if eco.cached(("ecograph.applicability", "growth"), lambda: growing_pairs(eco)):
+        return None
+    return "no counted measure grew or shrank between consecutive periods"
 
 
 def _rings(eco: Ecosystem) -> str | None:
@@ -150,6 +185,7 @@ ANALYSES: dict[str, tuple[str, str, Rule]] = {
     "hierarchy": ("层级结构", "hierarchy", _hierarchy),
     "evaluation": ("绩效评估", "evaluation", _evaluation),
     "action": ("百千万行动评估", "service action", _action),
+    "growth": ("同比增长", "growth between periods", _growth),
 }
 
 

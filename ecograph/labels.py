@@ -34,8 +34,11 @@ __all__ = [
     "FIELD_LABELS",
     "ATTRIBUTE_LABELS",
     "MONEY_FIELDS",
+    "MEASURE_LABELS",
     "EXTENDED_KIND_LABELS",
     "EXTENDED_RELATION_LABELS",
+    "KIND_LABELS_SHOWN",
+    "RELATION_LABELS_SHOWN",
     "STAGE_LABELS",
     "ALIASES",
     "DEFAULT_KIND_KEYS",
@@ -197,6 +200,9 @@ EXTENDED_RELATION_LABELS: dict[str, tuple[str, str]] = {
     "cultivated_by": ("纳入培育", "cultivated by"),
     "reports": ("报送", "reports"),
 }
+#: What reports and diagrams show: the default vocabulary and the datasets' additions.
+KIND_LABELS_SHOWN = {**KIND_LABELS, **EXTENDED_KIND_LABELS}
+RELATION_LABELS_SHOWN = {**RELATION_LABELS, **EXTENDED_RELATION_LABELS}
 ATTRIBUTE_LABELS.update({
     "briefings": ("政策宣讲场次", "briefings"),
     "forum_participants": ("论坛参加人数", "forum participants"),
@@ -211,6 +217,14 @@ ATTRIBUTE_LABELS.update({
     "window_since": ("窗口设立年份", "window since"),
     "windows": ("窗口数", "windows"),
 })
+#: Measures of :func:`ecograph.changes` growth rows (``clients.<flag>`` counts the clients with the flag).
+MEASURE_LABELS: dict[str, tuple[str, str]] = {
+    "relations": ("关系数", "relations"),
+    "count": ("次数", "count"),
+    "clients": ("服务对象数", "clients"),
+    "clients.sme": ("中小企业服务对象数", "SME clients"),
+    "revenue": ("收入", "revenue"),
+}
 #: Money attributes and columns, in yuan (reports show 万元 in Chinese; files keep yuan).
 MONEY_FIELDS: frozenset[str] = frozenset({
     "revenue", "amount", "subsidy_yuan", "rd_expense", "total_assets", "paid_in_capital", "business_revenue",

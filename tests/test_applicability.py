@@ -117,3 +117,59 @@ def test_datasets_lists_what_applies(capsys) -> None:
     assert f"analyses that apply: {', '.join(applicable_analyses(eco))}" in text
     assert f"diagrams that apply: {', '.join(applicable_diagrams(eco))}" in text
     assert set(applicable_analyses(eco)) <= set(ANALYSES) and "chains" in applicable_analyses(eco)
+
+
+def _two_periods(after: int) -> Ecosystem:
+    """A provider serving a firm 5 times in 2010 and ``after`` times in 2011."""
+    eco = Ecosystem(periods=[2010, 2011])
+    eco.add_org("p", "服务中心", kind="service_org", since=2010)
+    eco.add_org("f", "甲公司", since=2010)
+    eco.add_relation("p", "f", "serves", key="2010", count=5, since=2010, until=2011)
+    eco.add_relation("p", "f", "serves", key="2011", count=after, since=2011)
+    return eco
+
+
+def test_growth_needs_a_count_that_changed() -> None:
+    import ecograph as eg
+    from ecograph.applicability import growing_pairs
+
+    flat, grown = _two_periods(5), _two_periods(8)
+    assert [g.rate for g in eg.changes(flat, 2010, 2011).growth if g.measure == "count"] == [0.0]
+    assert why_not(flat, "growth") == "no counted measure grew or shrank between consecutive periods"
+    assert diagram_why_not(flat, "growth") is not None and growing_pairs(flat) == []
+    assert why_not(grown, "growth") is None and "growth" in applicable_diagrams(grown)
+    assert [(c.t0, c.t1) for c in growing_pairs(grown)] == [(2010, 2011)]
+    assert why_not(Ecosystem(), "growth") == "fewer than two periods"
+
+
+def test_the_report_leaves_out_growth_charts_without_growth() -> None:
+    import ecograph as eg
+    from ecograph.report.changes import figures
+
+    motor = load_dataset("shanghai_motor")
+    periods = motor.periods()
+    drawn = {name for section in figures(motor, "zh") for name in section.figures}
+    for t0, t1 in zip(periods, periods[1:]):  # the oracle: the growth rows of each pair
+        rates = [g for g in eg.changes(motor, t0, t1).growth if g.measure == "count"]
+        grew = any(g.after != g.before for g in rates)
+        assert (f"growth_{t0}_{t1}" in drawn) == grew, (t0, t1)
+    assert "growth_2009_2011" not in drawn  # every count the same (0 %) in 2011 as in 2009
+
+
+def test_growth_chart_reads_in_chinese() -> None:
+    import ecograph as eg
+    from ecograph.diagrams import growth_bars
+
+    fig = growth_bars(eg.changes(_two_periods(8), 2010, 2011), "count", lang="zh")
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "次数" and "count" not in ax.get_title() and "serves" not in str(
+        [t.get_text() for t in ax.get_xticklabels()])
+
+
+def test_cli_refuses_a_growth_chart_without_growth(tmp_path, capsys) -> None:
+    out = tmp_path / "g.png"
+    assert main(["diagram", "growth", "--dataset", "tianjin_centers", "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == ("ecograph diagram: error: diagram growth: nothing to draw: no counted measure grew or shrank "
+                       "between consecutive periods")
+    assert not out.exists()

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
 KINDS = ("circle-layers", "chain", "membership", "hierarchy", "network", "reach", "radar", "action-flows",
-         "action-coverage", "interactive")
+         "action-coverage", "growth", "interactive")
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
 
@@ -33,12 +33,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "diagram",
         help="draw a diagram (circle layers, chain, membership, hierarchy, network, reach, radar, action flows "
-        "and coverage, interactive map)",
+        "and coverage, growth between periods, interactive map)",
         description="Draw one diagram of an ecosystem. Figures are written as PNG, SVG or PDF\n"
         "(chosen by the suffix of -o, fonts embedded, Chinese included); 'interactive'\n"
         "writes one offline HTML page to drag, zoom, filter and search. A diagram with\n"
         "nothing to show (a platform with one ring, a single association) is refused with\n"
-        "the reason; 'ecograph datasets NAME' lists the diagrams that apply.",
+        "the reason; 'ecograph datasets NAME' lists the diagrams that apply. 'growth' draws\n"
+        "the latest pair of consecutive periods in which some count changed.",
         epilog="examples:\n"
         "  ecograph diagram circle-layers --dataset shanghai_motor -o rings.png --dpi 200\n"
         "  ecograph diagram chain --dataset shanghai_biopharma -o chain.pdf\n"
@@ -151,6 +152,10 @@ def draw(eco: Ecosystem, args: argparse.Namespace) -> Figure:
         if args.kind == "action-flows":
             return diagrams.action_flows(eco, evaluation, **common)
         return diagrams.coverage_chart(evaluation, **common)
+    if args.kind == "growth":
+        from ..applicability import growing_pairs
+
+        return diagrams.growth_bars(growing_pairs(eco)[-1], "count", **common)
     if args.kind == "network":
         if args.max_nodes is not None:
             common["max_nodes"] = args.max_nodes

@@ -34,6 +34,7 @@ DIAGRAMS: dict[str, str | None] = {
     "radar": "evaluation",
     "action-flows": "action",
     "action-coverage": "action",
+    "growth": "growth",
     "interactive": None,  # any organisation: the map is how one looks at the data
 }
 

@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ..labels import MEASURE_LABELS, RELATION_LABELS_SHOWN
 from ..model import RINGS
 from ._base import (
     _PALETTE, RING_LABELS, bilingual, check_lang, drawing, label, light_grid, metric_name, open_frame, short, wrap,
@@ -312,11 +313,13 @@ def growth_bars(
             ax.text(x + 0.2, float(rows[g].after), bilingual("新增", "new", lang) if rate is None else f"{rate:+.2%}", ha="center",
                     va="bottom", fontsize=9)
         total_word = bilingual("合计", "total", lang)
-        ax.set_xticks(xs, [wrap(g.split("/", 1)[1], 6) if "/" in g else f"{total_word}\n({g})" for g in groups],
-                      fontsize=9)
+        ax.set_xticks(xs, [wrap(g.split("/", 1)[1], 6) if "/" in g
+                           else f"{total_word}\n({label(RELATION_LABELS_SHOWN, g, lang)})" for g in groups], fontsize=9)
+        ax.set_ylabel(label(MEASURE_LABELS, measure, lang))
         light_grid(ax, "y")
         open_frame(ax)
         ax.legend(frameon=False)
-        ax.set_title(title or bilingual(f"增长（{measure}）：{t0} → {t1}（一年间隔即同比）",
-                                        f"Growth ({measure}): {t0} → {t1}", lang), loc="left")
+        shown = label(MEASURE_LABELS, measure, lang)
+        ax.set_title(title or bilingual(f"增长（{shown}）：{t0} → {t1}（一年间隔即同比）",
+                                        f"Growth ({shown}): {t0} → {t1}", lang), loc="left")
     return fig

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..dynamics import Changes, changes
+from ..labels import MEASURE_LABELS, label
 from .document import Section
 from .phrases import say, value
 
@@ -37,8 +38,7 @@ _ZH_VALUES: dict[str, dict[Any, str]] = {
                "associations": "协会会员"},
     "change": {"entered": "进入", "left": "退出", "added": "新增", "removed": "减少", "moved": "换圈",
                "stayed": "留在原圈", "joined": "加入"},
-    "measure": {"relations": "关系数", "count": "次数", "clients": "服务对象数", "clients.sme": "中小企业服务对象数",
-                "revenue": "收入"},
+    "measure": {key: zh for key, (zh, _) in MEASURE_LABELS.items()},
     "from_ring": {_OUTSIDE: "圈外"}, "to_ring": {_OUTSIDE: "圈外"},
     "decision": {"promote": "纳入/奖励", "keep": "保留", "warn": "预警", "remove": "退出", "reject": "未纳入"},
 }
@@ -71,7 +71,7 @@ def _summary(c: Changes, lang: str) -> str:
     for g in c.growth:
         if "/" not in g.group and g.measure == "count" and g.rate is not None:
             parts.append(say("changes.total", lang, group=_group(g.group, lang), before=g.before, after=g.after, rate=g.rate,
-                             measure=_ZH_VALUES["measure"][g.measure] if lang == "zh" else g.measure))
+                             measure=label(MEASURE_LABELS, g.measure, lang)))
     return say("changes.summary", lang, t0=_text(c.t0), t1=_text(c.t1), parts=("；" if lang == "zh" else "; ").join(parts))
 
 
@@ -160,6 +160,7 @@ def figures(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     pairs = _pairs(eco)
     if not pairs:
         return []
+    from ..applicability import growing_pairs
     from ..diagrams import growth_bars, layers_over_time, ring_transitions
 
     first, last = eco.periods()[0], eco.periods()[-1]
@@ -167,10 +168,8 @@ def figures(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     span = changes(eco, first, last)
     for platform in eco.platforms():
         if any(m.platform == platform for m in span.ring_moves):  # someone entered, left or moved
-            figs[f"ring_transitions_{platform}"] = ring_transitions(span, platform)
-            figs[f"layers_over_time_{platform}"] = layers_over_time(eco, platform)
-    for t0, t1 in pairs:
-        c = changes(eco, t0, t1)
-        if any(g.measure == "count" for g in c.growth):
-            figs[f"growth_{_text(t0)}_{_text(t1)}".replace("-", "")] = growth_bars(c, "count")
+            figs[f"ring_transitions_{platform}"] = ring_transitions(span, platform, lang=lang)
+            figs[f"layers_over_time_{platform}"] = layers_over_time(eco, platform, lang=lang)
+    for c in growing_pairs(eco):  # a growth chart only where some count grew or shrank
+        figs[f"growth_{_text(c.t0)}_{_text(c.t1)}".replace("-", "")] = growth_bars(c, "count", lang=lang)
     return [Section(say("changes", lang), figures=figs)] if figs else []

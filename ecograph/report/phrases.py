@@ -21,9 +21,8 @@ from typing import Any
 import re
 
 from ..labels import (
-    EXTENDED_KIND_LABELS, EXTENDED_RELATION_LABELS, FIELD_LABELS, KIND_LABELS, LEVEL_LABELS, MONEY_FIELDS,
-    RELATION_LABELS, RING_LABELS, ROLE_LABELS, SECTOR_LABELS,
-    STAGE_LABELS, attribute_label, is_chinese, label,
+    KIND_LABELS, KIND_LABELS_SHOWN, LEVEL_LABELS, MONEY_FIELDS, RELATION_LABELS_SHOWN, RING_LABELS, ROLE_LABELS,
+    SECTOR_LABELS, STAGE_LABELS, attribute_label, is_chinese, label,
 )
 
 __all__ = ["LANGS", "TEXT", "COLUMNS", "CAPTIONS", "say", "column", "value", "caption", "is_money", "default_lang"]
@@ -367,9 +366,6 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "T_millibits": ("T（毫比特）", "T millibits"), "regions": ("地区数", "regions"),
 }
 
-_KINDS = {**KIND_LABELS, **EXTENDED_KIND_LABELS}
-_RELATIONS = {**RELATION_LABELS, **EXTENDED_RELATION_LABELS}
-
 #: Table captions: a table's name (its CSV file's) -> (Chinese, English). Tables of one platform,
 #: alliance, hub or pair of periods are named ``<prefix>_<id>_<suffix>``; their caption is the
 #: suffix's (the section title names the platform or alliance), ``{x}`` the part the pattern captures.
@@ -384,7 +380,7 @@ CAPTIONS: dict[str, tuple[str, str]] = {
     r"rings_.+_inferred": ("申报圈层与推断圈层对照", "Declared against inferred circle layers"),
     r"rings_.+_disagreements": ("推断圈层与申报不同的成员", "Members whose inferred layer differs from the declared one"),
     r"rings_.+_promotions": ("建议进入协同创新圈的单位", "Candidates for the collaboration ring"),
-    r"rings_.+_(?P<x>" + "|".join(sorted(_RELATIONS, key=len, reverse=True)) + ")": (
+    r"rings_.+_(?P<x>" + "|".join(sorted(RELATION_LABELS_SHOWN, key=len, reverse=True)) + ")": (
         "圈层之间的“{x}”关系数", "“{x}” relations between circle layers"),
     r"chain_.+_coverage": ("各环节的覆盖与负荷", "Coverage and load of each stage"),
     r"chain_.+_betweenness": ("成员在工作网络中的中介中心度", "Members' betweenness in the working network"),
@@ -418,8 +414,8 @@ CAPTIONS: dict[str, tuple[str, str]] = {
 
 #: Columns whose values are vocabulary keys, and the label table of each (from ``labels``).
 _VALUE_TABLES = {
-    "kind": _KINDS, "sector": SECTOR_LABELS, "ring": RING_LABELS, "declared": RING_LABELS,
-    "inferred": RING_LABELS, "relation": _RELATIONS, "type": _RELATIONS, "role": ROLE_LABELS,
+    "kind": KIND_LABELS_SHOWN, "sector": SECTOR_LABELS, "ring": RING_LABELS, "declared": RING_LABELS,
+    "inferred": RING_LABELS, "relation": RELATION_LABELS_SHOWN, "type": RELATION_LABELS_SHOWN, "role": ROLE_LABELS,
     "level": LEVEL_LABELS, "stage": STAGE_LABELS, "from_ring": RING_LABELS, "to_ring": RING_LABELS,
 }
 
@@ -501,7 +497,7 @@ def caption(name: str, lang: str) -> str:
         if found:
             x = found.groupdict().get("x", "")
             if pattern.startswith("rings_"):
-                x = label(_RELATIONS, x, lang)
+                x = label(RELATION_LABELS_SHOWN, x, lang)
             elif pattern.startswith("bridging_"):
                 x = _header(x) if lang == "zh" else x
             return (zh if lang == "zh" else en).format(x=x)
