@@ -3,8 +3,11 @@ run for real, and what they write is ignored by git."""
 
 from __future__ import annotations
 
+import itertools
+import os
 import re
 import shlex
+import sys
 import shutil
 import subprocess
 from pathlib import Path
@@ -28,6 +31,32 @@ def readme_commands() -> list[list[str]]:
             if argv:
                 commands.append(argv)
     return commands
+
+
+def docs_commands() -> list[tuple[str, list[str]]]:
+    """(file, command) for every command of the ``bash``/``sh`` blocks of docs/*.md, comments removed,
+    ``\\`` continuations and quoted arguments over several lines joined."""
+    commands = []
+    for path in sorted((ROOT / "docs").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for block in re.findall(r"```(?:bash|sh)\n(.*?)```", text, flags=re.S):
+            pending = ""
+            for line in block.replace("\\\n", " ").splitlines():
+                pending += line + "\n"
+                try:
+                    argv = shlex.split(pending, comments=True)
+                except ValueError:  # a quoted argument goes on (curl -d '{ ... }')
+                    continue
+                pending = ""
+                if argv:
+                    commands.append((path.name, argv))
+            assert not pending, (path.name, pending)
+    return commands
+
+
+def without_env(argv: list[str]) -> list[str]:
+    """The command without leading ``NAME=value`` environment assignments."""
+    return list(itertools.dropwhile(lambda word: re.fullmatch(r"[A-Z_][A-Z0-9_]*=.*", word), argv))
 
 
 def outputs(argv: list[str]) -> list[str]:
@@ -77,3 +106,35 @@ def test_what_the_readme_commands_write_is_ignored_by_git() -> None:
     result = subprocess.run(["git", "check-ignore", "--no-index", *sorted(written)], cwd=ROOT, capture_output=True,
                             text=True)
     assert sorted(result.stdout.split()) == sorted(written)
+
+
+def test_docs_commands_run_after_the_readmes_first_command() -> None:
+    commands = docs_commands()
+    assert len(commands) > 20
+    for name, argv in commands:  # what the first command installs lives in .venv/bin, which is not on PATH
+        assert without_env(argv)[0] not in ("ecograph", "python", "python3", "pip", "pytest"), (name, argv)
+
+
+@pytest.mark.parametrize("argv", [a for _, a in docs_commands() if without_env(a)[0] == ".venv/bin/ecograph"],
+                         ids=lambda a: " ".join(without_env(a)[1:3]))
+def test_each_docs_cli_command_parses_and_its_example_inputs_exist(argv: list[str]) -> None:
+    args = build_parser().parse_args(without_env(argv)[1:])
+    assert callable(args.func)
+    for word in argv:
+        if word.startswith("examples/"):
+            assert (ROOT / word).exists(), word
+
+
+def test_the_first_readme_command_prints_progress_only(tmp_path: Path) -> None:
+    """``ecograph report --dataset shanghai_motor`` (the README's first command after setup): every
+    stderr line is the command's own progress, no library warning (e.g. matplotlib's findfont)."""
+    argv = next(a for a in commands_of("bash") if a[:2] == ["bash", "scripts/setup.sh"])
+    report = argv[argv.index(".venv/bin/ecograph") + 1:]
+    assert report[:3] == ["report", "--dataset", "shanghai_motor"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    result = subprocess.run([sys.executable, "-m", "ecograph", *report[:-1], str(tmp_path / "report")], cwd=tmp_path,
+                            env=env, capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stderr.strip().splitlines()
+    noise = [line for line in lines if not re.match(r"(loading dataset |loaded |report: )", line)]
+    assert lines and not noise, noise
