@@ -145,6 +145,9 @@ def test_zh_has_no_english_captions_stage_names_or_prose(reports) -> None:
     prose = "\n".join(section.text for section in zh.sections)
     for english in ("tied to", "year ", "applications over", "per claim", "fewer contacts"):
         assert english not in prose, english
+    for english in ("tied to", "back up", "fill gap", "declares capability", "registered in", "organisations |",
+                    "| entered |", "| added |", "| excellent |", "research_institute 1", "| core |"):
+        assert english not in markdown, english  # reasons, purposes, changes, grades, ring compositions
     exact = json.loads(render_json(zh))
     for alliance in (a for a in load_dataset(zh_dataset(zh)).alliances()):
         eco = load_dataset(zh_dataset(zh))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..chains import anchor_position, chain_coverage, decompose_request, strengthen_chain
+from ..chains import Candidate, anchor_position, chain_coverage, decompose_request, strengthen_chain
 from ..labels import STAGE_LABELS, attribute_label, label
 from .document import Section
 from .phrases import say
@@ -32,6 +32,20 @@ def stage_names(eco: Ecosystem, alliance: str, lang: str) -> dict[str, str]:
     stages = list(eco.chain(alliance).stages)
     own = stage_labels(eco, alliance) if lang == "zh" else stages
     return {s: name if name != s else label(STAGE_LABELS, s, lang) for s, name in zip(stages, own)}
+
+
+def _reason(candidate: Candidate, stages: list[str], names: dict[str, str]) -> str:
+    """Why a candidate strengthens its stage, in Chinese (the table keeps the English reason)."""
+    i = stages.index(candidate.stage)
+    neighbours = "、".join(names[s] for s in stages[max(i - 1, 0): i + 2] if s != candidate.stage)
+    parts = []
+    if candidate.declares:
+        parts.append(f"申报具备“{names[candidate.stage]}”能力")
+    if candidate.adjacent_ties:
+        parts.append(f"与相邻环节（{neighbours}）的 {candidate.adjacent_ties} 家成员合作")
+    if candidate.member_ties:
+        parts.append(f"与联盟 {candidate.member_ties} 家成员有联系")
+    return "；".join(parts)
 
 
 def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
@@ -79,9 +93,13 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
         text.append(say("chain.request", lang, tasks=len(full.tasks), unserved=unserved))
         tables[f"chain_{alliance}_full_request"] = [t.to_dict() for t in full.tasks]
         candidates = strengthen_chain(eco, alliance)
+        labels: dict[str, dict[Any, str]] = {"stage": names}
         if candidates.candidates:
             tables[f"chain_{alliance}_strengthening"] = [c.to_dict() for c in candidates.candidates]
-        out.append(Section(say("chain", lang, name=name), "\n\n".join(text), tables=tables, labels={"stage": names}))
+            if lang == "zh":
+                labels["purpose"] = {"fill gap": "填补缺口", "back up": "备份单点"}
+                labels["reason"] = {c.reason: _reason(c, list(chain.stages), names) for c in candidates.candidates}
+        out.append(Section(say("chain", lang, name=name), "\n\n".join(text), tables=tables, labels=labels))
     return out
 
 

@@ -96,7 +96,8 @@ def _growth_rows(c: Changes) -> list[dict[str, Any]]:
 def _labels(c: Changes, lang: str) -> dict[str, dict[Any, str]]:
     if lang != "zh":
         return {}
-    return {**_ZH_VALUES, "group": {g.group: _group(g.group, lang) for g in c.growth}}
+    groups = [g.group for g in c.growth] + [row["group"] for row in c.rows() if row["aspect"] == "relations"]
+    return {**_ZH_VALUES, "group": {group: _group(group, lang) for group in groups}}
 
 
 def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:

@@ -3,11 +3,13 @@ productivity centres (生产力促进中心)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import EvaluationError
-from ..eligibility import check_eligibility
+from ..eligibility import check_eligibility, load_rules
+from ..labels import attribute_label
 from ..scoring import CENTRE_INDICATORS, GRADE_LABELS, IndicatorTable, evaluate, service_indicators
 from .document import Section
 from .phrases import say
@@ -72,7 +74,15 @@ def _centre_sections(eco: Ecosystem, lang: str) -> list[Section]:
         eligibility = check_eligibility(records)
         passed = sum(eligibility.eligible.values())
         text = say("centre_eligibility.text", lang, passed=passed, centres=len(centres))
-        out.append(Section(say("centre_eligibility", lang), text, tables={"centre_eligibility": eligibility.rows()}))
+        rows = eligibility.rows()
+        labels: dict[str, dict[Any, str]] = {}
+        if lang == "zh":  # each condition in the source's own words (the files keep ids and English)
+            wording = {rule["id"]: rule["text"] for rule in load_rules(eligibility.rules)["rules"]}
+            for row, u in zip(rows, eligibility.eligible):
+                labels.setdefault("reasons", {})[row["reasons"]] = "；".join(f["text"] for f in eligibility.failures[u])
+                labels.setdefault("unassessed", {})[row["unassessed"]] = "；".join(  # the condition's first words
+                    re.split(r"[,，]", wording.get(r, r))[0] for r in eligibility.unassessed[u])
+        out.append(Section(say("centre_eligibility", lang), text, tables={"centre_eligibility": rows}, labels=labels))
     present = [i for i in _centre_indicators(eco) if all(records[c].get(i) is not None for c in centres)]
     if len(present) < 2:
         return out
@@ -87,8 +97,9 @@ def _centre_sections(eco: Ecosystem, lang: str) -> list[Section]:
          "grade": result.grades[u], "grade_zh": result.grades.label(u)}
         for u, _ in result.scores.top(len(result.scores))
     ]
-    weights = ("，" if lang == "zh" else ", ").join(f"{k} {v:.3f}" for k, v in result.weights.items())
-    counts = ("，" if lang == "zh" else ", ").join(f"{GRADE_LABELS[g]} {n}" for g, n in result.grades.counts().items())
+    sep = "，" if lang == "zh" else ", "
+    weights = sep.join(f"{attribute_label(k, lang) or k} {v:.3f}" for k, v in result.weights.items())
+    counts = sep.join(f"{GRADE_LABELS[g] if lang == 'zh' else g} {n}" for g, n in result.grades.counts().items())
     text = say("centre_evaluation.text", lang, centres=len(centres), indicators=len(present), weights=weights,
                counts=counts)
     reward = eco.attrs.get("excellent_reward_yuan")

@@ -15,15 +15,15 @@ Examples
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
-
-import re
 
 from ..labels import (
     KIND_LABELS, KIND_LABELS_SHOWN, LEVEL_LABELS, MONEY_FIELDS, RELATION_LABELS_SHOWN, RING_LABELS, ROLE_LABELS,
     SECTOR_LABELS, STAGE_LABELS, attribute_label, is_chinese, label,
 )
+from ..scoring import GRADE_LABELS
 
 __all__ = ["LANGS", "TEXT", "COLUMNS", "CAPTIONS", "say", "column", "value", "caption", "is_money", "default_lang"]
 
@@ -412,11 +412,14 @@ CAPTIONS: dict[str, tuple[str, str]] = {
     r"management_trajectories": ("各中心的历程", "Trajectory of each centre"),
 }
 
+_GRADES = {grade: (zh, grade) for grade, zh in GRADE_LABELS.items()}
+
 #: Columns whose values are vocabulary keys, and the label table of each (from ``labels``).
 _VALUE_TABLES = {
     "kind": KIND_LABELS_SHOWN, "sector": SECTOR_LABELS, "ring": RING_LABELS, "declared": RING_LABELS,
     "inferred": RING_LABELS, "relation": RELATION_LABELS_SHOWN, "type": RELATION_LABELS_SHOWN, "role": ROLE_LABELS,
-    "level": LEVEL_LABELS, "stage": STAGE_LABELS, "from_ring": RING_LABELS, "to_ring": RING_LABELS,
+    "level": LEVEL_LABELS, "stage": STAGE_LABELS, "from_ring": RING_LABELS, "to_ring": RING_LABELS, "from": RING_LABELS,
+    "grade": _GRADES, "previous_grade": _GRADES,
 }
 
 

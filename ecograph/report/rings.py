@@ -10,7 +10,7 @@ from ..model import RINGS
 from ..rings import Promotion, Radiation, infer_rings, radiation, ring_composition, ring_density, ring_flows, suggest_promotions
 from .document import Section
 from .phrases import say
-from ..labels import RING_LABELS, label
+from ..labels import KIND_LABELS_SHOWN, RING_LABELS, SECTOR_LABELS, label
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -66,6 +66,13 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
         sizes = ("，" if lang == "zh" else ", ").join(
             f"{label(RING_LABELS, ring, lang) if lang == 'zh' else ring} {size:,}" for ring, size in composition.sizes.items())
         text = [say("rings.members", lang, name=name, total=sum(composition.sizes.values()), sizes=sizes)]
+        labels: dict[str, dict[Any, str]] = {}
+        if lang == "zh":  # "enterprise 50, university 3" as 企业 50、高校 3
+            for row in composition.rows():
+                for column, counts, table in (("kinds", composition.by_kind, KIND_LABELS_SHOWN),
+                                              ("sectors", composition.by_sector, SECTOR_LABELS)):
+                    labels.setdefault(column, {})[row[column]] = "、".join(
+                        f"{label(table, key)} {n:,}" for key, n in counts[row["ring"]].items())
         tables: dict[str, list[dict[str, Any]]] = {
             f"rings_{platform}_composition": composition.rows(),
             f"rings_{platform}_density": ring_density(eco, platform).rows(),
@@ -91,12 +98,11 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
         promotions = suggest_promotions(eco, platform)
         reasons: dict[str, str] = {}
         if promotions:
-            reasons = {p.reason: _reason(p, lang) for p in promotions}
+            labels["reason"] = reasons = {p.reason: _reason(p, lang) for p in promotions}
             best = promotions[0]
             text.append(say("rings.promotion", lang, name=best.name, reason=reasons[best.reason]))
             tables[f"rings_{platform}_promotions"] = [p.to_dict() for p in promotions]
-        out.append(Section(say("circle_layers", lang, name=name), "\n\n".join(text), tables=tables,
-                           labels={"reason": reasons}))
+        out.append(Section(say("circle_layers", lang, name=name), "\n\n".join(text), tables=tables, labels=labels))
     return out
 
 

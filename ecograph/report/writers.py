@@ -136,6 +136,13 @@ def _columns(rows: Iterable[dict[str, Any]]) -> list[str]:
     return list(seen)
 
 
+def _shown_columns(rows: Iterable[dict[str, Any]]) -> list[str]:
+    """The columns summary.md and report.html show: not a ``<x>_zh`` twin of a shown ``<x>`` (the
+    report labels ``<x>`` in its own language; the files keep both)."""
+    columns = _columns(rows)
+    return [c for c in columns if not (c.endswith("_zh") and c[:-3] in columns)]
+
+
 def _cell(value: Any) -> str:
     """A cell as written in the CSV files: exact (floats to six significant digits)."""
     if value is None:
@@ -219,7 +226,7 @@ def render_markdown(report: Report) -> str:
 
 def _markdown_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
                     labels: dict[str, dict[Any, str]] | None = None) -> list[str]:
-    columns = _columns(rows)
+    columns = _shown_columns(rows)
     if not columns:
         return [say("no_rows", lang, name=caption(name, lang)), ""]
     out = [say("rows", lang, name=caption(name, lang), n=len(rows), slug=_slug(name)), ""]
@@ -296,7 +303,7 @@ def _html_text(text: str) -> str:
 
 def _html_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
                 labels: dict[str, dict[Any, str]] | None = None) -> str:
-    columns = _columns(rows)
+    columns = _shown_columns(rows)
     head = "".join(f"<th>{html.escape(column(c, lang))}</th>" for c in columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_shown(c, row.get(c), lang, labels))}</td>" for c in columns) + "</tr>"
