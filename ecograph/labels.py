@@ -215,6 +215,10 @@ ATTRIBUTE_LABELS.update({
     "rd_deduction_projects": ("研发费用加计扣除项目数", "R&D deduction projects"),
     "rd_expenses": ("研发费用", "R&D expenses"),
     "window_since": ("窗口设立年份", "window since"),
+    "academies": ("研究院数", "academies"),
+    "firms_served_at_least": ("服务企业数（至少）", "firms served (at least)"),
+    "industry_centres": ("行业级中心数", "industry centres"),
+    "national_centres": ("国家级中心数", "national centres"),
     "windows": ("窗口数", "windows"),
 })
 #: Measures of :func:`ecograph.changes` growth rows (``clients.<flag>`` counts the clients with the flag).

@@ -304,7 +304,7 @@ class _GroupedLayout:
         sized = []
         for nodes, local, decor, title, hidden in groups:
             extent = np.abs(local).max(axis=0) if len(local) else np.zeros(2)
-            extent[0] = max(extent[0], 7.0 * len(title))  # room for the title
+            extent[0] = max(extent[0], _TITLE_MAX / 2 * len(title))  # room for the title at any zoom
             for item in decor:
                 extent = np.maximum(extent, [abs(item["x"]) + item.get("r", 0.0), abs(item["y"]) + item.get("r", 0.0)])
             sized.append((nodes, local, decor, title, hidden, extent + self._GAP))
@@ -330,6 +330,8 @@ class _GroupedLayout:
         self._bottom = y + row_height
 
 
+#: Largest size of a group title in map units (a CJK character is about as wide as it is high).
+_TITLE_MAX = 28.0
 #: Titles of a hub's group by the relation that makes its members.
 _HUB_WORDS = {"member_of": ("会员", "members"), "part_of": ("下属单位", "units")}
 
@@ -440,6 +442,7 @@ def interactive_html(
         "TITLE": html.escape(heading),
         "NOTE": html.escape(note),
         "FAMILY": EMBEDDED_FAMILY,
+        "TITLE_MAX": f"{_TITLE_MAX:g}",
         "DATA": _json_for_html(data),
         "WORDS": _json_for_html(words),
     }
@@ -557,7 +560,10 @@ _PAGE = """<!DOCTYPE html>
         ctx.strokeStyle = "#bbbbbb"; ctx.arc(d.x, d.y, d.r, 0, 2 * Math.PI); ctx.stroke(); ctx.setLineDash([]);
         text(ctx, d.label, d.x, d.y - d.r - 15 / scale, 11 / scale, "", "#777");
       } else {
-        text(ctx, d.label, d.x, d.y, (d.type === "group" ? 14 : 12) / scale, d.type === "group" ? "bold" : "", "#555");
+        // a group title is 14 px on screen, but no larger than %%TITLE_MAX%% map units: zoomed out, titles
+        // shrink with their groups instead of running into the next group's
+        var px = d.type === "group" ? Math.min(14 / scale, %%TITLE_MAX%%) : 12 / scale;
+        text(ctx, d.label, d.x, d.y, px, d.type === "group" ? "bold" : "", "#555");
       }
     });
   });

@@ -419,7 +419,7 @@ _VALUE_TABLES = {
     "kind": KIND_LABELS_SHOWN, "sector": SECTOR_LABELS, "ring": RING_LABELS, "declared": RING_LABELS,
     "inferred": RING_LABELS, "relation": RELATION_LABELS_SHOWN, "type": RELATION_LABELS_SHOWN, "role": ROLE_LABELS,
     "level": LEVEL_LABELS, "stage": STAGE_LABELS, "from_ring": RING_LABELS, "to_ring": RING_LABELS, "from": RING_LABELS,
-    "grade": _GRADES, "previous_grade": _GRADES,
+    "grade": _GRADES, "previous_grade": _GRADES, "top_sector": SECTOR_LABELS,
 }
 
 
