@@ -38,11 +38,14 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     text = [say("associations.text", lang, associations=len(mm.associations), **t)]
     tables: dict[str, list[dict[str, Any]]] = {"association_composition": comp.rows()}
     pairs = association_overlap(mm).pairs()
+    labels: dict[str, dict[Any, str]] = {}
     if pairs:
         top = pairs[0]
         a, b = node_attribute(eco, [top["a"], top["b"]], "name")
         text.append(say("associations.overlap", lang, pairs=len(pairs), **{**top, "a": a, "b": b}))
         tables["association_overlap"] = pairs
+        names = dict(zip(mm.associations, node_attribute(eco, mm.associations, "name")))
+        labels = {"a": names, "b": names}  # the pairs by name; the files keep the ids
     if int((mm.sizes() > 0).sum()) >= 2:
         for attr in GROUP_ATTRIBUTES:
             if any(v is not None for v in node_attribute(eco, mm.associations, attr)):
@@ -54,7 +57,7 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
                 tables[f"bridging_members_by_{attr}"] = bridges.members
                 tables[f"bridging_associations_by_{attr}"] = bridges.associations
                 break
-    return [Section(say("associations", lang), "\n\n".join(text), tables=tables)]
+    return [Section(say("associations", lang), "\n\n".join(text), tables=tables, labels=labels)]
 
 
 def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..dynamics import Changes, changes
 from ..labels import MEASURE_LABELS, label
 from .document import Section
-from .phrases import say, value
+from .phrases import column as column_header, say, value
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
@@ -36,7 +36,7 @@ def _pairs(eco: Ecosystem) -> list[tuple[Any, Any]]:
 _ZH_VALUES: dict[str, dict[Any, str]] = {
     "aspect": {"organisations": "单位", "relations": "关系", "rings": "圈层", "stages": "产业链环节",
                "associations": "协会会员"},
-    "change": {"entered": "进入", "left": "退出", "added": "新增", "removed": "减少", "moved": "换圈",
+    "change": {"entered": "进入", "left": "退出", "added": "新增", "removed": "减少", "moved": "圈层变动",
                "stayed": "留在原圈", "joined": "加入"},
     "measure": {key: zh for key, (zh, _) in MEASURE_LABELS.items()},
     "from_ring": {_OUTSIDE: "圈外"}, "to_ring": {_OUTSIDE: "圈外"},
@@ -93,11 +93,19 @@ def _growth_rows(c: Changes) -> list[dict[str, Any]]:
              "growth": None if g.rate is None else f"{g.rate:+.2%}"} for g in c.growth]
 
 
-def _labels(c: Changes, lang: str) -> dict[str, dict[Any, str]]:
+def _labels(eco: Ecosystem, c: Changes, lang: str) -> dict[str, dict[Any, str]]:
     if lang != "zh":
         return {}
-    groups = [g.group for g in c.growth] + [row["group"] for row in c.rows() if row["aspect"] == "relations"]
-    return {**_ZH_VALUES, "group": {group: _group(group, lang) for group in groups}}
+    rows = c.rows()
+    groups = {g.group: _group(g.group, lang) for g in c.growth}
+    groups.update({row["group"]: _group(row["group"], lang) for row in rows if row["aspect"] == "relations"})
+    for row in rows:  # organisations entered or left by kind=… / sector=…
+        column, _, key = row["group"].partition("=") if row["aspect"] == "organisations" else ("", "", "")
+        if column in ("kind", "sector"):
+            groups[row["group"]] = f"{column_header(column, lang)}={value(column, key, lang)}"
+        elif row["aspect"] in ("rings", "associations") and row["group"] in eco:  # a platform, an association
+            groups[row["group"]] = eco.node(row["group"])["name"]
+    return {**_ZH_VALUES, "group": groups}
 
 
 def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
@@ -126,7 +134,7 @@ def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
         if c.growth:
             tables[f"{key}_growth"] = _growth_rows(c)
         out.append(Section(say("changes.pair", lang, t0=_text(c.t0), t1=_text(c.t1)), _summary(c, lang), tables=tables,
-                           level=3, labels=_labels(c, lang)))
+                           level=3, labels=_labels(eco, c, lang)))
     out.extend(_management(eco, lang))
     return out
 
