@@ -32,12 +32,13 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import repeat
 from typing import Any, TypeVar
 
 import networkx as nx
 
 from . import timeline
-from .compiled import compiled, index_of
+from .compiled import AdditionLog, compiled, index_of
 from .limits import MAX_NUMBER_DIGITS, clip, decimal_problem
 from .errors import (
     AttributeTypeError,
@@ -498,6 +499,7 @@ class Ecosystem:
         self._version = 0
         self._cache: dict[Hashable, Any] = {}
         self._read_only: str | None = None  # what this read-only ecosystem is (a snapshot)
+        self._log: AdditionLog | None = AdditionLog()  # None once something was removed or written directly
 
     # ------------------------------------------------------------------ building
     def add_org(
@@ -531,6 +533,8 @@ class Ecosystem:
         cols = [(k, [v]) for k, v in attrs.items()]
         fixed = self._check_orgs([id], None if name is None else [name], kind, sector, cols)  # a batch of one
         self._graph.add_node(id, name=id if name is None else name, **fixed, **_stored_attrs(attrs))
+        if self._log is not None:
+            self._log.add_nodes([id], [self._graph._node[id]])
         self._touch()
 
     def update_org(self, id: str, **attrs: Any) -> None:
@@ -572,6 +576,7 @@ class Ecosystem:
         self._check_writable()
         self._require(id)
         self._graph.remove_node(id)
+        self._log = None
         self._touch()
 
     def add_relation(self, source: str, target: str, type: str, key: str | None = None, **attrs: Any) -> None:
@@ -599,6 +604,8 @@ class Ecosystem:
         cols = {k: [v] for k, v in attrs.items()}
         self._check_relations(type, [source], [target], [key], cols)  # a batch of one
         self._graph.add_edge(source, target, key=key, type=type, **_stored_attrs(attrs))
+        if self._log is not None:
+            self._log.add_edges([source], [target], type, [self._graph._succ[source][target][key]])
         self._touch()
 
     def add_orgs(
@@ -644,7 +651,10 @@ class Ecosystem:
         names = None if names is None else _as_list(names)
         attr_cols = [(k, _as_list(v)) for k, v in columns.items()]
         fixed = self._check_orgs(ids, names, kind, sector, attr_cols)
-        _bulk_add_nodes(self._graph, ids, _records(fixed, attr_cols, lead=ids if names is None else names))
+        records = _records(fixed, attr_cols, len(ids), lead=ids if names is None else names)
+        _bulk_add_nodes(self._graph, ids, records)
+        if self._log is not None:
+            self._log.add_nodes(ids, records)
         self._touch()
 
     def add_relations(
@@ -674,7 +684,10 @@ class Ecosystem:
         keys = [type] * len(sources) if keys is None else _as_list(keys)
         cols = {k: _as_list(v) for k, v in columns.items()}
         self._check_relations(type, sources, targets, keys, cols)
-        _bulk_add_edges(self._graph, zip(sources, targets, keys), _records({"type": type}, list(cols.items())))
+        records = _records({"type": type}, list(cols.items()), len(sources))
+        _bulk_add_edges(self._graph, zip(sources, targets, keys), records)
+        if self._log is not None:
+            self._log.add_edges(sources, targets, type, records)
         self._touch()
 
     def _check_orgs(self, ids: list[Any], names: list[Any] | None, kind: Any, sector: Any,
@@ -840,6 +853,7 @@ class Ecosystem:
             self._graph.remove_edge(target, source, key)
         else:
             raise NodeNotFoundError(f"no relation {source!r} -[{key}]-> {target!r}", id=key)
+        self._log = None
         self._touch()
 
     # ------------------------------------------------------------------ reading
@@ -1054,6 +1068,7 @@ class Ecosystem:
                 if t not in self.vocabulary.relations:
                     raise UnknownRelationError(f"subgraph: unknown relation type {t!r}", field="relations", value=t)
         out = self._empty_like()
+        out._log = None  # written directly below
         out._graph.add_nodes_from((n, dict(d)) for n, d in self._graph.nodes(data=True) if n in keep)
         out._graph.add_edges_from(
             (u, v, k, dict(d))
@@ -1065,6 +1080,7 @@ class Ecosystem:
     def copy(self) -> Ecosystem:
         """A deep-enough copy: the graph and attribute dicts are new, values are shared."""
         out = self._empty_like()
+        out._log = None  # written directly below
         out._graph = nx.MultiDiGraph()
         out._graph.add_nodes_from((n, _copy_attrs(d)) for n, d in self._graph.nodes(data=True))
         out._graph.add_edges_from((u, v, k, _copy_attrs(d)) for u, v, k, d in self._graph.edges(keys=True, data=True))
@@ -1252,6 +1268,7 @@ class Ecosystem:
 
     def _adopt(self, nodes: list[tuple[str, dict[str, Any]]], edges: list[tuple[tuple[str, str, str], dict[str, Any]]]) -> None:
         """Insert validated records as they are (shared, not copied): the snapshot builder."""
+        self._log = None  # relations of several types at once: its view walks the graph
         _bulk_add_nodes(self._graph, [n for n, _ in nodes], (d for _, d in nodes))
         _bulk_add_edges(self._graph, (e for e, _ in edges), (d for _, d in edges))
 
@@ -1307,18 +1324,22 @@ class Ecosystem:
         return [u for u, _ in cycle] + [cycle[0][0]]
 
 
-def _records(fixed: dict[str, Any], columns: list[tuple[str, list[Any]]], lead: list[Any] | None = None) -> Iterator[dict[str, Any]]:
-    """One attribute dict per row: the ``lead`` column as ``name`` (nodes), then ``fixed``, then
-    the row's cells (``None`` cells left out, tuples stored as lists)."""
+def _records(fixed: dict[str, Any], columns: list[tuple[str, list[Any]]], count: int,
+             lead: list[Any] | None = None) -> list[dict[str, Any]]:
+    """``count`` attribute dicts, one per row: the ``lead`` column as ``name`` (nodes), then
+    ``fixed``, then the row's cells (``None`` cells left out, tuples stored as lists)."""
     names = [name for name, _ in columns]
     cols = [[_stored(v) for v in col] if any(isinstance(v, tuple) for v in col) else col for _, col in columns]
-    sparse = any(None in col for col in cols)
-    rows = zip(lead, *cols) if lead is not None else zip(*cols) if cols else iter(tuple, None)
-    for row in rows:
-        record = {"name": row[0], **fixed} if lead is not None else dict(fixed)
-        cells = zip(names, row[1:] if lead is not None else row)
-        record.update(((n, v) for n, v in cells if v is not None) if sparse else cells)
-        yield record
+    keys = (*(() if lead is None else ("name",)), *fixed, *names)
+    values = [*(() if lead is None else (lead,)), *(repeat(v, count) for v in fixed.values()), *cols]
+    # dict(zip(keys, row)) row by row, all in C: no Python frame per record
+    records = list(map(dict, map(zip, repeat(keys), zip(*values)))) if values else [{} for _ in range(count)]
+    for name, col in zip(names, cols):
+        if None in col:
+            for record, value in zip(records, col):
+                if value is None:
+                    del record[name]
+    return records
 
 
 def _bulk_add_nodes(graph: nx.MultiDiGraph, ids: list[str], records: Iterable[dict[str, Any]]) -> None:
