@@ -405,9 +405,20 @@ def test_membership_heat_map_matches_the_overlap() -> None:
     assert [t.get_text() for t in bars.get_legend().get_texts()] == ["上市", "龙头", "专精特新", "高新技术"]
 
 
-def test_membership_without_shared_members_shows_sizes(datasets: dict[str, Ecosystem]) -> None:
-    fig = membership(datasets["suzhou_associations"])
+def test_membership_without_shared_members_shows_sizes() -> None:
+    eco = Ecosystem()
+    for a in ("a1", "a2"):
+        eco.add_org(a, kind="association")
+    eco.add_orgs(["f1", "f2", "f3"], specialized=[True, None, True])
+    eco.add_relations(["f1", "f2", "f3"], ["a1", "a1", "a2"], "member_of")
+    fig = membership(eco)
     assert "没有共同会员" in fig.axes[0].get_title()
+    assert "3 家会员" in fig.get_suptitle() and "专精特新 2" in fig.get_suptitle()
+
+
+def test_membership_of_the_suzhou_dataset_shows_its_overlap(datasets: dict[str, Ecosystem]) -> None:
+    fig = membership(datasets["suzhou_associations"])
+    assert "两两共同会员" in fig.axes[0].get_title()  # the synthetic overlap (docs/datasets.md)
     assert "11,849 家会员" in fig.get_suptitle() and "专精特新 292" in fig.get_suptitle()
 
 
