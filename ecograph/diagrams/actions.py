@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 
+from ..compiled import compiled
 from ._base import _PALETTE, bilingual, check_lang, drawing, light_grid, open_frame
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,16 +84,16 @@ def action_flows(
     '学会—企业—地区'
     """
     check_lang(lang)
-    graph_attrs = eco.graph.nodes
+    record = compiled(eco).record
     tier_words = {k: bilingual(*v, lang) for k, v in TIER_LABELS.items()}
     other = bilingual(*_OTHER, lang)
 
     def society_group(s: str) -> str:
-        value = graph_attrs[s].get(society_by)
-        return str(value) if value is not None else str(graph_attrs[s].get("name", s))
+        value = record(s).get(society_by)
+        return str(value) if value is not None else str(record(s).get("name", s))
 
     def firm_group(f: str) -> str:
-        value = graph_attrs[f].get(enterprise_by)
+        value = record(f).get(enterprise_by)
         return tier_words.get(value, str(value)) if value is not None else other
 
     volume: dict[str, int] = {}

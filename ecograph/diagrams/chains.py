@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrow, Patch, Rectangle
 
 from ..chains import ChainCoverage, chain_coverage
-from ..compiled import index_of
+from ..compiled import compiled, index_of
 from ..errors import AnalysisError
 from ._base import (
     BOTTLENECK_COLOUR,
@@ -59,7 +59,7 @@ def stage_labels(eco: Ecosystem, alliance: str) -> list[str]:
     >>> stage_labels(eco, "a")
     ['研发', '中试']
     """
-    data = eco.graph.nodes[alliance]
+    data = compiled(eco).record(alliance)
     stages = list(data.get("stages", ()))
     names = data.get("stage_names")
     if isinstance(names, list) and len(names) == len(stages) and all(isinstance(n, str) for n in names):
@@ -149,13 +149,13 @@ def chain(
             f"bottlenecks {unknown} are not stages of alliance {alliance!r}; expected some of {list(view.stages)}",
             field="bottlenecks", id=alliance,
         )
-    graph = eco.graph
+    record = compiled(eco).record
     stage_index = index_of(view.stages)
     by_stage = view.by_stage
     members = sorted(
         view.members,
         key=lambda m: (m != view.anchor, stage_index[view.members[m][0]] if view.members[m] else len(stage_index),
-                       -len(view.members[m]), graph.nodes[m].get("name", m)),
+                       -len(view.members[m]), record(m).get("name", m)),
     )
     shown, rest = members[:max_rows], members[max_rows:]
     n_rows = len(shown) + (1 if rest else 0)
@@ -185,7 +185,7 @@ def chain(
         ticks: list[str] = []
         for row, member in enumerate(shown):
             y = -row - 1
-            data = graph.nodes[member]
+            data = record(member)
             face = colour(SECTOR_COLOURS, data["sector"])
             for first, last in _runs([stage_index[s] for s in view.members[member]]):
                 ax.add_patch(Rectangle((first - _HALF, y - 0.32), last - first + 2 * _HALF, 0.64,
@@ -214,7 +214,7 @@ def chain(
             spine.set_visible(False)
         ax.set_xlim(-0.5, n_stages - 0.5)
         ax.set_ylim(bottom, 1.25)
-        sectors = dict.fromkeys(graph.nodes[m]["sector"] for m in members)
+        sectors = dict.fromkeys(record(m)["sector"] for m in members)
         handles = [dot_handle(label(SECTOR_LABELS, s, lang), colour(SECTOR_COLOURS, s), marker="s", size=10)
                    for s in sectors]
         if view.anchor is not None:
@@ -231,7 +231,7 @@ def chain(
             handles.append(Patch(facecolor="none", edgecolor="none",
                                  label=bilingual("条上数字：能力", "number on bar: capacity", lang)))
         legend_outside(ax, handles, bilingual("部门", "sector", lang))
-        name = graph.nodes[alliance].get("name", alliance)
+        name = record(alliance).get("name", alliance)
         summary = bilingual(
             f"{n_stages} 个环节 · {len(members)} 家成员 · 缺口 {len(gap_set)} · 瓶颈 {len(bottleneck_set)}"
             f" · 单点 {len(single_set)}",

@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import StrMethodFormatter
 
+from ..compiled import compiled
 from ..errors import AnalysisError
 from ._base import (
     _PALETTE,
@@ -197,7 +198,7 @@ def platform_reach(
     from ..rings import radiation
 
     result = radiation(eco, platform, target=target, hops=hops)
-    name = eco.graph.nodes[platform].get("name", platform)
+    name = compiled(eco).record(platform).get("name", platform)
     profile = [row["target"] for row in result.hops]  # the target population reached: share <= 100 %
     last = result.hops[-1]
     summary = bilingual(f"{hops} 跳内覆盖目标群体 {last['target']:,} / {result.target_size:,} ({last['target_share']:.0%})",
@@ -434,7 +435,7 @@ def dimension_scores(eco: Ecosystem, kind: str = "productivity_center") -> dict[
     units = eco.nodes(kind)
     records = {}
     for unit in units:
-        data = eco.graph.nodes[unit]
+        data = compiled(eco).record(unit)
         missing = [i for i in indicators if data.get(i) is None]
         if missing:
             raise AnalysisError(f"{unit!r} has no value for indicator(s) {missing}", id=unit, field=missing[0])
@@ -491,7 +492,7 @@ def evaluation_radar(
     names = eco.attrs.get("dimension_names")
     labels = dict(zip(dimensions, names)) if isinstance(names, list) and len(names) == len(dimensions) else None
     ranked = sorted(scores, key=lambda u: -float(np.mean(list(scores[u].values()))))[:top]
-    series = {eco.graph.nodes[u].get("name", u): scores[u] for u in ranked}
+    series = {compiled(eco).record(u).get("name", u): scores[u] for u in ranked}
     series[bilingual("全部平均", "average of all", lang)] = {
         d: float(np.mean([row[d] for row in scores.values()])) for d in dimensions
     }

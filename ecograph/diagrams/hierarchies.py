@@ -8,6 +8,7 @@ the count, so 2,689 productivity centres stay readable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,6 +17,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Wedge
 
+from ..compiled import compiled
 from ..errors import AnalysisError, NodeNotFoundError
 from ._base import (
     KIND_LABELS,
@@ -87,7 +89,7 @@ def hierarchy_rings(
     leaves: dict[str, int] = {}
     for node in reversed(order):
         leaves[node] = sum(leaves[c] for c in kids[node]) if node in kids else 1
-    graph = eco.graph
+    record = compiled(eco).record
     wedges: list[dict[str, Any]] = []
 
     def place(node: str, start: float, span: float, depth: int) -> None:
@@ -108,7 +110,7 @@ def hierarchy_rings(
         if grouped:
             groups: dict[str, int] = {}
             for c in leaf_children:
-                key = str(graph.nodes[c].get(by, graph.nodes[c]["kind"]))
+                key = str(record(c).get(by, record(c)["kind"]))
                 groups[key] = groups.get(key, 0) + 1
             for key, count in sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])):
                 width = span * count / total
@@ -181,7 +183,7 @@ def hierarchy(
             raise AnalysisError("hierarchy: the ecosystem has no part_of relations", field="root")
         root = max(tree.roots, key=lambda r: len(tree.descendants(r)))
     wedges = hierarchy_rings(eco, root, by=by, max_children=max_children, max_depth=max_depth)
-    graph = eco.graph
+    record = compiled(eco).record
     depth_max = max(w["depth"] for w in wedges)
     top_colour: dict[str, str] = {}
     by_node = {w["node"]: w for w in wedges if w["node"] is not None}
@@ -201,9 +203,9 @@ def hierarchy(
                 face = _lighter(top_colour.get(_top_of(w, by_node), "#999999"), 0.25 * (w["depth"] - 1))
             ax.add_patch(Wedge((0, 0), outer, theta1, theta2, width=_WIDTH, facecolor=face, edgecolor="white",
                                linewidth=0.8 if w["span"] > 0.002 else 0.0))
-            _label_wedge(ax, w, graph, lang, outer)
+            _label_wedge(ax, w, record, lang, outer)
         ax.add_patch(Wedge((0, 0), _WIDTH, 0, 360, facecolor="#404040", edgecolor="white"))
-        root_name = graph.nodes[root].get("name", root)
+        root_name = record(root).get("name", root)
         total = sum(w["count"] for w in wedges if w["depth"] == 1)
         ax.text(0, 0, f"{wrap(short(root_name, 18), 6)}\n{total:,}", ha="center", va="center", color="white",
                 fontsize=9)
@@ -213,7 +215,7 @@ def hierarchy(
         if handles:
             legend_outside(ax, handles, bilingual("汇总的叶节点", "grouped leaves", lang))
         first = [w for w in wedges if w["depth"] == 1]
-        kinds = {graph.nodes[w["node"]]["kind"] for w in first if w["node"] is not None}
+        kinds = {record(w["node"])["kind"] for w in first if w["node"] is not None}
         level_name = label(KIND_LABELS, kinds.pop(), lang) if len(kinds) == 1 else bilingual("下级", "children", lang)
         summary = bilingual(f"{len(first)} 个{level_name} · {total:,} 个末端单位",
                             f"{len(first)} {level_name} · {total:,} leaf units", lang)
@@ -232,7 +234,8 @@ def _group_label(group: str, lang: str) -> str:
     return label(LEVEL_LABELS, group, lang) if group in LEVEL_LABELS else label(KIND_LABELS, group, lang)
 
 
-def _label_wedge(ax: Axes, w: dict[str, Any], graph: Any, lang: str, outer: float) -> None:
+def _label_wedge(ax: Axes, w: dict[str, Any], record: Callable[[str], dict[str, Any]], lang: str,
+                 outer: float) -> None:
     degrees = 360 * w["span"]
     if degrees < (7 if w["node"] is not None else 4):
         return
@@ -241,7 +244,7 @@ def _label_wedge(ax: Axes, w: dict[str, Any], graph: Any, lang: str, outer: floa
     x, y = radius * np.cos(middle), radius * np.sin(middle)
     colour_ = "#202020" if w["node"] is not None else "white"
     if w["node"] is not None:
-        name = graph.nodes[w["node"]].get("name", w["node"])
+        name = record(w["node"]).get("name", w["node"])
         if degrees >= 30:  # room for a few horizontal lines
             ax.text(x, y, f"{wrap(short(name, 21), 7)}\n{w['count']:,}", ha="center", va="center", fontsize=8.5,
                     color=colour_)

@@ -17,6 +17,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Wedge
 
+from ..compiled import compiled
 from ..model import RINGS
 from ._base import (
     EDGE_COLOUR,
@@ -150,7 +151,7 @@ def circle_layers(
     """
     check_lang(lang)
     layers = eco.rings(platform)
-    graph = eco.graph
+    record = compiled(eco).record
     with drawing(ax, (11.5, 9.5), font) as (fig, ax):
         members = [m for ring in RINGS for m in layers[ring]]
         metric = node_metric(eco, members, size_by)
@@ -166,7 +167,7 @@ def circle_layers(
                 continue
             by_kind: dict[str, list[str]] = {}
             for m in ring_members:
-                by_kind.setdefault(graph.nodes[m]["kind"], []).append(m)
+                by_kind.setdefault(record(m)["kind"], []).append(m)
             kinds = sorted(by_kind, key=lambda k: (-len(by_kind[k]), k))
             kinds_seen.update(dict.fromkeys(kinds))
             if ring != "core" and len(ring_members) > max_dots:
@@ -178,7 +179,7 @@ def circle_layers(
             ax.scatter(
                 xy[:, 0], xy[:, 1],
                 s=[areas[m] for m in ordered],
-                c=[colour(KIND_COLOURS, graph.nodes[m]["kind"]) for m in ordered],
+                c=[colour(KIND_COLOURS, record(m)["kind"]) for m in ordered],
                 edgecolors="white", linewidths=0.8, zorder=3,
             )
             # Largest first; among equals, a golden-ratio walk round the ring spreads the names.
@@ -190,7 +191,7 @@ def circle_layers(
         square_off(ax, 4.05)
         handles = [dot_handle(label_kind(k, lang), colour(KIND_COLOURS, k)) for k in kinds_seen]
         legend_outside(ax, handles, bilingual("成员类型", "member kind", lang))
-        name = graph.nodes[platform].get("name", platform)
+        name = record(platform).get("name", platform)
         counts = " · ".join(f"{_ring_label(r, lang)} {len(layers[r])}" for r in RINGS)
         sized = metric_name(size_by)
         subtitle = counts + (f"  ({bilingual('节点大小', 'size', lang)}: {sized})" if sized else "")
@@ -275,13 +276,13 @@ def _label_members(
 ) -> None:
     """Name up to ``limit`` members, in ``candidates`` order, skipping any whose label would
     overlap one already placed (``taken`` collects the boxes across rings)."""
-    graph = eco.graph
+    record = compiled(eco).record
     placed = 0
     for m in candidates:
         if placed >= limit:
             break
         x, y = position[m]
-        name = graph.nodes[m].get("name", m)
+        name = record(m).get("name", m)
         if ring == "core":
             ax.text(x, y - 0.2, short(name, 18), ha="center", va="top", fontsize=9, zorder=6)
             taken.append((x - 1.0, y - 0.35, x + 1.0, y - 0.2))

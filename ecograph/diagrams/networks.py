@@ -19,6 +19,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
+from ..compiled import node_attribute
 from ..matrix import SparseGraph
 from ._base import (
     EDGE_COLOUR,
@@ -128,14 +129,13 @@ def central_sample(
 ) -> CentralSample:
     """The ``max_nodes`` most central organisations (:func:`most_central`) by ``size_by``, laid
     out by sector with the largest values nearest the middle."""
-    graph = eco.graph
     compiled = structure(eco, relations)
     metric = node_metric(eco, compiled.nodes, size_by)
     keep = most_central(compiled, metric, max_nodes)
     kept = [compiled.nodes[i] for i in keep]
     values = metric[keep]
     sectors = list(eco.vocabulary.sectors)
-    sector_of = [graph.nodes[n]["sector"] for n in kept]
+    sector_of = node_attribute(eco, kept, "sector")
     codes = np.array([sectors.index(s) for s in sector_of], dtype=np.int64)
     rank = np.argsort(np.argsort(-values, kind="stable"), kind="stable")
     return CentralSample(compiled, keep, kept, values, sector_of, sector_layout(codes, rank))
@@ -246,7 +246,6 @@ def network(
     True
     """
     check_lang(lang)
-    graph = eco.graph
     compiled, keep, kept_nodes, values, sector_of, xy = central_sample(eco, relations, size_by, max_nodes)
     nodes = compiled.nodes
     sectors = list(eco.vocabulary.sectors)
@@ -268,7 +267,7 @@ def network(
         ax.scatter(xy[:, 0], xy[:, 1], s=marker_areas(values, 12.0, 420.0), c=faces, edgecolors="white",
                    linewidths=0.5, zorder=2)
         top = np.argsort(-values, kind="stable")[:top_labels]
-        _rim_labels(ax, xy[top], [short(graph.nodes[kept_nodes[i]].get("name", kept_nodes[i]), 12) for i in top])
+        _rim_labels(ax, xy[top], [short(n, 12) for n in node_attribute(eco, [kept_nodes[i] for i in top], "name")])
         square_off(ax, 1.45, 1.3)
         counts = {s: sector_of.count(s) for s in sectors if s in sector_of}
         handles = [dot_handle(f"{label(SECTOR_LABELS, s, lang)} {n:,}", colour(SECTOR_COLOURS, s)) for s, n in

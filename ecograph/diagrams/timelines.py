@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from ..compiled import compiled
 from ..labels import MEASURE_LABELS, RELATION_LABELS_SHOWN
 from ..model import RINGS
 from ._base import (
@@ -183,7 +184,7 @@ def layers_over_time(
     with diagram_style(font):
         fig = Figure(figsize=(6.2 * len(periods), 6.8), layout="constrained")
         axes = fig.subplots(1, len(periods), squeeze=False)[0]
-    name = eco.graph.nodes[platform].get("name", platform)
+    name = compiled(eco).record(platform).get("name", platform)
     for ax, period in zip(axes, periods):
         snap = eco.at(period)
         if platform not in snap:
@@ -239,13 +240,13 @@ def trajectories(
     3
     """
     check_lang(lang)
-    names = eco.graph.nodes if eco is not None else {}
+    view = compiled(eco) if eco is not None else None
     periods = panel.periods
     xs = np.arange(len(periods))
     with drawing(ax, (9, 5.5), font) as (fig, ax):
         for i, node in enumerate(panel.top(top)):
             ys = [np.nan if v is None else v for _p, v in panel.series(node)]
-            name = short(names[node].get("name", node), 14) if node in names else str(node)
+            name = short(view.record(node)["name"], 14) if view is not None and node in view.index else str(node)
             ax.plot(xs, ys, marker="o", color=_PALETTE[i % len(_PALETTE)], label=name)
         ax.set_xticks(xs, [_period_text(p) for p in periods])
         ax.set_ylabel(metric_name(panel.metric))
