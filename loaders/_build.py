@@ -154,7 +154,7 @@ class Builder:
             return  # the organisation was refused: its own problem says why
         message = exc.message
         if isinstance(missing, str):
-            nodes = self.eco.graph
+            nodes = self.eco
             if missing.strip() != missing and missing.strip() in nodes:
                 message = f"{exc.context.get('field')} {missing!r} has {_spaces(missing)} (the organisation is {missing.strip()!r})"
             elif len(nodes) <= _SUGGEST_IDS_UP_TO:

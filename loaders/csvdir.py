@@ -383,10 +383,9 @@ def tables_of(eco: Ecosystem) -> tuple[list[list[str]], list[list[str]], list[li
     """The organisations, relations and alliance-stage tables (typed header row, then text
     cells) that :func:`build` reads back into an equal ecosystem; no alliance table when no
     alliance has plain stages."""
-    graph = eco.graph
     alliance_rows: list[dict[str, Any]] = []
     org_rows: list[dict[str, Any]] = []
-    for node, data in graph.nodes(data=True):
+    for node, data in eco.orgs():
         row = {"id": node, **data}
         stages, names = data.get("stages"), data.get("stage_names")
         if data["kind"] == "alliance" and _plain_texts(stages):
@@ -398,7 +397,7 @@ def tables_of(eco: Ecosystem) -> tuple[list[list[str]], list[list[str]], list[li
                               for i, s in enumerate(stages)]
         org_rows.append(row)
     rel_rows = [{"source": u, "target": v, "type": d["type"], "key": None if k == d["type"] else k,
-                 **{a: b for a, b in d.items() if a != "type"}} for u, v, k, d in graph.edges(keys=True, data=True)]
+                 **{a: b for a, b in d.items() if a != "type"}} for u, v, k, d in eco.relations()]
     return (_text_table(org_rows, _ORG_FIELDS), _text_table(rel_rows, _REL_FIELDS),
             _text_table(alliance_rows, _ALLIANCE_FIELDS) if alliance_rows else None)
 

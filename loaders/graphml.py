@@ -76,8 +76,8 @@ def to_plain_graph(eco: Ecosystem, *, gexf: bool = False) -> nx.MultiDiGraph:
     ('["x", "y"]', 'L', '["node:tags"]')
     """
     plain = nx.MultiDiGraph()
-    node_rows = {n: {k if k in _NODE_FIELDS else _escape(k): v for k, v in d.items()} for n, d in eco.graph.nodes(data=True)}
-    edge_rows = [(u, v, k, {_escape(a): b for a, b in d.items() if a != "type"}) for u, v, k, d in eco.graph.edges(keys=True, data=True)]
+    node_rows = {n: {k if k in _NODE_FIELDS else _escape(k): v for k, v in d.items()} for n, d in eco.orgs()}
+    edge_rows = [(u, v, k, d["type"], {_escape(a): b for a, b in d.items() if a != "type"}) for u, v, k, d in eco.relations()]
     encoded = _encoded_names("node", node_rows.values()) + _encoded_names("edge", (r for *_e, r in edge_rows))
     node_codes = {n[5:] for n in encoded if n.startswith("node:")}
     edge_codes = {n[5:] for n in encoded if n.startswith("edge:")}
@@ -86,9 +86,9 @@ def to_plain_graph(eco: Ecosystem, *, gexf: bool = False) -> nx.MultiDiGraph:
         if gexf:
             out["label"] = _safe_id(node) if "name" in node_codes else row["name"]
         plain.add_node(_safe_id(node), **out)
-    for u, v, k, row in edge_rows:
+    for u, v, k, relation, row in edge_rows:
         # GEXF readers turn "key" into the multigraph key and then drop it: use our own name
-        attrs = {"relation": eco.graph.edges[u, v, k]["type"], "ecograph_key": _safe_id(k)}
+        attrs = {"relation": relation, "ecograph_key": _safe_id(k)}
         attrs.update({a: _encode(b) if a in edge_codes else b for a, b in row.items()})
         plain.add_edges_from([(_safe_id(u), _safe_id(v), _safe_id(k), attrs)])
     plain.graph.update(

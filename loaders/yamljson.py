@@ -450,7 +450,6 @@ def to_document(eco: Ecosystem, *, json_values: bool = False) -> dict[str, Any]:
     the record's nested ``attrs`` mapping, so that every attribute name survives.
     """
     enc = to_json if json_values else (lambda v: v)
-    graph = eco.graph
     doc: dict[str, Any] = {"ecograph": FORMAT_VERSION, "name": eco.name}
     if eco.attrs:
         doc["attrs"] = {k: enc(v) for k, v in eco.attrs.items()}
@@ -459,17 +458,17 @@ def to_document(eco: Ecosystem, *, json_values: bool = False) -> dict[str, Any]:
         doc["vocabulary"] = vocabulary
     sections: dict[str, list[Any]] = {name: [] for name in SECTIONS[4:]}
     records: dict[str, dict[str, Any]] = {}
-    for node, data in graph.nodes(data=True):
+    for node, data in eco.orgs():
         section = _section_of(data["kind"])
         structural = (*_NODE_KEYS, *_NODE_SECTIONS[section][1])
         record = {"id": node, "name": data["name"], "kind": data["kind"], "sector": data["sector"]}
         _put_attrs(record, {k: v for k, v in data.items() if k not in ("name", "kind", "sector")}, structural, enc)
         records[node] = record
         sections[section].append(record)
-    for u, v, key, data in graph.edges(keys=True, data=True):
+    for u, v, key, data in eco.relations():
         rtype = data["type"]
         attrs = {a: b for a, b in data.items() if a != "type"}
-        target_section = _section_of(graph.nodes[v]["kind"])
+        target_section = _section_of(records[v]["kind"])
         if rtype == "in_ring" and target_section == "platforms":
             ring = attrs.pop("ring")
             rings = records[v].setdefault("rings", {})
