@@ -477,15 +477,14 @@ def push(
 
 def _check_attribute_names(eco: Ecosystem) -> None:
     """Refuse attribute names ecograph keeps for itself, before anything is written."""
-    nodes, edges = eco.graph.nodes(data=True), eco.graph.edges(keys=True, data=True)
     # the distinct names first (fast, in C); the owner is looked up only for a reserved one
-    names = set().union(*(d for _, d in nodes), *(d for *_, d in edges))
+    names = set().union(*(d for _, d in eco.orgs()), *(d for *_, d in eco.relations()))
     reserved = sorted(name for name in names if name.startswith(INTERNAL_PREFIX))
     if not reserved:
         return
     name = reserved[0]
-    where = next((f"organisation {n!r}" for n, d in nodes if name in d), None) or next(
-        f"relation {u!r} -[{k}]-> {v!r}" for u, v, k, d in edges if name in d)
+    where = next((f"organisation {n!r}" for n, d in eco.orgs() if name in d), None) or next(
+        f"relation {u!r} -[{k}]-> {v!r}" for u, v, k, d in eco.relations() if name in d)
     raise PersistenceError(
         f"{where}: attribute {name!r} starts with {INTERNAL_PREFIX!r}, which ecograph keeps for its "
         "own Neo4j properties; rename it", field=name,
@@ -506,10 +505,10 @@ class _Batch:
 def _batches(eco: Ecosystem, batch_size: int, namespace: str) -> Iterator[_Batch]:
     """Organisations per kind, then relations per type, encoded one batch at a time."""
     by_kind: dict[str, list[tuple[int, str, dict[str, Any]]]] = {}
-    for order, (node, data) in enumerate(eco.graph.nodes(data=True)):
+    for order, (node, data) in enumerate(eco.orgs()):
         by_kind.setdefault(data["kind"], []).append((order, node, data))
     by_type: dict[str, list[tuple[int, str, str, str, dict[str, Any]]]] = {}
-    for order, (u, v, key, data) in enumerate(eco.graph.edges(keys=True, data=True)):
+    for order, (u, v, key, data) in enumerate(eco.relations()):
         by_type.setdefault(data["type"], []).append((order, u, v, key, data))
     for kind, items in by_kind.items():
         for start in range(0, len(items), batch_size):

@@ -321,7 +321,8 @@ def _tianjin_history(eco: Ecosystem, ids: list[str], cols: dict[str, list], seed
             if d.rule == "admit_eligible":
                 eco.add_relation(d.id, "tj_stc", "cultivated_by", since=year)
             elif d.decision == "remove":
-                since = eco.graph.edges[d.id, "tj_stc", "cultivated_by"].get("since")
+                since = next(a.get("since") for u, v, k, a in eco.relations("cultivated_by")
+                             if (u, v, k) == (d.id, "tj_stc", "cultivated_by"))
                 eco.remove_relation(d.id, "tj_stc", "cultivated_by")
                 eco.add_relation(d.id, "tj_stc", "cultivated_by", since=since, until=year + 1)
                 left.add(d.id)
