@@ -35,6 +35,7 @@ __all__ = [
     "ATTRIBUTE_LABELS",
     "MONEY_FIELDS",
     "MEASURE_LABELS",
+    "METRIC_LABELS",
     "EXTENDED_KIND_LABELS",
     "EXTENDED_RELATION_LABELS",
     "KIND_LABELS_SHOWN",
@@ -228,6 +229,21 @@ MEASURE_LABELS: dict[str, tuple[str, str]] = {
     "clients": ("服务对象数", "clients"),
     "clients.sme": ("中小企业服务对象数", "SME clients"),
     "revenue": ("收入", "revenue"),
+}
+#: Node metrics diagrams size by (``--size-by``) and panels follow over time.
+METRIC_LABELS: dict[str, tuple[str, str]] = {
+    "degree": ("关系数", "degree"),
+    "pagerank": ("PageRank", "PageRank"),
+    "betweenness": ("中介中心度", "betweenness"),
+    "closeness": ("接近中心度", "closeness"),
+    "harmonic": ("调和中心度", "harmonic centrality"),
+    "eigenvector": ("特征向量中心度", "eigenvector centrality"),
+    "katz": ("Katz 中心度", "Katz centrality"),
+    "reach": ("触达数", "reach"),
+    "core_number": ("核数", "core number"),
+    "onion_layers": ("洋葱层", "onion layer"),
+    "constraint": ("结构约束", "constraint"),
+    "effective_size": ("有效规模", "effective size"),
 }
 #: Money attributes and columns, in yuan (reports show 万元 in Chinese; files keep yuan).
 MONEY_FIELDS: frozenset[str] = frozenset({

@@ -336,8 +336,8 @@ def test_circle_layers_sizes_follow_the_metric_and_english_labels() -> None:
 
 def test_circle_layers_uses_ecograph_analytics_by_name() -> None:
     eco = motor_platform(6, 4)
-    fig = circle_layers(eco, "motor", size_by="pagerank")
-    assert "pagerank" in fig.axes[0].get_title()
+    fig = circle_layers(eco, "motor", size_by="betweenness")
+    assert "节点大小: 中介中心度" in fig.axes[0].get_title()  # the metric by its Chinese name
     with pytest.raises(AnalysisError, match="not an ecograph analytic"):
         circle_layers(eco, "motor", size_by="no_such_metric")
     with pytest.raises(NodeNotFoundError):

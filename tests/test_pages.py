@@ -189,7 +189,7 @@ def test_map_search_filter_click_export_in_a_browser(tmp_path: Path, latin_only_
     image = Image.open(io.BytesIO(base64.b64decode(out["png"].split(",", 1)[1])))
     assert list(image.size) == out["canvas"] and image.size[0] > 500
     assert np.asarray(image.convert("L")).std() > 5  # not a blank picture
-    assert "颜色：部门" in out["legend"] and "大小：degree" in out["legend"]
+    assert "颜色：部门" in out["legend"] and "大小：关系数" in out["legend"]
 
 
 def test_filters_only_for_groups_that_exist() -> None:

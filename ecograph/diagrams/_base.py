@@ -17,7 +17,7 @@ from matplotlib.text import Text
 from ..errors import AnalysisError
 # the labels live with the vocabulary; the diagram modules take them from here
 from ..labels import (  # noqa: F401
-    FLAG_LABELS, KIND_LABELS, LANGS, LEVEL_LABELS, RING_LABELS, SECTOR_LABELS, bilingual, label,
+    FLAG_LABELS, KIND_LABELS, LANGS, LEVEL_LABELS, METRIC_LABELS, RING_LABELS, SECTOR_LABELS, bilingual, label,
 )
 from ..matrix import SparseGraph
 from ..results import NodeValues
@@ -206,6 +206,11 @@ def metric_name(metric: Metric) -> str:
     if isinstance(metric, str):
         return metric
     return getattr(metric, "name", None) or getattr(metric, "__name__", None) or "value"
+
+
+def metric_label(metric: Metric, lang: str) -> str:
+    """A metric as a reader of ``lang`` calls it (``degree`` → 关系数); unknown ones by their name."""
+    return label(METRIC_LABELS, metric_name(metric), lang)
 
 
 SAVE_FORMATS = ("png", "svg", "pdf")

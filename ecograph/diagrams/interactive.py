@@ -37,6 +37,7 @@ from ._base import (
     check_lang,
     colour,
     label,
+    metric_label,
     metric_name,
     node_metric,
 )
@@ -142,7 +143,7 @@ def graph_json(
                 "rings": layout.ring_names.get(node, []),
                 "memberships": layout.memberships.get(node, []),
                 "metrics": [[bilingual("关系数", "degree", lang), _number(degree[i])]]
-                + ([[metric, _number(values[i])]] if metric not in ("degree", "") else []),
+                + ([[metric_label(metric, lang), _number(values[i])]] if metric not in ("degree", "") else []),
             },
         })
     order = list(SECTOR_COLOURS)
@@ -409,8 +410,9 @@ def interactive_html(
     note = bilingual(f"{shown:,} 个组织 · {len(data['edges']):,} 条关系",
                      f"{shown:,} organisations · {len(data['edges']):,} ties", lang)
     if shown < data["total"]:
-        note += bilingual(f"（按 {data['size_by']} 取前 {shown:,} 个，共 {data['total']:,} 个）",
-                          f" (top {shown:,} of {data['total']:,} by {data['size_by']})", lang)
+        by = metric_label(data["size_by"], lang)
+        note += bilingual(f"（按{by}取前 {shown:,} 个，共 {data['total']:,} 个）",
+                          f" (top {shown:,} of {data['total']:,} by {by})", lang)
     isolated = sum(n["isolated"] for n in data["nodes"])
     words = {
         "search": bilingual("按名称搜索", "search by name", lang),
@@ -429,7 +431,8 @@ def interactive_html(
         "more": bilingual("等", "and", lang),
         "close": bilingual("关闭", "close", lang),
         "legend_colour": bilingual("颜色：部门", "colour: sector", lang),
-        "legend_size": bilingual(f"大小：{data['size_by'] or '相同'}", f"size: {data['size_by'] or 'equal'}", lang),
+        "legend_size": bilingual(f"大小：{metric_label(data['size_by'], 'zh') or '相同'}",
+                                 f"size: {metric_label(data['size_by'], 'en') or 'equal'}", lang),
         "legend_labels": bilingual(f"标注：最核心的 {data['central']} 个组织、各组之首与搜索结果",
                                    f"labels: the {data['central']} most central, group heads and search hits", lang),
         "legend_groups": bilingual("分组：平台圈层、链环节、协会与片区", "groups: platform rings, chain stages, "

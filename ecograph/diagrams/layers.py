@@ -34,7 +34,7 @@ from ._base import (
     label,
     legend_outside,
     marker_areas,
-    metric_name,
+    metric_label,
     node_metric,
     short,
     square_off,
@@ -193,7 +193,7 @@ def circle_layers(
         legend_outside(ax, handles, bilingual("成员类型", "member kind", lang))
         name = record(platform).get("name", platform)
         counts = " · ".join(f"{_ring_label(r, lang)} {len(layers[r])}" for r in RINGS)
-        sized = metric_name(size_by)
+        sized = metric_label(size_by, lang)
         subtitle = counts + (f"  ({bilingual('节点大小', 'size', lang)}: {sized})" if sized else "")
         ax.set_title(title or f"{name}: {bilingual('圈层结构', 'circle layers', lang)}\n{subtitle}", fontsize=13)
     return fig

@@ -19,7 +19,7 @@ from ..compiled import compiled
 from ..labels import MEASURE_LABELS, RELATION_LABELS_SHOWN
 from ..model import RINGS
 from ._base import (
-    _PALETTE, RING_LABELS, bilingual, check_lang, drawing, label, light_grid, metric_name, open_frame, short, wrap,
+    _PALETTE, RING_LABELS, bilingual, check_lang, drawing, label, light_grid, metric_label, open_frame, short, wrap,
 )
 from .actions import _bands, _stack
 from .fonts import diagram_style
@@ -249,11 +249,11 @@ def trajectories(
             name = short(view.record(node)["name"], 14) if view is not None and node in view.index else str(node)
             ax.plot(xs, ys, marker="o", color=_PALETTE[i % len(_PALETTE)], label=name)
         ax.set_xticks(xs, [_period_text(p) for p in periods])
-        ax.set_ylabel(metric_name(panel.metric))
+        ax.set_ylabel(metric_label(panel.metric, lang))
         light_grid(ax, "y")
         open_frame(ax)
         ax.legend(frameon=False, fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
-        ax.set_title(title or bilingual(f"{metric_name(panel.metric)}：前 {top} 位单位的变化轨迹",
+        ax.set_title(title or bilingual(f"{metric_label(panel.metric, 'zh')}：前 {top} 位单位的变化轨迹",
                                         f"{panel.metric}: trajectories of the top {top}", lang), loc="left")
     return fig
 
