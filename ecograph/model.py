@@ -750,8 +750,9 @@ class Ecosystem:
             raise ValidationError(f"{where}: a key must be a non-empty string", field="key")
         nodes = self._graph._node
         for role, ends in (("source", sources), ("target", targets)):
-            missing = next((n for n in dict.fromkeys(ends) if n not in nodes), None)
-            if missing is not None:
+            unique = dict.fromkeys(ends)
+            if unique.keys() - nodes.keys():  # a set difference in C; then the first missing one in order
+                missing = next(n for n in unique if n not in nodes)
                 raise DanglingEndpointError(f"{where}: {role} {missing!r} is not an organisation of the ecosystem",
                                             field=role, id=missing)
         if spec.target_kinds is not None:
@@ -781,8 +782,11 @@ class Ecosystem:
                 triples = [(u, v, k) if u <= v else (v, u, k) for u, v, k in triples]
             if len(set(triples)) != len(triples):
                 raise DuplicateRelationError(f"{where}: the batch repeats a (source, target, key)", field="key")
-            adj = self._graph._adj
-            for u, v, k in triples:
+            adj, pred = self._graph._adj, self._graph._pred
+            # only a target (either end, if symmetric) with a relation already can repeat one: a batch
+            # to new organisations skips the loop
+            linked = any(map(pred.__getitem__, targets if spec.directed else [*sources, *targets]))
+            for u, v, k in triples if linked else ():
                 if k in adj[u].get(v, ()) or (not spec.directed and k in adj[v].get(u, ())):
                     raise DuplicateRelationError(f"{where}: relation {u!r} -[{k}]-> {v!r} exists already; pass a "
                                                  "distinct key= to keep both", field="key", id=k)
@@ -1329,7 +1333,7 @@ def _records(fixed: dict[str, Any], columns: list[tuple[str, list[Any]]], count:
     """``count`` attribute dicts, one per row: the ``lead`` column as ``name`` (nodes), then
     ``fixed``, then the row's cells (``None`` cells left out, tuples stored as lists)."""
     names = [name for name, _ in columns]
-    cols = [[_stored(v) for v in col] if any(isinstance(v, tuple) for v in col) else col for _, col in columns]
+    cols = [[_stored(v) for v in col] if any(map(isinstance, col, repeat(tuple))) else col for _, col in columns]
     keys = (*(() if lead is None else ("name",)), *fixed, *names)
     values = [*(() if lead is None else (lead,)), *(repeat(v, count) for v in fixed.values()), *cols]
     # dict(zip(keys, row)) row by row, all in C: no Python frame per record

@@ -7,6 +7,8 @@ gives the same ecosystem, bit for bit. Synthetic names are built from fixed word
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 from ecograph.errors import DatasetError
@@ -48,15 +50,11 @@ def firm_names(rng: np.random.Generator, n: int, trades: tuple[str, ...] | list[
     if n > space:
         raise DatasetError(f"cannot make {n} distinct names from {space} combinations", field="n", value=n)
     picks = rng.choice(space, size=n, replace=False) if n else np.zeros(0, dtype=np.int64)
-    digits = []
-    for size in reversed(sizes):
-        picks, digit = np.divmod(picks, size)
-        digits.append(digit.tolist())
-    place, *brand, trade = reversed(digits)
-    return [
-        f"{places[p]}{''.join(chars[i] for chars, i in zip(letters, b))}{trades[t]}{suffix}"
-        for p, b, t in zip(place, zip(*brand), trade)
-    ]
+    # mixed radix place | brand letters | trade; the brands in the same order, built once
+    brands = ["".join(chars) for chars in itertools.product(*letters)]
+    rest, trade = np.divmod(picks, len(trades))
+    place, brand = np.divmod(rest, len(brands))
+    return [f"{places[p]}{brands[b]}{trades[t]}{suffix}" for p, b, t in zip(place.tolist(), brand.tolist(), trade.tolist())]
 
 
 def names_by_group(rng: np.random.Generator, groups: list[str], places: dict[str, tuple[str, ...]],
