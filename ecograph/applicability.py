@@ -67,11 +67,33 @@ def platform_reach_why_not(eco: Ecosystem, platform: str) -> str | None:
 
 
 def hierarchy_why_not(eco: Ecosystem, root: str) -> str | None:
-    """Why the part_of tree under ``root`` shows nothing (fewer than two children or three units)."""
+    """Why the part_of tree under ``root`` shows nothing.
+
+    A sunburst sizes each wedge by the units below it, so it has something to show only when the
+    root has at least two units directly below it and at least one of those has units of its own
+    (two levels below the root). One level of leaves draws wedges of one unit each; a chain of
+    single children draws full circles.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem()
+    >>> for n in ("r", "a", "b", "a1"):
+    ...     eco.add_org(n, n)
+    >>> eco.add_relation("a", "r", "part_of"); eco.add_relation("b", "r", "part_of")
+    >>> hierarchy_why_not(eco, "r")
+    "the part_of tree under 'r' has one level: 2 units of one each"
+    >>> eco.add_relation("a1", "a", "part_of")
+    >>> hierarchy_why_not(eco, "r") is None
+    True
+    """
     tree = eco.cached(("ecograph.applicability", "hierarchy"), eco.hierarchy)
-    if len(tree.children(root)) >= 2 and len(tree.descendants(root)) >= 3:
-        return None
-    return f"the part_of tree under {root!r} has {len(tree.descendants(root))} unit(s) in single file"
+    children = tree.children(root)
+    if len(children) < 2:
+        return f"the part_of tree under {root!r} has {len(tree.descendants(root))} unit(s) in single file"
+    if not set(children) & set(tree.parent.values()):  # no child is a parent itself
+        return f"the part_of tree under {root!r} has one level: {len(children)} units of one each"
+    return None
 
 
 def growth_why_not(changes: Changes, measure: str = "count") -> str | None:
@@ -144,7 +166,7 @@ def _hierarchy(eco: Ecosystem) -> str | None:
     tree = eco.cached(("ecograph.applicability", "hierarchy"), eco.hierarchy)
     if any(hierarchy_why_not(eco, root) is None for root in tree.roots):
         return None
-    return "no part_of hierarchy with a unit of two or more children"
+    return "no part_of hierarchy with two units below its root and two levels"
 
 
 def _relations(eco: Ecosystem) -> str | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ecograph import Ecosystem
-from ecograph.applicability import ANALYSES, applicable_analyses, why_not
+from ecograph.applicability import ANALYSES, applicable_analyses, hierarchy_why_not, why_not
 from ecograph.cli import main
 from ecograph.diagrams.applicability import DIAGRAMS, applicable_diagrams, diagram_why_not
 from ecograph.errors import AnalysisError
@@ -58,7 +58,7 @@ def test_membership_needs_two_associations_with_members() -> None:
     assert why_not(eco, "memberships") is None
 
 
-def test_hierarchy_needs_a_branching_tree() -> None:
+def test_hierarchy_needs_two_units_and_two_levels_below_the_root() -> None:
     eco = Ecosystem()
     for n in "abcd":
         eco.add_org(n, n)
@@ -67,6 +67,33 @@ def test_hierarchy_needs_a_branching_tree() -> None:
     assert why_not(eco, "hierarchy") is not None
     eco.add_relation("d", "a", "part_of")
     assert why_not(eco, "hierarchy") is None
+    flat = Ecosystem()  # one level of leaves: every wedge one unit
+    flat.add_org("r", "r")
+    for n in "xyz":
+        flat.add_org(n, n)
+        flat.add_relation(n, "r", "part_of")
+    assert why_not(flat, "hierarchy") == "no part_of hierarchy with two units below its root and two levels"
+    assert hierarchy_why_not(flat, "r") == "the part_of tree under 'r' has one level: 3 units of one each"
+
+
+def test_hierarchy_rule_on_every_dataset(datasets: dict[str, Ecosystem]) -> None:
+    for name, eco in datasets.items():
+        tree = eco.hierarchy()
+        for root in tree.roots:  # the oracle: the depths of the units below the root
+            depths = [tree.depth(u) - tree.depth(root) for u in tree.descendants(root)]
+            shows = depths.count(1) >= 2 and max(depths) >= 2
+            assert (hierarchy_why_not(eco, root) is None) == shows, (name, root)
+    assert hierarchy_why_not(datasets["shanghai_motor"], "seari") is not None  # three wedges of one unit
+    assert hierarchy_why_not(datasets["productivity_centers"], "cppc") is None
+
+
+def test_cli_refuses_a_flat_hierarchy(tmp_path, capsys) -> None:
+    out = tmp_path / "h.png"
+    assert main(["diagram", "hierarchy", "--dataset", "shanghai_motor", "--root", "seari", "-o", str(out)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1] == ("ecograph diagram: error: diagram hierarchy: nothing to draw: the part_of tree under 'seari' "
+                       "has one level: 3 units of one each")
+    assert not out.exists()
 
 
 def test_unknown_names_are_errors() -> None:

@@ -104,13 +104,15 @@ def run(args: argparse.Namespace) -> int:
 
 def _check_something_to_draw(eco: Ecosystem, args: argparse.Namespace) -> None:
     """Refuse, in one line, a diagram that would show nothing (an empty ring, a one-stage chain)."""
-    from ..applicability import alliance_why_not, platform_why_not
+    from ..applicability import alliance_why_not, hierarchy_why_not, platform_why_not
     from ..diagrams.applicability import diagram_why_not
 
     if args.kind in ("circle-layers", "reach") and args.platform is not None:
         reason = platform_why_not(eco, args.platform) if args.kind == "circle-layers" else None
     elif args.kind == "chain" and args.alliance is not None:
         reason = alliance_why_not(eco, args.alliance)
+    elif args.kind == "hierarchy" and args.root in eco:  # an unknown root is the drawing's own error
+        reason = hierarchy_why_not(eco, args.root)
     else:
         reason = diagram_why_not(eco, args.kind)
     if reason is not None:

@@ -65,6 +65,9 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     >>> eco = Ecosystem(); eco.add_org("n", kind="association")
     >>> for d in ("d1", "d2", "d3"):
     ...     eco.add_org(d, kind="district"); eco.add_relation(d, "n", "part_of")
+    >>> figures(eco)  # one level of single units: wedges of one each
+    []
+    >>> eco.add_org("c", kind="productivity_center"); eco.add_relation("c", "d1", "part_of")
     >>> [list(s.figures) for s in figures(eco)]
     [['hierarchy_n']]
     """
@@ -74,7 +77,7 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     from ..applicability import hierarchy_why_not
 
     tree = part_of_tree(eco)
-    shown = [root for root in tree.roots if hierarchy_why_not(eco, root) is None]  # no single-file sunbursts
+    shown = [root for root in tree.roots if hierarchy_why_not(eco, root) is None]
     if not shown:
         return []
     sizes = {root: len(tree.descendants(root)) for root in shown}
