@@ -228,6 +228,9 @@ class CompiledView:
         return np.fromiter((bool(v) for v in self.column(attr)), dtype=bool, count=len(self.nodes))
 
 
+_VIEW_KEY = "ecograph.compiled"  # the view's entry in the ecosystem's per-version cache
+
+
 def compiled(eco: Ecosystem) -> CompiledView:
     """The compiled view of ``eco``, built once per ecosystem version.
 
@@ -252,7 +255,7 @@ def compiled(eco: Ecosystem) -> CompiledView:
     >>> compiled(eco) is v1, compiled(eco).nodes
     (False, ['a', 'b'])
     """
-    return eco.cached("ecograph.compiled", lambda: _build(eco))
+    return eco.cached(_VIEW_KEY, lambda: _build(eco))
 
 
 class AdditionLog:

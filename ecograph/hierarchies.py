@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import compress
+from operator import methodcaller
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -335,7 +336,7 @@ def _attached(eco: Ecosystem, nodes: list[str], parent: np.ndarray, depth: np.nd
     keep = forest_code[src] >= 0
     values = np.ones(int(keep.sum()))
     if weight is not None:
-        values = np.fromiter((d.get(weight, 1) for d in compress(data, keep.tolist())), dtype=np.float64,
+        values = np.fromiter(map(methodcaller("get", weight, 1), compress(data, keep.tolist())), dtype=np.float64,
                              count=len(values))
     rows = sp.csr_array((values, (forest_code[src[keep]], dst[keep])), shape=(len(nodes), len(everyone)))
     up = _ancestors(parent, depth)

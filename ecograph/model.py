@@ -32,13 +32,13 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Any, TypeVar
 
 import networkx as nx
 
 from . import timeline
-from .compiled import AdditionLog, compiled, index_of
+from .compiled import _VIEW_KEY, AdditionLog, compiled, index_of
 from .limits import MAX_NUMBER_DIGITS, clip, decimal_problem
 from .errors import (
     AttributeTypeError,
@@ -901,6 +901,9 @@ class Ecosystem:
         if kind is None:
             return list(self._graph)
         kinds = {kind} if isinstance(kind, str) else set(kind)
+        view = self._cache.get(_VIEW_KEY)  # this version is compiled already: its kind column is kept
+        if view is not None:
+            return list(compress(view.nodes, map(kinds.__contains__, view.column("kind"))))
         return [n for n, d in self._graph._node.items() if d["kind"] in kinds]  # not through networkx's views: 3x faster
 
     def orgs(self) -> Iterator[tuple[str, dict[str, Any]]]:
