@@ -111,6 +111,7 @@ MEMBERSHIP_KINDS: frozenset[str] = frozenset({"association", "society", "distric
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCALARS = (str, bool, int, float, Decimal, _dt.date)  # datetime is a date subclass
 builtins_type = builtins.type  # methods below take a parameter named ``type``
+_NONE_TYPE = builtins_type(None)
 
 
 @dataclass(frozen=True)
@@ -705,17 +706,17 @@ class Ecosystem:
             raise UnknownSectorError(
                 f"{where}: unknown sector {sector!r}; expected one of {list(self.vocabulary.sectors)}",
                 field="sector", id=ids[0], value=sector)
-        if {builtins_type(i) for i in ids} != {str} or "" in ids:
+        if not _all_str(ids) or "" in ids:
             raise ValidationError(f"{where}: an organisation id must be a non-empty string", field="id", id=ids[0])
         if not existing:
-            if len(set(ids)) != len(ids):
+            if len(ids) > 1 and len(set(ids)) != len(ids):
                 dup = next(i for i, n in _counts(ids).items() if n > 1)
                 raise DuplicateIdError(f"{where}: id {dup!r} appears twice in the batch", field="id", id=dup)
-            clash = next((i for i in ids if i in self._graph), None)
+            clash = next(filter(self._graph._node.__contains__, ids), None)
             if clash is not None:
                 raise DuplicateIdError(f"{where}: duplicate organisation id {clash!r}: ids must be unique",
                                        field="id", id=clash)
-        if names is not None and (len(names) != len(ids) or {builtins_type(n) for n in names} - {str}):
+        if names is not None and (len(names) != len(ids) or not _all_str(names)):
             raise AttributeTypeError(f"{where}: field 'name' must be a string (one per id)", field="name", id=ids[0])
         for field_name, col in attr_cols:
             self._check_column(field_name, col, len(ids), where, reserved=RESERVED_NODE_FIELDS + ("type",))
@@ -723,8 +724,8 @@ class Ecosystem:
         if kind == "alliance" and "stages" in columns:
             for ident, stages in zip(ids, columns["stages"]):
                 _check_stages(stages, f"organisation {ident!r}", ident)
-        times = {name: columns[name] for name in timeline.TIME_FIELDS if name in columns}
-        if times:
+        if not columns.keys().isdisjoint(timeline.TIME_FIELDS):
+            times = {name: columns[name] for name in timeline.TIME_FIELDS if name in columns}
             for i, ident in enumerate(ids):
                 timeline.check_interval({name: col[i] for name, col in times.items()}, f"organisation {ident!r}", ident)
         return {"kind": kind, "sector": sector}
@@ -746,7 +747,7 @@ class Ecosystem:
         self._check_column("key", keys, len(sources), where, reserved=())
         for field_name, col in cols.items():
             self._check_column(field_name, col, len(sources), where, reserved=("type",))
-        if {builtins_type(k) for k in keys} - {str} or "" in keys:
+        if not _all_str(keys) or "" in keys:
             raise ValidationError(f"{where}: a key must be a non-empty string", field="key")
         nodes = self._graph._node
         for role, ends in (("source", sources), ("target", targets)):
@@ -762,13 +763,17 @@ class Ecosystem:
                     f"{where}: target {bad!r} has kind {nodes[bad]['kind']!r}; {type} expects a target of kind "
                     f"{' or '.join(sorted(spec.target_kinds))}", field="target", id=bad)
         for name in spec.money:
-            kinds = {builtins_type(v) for v in cols.get(name, ())} - {builtins_type(None)}
+            if name not in cols:
+                continue
+            kinds = set(map(builtins_type, cols[name])) - {_NONE_TYPE}
             if kinds - {int, Decimal}:
                 raise AttributeTypeError(f"{where}: field {name!r} is money and must be exact: ints in the smallest "
                                          f"unit (fen) or Decimals, got {sorted(k.__name__ for k in kinds)}", field=name)
-            _check_amounts(cols.get(name, ()), where, name)
+            _check_amounts(cols[name], where, name)
         for name in spec.integers:
-            kinds = {builtins_type(v) for v in cols.get(name, ())} - {builtins_type(None)}
+            if name not in cols:
+                continue
+            kinds = set(map(builtins_type, cols[name])) - {_NONE_TYPE}
             if kinds - {int}:
                 raise AttributeTypeError(f"{where}: field {name!r} must hold integers, got "
                                          f"{sorted(k.__name__ for k in kinds)}", field=name)
@@ -780,7 +785,7 @@ class Ecosystem:
             triples = list(zip(sources, targets, keys))
             if not spec.directed:
                 triples = [(u, v, k) if u <= v else (v, u, k) for u, v, k in triples]
-            if len(set(triples)) != len(triples):
+            if len(triples) > 1 and len(set(triples)) != len(triples):
                 raise DuplicateRelationError(f"{where}: the batch repeats a (source, target, key)", field="key")
             adj, pred = self._graph._adj, self._graph._pred
             # only a target (either end, if symmetric) with a relation already can repeat one: a batch
@@ -814,10 +819,14 @@ class Ecosystem:
     def _check_intervals(self, sources: list[str], targets: list[str], type: str, cols: dict[str, list[Any]]) -> None:
         """Each relation's since/until, and its interval inside both endpoints' (skipped when
         neither the batch nor any endpoint carries a bound)."""
-        times = {name: cols[name] for name in timeline.TIME_FIELDS if name in cols}
         nodes = self._graph._node
-        if not times and not any("since" in nodes[n] or "until" in nodes[n] for n in {*sources, *targets}):
-            return
+        if cols.keys().isdisjoint(timeline.TIME_FIELDS):
+            for n in {*sources, *targets}:
+                if "since" in nodes[n] or "until" in nodes[n]:
+                    break
+            else:
+                return
+        times = {name: cols[name] for name in timeline.TIME_FIELDS if name in cols}
         for i, (u, v) in enumerate(zip(sources, targets)):
             where = f"relation {u!r} -[{type}]-> {v!r}"
             span = timeline.check_interval({name: col[i] for name, col in times.items()}, where, u)
@@ -1397,6 +1406,13 @@ def _as_list(values: Any) -> list[Any]:
 
 def _stored(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+def _all_str(values: list[Any]) -> bool:
+    """Whether a non-empty column holds only ``str`` (subclasses excluded)."""
+    if len(values) == 1:  # a single add: no set to build
+        return builtins_type(values[0]) is str
+    return set(map(builtins_type, values)) == {str}
 
 
 def _counts(values: Iterable[Hashable]) -> dict[Hashable, int]:
