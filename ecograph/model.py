@@ -112,6 +112,9 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 _SCALARS = (str, bool, int, float, Decimal, _dt.date)  # datetime is a date subclass
 builtins_type = builtins.type  # methods below take a parameter named ``type``
 _NONE_TYPE = builtins_type(None)
+_STR = frozenset({str})
+_INTEGER = frozenset({int, _NONE_TYPE})  # None: a missing value
+_EXACT = frozenset({int, Decimal, _NONE_TYPE})
 
 
 @dataclass(frozen=True)
@@ -706,7 +709,7 @@ class Ecosystem:
             raise UnknownSectorError(
                 f"{where}: unknown sector {sector!r}; expected one of {list(self.vocabulary.sectors)}",
                 field="sector", id=ids[0], value=sector)
-        if not _all_str(ids) or "" in ids:
+        if not _types_within(ids, _STR) or "" in ids:
             raise ValidationError(f"{where}: an organisation id must be a non-empty string", field="id", id=ids[0])
         if not existing:
             if len(ids) > 1 and len(set(ids)) != len(ids):
@@ -716,7 +719,7 @@ class Ecosystem:
             if clash is not None:
                 raise DuplicateIdError(f"{where}: duplicate organisation id {clash!r}: ids must be unique",
                                        field="id", id=clash)
-        if names is not None and (len(names) != len(ids) or not _all_str(names)):
+        if names is not None and (len(names) != len(ids) or not _types_within(names, _STR)):
             raise AttributeTypeError(f"{where}: field 'name' must be a string (one per id)", field="name", id=ids[0])
         for field_name, col in attr_cols:
             self._check_column(field_name, col, len(ids), where, reserved=RESERVED_NODE_FIELDS + ("type",))
@@ -744,11 +747,11 @@ class Ecosystem:
             )
         if len(targets) != len(sources):
             raise ValidationError(f"{where}: {len(sources)} sources but {len(targets)} targets", field="target")
-        self._check_column("key", keys, len(sources), where, reserved=())
+        if len(keys) != len(sources) or not _types_within(keys, _STR) or "" in keys:
+            self._check_column("key", keys, len(sources), where, reserved=())  # a wrong length or unstorable key first
+            raise ValidationError(f"{where}: a key must be a non-empty string", field="key")
         for field_name, col in cols.items():
             self._check_column(field_name, col, len(sources), where, reserved=("type",))
-        if not _all_str(keys) or "" in keys:
-            raise ValidationError(f"{where}: a key must be a non-empty string", field="key")
         nodes = self._graph._node
         for role, ends in (("source", sources), ("target", targets)):
             unique = dict.fromkeys(ends)
@@ -763,18 +766,18 @@ class Ecosystem:
                     f"{where}: target {bad!r} has kind {nodes[bad]['kind']!r}; {type} expects a target of kind "
                     f"{' or '.join(sorted(spec.target_kinds))}", field="target", id=bad)
         for name in spec.money:
-            if name not in cols:
+            col = cols.get(name)
+            if col is None:
                 continue
-            kinds = set(map(builtins_type, cols[name])) - {_NONE_TYPE}
-            if kinds - {int, Decimal}:
+            if not _types_within(col, _EXACT):
+                kinds = set(map(builtins_type, col)) - {_NONE_TYPE}
                 raise AttributeTypeError(f"{where}: field {name!r} is money and must be exact: ints in the smallest "
                                          f"unit (fen) or Decimals, got {sorted(k.__name__ for k in kinds)}", field=name)
-            _check_amounts(cols[name], where, name)
+            _check_amounts(col, where, name)
         for name in spec.integers:
-            if name not in cols:
-                continue
-            kinds = set(map(builtins_type, cols[name])) - {_NONE_TYPE}
-            if kinds - {int}:
+            col = cols.get(name)
+            if col is not None and not _types_within(col, _INTEGER):
+                kinds = set(map(builtins_type, col)) - {_NONE_TYPE}
                 raise AttributeTypeError(f"{where}: field {name!r} must hold integers, got "
                                          f"{sorted(k.__name__ for k in kinds)}", field=name)
         bad_rings = [r for r in cols.get("ring", [None]) if r not in RINGS] if type == "in_ring" else []
@@ -1408,11 +1411,11 @@ def _stored(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _all_str(values: list[Any]) -> bool:
-    """Whether a non-empty column holds only ``str`` (subclasses excluded)."""
+def _types_within(values: list[Any], allowed: frozenset[type]) -> bool:
+    """Whether every value's exact type (not a subclass: ``bool`` is no ``int``) is allowed."""
     if len(values) == 1:  # a single add: no set to build
-        return builtins_type(values[0]) is str
-    return set(map(builtins_type, values)) == {str}
+        return builtins_type(values[0]) in allowed
+    return set(map(builtins_type, values)) <= allowed
 
 
 def _counts(values: Iterable[Hashable]) -> dict[Hashable, int]:
