@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from ..compiled import index_of
+from ..compiled import compiled, index_of
 from ..labels import ecosystem_title
 from ..model import RINGS
 from ._base import (
@@ -113,9 +113,9 @@ def graph_json(
     (['collaboration', 'none'], ['industry', 'intermediary'])
     """
     check_lang(lang)
-    graph = eco.graph
-    compiled, keep, kept, values, _, _ = central_sample(eco, relations, size_by, max_nodes)
-    adjacency = compiled.matrix[keep][:, keep]
+    record = compiled(eco).record
+    network, keep, kept, values, _, _ = central_sample(eco, relations, size_by, max_nodes)
+    adjacency = network.matrix[keep][:, keep]
     upper = sp.triu(adjacency + adjacency.T, k=1, format="coo")
     edges = [{"from": kept[a], "to": kept[b]} for a, b in zip(upper.row.tolist(), upper.col.tolist())]
     linked = np.zeros(len(kept), dtype=bool)
@@ -128,7 +128,7 @@ def graph_json(
     metric = metric_name(size_by)
     out_nodes = []
     for i, node in enumerate(kept):
-        data = graph.nodes[node]
+        data = record(node)
         member_rings = rings.get(node, [_NO_RING])
         name = data.get("name", node)
         out_nodes.append({
@@ -158,7 +158,7 @@ def graph_json(
         "rings": [{"id": r, "label": label(RING_LABELS, r, lang) if r != _NO_RING
                    else bilingual("不在圈层", "no ring", lang)} for r in ring_ids] if has_rings else [],
         "decor": layout.decor,
-        "total": len(compiled.nodes),
+        "total": len(network.nodes),
         "size_by": metric,
         "central": len(central),
     }
@@ -279,10 +279,10 @@ class _GroupedLayout:
         """Associations, societies, districts and part_of parents with their members."""
         members: dict[str, list[str]] = {}
         relation: dict[str, str] = {}
-        for u, v, kind in self.eco.graph.edges(data="type"):
-            if kind in ("member_of", "part_of") and u in self.kept:
+        for u, v, _, data in self.eco.relations(("member_of", "part_of")):
+            if u in self.kept:
                 members.setdefault(v, []).append(u)
-                relation.setdefault(v, kind)
+                relation.setdefault(v, data["type"])
                 self.memberships.setdefault(u, []).append(self._name(v))
         groups = []
         for hub in sorted(members, key=lambda h: (-len(members[h]), str(h))):
