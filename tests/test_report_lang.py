@@ -5,15 +5,16 @@ still available; report.json the same in both languages apart from titles."""
 from __future__ import annotations
 
 import json
+import random
 import re
 from pathlib import Path
 
 import pytest
 
 from ecograph.cli import main
-from ecograph.labels import EXTENDED_KIND_LABELS, KIND_LABELS, RELATION_LABELS
+from ecograph.labels import EXTENDED_KIND_LABELS, KIND_LABELS, RELATION_LABELS, is_chinese
 from ecograph.report import SECTIONS, build, render_json, render_markdown
-from ecograph.report.phrases import TEXT, is_money
+from ecograph.report.phrases import TEXT, default_lang, is_money
 from loaders.datasets import DATASETS, load_dataset
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -177,3 +178,12 @@ def test_en_prose_of_changes_and_action_is_english(reports) -> None:
     checked = [s for s in en.sections if s.title.startswith(("Changes", "The 百千万 action"))]
     for section in checked:
         assert section.text and _cjk_share(section.text) < 0.05, section.text
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 9_999, 10_000, 10_001, 20_000, 25_001])
+@pytest.mark.parametrize("share", [0.0, 0.5, 0.7, 1.0])
+def test_default_lang_stops_early_with_the_full_counts_answer(n, share):
+    rng = random.Random(n)
+    names = ["上海电机" if rng.random() < share else "Acme" for _ in range(n)]
+    chinese = sum(is_chinese(name) for name in names)  # the oracle counts every name
+    assert default_lang(names) == ("zh" if chinese * 2 > n else "en")

@@ -530,4 +530,9 @@ def default_lang(names: Iterable[str]) -> str:
     ('zh', 'en')
     """
     names = list(names)
-    return "zh" if sum(is_chinese(n) for n in names) * 2 > len(names) else "en"
+    chinese = 0
+    for start in range(0, len(names), 10_000):  # stop once the majority is decided either way
+        chinese += sum(map(is_chinese, names[start:start + 10_000]))
+        if chinese * 2 > len(names) or (chinese + max(len(names) - start - 10_000, 0)) * 2 <= len(names):
+            break
+    return "zh" if chinese * 2 > len(names) else "en"
