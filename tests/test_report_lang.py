@@ -15,6 +15,7 @@ from ecograph.cli import main
 from ecograph.labels import EXTENDED_KIND_LABELS, KIND_LABELS, RELATION_LABELS, is_chinese
 from ecograph.report import SECTIONS, build, render_json, render_markdown
 from ecograph.report.phrases import TEXT, default_lang, is_money
+from ecograph.report.writers import shown_columns
 from loaders.datasets import DATASETS, load_dataset
 
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -28,7 +29,7 @@ ENGLISH_TITLES = [en.split("{")[0] for key, (zh, en) in TEXT.items() if "." not 
 def reports(request: pytest.FixtureRequest):
     eco = load_dataset(request.param)
     attributes = {key for org in eco.nodes() for key in eco.node(org)}  # the data's own columns, as written
-    return build(eco, lang="zh", sections=ANALYSES), build(eco, lang="en", sections=ANALYSES), attributes
+    return build(eco, lang="zh", sections=ANALYSES), build(eco, lang="en", sections=ANALYSES), attributes, eco
 
 
 def _cjk_share(text: str) -> float:
@@ -42,7 +43,7 @@ def test_chinese_is_the_default_for_every_builtin_dataset(reports) -> None:
 
 
 def test_zh_titles_prose_and_headers_are_chinese(reports) -> None:
-    zh, en, attributes = reports
+    zh, en, attributes, _ = reports
     for section in zh.sections:
         assert CJK.search(section.title), section.title
         assert not any(section.title.startswith(en) for en in ENGLISH_TITLES), section.title
@@ -63,7 +64,7 @@ def test_zh_titles_prose_and_headers_are_chinese(reports) -> None:
 def _preview_tables(markdown: str) -> dict[str, tuple[str, list[str], list[list[str]]]]:
     """Table name (its CSV's) -> caption, headers and previewed rows (cells as text) of a summary.md."""
     tables = {}
-    for caption, name, body in re.findall(r"^\*\*(.+?)\*\*[（(].*\(tables/(\w+)\.csv\).*\n\n((?:\|.*\n)+)", markdown,
+    for caption, name, body in re.findall(r"^\*\*(.+?)\*\* ?[（(].*\(tables/(\w+)\.csv\).*\n\n((?:\|.*\n)+)", markdown,
                                           flags=re.M):
         lines = body.strip("\n").split("\n")
         rows = [[c.strip() for c in line.strip("|").split(" | ")] for line in lines[2:] if not line.startswith("| …")]
@@ -72,14 +73,17 @@ def _preview_tables(markdown: str) -> dict[str, tuple[str, list[str], list[list[
 
 
 def test_numbers_in_the_zh_summary_agree_with_report_json(reports) -> None:
-    zh, en, _ = reports
+    zh, en, *_ = reports
     exact = {name: rows for s in json.loads(render_json(zh))["sections"] for name, rows in s["tables"].items()}
     shown = _preview_tables(render_markdown(zh))
     assert shown and set(shown) <= set(exact)
     checked = 0
     for name, (_, headers, rows) in shown.items():
+        columns = shown_columns(exact[name], zh.names)
+        assert len(columns) == len(headers), name
         for cells, row in zip(rows, exact[name]):
-            for cell, header, (column, value) in zip(cells, headers, row.items()):
+            for cell, header, column in zip(cells, headers, columns):
+                value = row.get(column)
                 if is_money(column) and value is not None:  # shown in 万元, two decimals; exact yuan in the file
                     assert header.endswith("（万元）"), (name, header)
                     assert abs(float(cell.replace(",", "")) * 10000 - float(value)) <= 50, (name, cell, value)
@@ -100,14 +104,28 @@ def test_numbers_in_the_zh_summary_agree_with_report_json(reports) -> None:
     assert f"共 **{organisations:,}** 家机构、**{relations:,}** 项关系" in overview.text
 
 
+def test_tables_show_names_where_they_hold_organisation_ids(reports) -> None:
+    zh, en, _, eco = reports
+    named = {org: eco.node(org)["name"] for org in eco.nodes() if eco.node(org).get("name") not in (None, org)}
+    for report in (zh, en):
+        cells = [cell for _, _, rows in _preview_tables(render_markdown(report)).values() for row in rows for cell in row]
+        assert cells
+        for cell in cells:  # the oracle: the ecosystem's own ids, alone or in a list
+            assert not any(part.strip() in named for part in re.split(r"[;、]", cell)), (report.lang, cell)
+    data = json.loads(render_json(zh))  # the files keep the ids
+    kept = {v for s in data["sections"] for rows in s["tables"].values() for row in rows for v in row.values()
+            if isinstance(v, str)}
+    assert kept & set(named)
+
+
 def test_report_json_does_not_change_with_the_language(reports) -> None:
-    zh, en, _ = reports
+    zh, en, *_ = reports
     data = {lang: json.loads(render_json(r)) for lang, r in (("zh", zh), ("en", en))}
     assert [s["tables"] for s in data["zh"]["sections"]] == [s["tables"] for s in data["en"]["sections"]]
 
 
 def test_en_still_works(reports) -> None:
-    _, en, _ = reports
+    _, en, *_ = reports
     assert en.lang == "en" and en.title.startswith("ecograph report")
     assert en.sections[0].title == "Overview" and "organisations" in en.sections[0].text
     markdown = render_markdown(en)
@@ -131,7 +149,7 @@ def test_cli_lang_option_and_default(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 def test_zh_has_no_english_captions_stage_names_or_prose(reports) -> None:
-    zh, en, _ = reports
+    zh, en, *_ = reports
     markdown = render_markdown(zh)
     shown = _preview_tables(markdown)
     for name, rows in zh.tables().items():  # every table has a Chinese caption, not its key
@@ -167,14 +185,14 @@ def zh_dataset(report) -> str:
 
 
 def test_titles_are_the_datasets_names_in_each_language(reports) -> None:
-    zh, en, _ = reports
+    zh, en, *_ = reports
     eco = load_dataset(zh_dataset(zh))
     assert zh.title == f"生态系统分析报告：{eco.attrs['title_zh']}" and CJK.search(eco.attrs["title_zh"])
     assert en.title == f"ecograph report: {eco.attrs['title_en']}" and not CJK.search(eco.attrs["title_en"])
 
 
 def test_en_prose_of_changes_and_action_is_english(reports) -> None:
-    _, en, _ = reports
+    _, en, *_ = reports
     checked = [s for s in en.sections if s.title.startswith(("Changes", "The 百千万 action"))]
     for section in checked:
         assert section.text and _cjk_share(section.text) < 0.05, section.text

@@ -152,7 +152,9 @@ def build(
     '生态系统分析报告：示例生态'
     """
     lang = report_lang(eco, lang)
-    report = Report(title=say("report", lang, name=ecosystem_title(eco, lang)), lang=lang)
+    view = compiled(eco)
+    names = {id: name for id, name in zip(view.nodes, view.column("name")) if isinstance(id, str) and name}
+    report = Report(title=say("report", lang, name=ecosystem_title(eco, lang)), lang=lang, names=names)
     for builder in sections:
         if progress is not None:
             progress(f"{builder.__module__.rpartition('.')[2]}.{builder.__name__}")

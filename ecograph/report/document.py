@@ -45,11 +45,13 @@ class Section:
 @dataclass
 class Report:
     """A titled list of sections, in the language ``lang`` ("zh" or "en") of its titles, prose and
-    (when written) table headers and labels."""
+    (when written) table headers and labels; ``names`` maps organisation ids to the names that
+    summary.md and report.html show in their place (the CSV and report.json keep the ids)."""
 
     title: str
     sections: list[Section] = field(default_factory=list)
     lang: str = "en"
+    names: dict[str, str] = field(default_factory=dict)
 
     def add(self, section: Section) -> None:
         r"""Append ``section``, or merge it into an earlier one with the same title and level

@@ -29,7 +29,7 @@ from ..diagrams.webfont import EMBEDDED_FAMILY, font_face_css
 from .document import Report
 from .phrases import caption, column, is_money, say, value
 
-__all__ = ["save", "render_markdown", "render_html", "render_json", "PREVIEW_ROWS"]
+__all__ = ["save", "render_markdown", "render_html", "render_json", "shown_columns", "PREVIEW_ROWS"]
 
 #: Rows of a table shown inline in summary.md / report.html (the CSV has them all).
 PREVIEW_ROWS = 15
@@ -136,11 +136,35 @@ def _columns(rows: Iterable[dict[str, Any]]) -> list[str]:
     return list(seen)
 
 
-def _shown_columns(rows: Iterable[dict[str, Any]]) -> list[str]:
-    """The columns summary.md and report.html show: not a ``<x>_zh`` twin of a shown ``<x>`` (the
-    report labels ``<x>`` in its own language; the files keep both)."""
+def shown_columns(rows: Sequence[dict[str, Any]], names: dict[str, str] | None = None) -> list[str]:
+    """The columns summary.md and report.html show, in order: not a ``<x>_zh`` twin of a shown
+    ``<x>`` (the report labels ``<x>`` in its own language), and not a column of ids that the
+    row's own ``name`` (or ``<column>_name``) already shows (the files keep both).
+
+    Parameters
+    ----------
+    rows : sequence of dict
+        A table.
+    names : dict, optional
+        Organisation id -> name (:attr:`Report.names`).
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> shown_columns([{"id": "a", "name": "甲", "ring": "core", "ring_zh": "核心"}], {"a": "甲"})
+    ['name', 'ring']
+    """
     columns = _columns(rows)
-    return [c for c in columns if not (c.endswith("_zh") and c[:-3] in columns)]
+    names = names or {}
+
+    def named_elsewhere(c: str) -> bool:  # ids whose names ``<c>_name`` or the row's ``name`` shows
+        return any(n != c and n in columns and all(
+            isinstance(row.get(c), str) and names.get(row[c]) == row.get(n) for row in rows) for n in (f"{c}_name", "name"))
+
+    return [c for c in columns if not (c.endswith("_zh") and c[:-3] in columns) and not named_elsewhere(c)]
 
 
 def _cell(value: Any) -> str:
@@ -154,13 +178,21 @@ def _cell(value: Any) -> str:
     return spreadsheet_text(value) if isinstance(value, str) else str(value)  # "=HYPERLINK(…)" stays text
 
 
-def _shown(column_name: str, cell: Any, lang: str, labels: dict[str, dict[Any, str]] | None = None) -> str:
-    """A cell as shown in summary.md and report.html: in Chinese, labels for vocabulary keys (and the
-    section's own ``labels``), money in 万元 and numbers rounded for reading (three significant digits,
-    thousands grouped, years as such); the CSV keeps them exact."""
+def _shown(column_name: str, cell: Any, lang: str, labels: dict[str, dict[Any, str]] | None = None,
+           names: dict[str, str] | None = None) -> str:
+    """A cell as shown in summary.md and report.html: organisation ids (alone or in a list) as their
+    ``names``; in Chinese, labels for vocabulary keys (and the section's own ``labels``), money in 万元
+    and numbers rounded for reading (three significant digits, thousands grouped, years as such); the
+    CSV keeps them exact."""
     if lang == "zh" and labels and isinstance(cell, str | int) and cell in labels.get(column_name, {}):
         return labels[column_name][cell]
-    cell = value(column_name, cell, lang)
+    shown = value(column_name, cell, lang)
+    if names and shown is cell:  # not a vocabulary key: perhaps an organisation id, or a list of them
+        if isinstance(cell, str) and cell in names:
+            return names[cell]
+        if isinstance(cell, list | tuple) and cell and all(isinstance(c, str) and c in names for c in cell):
+            return ("、" if lang == "zh" else "; ").join(names[c] for c in cell)
+    cell = shown
     if isinstance(cell, bool):
         return ("是" if cell else "否") if lang == "zh" else str(cell)
     if isinstance(cell, float) and not math.isfinite(cell):
@@ -218,22 +250,22 @@ def render_markdown(report: Report) -> str:
         if section.text:
             lines += [section.text.strip(), ""]
         for name, rows in section.tables.items():
-            lines += _markdown_table(name, rows, report.lang, section.labels)
+            lines += _markdown_table(name, rows, report.lang, section.labels, report.names)
         for name in section.figures:
             lines += [f"![{name}](figures/{_slug(name)}.png)", ""]
     return "\n".join(lines)
 
 
 def _markdown_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
-                    labels: dict[str, dict[Any, str]] | None = None) -> list[str]:
-    columns = _shown_columns(rows)
+                    labels: dict[str, dict[Any, str]] | None = None, names: dict[str, str] | None = None) -> list[str]:
+    columns = shown_columns(rows, names)
     if not columns:
         return [say("no_rows", lang, name=caption(name, lang)), ""]
     out = [say("rows", lang, name=caption(name, lang), n=len(rows), slug=_slug(name)), ""]
     out.append("| " + " | ".join(column(c, lang) for c in columns) + " |")
     out.append("|" + "---|" * len(columns))
     for row in rows[:PREVIEW_ROWS]:
-        out.append("| " + " | ".join(_shown(c, row.get(c), lang, labels).replace("|", "\\|") for c in columns) + " |")
+        out.append("| " + " | ".join(_shown(c, row.get(c), lang, labels, names).replace("|", "\\|") for c in columns) + " |")
     if len(rows) > PREVIEW_ROWS:
         out.append(f"| {say('more_rows', lang, n=len(rows) - PREVIEW_ROWS)} |" + " |" * (len(columns) - 1))
     return [*out, ""]
@@ -271,7 +303,7 @@ def render_html(report: Report, images: dict[str, bytes]) -> str:
         parts.append(f'<h{section.level} id="s{i}">{html.escape(section.title)}</h{section.level}>')
         parts.append(_html_text(section.text))
         for name, rows in section.tables.items():
-            parts.append(_html_table(name, rows, report.lang, section.labels))
+            parts.append(_html_table(name, rows, report.lang, section.labels, report.names))
         for name in section.figures:
             data = base64.b64encode(images[name]).decode("ascii")
             parts.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">')
@@ -302,11 +334,11 @@ def _html_text(text: str) -> str:
 
 
 def _html_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
-                labels: dict[str, dict[Any, str]] | None = None) -> str:
-    columns = _shown_columns(rows)
+                labels: dict[str, dict[Any, str]] | None = None, names: dict[str, str] | None = None) -> str:
+    columns = shown_columns(rows, names)
     head = "".join(f"<th>{html.escape(column(c, lang))}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_shown(c, row.get(c), lang, labels))}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(_shown(c, row.get(c), lang, labels, names))}</td>" for c in columns) + "</tr>"
         for row in rows[:PREVIEW_ROWS]
     )
     more = say("first_rows", lang, n=PREVIEW_ROWS, slug=_slug(name)) if len(rows) > PREVIEW_ROWS else ""
