@@ -193,13 +193,16 @@ def test_central_organisations_share_ranks_and_name_no_highest_when_all_equal() 
     eco.add_relation("f2", "f3", "collaborates")
     [section] = ecograph.report.centrality.sections(eco)
     rows = section.tables["central_organisations"]
-    assert {row["betweenness_rank"] for row in rows} == {"1="} and {row["rank"] for row in rows} == {"1="}
+    assert {(row["betweenness_rank"], row["betweenness_rank_tied"]) for row in rows} == {(1, True)}
+    assert {(row["rank"], row["rank_tied"]) for row in rows} == {(1, True)}
+    assert "| 1 (tied) |" in render_markdown(Report("r", [section]))
     assert "highest:" not in section.text and "no organisation lies on a shortest path" in section.text
     eco.add_relation("f1", "f2", "collaborates")  # a path f0-f1-f2-f3: f1 and f2 broker equally
     [section] = ecograph.report.centrality.sections(eco)
     assert "highest, shared by 2: 企业1, 企业2" in section.text
-    ranks = {row["id"]: row["betweenness_rank"] for row in section.tables["central_organisations"]}
-    assert ranks == {"f1": "1=", "f2": "1=", "f0": "3=", "f3": "3="}
+    ranks = {row["id"]: (row["betweenness_rank"], row["betweenness_rank_tied"])
+             for row in section.tables["central_organisations"]}
+    assert ranks == {"f1": (1, True), "f2": (1, True), "f0": (3, True), "f3": (3, True)}
 
 
 def test_network_overview_draws_connected_organisations_and_states_only_nonzero_extras() -> None:

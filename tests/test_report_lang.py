@@ -91,7 +91,7 @@ def test_numbers_in_the_zh_summary_agree_with_report_json(reports) -> None:
                     continue
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
                     continue
-                read = float(cell.replace(",", "").rstrip("="))
+                read = float(cell.replace(",", "").removesuffix(" (并列)"))
                 if isinstance(value, int):
                     assert read == value, (name, cell, value)
                 else:  # rounded to three significant digits (whole numbers from 1,000)

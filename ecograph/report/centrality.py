@@ -46,12 +46,12 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     rows = []
     for i in top.tolist():
         record = eco.node(g.nodes[i])
-        row: dict[str, Any] = {"rank": _rank_label(ranks["pagerank"], i), "id": record["id"],
+        row: dict[str, Any] = {**_rank(ranks["pagerank"], i, "rank"), "id": record["id"],
                                "name": record["name"], "kind": record["kind"]}
         for name, values in measures.items():
             row[name] = round(float(values.array[i]), 6)
             if name != "pagerank":
-                row[f"{name}_rank"] = _rank_label(ranks[name], i)
+                row.update(_rank(ranks[name], i, f"{name}_rank"))
         rows.append(row)
     text = say("central.text", lang, view=say("central.directed" if g.directed else "central.undirected", lang),
                n=g.n, highest=_highest(eco, g.nodes, measures["betweenness"].array, lang),
@@ -59,10 +59,11 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     return [Section(say("central", lang), text, tables={"central_organisations": rows})]
 
 
-def _rank_label(ranks: tuple[np.ndarray, np.ndarray], i: int) -> str:
-    """Competition rank, ``=`` marking a shared one ("2=")."""
+def _rank(ranks: tuple[np.ndarray, np.ndarray], i: int, column: str) -> dict[str, Any]:
+    """Competition rank as a number in ``column`` and whether it is shared in ``column_tied``
+    (the writers show them together: "2 (tied)")."""
     rank, tied = ranks
-    return f"{rank[i]}=" if tied[i] > 1 else f"{rank[i]}"
+    return {column: int(rank[i]), f"{column}_tied": bool(tied[i] > 1)}
 
 
 def _highest(eco: Ecosystem, nodes: list[str], values: np.ndarray, lang: str) -> str:

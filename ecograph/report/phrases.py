@@ -45,11 +45,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "central": ("核心机构", "Central organisations"),
     "central.text": (
         "按全部关系计算 PageRank 最高的十家机构（{view}，共 {n:,} 家机构），及其中介中心度、度中心度和各项排名"
-        "（并列者名次相同，以“=”标注）。PageRank 衡量被联系紧密的机构所联系的程度；中介中心度标出处在最短路径上的"
+        "（并列者名次相同，标“并列”）。PageRank 衡量被联系紧密的机构所联系的程度；中介中心度标出处在最短路径上的"
         "“桥梁”机构（{highest}）{sampled}。",
         "The ten organisations with the highest PageRank over all relations ({view} view, {n:,} organisations), "
         "with their betweenness and degree centrality and the rank on each (tied values share a rank, marked "
-        "=). PageRank rewards links from well-linked organisations; betweenness marks brokers on "
+        "tied). PageRank rewards links from well-linked organisations; betweenness marks brokers on "
         "shortest paths ({highest}){sampled}.",
     ),
     "central.directed": ("有向", "directed"),
@@ -287,6 +287,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rows": ("**{name}**（{n:,} 行；[CSV](tables/{slug}.csv)）", "**{name}** ({n:,} rows; [CSV](tables/{slug}.csv))"),
     "no_rows": ("*{name}：无数据*", "*{name}: no rows*"),
     "more_rows": ("… 另有 {n:,} 行", "… {n:,} more rows"),
+    "tied": ("{rank} (并列)", "{rank} (tied)"),
     "first_rows": ("，仅显示前 {n} 行，全部见 tables/{slug}.csv", " — first {n} shown, all in tables/{slug}.csv"),
     "caption": ("**{name}**（{n:,} 行{more}）", "**{name}** ({n:,} rows{more})"),
 }

@@ -139,7 +139,8 @@ def _columns(rows: Iterable[dict[str, Any]]) -> list[str]:
 def shown_columns(rows: Sequence[dict[str, Any]], names: dict[str, str] | None = None) -> list[str]:
     """The columns summary.md and report.html show, in order: not a ``<x>_zh`` twin of a shown
     ``<x>`` (the report labels ``<x>`` in its own language), and not a column of ids that the
-    row's own ``name`` (or ``<column>_name``) already shows (the files keep both).
+    row's own ``name`` (or ``<column>_name``) already shows (the files keep both), nor a rank's
+    ``<rank>_tied`` flag (it joins its rank's cell: "3 (tied)").
 
     Parameters
     ----------
@@ -164,7 +165,8 @@ def shown_columns(rows: Sequence[dict[str, Any]], names: dict[str, str] | None =
         return any(n != c and n in columns and all(
             isinstance(row.get(c), str) and names.get(row[c]) == row.get(n) for row in rows) for n in (f"{c}_name", "name"))
 
-    return [c for c in columns if not (c.endswith("_zh") and c[:-3] in columns) and not named_elsewhere(c)]
+    return [c for c in columns if not any(c.endswith(twin) and c.removesuffix(twin) in columns for twin in ("_zh", "_tied"))
+            and not named_elsewhere(c)]
 
 
 def _cell(value: Any) -> str:
@@ -209,6 +211,19 @@ def _shown(column_name: str, cell: Any, lang: str, labels: dict[str, dict[Any, s
 def _is_year(column_name: str, cell: Any) -> bool:
     """A calendar year (``since``, ``year``, ``founded`` ...), shown without a thousands separator."""
     return column_name.endswith(("since", "year", "founded", "period", "until")) and 1000 <= cell <= 9999
+
+
+def _shown_cell(column_name: str, row: dict[str, Any], lang: str, labels: dict[str, dict[Any, str]] | None = None,
+                names: dict[str, str] | None = None) -> str:
+    """``row[column_name]`` as shown (:func:`_shown`); a shared rank as "3 (tied)".
+
+    Examples
+    --------
+    >>> _shown_cell("rank", {"rank": 3, "rank_tied": True}, "zh"), _shown_cell("rank", {"rank": 4}, "en")
+    ('3 (并列)', '4')
+    """
+    shown = _shown(column_name, row.get(column_name), lang, labels, names)
+    return say("tied", lang, rank=shown) if row.get(f"{column_name}_tied") is True else shown
 
 
 def _json_value(cell: Any) -> Any:
@@ -265,7 +280,7 @@ def _markdown_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
     out.append("| " + " | ".join(column(c, lang) for c in columns) + " |")
     out.append("|" + "---|" * len(columns))
     for row in rows[:PREVIEW_ROWS]:
-        out.append("| " + " | ".join(_shown(c, row.get(c), lang, labels, names).replace("|", "\\|") for c in columns) + " |")
+        out.append("| " + " | ".join(_shown_cell(c, row, lang, labels, names).replace("|", "\\|") for c in columns) + " |")
     if len(rows) > PREVIEW_ROWS:
         out.append(f"| {say('more_rows', lang, n=len(rows) - PREVIEW_ROWS)} |" + " |" * (len(columns) - 1))
     return [*out, ""]
@@ -338,7 +353,7 @@ def _html_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
     columns = shown_columns(rows, names)
     head = "".join(f"<th>{html.escape(column(c, lang))}</th>" for c in columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_shown(c, row.get(c), lang, labels, names))}</td>" for c in columns) + "</tr>"
+        "<tr>" + "".join(f"<td>{html.escape(_shown_cell(c, row, lang, labels, names))}</td>" for c in columns) + "</tr>"
         for row in rows[:PREVIEW_ROWS]
     )
     more = say("first_rows", lang, n=PREVIEW_ROWS, slug=_slug(name)) if len(rows) > PREVIEW_ROWS else ""
