@@ -49,6 +49,7 @@ from ecograph.diagrams.hierarchies import hierarchy_rings
 from ecograph.diagrams.interactive import graph_json
 from ecograph.diagrams.networks import sector_layout, spread_apart
 from ecograph.errors import AnalysisError, EcographError, NodeNotFoundError
+from ecograph.labels import METRIC_LABELS
 from ecograph.memberships import association_overlap
 from loaders.datasets import list_datasets, load_dataset
 from diagram_samples import (
@@ -483,7 +484,9 @@ def test_network_samples_beyond_max_nodes_and_says_so() -> None:
     eco = suzhou_associations(n_assoc=10, n_firms=900)
     fig = network(eco, size_by="degree", max_nodes=300, top_labels=7)
     ax = fig.axes[0]
-    assert "按 degree 取前 300 个，共 910 个" in ax.get_title()
+    assert f"按{METRIC_LABELS['degree'][0]}取前 300 个，共 910 个" in ax.get_title()
+    english = network(eco, size_by="degree", max_nodes=300, top_labels=7, lang="en").axes[0].get_title()
+    assert f"top 300 of 910 by {METRIC_LABELS['degree'][1]}" in english and not re.search(r"[\u3400-\u9fff]", english)
     from ecograph.diagrams._base import structure
     from ecograph.diagrams.networks import most_central
 

@@ -34,7 +34,7 @@ from ._base import (
     label,
     legend_outside,
     marker_areas,
-    metric_name,
+    metric_label,
     node_metric,
     short,
     square_off,
@@ -276,8 +276,8 @@ def network(
         shown = bilingual(f"{len(kept_nodes):,} 个组织 · {upper.nnz:,} 条关系",
                           f"{len(kept_nodes):,} organisations · {upper.nnz:,} ties", lang)
         if len(kept_nodes) < len(nodes):
-            by = metric_name(size_by) or "order"
-            shown += bilingual(f"（按 {by} 取前 {len(kept_nodes):,} 个，共 {len(nodes):,} 个）",
+            by = metric_label(size_by, lang) or bilingual("原有顺序", "order", lang)
+            shown += bilingual(f"（按{by}取前 {len(kept_nodes):,} 个，共 {len(nodes):,} 个）",
                                f" (top {len(kept_nodes):,} of {len(nodes):,} by {by})", lang)
             n_left = len(nodes) - len(kept_nodes)
             if lonely_left_out == n_left:
@@ -292,9 +292,9 @@ def network(
                 omitted.append(bilingual(f"另有 {outside:,} 条关系连向未画出的组织",
                                          f"{outside:,} more ties lead to organisations not drawn", lang))
             shown += "\n" + ("，" if lang == "zh" else "; ").join(omitted)
-        sized = metric_name(size_by)
+        sized = metric_label(size_by, lang)
         if sized:
-            shown += f"\n{bilingual('节点大小', 'size', lang)}: {sized}"
+            shown += "\n" + bilingual(f"节点大小：{sized}", f"size: {sized}", lang)
         ax.set_title(title or f"{eco.name}: {bilingual('生态网络全景', 'ecosystem network', lang)}\n{shown}",
                      fontsize=13)
     return fig

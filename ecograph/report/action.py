@@ -84,4 +84,4 @@ def figures(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     if ev is None:
         return []
     return [Section(say("action", lang), say("action.figure", lang),
-                    figures={"action_flows": action_flows(eco, ev), "action_coverage": coverage_chart(ev)})]
+                    figures={"action_flows": action_flows(eco, ev, lang=lang), "action_coverage": coverage_chart(ev, lang=lang)})]

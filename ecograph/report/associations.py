@@ -80,5 +80,5 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     return [Section(
         say("associations", lang),
         say("associations.figure", lang),
-        figures={"membership": membership(eco)},
+        figures={"membership": membership(eco, lang=lang)},
     )]

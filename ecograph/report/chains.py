@@ -124,5 +124,5 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
             continue
         name = eco.node(alliance)["name"]
         text = say("chain.figure", lang, name=name, members=len(view.members), stages=len(view.stages), gaps=len(view.gaps))
-        out.append(Section(say("chain", lang, name=name), text, figures={f"chain_{alliance}": chain_diagram(eco, alliance)}))
+        out.append(Section(say("chain", lang, name=name), text, figures={f"chain_{alliance}": chain_diagram(eco, alliance, lang=lang)}))
     return out

@@ -128,5 +128,5 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     return [Section(
         say("evaluation_radar", lang),
         say("evaluation_radar.figure", lang),
-        figures={"evaluation_radar": evaluation_radar(eco)},
+        figures={"evaluation_radar": evaluation_radar(eco, lang=lang)},
     )]

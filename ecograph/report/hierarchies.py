@@ -82,7 +82,7 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
         return []
     sizes = {root: len(tree.descendants(root)) for root in shown}
     roots = sorted(sizes, key=lambda r: -sizes[r])[:MAX_HIERARCHIES]
-    drawn: dict[str, Figure] = {f"hierarchy_{root}": hierarchy(eco, root) for root in roots}
+    drawn: dict[str, Figure] = {f"hierarchy_{root}": hierarchy(eco, root, lang=lang) for root in roots}
     return [Section(
         say("hierarchy", lang),
         say("hierarchy.figure", lang),

@@ -32,5 +32,5 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     return [Section(
         say("network", lang),
         say("network.figure", lang),
-        figures={"network": network(eco)},
+        figures={"network": network(eco, lang=lang)},
     )]

@@ -131,10 +131,10 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
         drawn: dict[str, Figure] = {}
         text = ""
         if platform_why_not(eco, platform) is None:  # a diagram only where it has something to show
-            drawn[f"circle_layers_{platform}"] = circle_layers(eco, platform)
+            drawn[f"circle_layers_{platform}"] = circle_layers(eco, platform, lang=lang)
             text = say("rings.figure", lang, name=name, **{ring: len(members) for ring, members in layers.items()})
         if platform_reach_why_not(eco, platform) is None:
-            drawn[f"reach_{platform}"] = platform_reach(eco, platform)
+            drawn[f"reach_{platform}"] = platform_reach(eco, platform, lang=lang)
             text += " " + say("rings.reach", lang)
         if drawn:
             out.append(Section(say("circle_layers", lang, name=name), text.strip(), figures=drawn))
