@@ -104,7 +104,9 @@ def membership(
             fig = heat_ax.figure
         _heat_map(fig, heat_ax, shared, names, [row["members"] for row in comp.rows()], lang)
         _composition_bars(bar_ax, comp.rows(), flags, lang)
-        total = comp.totals
+        # the flags of all members, as the member count beside them (not only of the associations drawn)
+        total = composition(eco, mm.associations, flags=flags, categories=()).totals if n < len(mm.associations) \
+            else comp.totals
         counts = " · ".join(f"{label(FLAG_LABELS, f, lang)} {total[f]:,}" for f in flags)
         left_out = len(mm.associations) - n
         scope = bilingual(

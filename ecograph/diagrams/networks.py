@@ -44,7 +44,8 @@ from ._base import (
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["network", "sector_layout", "most_central", "spread_apart"]
+__all__ = ["network", "sector_layout", "most_central", "spread_apart", "central_sample", "overview_counts",
+           "OverviewCounts"]
 
 _GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 
@@ -139,6 +140,48 @@ def central_sample(
     codes = np.array([sectors.index(s) for s in sector_of], dtype=np.int64)
     rank = np.argsort(np.argsort(-values, kind="stable"), kind="stable")
     return CentralSample(compiled, keep, kept, values, sector_of, sector_layout(codes, rank))
+
+
+class OverviewCounts(NamedTuple):
+    """What a network overview draws and leaves out (see :func:`overview_counts`)."""
+
+    organisations: int  #: in the ecosystem
+    drawn: int  #: organisations drawn
+    drawn_ties: int  #: ties among them (pairs, either direction)
+    not_drawn: int  #: organisations left out
+    not_drawn_without_tie: int  #: of those, the ones without any tie
+    ties_to_not_drawn: int  #: ties from a drawn organisation to one left out
+
+
+def _drawn_ties(sample: CentralSample) -> sp.coo_matrix:
+    """The ties among the drawn organisations, each pair once (upper triangle)."""
+    symmetric = sample.compiled.matrix + sample.compiled.matrix.T
+    return sp.triu(symmetric[sample.keep][:, sample.keep], k=1, format="coo")
+
+
+def overview_counts(sample: CentralSample) -> OverviewCounts:
+    """The counts a network overview of ``sample`` states in its title (and the report in report.json).
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a"); eco.add_org("b"); eco.add_org("c")
+    >>> eco.add_relation("a", "b", "collaborates")
+    >>> overview_counts(central_sample(eco, None, "degree", 1))
+    OverviewCounts(organisations=3, drawn=1, drawn_ties=0, not_drawn=2, not_drawn_without_tie=1, ties_to_not_drawn=1)
+    """
+    symmetric = sample.compiled.matrix + sample.compiled.matrix.T
+    rows = symmetric[sample.keep]
+    n = len(sample.compiled.nodes)
+    left_out = np.ones(n, dtype=bool)
+    left_out[sample.keep] = False
+    tied = np.asarray((symmetric != 0).sum(axis=1)).ravel() > 0
+    return OverviewCounts(
+        organisations=n, drawn=len(sample.keep), drawn_ties=int(_drawn_ties(sample).nnz),
+        not_drawn=int(left_out.sum()), not_drawn_without_tie=int((left_out & ~tied).sum()),
+        # pairs linking a drawn organisation to one left out (they explain the big, lonely nodes)
+        ties_to_not_drawn=int((rows != 0).sum() - (rows[:, sample.keep] != 0).sum()),
+    )
 
 
 def spread_apart(values: np.ndarray, min_gap: float) -> np.ndarray:
@@ -246,18 +289,11 @@ def network(
     True
     """
     check_lang(lang)
-    compiled, keep, kept_nodes, values, sector_of, xy = central_sample(eco, relations, size_by, max_nodes)
-    nodes = compiled.nodes
+    sample = central_sample(eco, relations, size_by, max_nodes)
+    _, _, kept_nodes, values, sector_of, xy = sample
     sectors = list(eco.vocabulary.sectors)
-    symmetric = compiled.matrix + compiled.matrix.T
-    rows = symmetric[keep]
-    upper = sp.triu(rows[:, keep], k=1, format="coo")
-    # Pairs linking a drawn organisation to one left out (they explain the big, lonely nodes).
-    outside = int((rows != 0).sum() - (rows[:, keep] != 0).sum())
-    left_out = np.ones(len(nodes), dtype=bool)
-    left_out[keep] = False
-    tied = np.asarray((symmetric != 0).sum(axis=1)).ravel() > 0
-    lonely_left_out = int((left_out & ~tied).sum())  # left out with no tie at all
+    upper = _drawn_ties(sample)
+    counts = overview_counts(sample)
     with drawing(ax, (11.5, 10.0), font) as (fig, ax):
         if upper.nnz:
             segments = np.stack([xy[upper.row], xy[upper.col]], axis=1)
@@ -269,25 +305,25 @@ def network(
         top = np.argsort(-values, kind="stable")[:top_labels]
         _rim_labels(ax, xy[top], [short(n, 12) for n in node_attribute(eco, [kept_nodes[i] for i in top], "name")])
         square_off(ax, 1.45, 1.3)
-        counts = {s: sector_of.count(s) for s in sectors if s in sector_of}
+        by_sector = {s: sector_of.count(s) for s in sectors if s in sector_of}
         handles = [dot_handle(f"{label(SECTOR_LABELS, s, lang)} {n:,}", colour(SECTOR_COLOURS, s)) for s, n in
-                   counts.items()]
+                   by_sector.items()]
         legend_outside(ax, handles, bilingual("部门", "sector", lang))
-        shown = bilingual(f"{len(kept_nodes):,} 个组织 · {upper.nnz:,} 条关系",
-                          f"{len(kept_nodes):,} organisations · {upper.nnz:,} ties", lang)
-        if len(kept_nodes) < len(nodes):
+        drawn, ties, total = counts.drawn, counts.drawn_ties, counts.organisations
+        shown = bilingual(f"{drawn:,} 个组织 · {ties:,} 条关系", f"{drawn:,} organisations · {ties:,} ties", lang)
+        if counts.not_drawn:
             by = metric_label(size_by, lang) or bilingual("原有顺序", "order", lang)
-            shown += bilingual(f"（按{by}取前 {len(kept_nodes):,} 个，共 {len(nodes):,} 个）",
-                               f" (top {len(kept_nodes):,} of {len(nodes):,} by {by})", lang)
-            n_left = len(nodes) - len(kept_nodes)
-            if lonely_left_out == n_left:
+            shown += bilingual(f"（按{by}取前 {drawn:,} 个，共 {total:,} 个）",
+                               f" (top {drawn:,} of {total:,} by {by})", lang)
+            n_left, lonely, outside = counts.not_drawn, counts.not_drawn_without_tie, counts.ties_to_not_drawn
+            if lonely == n_left:
                 omitted = [bilingual(f"未画出的 {n_left:,} 个组织都没有任何关系",
                                      f"the {n_left:,} organisations not drawn have no tie", lang)]
             else:  # only non-zero extras are stated
                 omitted = [bilingual(f"未画出 {n_left:,} 个组织", f"{n_left:,} organisations not drawn", lang)]
-                if lonely_left_out:
-                    omitted.append(bilingual(f"其中 {lonely_left_out:,} 个没有任何关系",
-                                             f"{lonely_left_out:,} of them without any tie", lang))
+                if lonely:
+                    omitted.append(bilingual(f"其中 {lonely:,} 个没有任何关系",
+                                             f"{lonely:,} of them without any tie", lang))
             if outside:
                 omitted.append(bilingual(f"另有 {outside:,} 条关系连向未画出的组织",
                                          f"{outside:,} more ties lead to organisations not drawn", lang))

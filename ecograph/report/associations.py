@@ -13,7 +13,10 @@ from .phrases import column, say
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["sections", "figures"]
+__all__ = ["sections", "figures", "MAX_DRAWN"]
+
+#: The membership diagram draws at most this many associations, the largest.
+MAX_DRAWN = 30
 
 #: Attributes of associations tried, in order, to group them for the bridging table.
 GROUP_ATTRIBUTES = ("industry", "field", "region", "province")
@@ -35,13 +38,15 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
         return []
     comp = composition(eco)
     t = comp.totals
-    text = [say("associations.text", lang, associations=len(mm.associations), **t)]
+    facts: dict[str, Any] = {"associations": len(mm.associations), **t}
+    text = [say("associations.text", lang, **facts)]
     tables: dict[str, list[dict[str, Any]]] = {"association_composition": comp.rows()}
     pairs = association_overlap(mm).pairs()
     labels: dict[str, dict[Any, str]] = {}
     if pairs:
         top = pairs[0]
         a, b = node_attribute(eco, [top["a"], top["b"]], "name")
+        facts["overlapping_pairs"] = len(pairs)
         text.append(say("associations.overlap", lang, pairs=len(pairs), **{**top, "a": a, "b": b}))
         tables["association_overlap"] = pairs
         names = dict(zip(mm.associations, node_attribute(eco, mm.associations, "name")))
@@ -57,7 +62,7 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
                 tables[f"bridging_members_by_{attr}"] = bridges.members
                 tables[f"bridging_associations_by_{attr}"] = bridges.associations
                 break
-    return [Section(say("associations", lang), "\n\n".join(text), tables=tables, labels=labels)]
+    return [Section(say("associations", lang), "\n\n".join(text), tables=tables, labels=labels, facts=facts)]
 
 
 def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
@@ -80,5 +85,6 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     return [Section(
         say("associations", lang),
         say("associations.figure", lang),
-        figures={"membership": membership(eco, lang=lang)},
+        figures={"membership": membership(eco, max_associations=MAX_DRAWN, lang=lang)},
+        facts={"max_associations_drawn": MAX_DRAWN},
     )]

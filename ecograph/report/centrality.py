@@ -15,14 +15,19 @@ from .phrases import say
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["sections"]
+__all__ = ["sections", "EXACT_BETWEENNESS_UP_TO", "SAMPLED_SOURCES"]
+
+#: Betweenness is exact up to this many organisations, and estimated from
+#: :data:`SAMPLED_SOURCES` sampled sources (seed 0) above.
+EXACT_BETWEENNESS_UP_TO = 5000
+SAMPLED_SOURCES = 500
 
 
 def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     """The ten most central organisations (PageRank, betweenness, degree).
 
-    Betweenness is exact up to 5,000 organisations and estimated from 500 sampled sources
-    (seed 0) above that.
+    Betweenness is exact up to :data:`EXACT_BETWEENNESS_UP_TO` organisations and estimated from
+    :data:`SAMPLED_SOURCES` sampled sources (seed 0) above that.
 
     Examples
     --------
@@ -35,10 +40,10 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     if eco.number_of_relations() == 0:
         return []
     g = compile(eco)
-    sampled = g.n > 5000
+    sampled = g.n > EXACT_BETWEENNESS_UP_TO
     measures = {
         "pagerank": pagerank(g, weight=None),
-        "betweenness": betweenness(g, k=500 if sampled else None, seed=0),
+        "betweenness": betweenness(g, k=SAMPLED_SOURCES if sampled else None, seed=0),
         "degree": degree(g),
     }
     ranks = {name: competition_ranks(values.array) for name, values in measures.items()}
@@ -53,10 +58,11 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
             if name != "pagerank":
                 row.update(_rank(ranks[name], i, f"{name}_rank"))
         rows.append(row)
+    facts = {"organisations": g.n, **({"sampled_sources": SAMPLED_SOURCES} if sampled else {})}
     text = say("central.text", lang, view=say("central.directed" if g.directed else "central.undirected", lang),
                n=g.n, highest=_highest(eco, g.nodes, measures["betweenness"].array, lang),
-               sampled=say("central.sampled", lang) if sampled else "")
-    return [Section(say("central", lang), text, tables={"central_organisations": rows})]
+               sampled=say("central.sampled", lang, sources=SAMPLED_SOURCES) if sampled else "")
+    return [Section(say("central", lang), text, tables={"central_organisations": rows}, facts=facts)]
 
 
 def _rank(ranks: tuple[np.ndarray, np.ndarray], i: int, column: str) -> dict[str, Any]:

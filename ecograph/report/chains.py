@@ -11,7 +11,8 @@ from .document import Section
 from .phrases import say
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..model import Ecosystem
+    from ..chains import ChainCoverage
+    from ..model import Chain, Ecosystem
 
 __all__ = ["sections", "figures", "stage_names"]
 
@@ -72,7 +73,8 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
         def stages(ids: list[str]) -> str:
             return listed(names.get(s, s) for s in ids) or say("chain.none", lang)
 
-        text = [say("chain.members", lang, name=name, members=len(chain.members), n=len(chain.stages),
+        facts: dict[str, Any] = {**_counts(chain, cov), **cov.period}
+        text = [say("chain.members", lang, name=name, members=facts["members"], n=facts["stages"],
                     stages=" → ".join(names[s] for s in chain.stages))]
         text.append(say("chain.gaps", lang, gaps=stages(cov.gaps), single=stages(cov.single_points)))
         if cov.bottlenecks:
@@ -85,11 +87,13 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
         tables: dict[str, list[dict[str, Any]]] = {f"chain_{alliance}_coverage": cov.rows()}
         if chain.anchor is not None:
             pos = anchor_position(eco, alliance)
+            facts.update(anchor_rank=pos.rank, cross_stage_pairs=pos.cross_stage)
             text.append(say("chain.anchor", lang, name=eco.node(chain.anchor)["name"], rank=pos.rank,
-                            members=len(chain.members), cross=pos.cross_stage))
+                            members=facts["members"], cross=pos.cross_stage))
             tables[f"chain_{alliance}_betweenness"] = [{"member": m, "betweenness": b} for m, b in pos.betweenness.items()]
         full = decompose_request(eco, alliance, chain.stages)
         unserved = say("chain.unserved", lang, stages=stages(full.unserved)) if full.unserved else ""
+        facts["full_request_tasks"] = len(full.tasks)
         text.append(say("chain.request", lang, tasks=len(full.tasks), unserved=unserved))
         tables[f"chain_{alliance}_full_request"] = [t.to_dict() for t in full.tasks]
         candidates = strengthen_chain(eco, alliance)
@@ -99,8 +103,15 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
             if lang == "zh":
                 labels["purpose"] = {"fill gap": "填补缺口", "back up": "备份单点"}
                 labels["reason"] = {c.reason: _reason(c, list(chain.stages), names) for c in candidates.candidates}
-        out.append(Section(say("chain", lang, name=name), "\n\n".join(text), tables=tables, labels=labels))
+        out.append(Section(say("chain", lang, name=name), "\n\n".join(text), tables=tables, labels=labels,
+                           facts=facts))
     return out
+
+
+def _counts(chain: Chain, coverage: ChainCoverage) -> dict[str, int]:
+    """The counts the chain's prose and diagram title state."""
+    return {"members": len(chain.members), "stages": len(chain.stages), "gaps": len(coverage.gaps),
+            "bottlenecks": len(coverage.bottlenecks), "single_points": len(coverage.single_points)}
 
 
 def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
@@ -123,6 +134,8 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
         if not view.stages:
             continue
         name = eco.node(alliance)["name"]
-        text = say("chain.figure", lang, name=name, members=len(view.members), stages=len(view.stages), gaps=len(view.gaps))
-        out.append(Section(say("chain", lang, name=name), text, figures={f"chain_{alliance}": chain_diagram(eco, alliance, lang=lang)}))
+        facts = _counts(view, chain_coverage(eco, alliance))
+        text = say("chain.figure", lang, name=name, members=facts["members"], stages=facts["stages"], gaps=facts["gaps"])
+        out.append(Section(say("chain", lang, name=name), text,
+                           figures={f"chain_{alliance}": chain_diagram(eco, alliance, lang=lang)}, facts=facts))
     return out

@@ -32,6 +32,9 @@ class Section:
     labels : dict
         column -> {cell value: label}: how the report shows values that only this ecosystem names
         (an alliance's ``stage_names``); the CSV and report.json keep the values.
+    facts : dict
+        The key figures ``text`` states that no table holds, by name (``"organisations"``), exact;
+        written to ``report.json`` so that every number the prose shows has a home there.
     """
 
     title: str
@@ -40,6 +43,7 @@ class Section:
     figures: dict[str, Figure] = field(default_factory=dict)
     level: int = 2
     labels: dict[str, dict[Any, str]] = field(default_factory=dict)
+    facts: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -72,6 +76,7 @@ class Report:
                 earlier.figures.update(section.figures)
                 for name, labels in section.labels.items():
                     earlier.labels.setdefault(name, {}).update(labels)
+                earlier.facts.update(section.facts)
                 return
         self.sections.append(section)
 

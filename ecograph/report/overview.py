@@ -28,12 +28,14 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     ['Overview']
     """
     summary = eco.summary()
-    text = say("overview.text", lang, organisations=summary["organisations"], relations=summary["relations"],
-               platforms=len(eco.platforms()), alliances=len(eco.alliances()), associations=len(eco.associations()))
+    facts = {"organisations": summary["organisations"], "relations": summary["relations"],
+             "platforms": len(eco.platforms()), "alliances": len(eco.alliances()),
+             "associations": len(eco.associations())}
     return [
         Section(
             say("overview", lang),
-            text,
+            say("overview.text", lang, **facts),
+            facts=facts,
             tables={
                 "by_kind": _count_rows(summary["by_kind"], "kind"),
                 "by_sector": _count_rows(summary["by_sector"], "sector"),

@@ -54,7 +54,7 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "central.directed": ("有向", "directed"),
     "central.undirected": ("无向", "undirected"),
-    "central.sampled": ("；由 500 个抽样起点估计", "; estimated from 500 sampled sources"),
+    "central.sampled": ("；由 {sources:,} 个抽样起点估计", "; estimated from {sources:,} sampled sources"),
     "central.nobody": ("没有机构位于其他两家机构之间的最短路径上", "no organisation lies on a shortest path between two others"),
     "central.highest": ("最高：{names}", "highest: {names}"),
     "central.shared": ("最高值由 {n} 家并列：{names}", "highest, shared by {n}: {names}"),
@@ -278,9 +278,9 @@ TEXT: dict[str, tuple[str, str]] = {
     # network
     "network": ("网络概览", "Network overview"),
     "network.figure": (
-        "所有机构按部门（政产学研金介）着色、按度数定大小，标出最核心的机构；超过 500 家机构时只画最核心的有联系机构，"
+        "所有机构按部门（政产学研金介）着色、按度数定大小，标出最核心的机构；超过 {max_nodes:,} 家机构时只画最核心的有联系机构，"
         "标题注明省略了多少。",
-        "Every organisation coloured by sector (政产学研金介), sized by degree, the most central named; beyond 500 "
+        "Every organisation coloured by sector (政产学研金介), sized by degree, the most central named; beyond {max_nodes:,} "
         "organisations only the most central connected ones are drawn, and the title says what is left out.",
     ),
     # writers

@@ -4,7 +4,8 @@ Layout of the folder::
 
     summary.md          every section: text, tables (first rows), figure links
     report.html         the same, standalone: CSS and images inlined, no network needed
-    report.json         section titles and every table in full, exact values, the same in every language
+    report.json         section titles, every table in full, the prose's key figures and the figure titles;
+                        exact values, the same in every language
     tables/NAME.csv     every table in full (UTF-8 with BOM, so Excel shows Chinese)
     tables.xlsx         every table again, one sheet each, in one Excel workbook
     figures/NAME.png    every figure (and .svg with ``svg=True``)
@@ -22,14 +23,17 @@ import re
 from decimal import Decimal
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..documents import spreadsheet_text
 from ..diagrams.webfont import EMBEDDED_FAMILY, font_face_css
 from .document import Report
 from .phrases import caption, column, is_money, say, value
 
-__all__ = ["save", "render_markdown", "render_html", "render_json", "shown_columns", "PREVIEW_ROWS"]
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
+__all__ = ["save", "render_markdown", "render_html", "render_json", "figure_titles", "shown_columns", "PREVIEW_ROWS"]
 
 #: Rows of a table shown inline in summary.md / report.html (the CSV has them all).
 PREVIEW_ROWS = 15
@@ -237,19 +241,38 @@ def _json_value(cell: Any) -> Any:
 
 
 def render_json(report: Report) -> str:
-    """Section titles and every table in full with exact values and vocabulary keys (the same
-    numbers in every language; only the titles follow the report's language).
+    """Section titles, every table in full with exact values and vocabulary keys, the key figures
+    the prose states (``facts``) and the title of every figure as drawn (``figures``): the same
+    numbers in every language; only the titles follow the report's language.
 
     Examples
     --------
     >>> from ecograph.report import Section
-    >>> print(render_json(Report("r", [Section("S", tables={"t": [{"share": 0.123456789}]})])))
-    {"title": "r", "lang": "en", "sections": [{"title": "S", "level": 2, "tables": {"t": [{"share": 0.123456789}]}}]}
+    >>> print(render_json(Report("r", [Section("S", tables={"t": [{"share": 0.123456789}]}, facts={"n": 3})])))
+    {"title": "r", "lang": "en", "sections": [{"title": "S", "level": 2, "tables": {"t": [{"share": 0.123456789}]}, "facts": {"n": 3}, "figures": {}}]}
     """
     return json.dumps({
         "title": report.title, "lang": report.lang,
-        "sections": [{"title": s.title, "level": s.level, "tables": _json_value(s.tables)} for s in report.sections],
+        "sections": [{"title": s.title, "level": s.level, "tables": _json_value(s.tables), "facts": _json_value(s.facts),
+                      "figures": {name: figure_titles(figure) for name, figure in s.figures.items()}}
+                     for s in report.sections],
     }, ensure_ascii=False)
+
+
+def figure_titles(figure: Figure) -> list[str]:
+    """The titles drawn on ``figure``: its suptitle, then each axes' left, centre and right titles.
+
+    Examples
+    --------
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure()
+    >>> _ = fig.suptitle("All"), fig.add_subplot().set_title("3 of 4", loc="left")
+    >>> figure_titles(fig)
+    ['All', '3 of 4']
+    """
+    titles = [figure._suptitle.get_text()] if figure._suptitle is not None else []  # no public getter
+    titles += [ax.get_title(loc) for ax in figure.axes for loc in ("left", "center", "right")]
+    return [title for title in titles if title]
 
 
 def _slug(name: str) -> str:
