@@ -123,7 +123,8 @@ class ActionEvaluation(TableResult):
         return {"regions": self.regions, "societies": self.societies, "load": self.load, "flows": self.flows}
 
     def summary(self) -> dict[str, Any]:
-        """Totals: enterprises, reached, coverage, problems, matched, load Gini, utilisation."""
+        """Totals: enterprises, reached, coverage, problems, matched (and their share), societies (and
+        those that took on a problem), load Gini, utilisation."""
         enterprises = sum(r["enterprises"] for r in self.regions)
         with_problems = sum(r["with_problems"] for r in self.regions)
         reached = sum(r["reached"] for r in self.regions)
@@ -135,7 +136,9 @@ class ActionEvaluation(TableResult):
             "coverage": reached / with_problems if with_problems else None,
             "problems": self.matching.summary()["problems"],
             "matched": self.matching.matched,
+            "matched_share": self.matching.matched / len(self.matching.problems) if self.matching.problems else 0.0,
             "societies": len(self.societies),
+            "societies_matched": sum(1 for r in self.societies if r["problems_matched"]),
             "load_gini": self.load_gini,
             "utilisation": self.utilisation,
             "radiation_provinces": self.radiation_total,

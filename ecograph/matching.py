@@ -67,8 +67,8 @@ from .results import TableResult
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
 
-__all__ = ["match", "Matching", "DEFAULT_WEIGHTS", "MAX_PROBLEMS", "MAX_CAPACITY", "MATCH_COLUMNS", "MATCH_COLUMN_LABELS",
-           "STATUS_LABELS"]
+__all__ = ["match", "Matching", "DEFAULT_WEIGHTS", "MAX_PROBLEMS", "MAX_CAPACITY", "POINTS", "MATCH_COLUMNS",
+           "MATCH_COLUMN_LABELS", "STATUS_LABELS"]
 
 #: Default weights of the score components (normalised to sum 1).
 DEFAULT_WEIGHTS: dict[str, float] = {"field": 0.5, "proximity": 0.3, "region": 0.2}
@@ -76,7 +76,8 @@ DEFAULT_WEIGHTS: dict[str, float] = {"field": 0.5, "proximity": 0.3, "region": 0
 MAX_PROBLEMS = 200_000
 #: Largest capacity of one expert.
 MAX_CAPACITY = 1000
-_POINTS = 1000
+#: Points of a perfect pair: scores are whole points from 0 to POINTS.
+POINTS = 1000
 #: Columns of :meth:`Matching.rows` and their (Chinese, English) headers.
 MATCH_COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "problem": ("难题编号", "problem"), "problem_name": ("技术难题", "problem name"), "fields": ("所需领域", "fields"),
@@ -203,7 +204,7 @@ class Matching(TableResult):
                 "expert_name": self.names.get(expert) if expert else None,
                 "society": society,
                 "society_name": self.names.get(society) if society else None,
-                "score": self.points[p] / _POINTS if expert else None,
+                "score": self.points[p] / POINTS if expert else None,
                 "points": self.points.get(p),
                 "field_fit": parts.get("field_fit"),
                 "proximity": parts.get("proximity"),
@@ -516,7 +517,7 @@ def _score_pairs(eco: Ecosystem, node: Any, pairs: _Pairs, need: list[list[str]]
 
     region_fit = _region_fit(node, pairs, posers, expert_ids)
     score = w["field"] * field_fit + w["proximity"] * proximity + w["region"] * region_fit
-    points = np.floor(score * _POINTS + 0.5 + 1e-9).astype(np.int64)
+    points = np.floor(score * POINTS + 0.5 + 1e-9).astype(np.int64)
     return _Scored(pairs.problem, pairs.expert, points, field_fit, proximity, region_fit, best_hops, best_society)
 
 
@@ -631,7 +632,7 @@ def _assign(scored: _Scored, keep: np.ndarray, n_problems: int, caps: np.ndarray
     max_slots = int(slots.slots.max())
     # integer weights: count first (a), then points (b), then lower slots first (spread load)
     b = n_problems * max_slots + 1
-    a = n_problems * (b * _POINTS + max_slots) + 1
+    a = n_problems * (b * POINTS + max_slots) + 1
     if float(a) * 4 > 2**53:
         raise AnalysisError(f"match: {n_problems} problems with capacities up to {max_slots} exceed exact arithmetic",
                             field="problems")

@@ -105,6 +105,11 @@ class OneStop(TableResult):
         return self.total_without - self.total_with
 
     @property
+    def saved_share(self) -> float:
+        """:attr:`saved` as a share of :attr:`total_without` (0 when nothing is counted)."""
+        return self.saved / self.total_without if self.total_without else 0.0
+
+    @property
     def fewer_per_claim(self) -> int:
         """Policies whose claim needs fewer contacts with the hub than without."""
         return sum(row["with_hub"] < row["without_hub"] for row in self.policies)
@@ -119,11 +124,10 @@ class OneStop(TableResult):
         n = len(self.policies)
         parts = []
         if self.counted:
-            share = self.saved / self.total_without if self.total_without else 0.0
             scope = "the policy" if self.counted == 1 else f"the {self.counted:,} policies"
             parts.append(f"{self.applications:,} applications over {scope} with an applicant count need "
                          f"{self.total_without:,} department contacts without the one-stop centre and "
-                         f"{self.total_with:,} with it ({self.saved:,} fewer, {share:.0%})")
+                         f"{self.total_with:,} with it ({self.saved:,} fewer, {self.saved_share:.0%})")
         per_claim = [f"{k:,} of {n:,} {'policy needs' if n == 1 else 'policies need'} {word} contacts with the centre"
                      for k, word in ((self.fewer_per_claim, "fewer"), (self.more_per_claim, "more")) if k]
         parts.append("per claim, " + " and ".join(per_claim) if per_claim
@@ -137,7 +141,7 @@ class OneStop(TableResult):
     def to_dict(self) -> dict[str, Any]:
         return {"hub": self.hub, "policies": self.policies, "counted": self.counted,
                 "applications": self.applications, "total_without": self.total_without,
-                "total_with": self.total_with, "saved": self.saved,
+                "total_with": self.total_with, "saved": self.saved, "saved_share": self.saved_share,
                 "fewer_per_claim": self.fewer_per_claim, "more_per_claim": self.more_per_claim}
 
 

@@ -161,7 +161,7 @@ def test_the_changes_section_formats_eg_changes_for_every_pair_of_periods() -> N
     for g in c.growth:  # every growth row of the result, formatted, nothing else
         row = growth[(g.group, g.measure)]
         assert (row["before"], row["after"]) == (g.before, g.after)
-        assert row["growth"] == (None if g.rate is None else f"{g.rate:+.2%}")
+        assert row["growth"] == g.rate
     assert len(growth) == len(c.growth)
     assert "1,287 → 13,694" in out[1].text
     tianjin = section.sections(load_dataset("tianjin_centers"))

@@ -36,6 +36,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 #: underscores belong to names and ids.
 NUMBER = re.compile(r"(?<![A-Za-z0-9_.])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(e[-+]?\d+)?(?![A-Za-z0-9_])(\s?%|\s?万)?")
 
+#: Names of standards the prose cites (a name, not a number).
+STANDARDS = ("ISO 9001",)
+
 #: A number written as text in report.json (Decimal money, a period).
 EXACT_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
 
@@ -97,7 +100,7 @@ def _unhomed(text: str, exact: list[float], names: set[str]) -> list[str]:
 def _names(eco: Any, data: dict[str, Any], lang: str) -> set[str]:
     """Texts whose digits are not numbers: organisation names and ids, the report's strings and
     table headers, the ecosystem's name."""
-    names = {eco.name, *(str(org) for org in eco.nodes()), *(eco.node(org)["name"] for org in eco.nodes())}
+    names = {eco.name, *STANDARDS, *(str(org) for org in eco.nodes()), *(eco.node(org)["name"] for org in eco.nodes())}
     names.update(text for section in data["sections"] for text in _strings([section["tables"], section["facts"]]))
     names.update(column(key, lang) for section in data["sections"] for rows in section["tables"].values()
                  for row in rows for key in row)

@@ -37,7 +37,7 @@ from ._base import (
 if TYPE_CHECKING:  # pragma: no cover
     from ..model import Ecosystem
 
-__all__ = ["hierarchy", "hierarchy_rings"]
+__all__ = ["hierarchy", "hierarchy_rings", "sunburst_counts"]
 
 _LEVEL_COLOURS = {"national": "#D55E00", "industry": "#0072B2", "local": "#009E73"}
 # Pastels for the first ring, so they never read as one of the (saturated) group colours.
@@ -120,6 +120,18 @@ def hierarchy_rings(
 
     place(root, 0.0, 1.0, 1)
     return wedges
+
+
+def sunburst_counts(wedges: list[dict[str, Any]]) -> dict[str, int]:
+    """What a sunburst's title states: the wedges of its first ring and the leaf units below the root.
+
+    Examples
+    --------
+    >>> sunburst_counts([{"depth": 1, "count": 3}, {"depth": 1, "count": 1}, {"depth": 2, "count": 3}])
+    {'first_ring': 2, 'leaves': 4}
+    """
+    first = [w for w in wedges if w["depth"] == 1]
+    return {"first_ring": len(first), "leaves": sum(w["count"] for w in first)}
 
 
 def hierarchy(
@@ -206,7 +218,8 @@ def hierarchy(
             _label_wedge(ax, w, record, lang, outer)
         ax.add_patch(Wedge((0, 0), _WIDTH, 0, 360, facecolor="#404040", edgecolor="white"))
         root_name = record(root).get("name", root)
-        total = sum(w["count"] for w in wedges if w["depth"] == 1)
+        counts = sunburst_counts(wedges)
+        total = counts["leaves"]
         ax.text(0, 0, f"{wrap(short(root_name, 18), 6)}\n{total:,}", ha="center", va="center", color="white",
                 fontsize=9)
         square_off(ax, (depth_max + 1) * _WIDTH + 0.1)
@@ -214,11 +227,10 @@ def hierarchy(
                    for g, n in sorted(group_labels.items(), key=lambda kv: -kv[1])]
         if handles:
             legend_outside(ax, handles, bilingual("汇总的叶节点", "grouped leaves", lang))
-        first = [w for w in wedges if w["depth"] == 1]
-        kinds = {record(w["node"])["kind"] for w in first if w["node"] is not None}
+        kinds = {record(w["node"])["kind"] for w in wedges if w["depth"] == 1 and w["node"] is not None}
         level_name = label(KIND_LABELS, kinds.pop(), lang) if len(kinds) == 1 else bilingual("下级", "children", lang)
-        summary = bilingual(f"{len(first)} 个{level_name} · {total:,} 个末端单位",
-                            f"{len(first)} {level_name} · {total:,} leaf units", lang)
+        summary = bilingual(f"{counts['first_ring']} 个{level_name} · {total:,} 个末端单位",
+                            f"{counts['first_ring']} {level_name} · {total:,} leaf units", lang)
         ax.set_title(title or f"{root_name}: {bilingual('层级结构', 'hierarchy', lang)}\n{summary}", fontsize=13)
     return fig
 

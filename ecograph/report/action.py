@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..action import ActionEvaluation, action_evaluation
+from ..matching import POINTS
 from .document import Section
 from .phrases import COLUMNS, say
 
@@ -37,26 +38,24 @@ def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     ev = _evaluation(eco)
     if ev is None:
         return []
-    m, total = ev.matching, ev.summary()
-    matched_share = m.matched / total["problems"] if total["problems"] else 0.0
+    m = ev.matching
+    facts = {**ev.summary(), **m.summary(), "full_points": POINTS}
     sep = "、" if lang == "zh" else ", "
-    weights = sep.join(f"{COLUMNS[name][lang != 'zh']} {m.weights[key]:.0%}" for key, name in
+    weights = sep.join(f"{COLUMNS[name][lang != 'zh']} {facts['weights'][key]:.0%}" for key, name in
                        (("field", "field_fit"), ("proximity", "proximity"), ("region", "region_fit")))
-    coverage = say("action.coverage", lang, coverage=total["coverage"]) if total["coverage"] is not None else ""
-    utilisation = f"{ev.utilisation:.0%}" if ev.utilisation is not None else "—"
+    coverage = say("action.coverage", lang, coverage=facts["coverage"]) if facts["coverage"] is not None else ""
+    utilisation = f"{facts['utilisation']:.0%}" if facts["utilisation"] is not None else "—"
     text = [
-        say("action.matched", lang, problems=total["problems"], matched=m.matched, share=matched_share,
-            experts=m.summary()["experts_used"], societies=sum(1 for r in ev.societies if r["problems_matched"]),
-            reached=total["reached"], coverage=coverage),
-        say("action.optimal", lang, weights=weights),
-        say("action.load", lang, gini=ev.load_gini, utilisation=utilisation, provinces=ev.radiation_total),
+        say("action.matched", lang, problems=facts["problems"], matched=facts["matched"], share=facts["matched_share"],
+            experts=facts["experts_used"], societies=facts["societies_matched"], reached=facts["reached"],
+            coverage=coverage),
+        say("action.optimal", lang, weights=weights, points=facts["full_points"]),
+        say("action.load", lang, gini=facts["load_gini"], utilisation=utilisation,
+            provinces=facts["radiation_provinces"]),
     ]
-    if m.refusals:
-        counts: dict[str, int] = {}
-        for refusal in m.refusals.values():
-            counts[refusal["code"]] = counts.get(refusal["code"], 0) + 1
+    if facts["unmatched_by_reason"]:
         text.append(say("action.refused", lang, counts=sep.join(say(f"action.refusal.{code}", lang, n=n)
-                                                                  for code, n in counts.items())))
+                                                                  for code, n in facts["unmatched_by_reason"].items())))
     tables = {
         "action_regions": ev.regions,
         "action_societies": ev.rows(),
@@ -65,7 +64,7 @@ def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     }
     if m.refusals:
         tables["match_refusals"] = [row for row in m.rows() if row["status"] == "unmatched"]
-    return [Section(say("action", lang), "\n\n".join(text), tables=tables)]
+    return [Section(say("action", lang), "\n\n".join(text), tables=tables, facts=facts)]
 
 
 def figures(eco: Ecosystem, lang: str = "zh") -> list[Section]:

@@ -89,8 +89,8 @@ def _rows(eco: Ecosystem, c: Changes) -> list[dict[str, Any]]:
 
 
 def _growth_rows(c: Changes) -> list[dict[str, Any]]:
-    return [{"group": g.group, "measure": g.measure, "before": g.before, "after": g.after,
-             "growth": None if g.rate is None else f"{g.rate:+.2%}"} for g in c.growth]
+    return [{"group": g.group, "measure": g.measure, "before": g.before, "after": g.after, "growth": g.rate}
+            for g in c.growth]
 
 
 def _labels(eco: Ecosystem, c: Changes, lang: str) -> dict[str, dict[Any, str]]:
@@ -117,7 +117,8 @@ def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     >>> out = sections(loaders.load_dataset("pudong_policy"))
     >>> [s.title for s in out]
     ['变化', '变化：2010 → 2011']
-    >>> next(r["growth"] for r in out[1].tables["changes_2010_2011_growth"] if (r["group"], r["measure"]) == ("accepts", "count"))
+    >>> rate = next(r["growth"] for r in out[1].tables["changes_2010_2011_growth"] if r["group"] == "accepts")
+    >>> f"{rate:+.2%}"
     '+36.83%'
     >>> sections(loaders.load_dataset("pudong_policy"), "en")[1].text.split(";")[0]
     '2010 → 2011: 0 organisations entered, 0 left'
@@ -126,15 +127,17 @@ def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     if not pairs:
         return []
     results = [changes(eco, t0, t1) for t0, t1 in pairs]
-    periods = ("、" if lang == "zh" else ", ").join(_text(p) for p in eco.periods())
-    out = [Section(say("changes", lang), say("changes.intro", lang, n=len(eco.periods()), periods=periods))]
+    facts = {"periods": [_text(p) for p in eco.periods()], "n_periods": len(eco.periods())}
+    out = [Section(say("changes", lang), say("changes.intro", lang, n=facts["n_periods"],
+                                              periods=("、" if lang == "zh" else ", ").join(facts["periods"])),
+                   facts=facts)]
     for c in results:
         key = f"changes_{_text(c.t0)}_{_text(c.t1)}".replace("-", "")
         tables = {key: _rows(eco, c)}
         if c.growth:
             tables[f"{key}_growth"] = _growth_rows(c)
         out.append(Section(say("changes.pair", lang, t0=_text(c.t0), t1=_text(c.t1)), _summary(c, lang), tables=tables,
-                           level=3, labels=_labels(eco, c, lang)))
+                           level=3, labels=_labels(eco, c, lang), facts={"t0": _text(c.t0), "t1": _text(c.t1), **c.summary()}))
     out.extend(_management(eco, lang))
     return out
 
@@ -146,12 +149,12 @@ def _management(eco: Ecosystem, lang: str) -> list[Section]:
     from ..management import manage
 
     m = manage(eco)
-    lines = [say("management.period", lang, period=_text(period), members=len(m.members[period]), **m.counts(period))
-             for period in m.periods]
+    facts = {_text(period): {"members": len(m.members[period]), **m.counts(period)} for period in m.periods}
+    lines = [say("management.period", lang, period=period, **counts) for period, counts in facts.items()]
     rows = [{**r, "period": _text(r["period"])} for r in m.rows() if r["decision"] != "reject"]
     text = say("management.text", lang) + "\n\n" + "\n".join(lines)
     rejected = [{**r, "period": _text(r["period"])} for r in m.rows() if r["decision"] == "reject"]
-    return [Section(say("changes.management", lang), text, level=3,
+    return [Section(say("changes.management", lang), text, level=3, facts=facts,
                     tables={"management_decisions": rows, "management_rejected": rejected,
                             "management_trajectories": [{**t, "period": _text(t["period"])} for t in m.trajectories()]},
                     labels={"decision": _ZH_VALUES["decision"]} if lang == "zh" else {})]
@@ -175,10 +178,11 @@ def figures(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     first, last = eco.periods()[0], eco.periods()[-1]
     figs = {}
     span = changes(eco, first, last)
+    facts = {"periods": [_text(p) for p in eco.periods()], "first_to_last": span.summary()}
     for platform in eco.platforms():
         if any(m.platform == platform for m in span.ring_moves):  # someone entered, left or moved
             figs[f"ring_transitions_{platform}"] = ring_transitions(span, platform, lang=lang)
             figs[f"layers_over_time_{platform}"] = layers_over_time(eco, platform, lang=lang)
     for c in growing_pairs(eco):  # a growth chart only where some count grew or shrank
         figs[f"growth_{_text(c.t0)}_{_text(c.t1)}".replace("-", "")] = growth_bars(c, "count", lang=lang)
-    return [Section(say("changes", lang), figures=figs)] if figs else []
+    return [Section(say("changes", lang), figures=figs, facts=facts)] if figs else []

@@ -3,7 +3,7 @@ sunburst diagrams of the largest trees."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..districts import propose_districts
 from ..hierarchies import balance, rollup
@@ -40,20 +40,23 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     serves = any(provider in units for provider, *_rest in eco.relations("serves"))
     r = rollup(eco, attach="serves" if serves else None)
     top_rows = [row for row in r.rows() if row["depth"] <= 1 and row["kind"] != "productivity_center"]
-    text = [say("hierarchy.text", lang, units=len(r.nodes), levels=int(r.depth.max()) + 1, roots=int((r.parent < 0).sum()))]
+    facts: dict[str, Any] = {"units": len(r.nodes), "levels": int(r.depth.max()) + 1, "roots": int((r.parent < 0).sum())}
+    text = [say("hierarchy.text", lang, **facts)]
     tables: dict[str, list[Row]] = {"hierarchy_rollup": top_rows}
     if {"district", "productivity_center"} <= set(r.kinds):  # balance counts centres per district
         b = balance(eco)
-        text.append(say("hierarchy.balance", lang, districts=len(b.sizes), min=b.min, max=b.max, mean=b.mean, cv=b.cv,
-                        gini=b.gini))
+        facts["balance"] = {"districts": len(b.sizes), "min": b.min, "max": b.max, "mean": b.mean, "cv": b.cv,
+                            "gini": b.gini}
+        text.append(say("hierarchy.balance", lang, **facts["balance"]))
         tables["district_balance"] = [{"district": d, "centres": v} for d, v in b.sizes.items()]
         centres = [c for c in eco.nodes("productivity_center") if parents.get(c) in b.sizes]
         if len(centres) >= len(b.sizes):
             proposal = propose_districts(eco, centres=centres)
-            text.append(say("hierarchy.proposal", lang, districts=len(proposal.sizes), ari=proposal.ari))
+            facts["proposal"] = {"districts": len(proposal.sizes), "ari": proposal.ari}
+            text.append(say("hierarchy.proposal", lang, **facts["proposal"]))
             tables["district_proposal"] = proposal.regions
             tables["district_proposal_confusion"] = proposal.confusion
-    return [Section(say("hierarchy", lang), "\n\n".join(text), tables=tables)]
+    return [Section(say("hierarchy", lang), "\n\n".join(text), tables=tables, facts=facts)]
 
 
 def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
@@ -72,7 +75,7 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
     [['hierarchy_n']]
     """
     from ..diagrams._base import part_of_tree
-    from ..diagrams.hierarchies import hierarchy
+    from ..diagrams.hierarchies import hierarchy, hierarchy_rings, sunburst_counts
 
     from ..applicability import hierarchy_why_not
 
@@ -87,4 +90,5 @@ def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:
         say("hierarchy", lang),
         say("hierarchy.figure", lang),
         figures=drawn,
+        facts={f"sunburst_{root}": sunburst_counts(hierarchy_rings(eco, root)) for root in roots},
     )]

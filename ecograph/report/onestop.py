@@ -34,8 +34,9 @@ def sections(eco: Ecosystem, lang: str = "en", requires: str = "requires") -> li
             result = one_stop(eco, hub, requires=requires)
             rows = [{**row, "departments": ", ".join(row["departments"]), "direct": ", ".join(row["direct"])}
                     for row in result.policies]
+            facts = {key: value for key, value in result.to_dict().items() if key not in ("hub", "policies")}
             out.append(Section(say("onestop", lang, name=eco.node(hub)["name"]), _summary(result, lang),
-                               tables={f"onestop_{hub}": rows}))
+                               tables={f"onestop_{hub}": rows}, facts={**facts, "policies": len(result.policies)}))
     return out
 
 
@@ -44,10 +45,9 @@ def _summary(result: OneStop, lang: str) -> str:
     n = len(result.policies)
     parts = []
     if result.counted:
-        share = result.saved / result.total_without if result.total_without else 0.0
         scope = say("onestop.scope_one", lang) if result.counted == 1 else say("onestop.scope", lang, n=result.counted)
         parts.append(say("onestop.counted", lang, counted=result.counted, applications=result.applications, scope=scope,
-                         without=result.total_without, with_=result.total_with, saved=result.saved, share=share))
+                         without=result.total_without, with_=result.total_with, saved=result.saved, share=result.saved_share))
     policies = "policy needs" if n == 1 else "policies need"
     per_claim = [say(f"onestop.{word}", lang, k=k, n=n, policies=policies)
                  for k, word in ((result.fewer_per_claim, "fewer"), (result.more_per_claim, "more")) if k]

@@ -153,18 +153,18 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "centre_eligibility.text": (
         "{centres} 家中心中有 {passed} 家符合天津市市级生产力促进中心培育体系的准入条件（在津注册并运营两年以上、"
-        "名称含“生产力”、本科以上学历人员占 70%、通过 ISO 9001 认证，以及企业型或事业型的相应门槛）。"
+        "名称含“生产力”、本科以上学历人员占 {bachelor_share:.0%}、通过 ISO 9001 认证，以及企业型或事业型的相应门槛）。"
         "逐条列出未满足的条件；无数据的定性条件留待评审专家判断。",
         "{passed} of {centres} centres meet the admission conditions of Tianjin's cultivation system "
-        "(天津市市级生产力促进中心培育体系: registered in Tianjin and running 2+ years, 生产力 in the name, 70 % "
+        "(天津市市级生产力促进中心培育体系: registered in Tianjin and running {years}+ years, 生产力 in the name, {bachelor_share:.0%} "
         "bachelor's, ISO 9001, and the enterprise- or institution-type thresholds). Each failed condition is "
         "listed; qualitative conditions without data are left for the reviewers.",
     ),
     "centre_evaluation.text": (
         "{centres} 家生产力促进中心按 {indicators} 项指标评分（最小–最大标准化，熵权：{weights}），并按比例评定等级——"
-        "优秀 20%、良好 30%、合格 40%、其余不合格（示例政策；原文规定了四个等级，未规定比例）：{counts}。",
+        "优秀 {excellent:.0%}、良好 {good:.0%}、合格 {pass:.0%}、其余不合格（示例政策；原文规定了四个等级，未规定比例）：{counts}。",
         "{centres} productivity centres scored on {indicators} indicators (min–max normalisation, entropy "
-        "weights: {weights}) and graded by quota — 20 % excellent, 30 % good, 40 % pass, the rest fail (an "
+        "weights: {weights}) and graded by quota — {excellent:.0%} excellent, {good:.0%} good, {pass:.0%} pass, the rest fail (an "
         "illustrative policy; the source fixes the four grades, not their shares): {counts}.",
     ),
     "centre_evaluation.reward": ("无不良信用记录的优秀中心每家奖励 {reward}，合计 {total}。",
@@ -225,10 +225,10 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "action.coverage": ("，占有难题企业的 {coverage:.1%}", ", {coverage:.1%} of the enterprises with problems"),
     "action.optimal": (
-        "分配为全局最优：先使对接的难题最多，再使总分最高（{weights}，满分 1000），再使专家负载最均衡；"
+        "分配为全局最优：先使对接的难题最多，再使总分最高（{weights}，满分 {points:,}），再使专家负载最均衡；"
         "每位专家不超过其服务能力（capacity）。",
         "The assignment is globally optimal: first the most problems matched, then the highest total score "
-        "({weights}, out of 1000), then the most even expert load; no expert beyond their capacity.",
+        "({weights}, out of {points:,}), then the most even expert load; no expert beyond their capacity.",
     ),
     "action.load": (
         "专家负载基尼系数 {gini:.2f}，服务能力利用率 {utilisation}；行动企业的辐射区域共 {provinces} 个省份；各学会触及的"

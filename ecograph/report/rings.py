@@ -65,7 +65,8 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
         name = eco.node(platform)["name"]
         sizes = ("，" if lang == "zh" else ", ").join(
             f"{label(RING_LABELS, ring, lang) if lang == 'zh' else ring} {size:,}" for ring, size in composition.sizes.items())
-        text = [say("rings.members", lang, name=name, total=sum(composition.sizes.values()), sizes=sizes)]
+        facts: dict[str, Any] = {"members": sum(composition.sizes.values())}
+        text = [say("rings.members", lang, name=name, total=facts["members"], sizes=sizes)]
         labels: dict[str, dict[Any, str]] = {}
         if lang == "zh":  # "enterprise 50, university 3" as 企业 50、高校 3
             for row in composition.rows():
@@ -81,6 +82,7 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
             tables[f"rings_{platform}_{relation}"] = table.rows()
         try:
             spread = radiation(eco, platform)
+            facts["target_size"] = spread.target_size
             text.append(say("rings.radiation", lang, summary=_reach(spread, lang)))
             tables[f"rings_{platform}_radiation"] = spread.hops
         except EcographError as exc:
@@ -89,6 +91,7 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
             if sum(1 for size in composition.sizes.values() if size) < 2:
                 raise AnalysisError(say("rings.too_few", lang))
             inferred = infer_rings(eco, platform)
+            facts.update(agreement=inferred.agreement, tau=inferred.tau, disagreements=len(inferred.disagreements))
             text.append(say("rings.inferred", lang, agreement=_percent(inferred.agreement), tau=inferred.tau,
                             disagreements=len(inferred.disagreements)))
             tables[f"rings_{platform}_inferred"] = inferred.confusion_rows()
@@ -102,7 +105,8 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
             best = promotions[0]
             text.append(say("rings.promotion", lang, name=best.name, reason=reasons[best.reason]))
             tables[f"rings_{platform}_promotions"] = [p.to_dict() for p in promotions]
-        out.append(Section(say("circle_layers", lang, name=name), "\n\n".join(text), tables=tables, labels=labels))
+        out.append(Section(say("circle_layers", lang, name=name), "\n\n".join(text), tables=tables, labels=labels,
+                           facts=facts))
     return out
 
 
