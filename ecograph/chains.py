@@ -58,6 +58,7 @@ __all__ = [
     "StageCoverage",
     "ChainCoverage",
     "AnchorPosition",
+    "AnchorFunding",
     "Task",
     "Decomposition",
     "ChainRouter",
@@ -65,6 +66,7 @@ __all__ = [
     "Strengthening",
     "chain_coverage",
     "anchor_position",
+    "anchor_funding",
     "decompose_request",
     "strengthen_chain",
 ]
@@ -358,6 +360,68 @@ class AnchorPosition(TableResult):
 
     def to_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
+
+
+@dataclass(frozen=True)
+class AnchorFunding(TableResult):
+    """Money through the anchor unit: what it receives and what it passes on to the members.
+
+    Attributes
+    ----------
+    alliance, anchor : str
+    received : int or Decimal
+        Sum of the ``amount`` of the ``funds`` relations into the anchor (in the data's unit).
+    passed : list of dict
+        One row per ``funds`` relation from the anchor to a member: ``member``, ``name``,
+        ``amount``, ``year`` and ``performance`` (as recorded; ``None`` when missing).
+    """
+
+    key = "member"
+
+    alliance: str
+    anchor: str
+    received: Any
+    passed: list[dict[str, Any]]
+
+    @property
+    def passed_total(self) -> Any:
+        """Sum of the amounts passed on."""
+        return sum(row["amount"] for row in self.passed)
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per amount passed on (see :attr:`passed`)."""
+        return list(self.passed)
+
+
+def anchor_funding(eco: Ecosystem, alliance: str) -> AnchorFunding:
+    """The ``funds`` relations into the anchor unit of ``alliance`` and from it to the members
+    (依托单位 passing government money on by service performance).
+
+    Raises
+    ------
+    AnalysisError
+        The alliance has no anchor unit.
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="alliance", stages=["s"]); eco.add_org("g", kind="government")
+    >>> eco.add_org("x", "甲"); eco.add_org("y", "乙")
+    >>> eco.add_relation("x", "a", "chain_member", role="anchor", stages=["s"])
+    >>> eco.add_relation("y", "a", "chain_member", stages=["s"])
+    >>> eco.add_relation("g", "x", "funds", amount=100); eco.add_relation("x", "y", "funds", amount=60)
+    >>> f = anchor_funding(eco, "a"); f.received, f.passed_total, [r["name"] for r in f.rows()]
+    (100, 60, ['乙'])
+    """
+    chain = eco.chain(alliance)
+    if chain.anchor is None:
+        raise AnalysisError(f"anchor_funding: alliance {alliance!r} has no anchor unit (role='anchor')",
+                            field="role", id=alliance)
+    received = sum(d.get("amount") or 0 for _u, v, _k, d in eco.relations("funds") if v == chain.anchor)
+    passed = [{"member": v, "name": eco.node(v)["name"], "amount": d.get("amount") or 0, "year": d.get("year"),
+               "performance": d.get("performance")}
+              for u, v, _k, d in eco.relations("funds") if u == chain.anchor and v in chain.members]
+    return AnchorFunding(alliance, chain.anchor, received, passed)
 
 
 def anchor_position(eco: Ecosystem, alliance: str, relations: Sequence[str] = WORK_RELATIONS) -> AnchorPosition:

@@ -59,6 +59,8 @@ __all__ = [
     "association_overlap",
     "projection",
     "composition",
+    "composition_by",
+    "GroupComposition",
     "bridging",
 ]
 
@@ -412,6 +414,69 @@ def composition(
             row[f"top_{category}"] = top[0]
             row[f"top_{category}_share"] = float(top[1] / size)
     return Composition(rows, totals, mix)
+
+
+@dataclass(frozen=True)
+class GroupComposition(TableResult):
+    """Who the members of each group of associations are (see :func:`composition_by`).
+
+    Attributes
+    ----------
+    by : str
+        The associations' attribute that groups them.
+    groups : list of dict
+        Per group: ``by``'s value, ``associations``, ``members`` (distinct: a firm in two
+        associations of the group counts once), the distinct count and ``*_share`` of every flag.
+    """
+
+    key = "group"
+
+    by: str
+    groups: list[dict[str, Any]]
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per group (see :attr:`groups`)."""
+        return list(self.groups)
+
+
+def composition_by(eco: Ecosystem, by: str, flags: Sequence[str] = FLAGS) -> GroupComposition:
+    """:func:`composition` totals per group of associations (e.g. by ``field``: 强链补链 per industry).
+
+    Parameters
+    ----------
+    eco : Ecosystem
+    by : str
+        Attribute of the associations that groups them (associations without it form the group
+        ``None``).
+    flags : sequence of str
+        Boolean member attributes counted, as in :func:`composition`.
+
+    Returns
+    -------
+    GroupComposition
+
+    Examples
+    --------
+    >>> from ecograph import Ecosystem
+    >>> eco = Ecosystem(); eco.add_org("a", kind="association", field="IT"); eco.add_org("b", kind="association", field="IT")
+    >>> eco.add_org("x", high_tech=True); eco.add_org("y")
+    >>> eco.add_relation("x", "a", "member_of"); eco.add_relation("x", "b", "member_of"); eco.add_relation("y", "b", "member_of")
+    >>> composition_by(eco, "field", flags=["high_tech"]).rows()
+    [{'field': 'IT', 'associations': 2, 'members': 2, 'high_tech': 1, 'high_tech_share': 0.5}]
+    """
+    associations = membership_matrix(eco).associations
+    groups: dict[Any, list[str]] = {}
+    for association, value in zip(associations, node_attribute(eco, associations, by)):
+        groups.setdefault(value, []).append(association)
+    rows = []
+    for value, members_of in groups.items():
+        totals = composition(eco, members_of, flags=flags, categories=()).totals
+        row: dict[str, Any] = {by: value, "associations": len(members_of), "members": totals["members"]}
+        for flag in flags:
+            row[flag] = totals[flag]
+            row[f"{flag}_share"] = totals[flag] / totals["members"] if totals["members"] else 0.0
+        rows.append(row)
+    return GroupComposition(by, rows)
 
 
 # ---------------------------------------------------------------------------- bridging

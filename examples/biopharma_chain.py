@@ -12,17 +12,13 @@ Run: ``python examples/biopharma_chain.py``
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from ecograph.chains import ChainRouter, anchor_position, chain_coverage, decompose_request, strengthen_chain
+from ecograph.chains import (
+    ChainRouter, anchor_funding, anchor_position, chain_coverage, decompose_request, strengthen_chain,
+)
 from ecograph.errors import UnservableRequestError
 from loaders.datasets import shanghai_biopharma
 
 ALLIANCE = "bio_platform"
-
-
-def _yuan(fen: int) -> Decimal:
-    return Decimal(fen).scaleb(-2)
 
 
 def main() -> None:
@@ -53,17 +49,12 @@ def main() -> None:
         print(f"  {task.stage:<13} -> {names[task.member]}")
 
     router = ChainRouter(eco, ALLIANCE)
-    refused = 0
-    for _ in range(60):  # 60 full-chain requests: loads spread by capacity until members are full
-        refused += len(router.route(chain.stages).unserved)
-    busiest = max(router.load, key=lambda m: router.load[m] / chain.capacity[m])
-    print(f"\n60 full-chain requests: {sum(router.load.values())} tasks routed, {refused} stage requests refused "
-          f"because every member of the stage was at capacity; busiest: {names[busiest]} "
-          f"({router.load[busiest]}/{chain.capacity[busiest]}).")
+    while not router.route(chain.stages).unserved:  # full-chain requests, loads spread by capacity, until a stage is full
+        pass
     try:
         router.route(["clinical", "toxicology"], strict=True)
     except UnservableRequestError as exc:
-        print(f"A strict request fails and says why: {exc}")
+        print(f"\nOnce full-chain requests fill a stage, a strict request fails and says why: {exc}")
 
     candidates = strengthen_chain(eco, ALLIANCE)
     print(f"\nStrengthening the chain (强链补链): {len(candidates.candidates)} candidates for the single points of "
@@ -71,13 +62,11 @@ def main() -> None:
     for c in candidates.candidates:
         print(f"  {c.stage}: {c.name} ({c.reason})")
 
-    budget = sum(d["amount"] for u, v, _k, d in eco.relations("funds") if v == chain.anchor)
-    passed = {v: d for u, v, _k, d in eco.relations("funds") if u == chain.anchor}
-    top = max(passed, key=lambda m: passed[m]["amount"])
-    print(f"\nGovernment money (synthetic amounts) goes to the anchor, {_yuan(budget):,.2f} yuan in 2010, which passes "
-          f"{_yuan(sum(d['amount'] for d in passed.values())):,.2f} yuan on to {len(passed)} members by service "
-          f"performance; largest share: {names[top]} ({passed[top]['performance']} projects, "
-          f"{_yuan(passed[top]['amount']):,.2f} yuan).")
+    funding = anchor_funding(eco, ALLIANCE)
+    top = max(funding.rows(), key=lambda row: row["amount"])
+    print(f"\nGovernment money (synthetic amounts, in fen as recorded) goes to the anchor, {funding.received:,} fen "
+          f"in {top['year']}, which passes {funding.passed_total:,} fen on to {len(funding.rows())} members by "
+          f"service performance; largest share: {top['name']} ({top['performance']} projects, {top['amount']:,} fen).")
 
 
 if __name__ == "__main__":

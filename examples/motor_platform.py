@@ -42,10 +42,6 @@ def main() -> None:
         print(f"  within {row['hop']} hop(s): {row['target']:>5,} firms ({row['target_share']:.1%}); "
               f"rings reached: core ring {row['core_ring']}, collaboration {row['collaboration']}, "
               f"radiation {row['radiation']}")
-    smes = radiation(eco, PLATFORM, target={"industry": "motor", "sme": True}, hops=3)
-    print(f"  of the {smes.target_size:,} SME motor firms (the backbone makers excluded): "
-          f"{smes.target_within(1):,} directly, {smes.target_within(3):,} within 3 hops "
-          f"({smes.hops[3]['target_share']:.1%})")
     print("  -> the backbone makers are served directly by the centre; the radiation ring is reached only "
           "through the core ring (the association's membership, the services of its bodies), and most of the "
           "industry not at all.")

@@ -13,10 +13,8 @@ Run: ``python examples/productivity_centres.py``
 
 from __future__ import annotations
 
-from ecograph.matrix import compile
 from ecograph.districts import propose_districts
 from ecograph.hierarchies import balance, rollup
-from ecograph.reachability import reach_profile
 from loaders.datasets import productivity_centers
 
 
@@ -39,10 +37,6 @@ def main() -> None:
           f"declared districts with adjusted Rand index {proposal.ari:.2f}:")
     for r in proposal.regions:
         print(f"  proposed {r['district']}: {r['size']:>4} centres — {r['regions']}")
-
-    profile = reach_profile(compile(eco).undirected(), ["cppc"], 2)
-    print(f"\nThe association reaches {profile[1]:,} members directly and {profile[2]:,} organisations within "
-          "2 hops (its centres' clients).")
 
 
 if __name__ == "__main__":

@@ -40,9 +40,9 @@ def main() -> None:
         volume = (f"{row['firms']:,} applications: {row['total_without']:,} -> {row['total_with']:,} contacts"
                   if row["firms"] is not None else "no count in the document")
         print(f"  {row['name']:<22} {row['without_hub']} -> {row['with_hub']}{direct}; {volume}")
-    unnamed = [row for row in result.policies if not eco.node(row["policy"])["named_in_source"]]
-    print(f"  {len(unnamed)} unnamed policies, one office each: "
-          f"{sum(row['without_hub'] for row in unnamed)} -> {sum(row['with_hub'] for row in unnamed)} contacts")
+    unnamed = {(row["without_hub"], row["with_hub"]) for row in result.policies
+               if not eco.node(row["policy"])["named_in_source"]}
+    print("  the unnamed policies: " + "; ".join(f"{a} -> {b}" for a, b in sorted(unnamed)) + " each")
     contract = next(row for row in result.policies if row["policy"] == "p_tech_contract")
     print(f"\nThe technology contract: {contract['without_hub']} departments without the centre, "
           f"{contract['with_hub']} with it (the centre, then the tax office).")

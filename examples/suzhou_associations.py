@@ -14,7 +14,7 @@ Run: ``python examples/suzhou_associations.py``
 
 from __future__ import annotations
 
-from ecograph.memberships import association_overlap, bridging, composition, membership_matrix
+from ecograph.memberships import association_overlap, bridging, composition, composition_by, membership_matrix
 from loaders.datasets import suzhou_associations
 
 
@@ -24,25 +24,21 @@ def main() -> None:
     t = comp.totals
     rows = [r for r in comp.rows() if r["members"] > 0]
     print(f"{len(rows)} associations with members, {t['members']:,} member firms: "
-          f"{t['listed']:,} listed ({t['listed'] / t['members']:.1%}), {t['leading']:,} leading ({t['leading'] / t['members']:.1%}), "
-          f"{t['specialized']:,} 专精特新 ({t['specialized'] / t['members']:.1%}), "
-          f"{t['high_tech']:,} high-tech ({t['high_tech'] / t['members']:.1%})\n")
+          f"{t['listed']:,} listed, {t['leading']:,} leading, {t['specialized']:,} 专精特新, "
+          f"{t['high_tech']:,} high-tech\n")
 
     print("Largest associations:")
     for r in sorted(rows, key=lambda r: -r["members"])[:5]:
         print(f"  {r['name']:<18} {r['members']:>5,} members, high-tech {r['high_tech_share']:.0%}, "
               f"专精特新 {r['specialized_share']:.0%}, listed {r['listed']}")
 
-    by_field: dict[str, list[str]] = {}
-    for r in rows:
-        by_field.setdefault(eco.node(r["association"])["field"], []).append(r["association"])
-    # a firm in two associations of one field counts once: the distinct members of the field's associations
-    fields = {field: composition(eco, associations).totals for field, associations in by_field.items()}
+    # distinct members per field: a firm in two associations of a field counts once
+    fields = composition_by(eco, "field").rows()
     print("\nBy field (强链补链延链: the weakest links first, by share of high-tech and 专精特新 members):")
-    for field, agg in sorted(fields.items(), key=lambda kv: (kv[1]["high_tech"] + kv[1]["specialized"]) / kv[1]["members"]):
-        strength = (agg["high_tech"] + agg["specialized"]) / agg["members"]
-        print(f"  {field:<6} {len(by_field[field]):>2} associations, {agg['members']:>5,} distinct members, "
-              f"high-tech + 专精特新 {strength:.1%}, {agg['leading']} leading firms to anchor the chain")
+    for g in sorted(fields, key=lambda g: g["high_tech_share"] + g["specialized_share"]):
+        print(f"  {g['field']:<6} {g['associations']:>2} associations, {g['members']:>5,} distinct members, "
+              f"high-tech {g['high_tech_share']:.1%}, 专精特新 {g['specialized_share']:.1%}, "
+              f"{g['leading']} leading firms to anchor the chain")
 
     mm = membership_matrix(eco)
     overlap = association_overlap(mm).pairs()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..compiled import node_attribute
-from ..memberships import association_overlap, bridging, composition, membership_matrix
+from ..memberships import association_overlap, bridging, composition, composition_by, membership_matrix
 from .document import Section
 from .phrases import column, say
 
@@ -61,6 +61,7 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
                                     groups=best["groups"]))
                 tables[f"bridging_members_by_{attr}"] = bridges.members
                 tables[f"bridging_associations_by_{attr}"] = bridges.associations
+                tables[f"composition_by_{attr}"] = composition_by(eco, attr).rows()
                 break
     return [Section(say("associations", lang), "\n\n".join(text), tables=tables, labels=labels, facts=facts)]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..chains import Candidate, anchor_position, chain_coverage, decompose_request, strengthen_chain
+from ..chains import Candidate, anchor_funding, anchor_position, chain_coverage, decompose_request, strengthen_chain
 from ..labels import STAGE_LABELS, attribute_label, label
 from .document import Section
 from .phrases import say
@@ -91,6 +91,10 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
             text.append(say("chain.anchor", lang, name=eco.node(chain.anchor)["name"], rank=pos.rank,
                             members=facts["members"], cross=pos.cross_stage))
             tables[f"chain_{alliance}_betweenness"] = [{"member": m, "betweenness": b} for m, b in pos.betweenness.items()]
+            funding = anchor_funding(eco, alliance)
+            if funding.passed:
+                facts.update(anchor_received=funding.received, anchor_passed_on=funding.passed_total)
+                tables[f"chain_{alliance}_funding"] = funding.rows()
         full = decompose_request(eco, alliance, chain.stages)
         unserved = say("chain.unserved", lang, stages=stages(full.unserved)) if full.unserved else ""
         facts["full_request_tasks"] = len(full.tasks)
