@@ -287,7 +287,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "rows": ("**{name}**（{n:,} 行；[CSV](tables/{slug}.csv)）", "**{name}** ({n:,} rows; [CSV](tables/{slug}.csv))"),
     "no_rows": ("*{name}：无数据*", "*{name}: no rows*"),
     "more_rows": ("… 另有 {n:,} 行", "… {n:,} more rows"),
-    "tied": ("{rank} (并列)", "{rank} (tied)"),
+    "rank.tied": ("{rank} (并列)", "{rank} (tied)"),
     "first_rows": ("，仅显示前 {n} 行，全部见 tables/{slug}.csv", " — first {n} shown, all in tables/{slug}.csv"),
     "caption": ("**{name}**（{n:,} 行{more}）", "**{name}** ({n:,} rows{more})"),
 }
@@ -297,6 +297,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "count": ("数量", "count"),
     "relation": ("关系", "relation"),
     "rank": ("排名", "rank"),
+    "performance": ("服务绩效", "performance"),
     "pagerank": ("PageRank", "pagerank"),
     "betweenness": ("中介中心度", "betweenness"),
     "betweenness_rank": ("中介中心度排名", "betweenness rank"),

@@ -227,7 +227,7 @@ def _shown_cell(column_name: str, row: dict[str, Any], lang: str, labels: dict[s
     ('3 (并列)', '4')
     """
     shown = _shown(column_name, row.get(column_name), lang, labels, names)
-    return say("tied", lang, rank=shown) if row.get(f"{column_name}_tied") is True else shown
+    return say("rank.tied", lang, rank=shown) if row.get(f"{column_name}_tied") is True else shown
 
 
 def _json_value(cell: Any) -> Any:
