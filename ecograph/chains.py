@@ -397,6 +397,16 @@ def anchor_funding(eco: Ecosystem, alliance: str) -> AnchorFunding:
     """The ``funds`` relations into the anchor unit of ``alliance`` and from it to the members
     (依托单位 passing government money on by service performance).
 
+    Parameters
+    ----------
+    eco : Ecosystem
+    alliance : str
+        A chain alliance with an anchor unit.
+
+    Returns
+    -------
+    AnchorFunding
+
     Raises
     ------
     AnalysisError

@@ -125,6 +125,16 @@ def hierarchy_rings(
 def sunburst_counts(wedges: list[dict[str, Any]]) -> dict[str, int]:
     """What a sunburst's title states: the wedges of its first ring and the leaf units below the root.
 
+    Parameters
+    ----------
+    wedges : list of dict
+        :func:`hierarchy_rings` of the root.
+
+    Returns
+    -------
+    dict
+        ``first_ring`` and ``leaves``.
+
     Examples
     --------
     >>> sunburst_counts([{"depth": 1, "count": 3}, {"depth": 1, "count": 1}, {"depth": 2, "count": 3}])

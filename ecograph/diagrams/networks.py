@@ -162,6 +162,15 @@ def _drawn_ties(sample: CentralSample) -> sp.coo_matrix:
 def overview_counts(sample: CentralSample) -> OverviewCounts:
     """The counts a network overview of ``sample`` states in its title (and the report in report.json).
 
+    Parameters
+    ----------
+    sample : CentralSample
+        The organisations drawn (:func:`central_sample`).
+
+    Returns
+    -------
+    OverviewCounts
+
     Examples
     --------
     >>> from ecograph import Ecosystem

@@ -117,7 +117,8 @@ def sections(eco: Ecosystem, lang: str = "zh") -> list[Section]:
     >>> out = sections(loaders.load_dataset("pudong_policy"))
     >>> [s.title for s in out]
     ['变化', '变化：2010 → 2011']
-    >>> rate = next(r["growth"] for r in out[1].tables["changes_2010_2011_growth"] if r["group"] == "accepts")
+    >>> growth = out[1].tables["changes_2010_2011_growth"]
+    >>> rate = next(r["growth"] for r in growth if (r["group"], r["measure"]) == ("accepts", "count"))
     >>> f"{rate:+.2%}"
     '+36.83%'
     >>> sections(loaders.load_dataset("pudong_policy"), "en")[1].text.split(";")[0]

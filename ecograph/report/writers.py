@@ -262,6 +262,15 @@ def render_json(report: Report) -> str:
 def figure_titles(figure: Figure) -> list[str]:
     """The titles drawn on ``figure``: its suptitle, then each axes' left, centre and right titles.
 
+    Parameters
+    ----------
+    figure : matplotlib.figure.Figure
+
+    Returns
+    -------
+    list of str
+        The non-empty titles, as drawn.
+
     Examples
     --------
     >>> from matplotlib.figure import Figure
