@@ -323,7 +323,8 @@ class Composition(TableResult):
         every flag, and ``top_<category>`` (the most common value and its share).
     totals : dict
         Over the distinct members of all associations: ``members`` (distinct), ``memberships``
-        (sum of association sizes) and the distinct count of every flag.
+        (sum of association sizes), ``in_several`` (members of two or more of the associations) and
+        the distinct count of every flag.
     mix : dict
         category -> association -> {value: count}.
     """
@@ -391,7 +392,8 @@ def composition(
     rows: list[dict[str, Any]] = [
         {"association": a, "name": n, "members": int(s)} for a, n, s in zip(mm.associations, names, sizes)
     ]
-    totals = {"members": len(mm.members), "memberships": int(sizes.sum())}
+    totals = {"members": len(mm.members), "memberships": int(sizes.sum()),
+              "in_several": int((mm.memberships() > 1).sum())}
     for flag in flags:
         vector = np.fromiter((bool(v) for v in node_attribute(eco, mm.members, flag)), dtype=np.int64,
                              count=len(mm.members))
@@ -495,6 +497,9 @@ class Bridging(TableResult):
     associations : list of dict
         Per association, best bridges first: ``outside_share`` (members from another group) and
         ``bridging`` (two-paths across groups through it on the overlap graph of associations).
+    bridges : int
+        Members whose associations lie in two or more groups (``bridging`` > 0), all of them
+        (:attr:`members` may be cut to the ``top`` ones).
     """
 
     key = "member"
@@ -502,13 +507,14 @@ class Bridging(TableResult):
     by: str
     members: list[dict[str, Any]]
     associations: list[dict[str, Any]]
+    bridges: int
 
     def rows(self) -> list[dict[str, Any]]:
         """One row per bridging member (:attr:`members`)."""
         return list(self.members)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"by": self.by, "members": self.members, "associations": self.associations}
+        return {"by": self.by, "members": self.members, "associations": self.associations, "bridges": self.bridges}
 
 
 _CROSS_ROLES = ("representative", "gatekeeper", "liaison")
@@ -597,4 +603,5 @@ def bridging(eco: Ecosystem, by: str = "industry", associations: Iterable[str] |
         for i, a in enumerate(mm.associations)
     ]
     assoc_rows.sort(key=lambda r: (-r["bridging"], -r["outside_share"]))
-    return Bridging(by, member_rows[:top] if top is not None else member_rows, assoc_rows)
+    bridges = sum(1 for r in member_rows if r["bridging"] > 0)
+    return Bridging(by, member_rows[:top] if top is not None else member_rows, assoc_rows, bridges)

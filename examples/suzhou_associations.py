@@ -42,16 +42,15 @@ def main() -> None:
 
     mm = membership_matrix(eco)
     overlap = association_overlap(mm).pairs()
-    multi = int((mm.memberships() > 1).sum())
     name = {a: eco.node(a)["name"] for a in mm.associations}
-    print(f"\n{multi:,} firms belong to two or more associations ({t['memberships']:,} memberships); "
+    print(f"\n{t['in_several']:,} firms belong to two or more associations ({t['memberships']:,} memberships); "
           f"{len(overlap)} pairs of associations share members. Largest overlaps:")
     for p in overlap[:3]:
         print(f"  {name[p['a']]} – {name[p['b']]}: {p['shared']} shared members (Jaccard {p['jaccard']:.2f})")
 
     bridges = bridging(eco, by="field")
     across = [m for m in bridges.members if m["bridging"] > 0]
-    print(f"\n{len(across)} firms bridge fields (members of associations in different fields); the best:")
+    print(f"\n{bridges.bridges:,} firms bridge fields (members of associations in different fields); the best:")
     for m in across[:3]:
         print(f"  {m['name']} ({m['group']}): {m['associations']} associations in {m['groups']} fields")
     print("Associations that bridge fields best (cross-field pairs of the associations they share members with):")

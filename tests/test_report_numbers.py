@@ -26,8 +26,8 @@ import matplotlib.pyplot as plt
 import pytest
 
 from ecograph.report import Report, build, render_json, render_markdown
-from ecograph.report.phrases import column
-from ecograph.report.writers import PREVIEW_ROWS
+from ecograph.report.phrases import column, is_money
+from ecograph.report.writers import PREVIEW_ROWS, _slug
 from loaders.datasets import DATASETS, load_dataset
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -44,11 +44,8 @@ PARAMS = {"productivity_centers": {"n_enterprises": 2_000}}
 #: Names of standards the prose cites (a name, not a number).
 STANDARDS = ("ISO 9001",)
 
-#: A number written as text in report.json (Decimal money, a period).
-EXACT_TEXT = re.compile(r"-?\d+(?:\.\d+)?")
-
-#: Lines the writers add around a table or figure: "**name**（n 行；[CSV](…)）", "… 另有 n 行", links.
-CAPTION = re.compile(r"^\*\*(\w+)\*\*\s?[（(](\d[\d,]*)")
+#: Lines the writers add around a table or figure: "**title**（n 行；[CSV](tables/slug.csv)）", "… 另有 n 行", links.
+CAPTION = re.compile(r"^\*\*.+?\*\*\s?[（(](\d[\d,]*)\D.*\[CSV\]\(tables/([^)]+)\.csv\)")
 MORE = re.compile(r"^\| … (?:另有 )?(\d[\d,]*)")
 
 
@@ -73,8 +70,16 @@ def _values(tree: Any) -> Iterator[float]:
             yield from _values(item)
     elif isinstance(tree, (int, float)) and not isinstance(tree, bool) and math.isfinite(tree):
         yield abs(float(tree))
-    elif isinstance(tree, str) and EXACT_TEXT.fullmatch(tree):  # Decimal money and years, as exact text
-        yield abs(float(tree))
+    elif isinstance(tree, str):  # Decimal money and years as exact text, counts inside a text cell
+        yield from (_reading(match)[0] for match in NUMBER.finditer(tree))
+
+
+def _exact(section: dict[str, Any]) -> list[float]:
+    """The values a section's text may show: every number of its tables and facts, and money columns
+    also in 万元 (as the Chinese tables show them)."""
+    money = [abs(float(v)) / 1e4 for rows in section["tables"].values() for row in rows for k, v in row.items()
+             if is_money(k) and v is not None and not isinstance(v, bool)]
+    return [*_values(section["tables"]), *_values(section["facts"]), *money]
 
 
 def _strings(tree: Any) -> Iterator[str]:
@@ -135,13 +140,13 @@ def test_every_number_in_summary_md_is_in_report_json(rendered) -> None:
     report, data, names = rendered
     checked, unhomed = 0, []
     for index, section in enumerate(data["sections"]):
-        exact = [*_values(section["tables"]), *_values(section["facts"])]
+        exact = _exact(section)
         lines, table = [], ""
         for line in _section_markdown(report, index).splitlines():
             caption, more = CAPTION.match(line), MORE.match(line)
             if caption:  # the row count the writer adds: the length of the table
-                table = caption[1]
-                assert int(caption[2].replace(",", "")) == len(section["tables"][table]), line
+                table = {_slug(name): name for name in section["tables"]}[caption[2]]
+                assert int(caption[1].replace(",", "")) == len(section["tables"][table]), line
             elif more:
                 assert int(more[1].replace(",", "")) == len(section["tables"][table]) - PREVIEW_ROWS, line
             elif not line.startswith("!["):
@@ -158,7 +163,7 @@ def test_every_number_in_a_figure_title_is_in_report_json(rendered) -> None:
              for title in titles]
     assert drawn and len(drawn) >= sum(len(s.figures) for s in report.sections)
     unhomed = [(title, number) for section, title in drawn
-               for number in _unhomed(title, [*_values(section["tables"]), *_values(section["facts"])], names)]
+               for number in _unhomed(title, _exact(section), names)]
     assert not unhomed, unhomed
 
 
@@ -182,7 +187,7 @@ def test_every_number_an_example_prints_is_in_its_report_json(script: Path) -> N
     eco = load_dataset(name, **params)
     data = json.loads(render_json(build(eco, lang="en")))
     plt.close("all")
-    exact = list(_values(data))
+    exact = [value for section in data["sections"] for value in _exact(section)]
     missing = [(line, number) for line in done.stdout.splitlines()
                for number in _unhomed(line, exact, _names(eco, data, "en"))]
     assert not missing, missing

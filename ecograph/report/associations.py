@@ -62,6 +62,7 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
                 tables[f"bridging_members_by_{attr}"] = bridges.members
                 tables[f"bridging_associations_by_{attr}"] = bridges.associations
                 tables[f"composition_by_{attr}"] = composition_by(eco, attr).rows()
+                facts[f"bridges_by_{attr}"] = bridges.bridges
                 break
     return [Section(say("associations", lang), "\n\n".join(text), tables=tables, labels=labels, facts=facts)]
 

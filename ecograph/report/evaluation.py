@@ -118,9 +118,11 @@ def _centre_sections(eco: Ecosystem, lang: str) -> list[Section]:
          "grade": result.grades[u], "grade_zh": result.grades.label(u)}
         for u, _ in result.scores.top(len(result.scores))
     ]
+    facts: dict[str, Any] = {"centres": len(centres), "indicators": len(present), "weights": dict(result.weights),
+                             "quota": GRADE_QUOTA, "grades": result.grades.counts()}
     sep = "，" if lang == "zh" else ", "
-    weights = sep.join(f"{attribute_label(k, lang) or k} {v:.3f}" for k, v in result.weights.items())
-    counts = sep.join(f"{GRADE_LABELS[g] if lang == 'zh' else g} {n}" for g, n in result.grades.counts().items())
+    weights = sep.join(f"{attribute_label(k, lang) or k} {v:.3f}" for k, v in facts["weights"].items())
+    counts = sep.join(f"{GRADE_LABELS[g] if lang == 'zh' else g} {n}" for g, n in facts["grades"].items())
     text = say("centre_evaluation.text", lang, centres=len(centres), indicators=len(present), weights=weights,
                counts=counts, **GRADE_QUOTA)
     reward = eco.attrs.get("excellent_reward_yuan")
