@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections import Counter
 from decimal import Decimal
 
 import networkx as nx
@@ -132,8 +133,8 @@ def test_composition_counts_shares_and_totals(suzhou_mini: Ecosystem) -> None:
     assert (ai["specialized"], ai["specialized_share"]) == (2, pytest.approx(2 / 3))
     assert empty["members"] == 0 and empty["listed_share"] == 0.0 and empty["top_sector"] is None
     # f2 is in two associations: counted once in the distinct totals
-    assert comp.totals == {"members": 5, "memberships": 6, "listed": 1, "leading": 1, "specialized": 2,
-                           "high_tech": 2}
+    assert comp.totals == {"members": 5, "memberships": 6, "in_several": 1, "listed": 1, "leading": 1,
+                           "specialized": 2, "high_tech": 2}
     assert comp.mix["sector"]["robot"] == {"industry": 2, "academia": 1}
     assert robot["top_industry"] in ("equipment",) and robot["top_industry_share"] == pytest.approx(2 / 3)
     assert list(comp.to_pandas().index) == ["robot", "ai", "empty"]
@@ -366,8 +367,9 @@ def test_suzhou_dataset_composition() -> None:
     eco = suzhou_associations()
     comp = composition(eco)
     links = [(u, v) for u, v, _k, _d in eco.relations("member_of")]  # the oracle: the relations themselves
-    assert comp.totals == {"members": 11849, "memberships": len(links), "listed": 191, "leading": 308,
-                           "specialized": 292, "high_tech": 1127}
+    in_several = sum(1 for n in Counter(u for u, _v in links).values() if n > 1)
+    assert comp.totals == {"members": 11849, "memberships": len(links), "in_several": in_several, "listed": 191,
+                           "leading": 308, "specialized": 292, "high_tech": 1127}
     rows = {r["association"]: r for r in comp.rows()}
     assert rows["sz_meddevice"]["members"] == 528
     assert len(rows) == 25 and "sz_federation" not in rows  # the umbrella is a federation, not an association
