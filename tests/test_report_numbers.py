@@ -12,6 +12,7 @@ its prose states), of any section for an example's output. Digits inside names a
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import math
 import os
@@ -131,7 +132,7 @@ def rendered(request: pytest.FixtureRequest) -> Iterator[tuple[Report, dict[str,
 def _section_markdown(report: Report, index: int) -> str:
     """The part of summary.md one section writes (its heading, prose, table previews, figure links)."""
     section = report.sections[index]
-    text = render_markdown(Report("", [section], report.lang)).split("\n", 2)[2]
+    text = render_markdown(dataclasses.replace(report, title="", sections=[section])).split("\n", 2)[2]
     assert text in render_markdown(report)
     return text
 
