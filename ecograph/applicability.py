@@ -27,7 +27,7 @@ import numpy as np
 
 from .compiled import compiled
 from .errors import AnalysisError
-from .labels import bilingual
+from .labels import bilingual, plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from .dynamics import Changes
@@ -43,7 +43,7 @@ def platform_why_not(eco: Ecosystem, platform: str) -> str | None:
     """Why the platform's circle layers show nothing (members in fewer than two rings)."""
     used = [ring for ring, members in eco.rings(platform).items() if members]
     if len(used) < 2:
-        return f"platform {platform!r} has members in {len(used)} circle layer{'s' if len(used) != 1 else ''} (圈层)"
+        return f"platform {platform!r} has members in {len(used)} {plural(len(used), 'circle layer')} (圈层)"
     return None
 
 
@@ -51,7 +51,8 @@ def alliance_why_not(eco: Ecosystem, alliance: str) -> str | None:
     """Why the alliance's chain shows nothing (fewer than two stages or two members)."""
     chain = eco.chain(alliance)
     if len(chain.stages) < 2 or len(chain.members) < 2:
-        return (f"alliance {alliance!r} has {len(chain.stages)} stage(s) and {len(chain.members)} member(s); "
+        return (f"alliance {alliance!r} has {len(chain.stages)} {plural(len(chain.stages), 'stage')} and "
+                f"{len(chain.members)} {plural(len(chain.members), 'member')}; "
                 "a chain needs two of each")
     return None
 

@@ -45,6 +45,7 @@ import scipy.sparse as sp
 
 from .compiled import compiled, index_of
 from .errors import AnalysisError, UnservableRequestError
+from .labels import plural
 from .matrix import compile
 from .results import TableResult
 from .rings import induced
@@ -941,7 +942,7 @@ def _reason(stage: str, declares: bool, adjacent: int, neighbours: list[str], me
     if declares:
         parts.append(f"declares capability {stage!r}")
     if adjacent:
-        parts.append(f"works with {adjacent} member(s) of the adjacent stage(s) {', '.join(neighbours)}")
+        parts.append(f"works with {adjacent} {plural(adjacent, 'member')} of the adjacent {plural(len(neighbours), 'stage')} {', '.join(neighbours)}")
     if member_ties:
-        parts.append(f"tied to {member_ties} alliance member(s)")
+        parts.append(f"tied to {member_ties} alliance {plural(member_ties, 'member')}")
     return "; ".join(parts)

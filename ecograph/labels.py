@@ -24,6 +24,7 @@ from typing import Any
 
 __all__ = [
     "LANGS",
+    "plural",
     "KIND_LABELS",
     "SECTOR_LABELS",
     "RING_LABELS",
@@ -304,6 +305,22 @@ def _reverse(category: str) -> dict[str, str]:
 
 
 _WORDS: dict[str, dict[str, str]] = {category: _reverse(category) for category in _TABLES}
+
+
+def plural(n: float, noun: str) -> str:
+    """``noun`` (its last word) in the plural unless ``n`` is one: the one English plural rule of
+    the project's messages and reports.
+
+    Examples
+    --------
+    >>> plural(1, "organisation"), plural(2, "society"), plural(0, "chain alliance"), plural(3, "day")
+    ('organisation', 'societies', 'chain alliances', 'days')
+    """
+    if n == 1:
+        return noun
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "o", "u"):
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
 
 
 def label(table: Labels, key: str, lang: str = "zh") -> str:

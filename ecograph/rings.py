@@ -47,6 +47,7 @@ from scipy.stats import kendalltau
 
 from .compiled import compiled, node_attribute
 from .errors import AnalysisError
+from .labels import plural
 from .matrix import SparseGraph, compile
 from .model import RINGS
 from .results import TableResult
@@ -812,7 +813,7 @@ def suggest_promotions(
     for k in order[inner[order] > 0][: max(top, 0)]:
         k = int(k)
         ties_by_ring = {r: int(counts[k, i]) for i, r in enumerate(RINGS)}
-        words = ", ".join(f"{v} {r} member(s)" for r, v in list(ties_by_ring.items())[: inner_limit + 1] if v)
+        words = ", ".join(f"{v} {r} {plural(v, 'member')}" for r, v in list(ties_by_ring.items())[: inner_limit + 1] if v)
         out.append(Promotion(candidates[k], names[graph.index[candidates[k]]], ties_by_ring, int(inner[k]),
                              f"tied to {words}"))
     return Promotions(out)

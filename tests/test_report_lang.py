@@ -205,3 +205,24 @@ def test_default_lang_stops_early_with_the_full_counts_answer(n, share):
     names = ["上海电机" if rng.random() < share else "Acme" for _ in range(n)]
     chinese = sum(is_chinese(name) for name in names)  # the oracle counts every name
     assert default_lang(names) == ("zh" if chinese * 2 > n else "en")
+
+
+def test_english_reports_have_no_plural_slips(reports) -> None:
+    _, en, *_ = reports
+    text = render_markdown(en) + "\n".join(section.text for section in en.sections)
+    assert "(s)" not in text and not re.search(r"(?<![\d.,])\b1 (?:organisations|members|relations|rows|units|levels|"
+                                               r"stages|districts|centres|pairs|groups|periods|hops)\b", text)
+
+
+def test_english_counts_agree_with_their_nouns() -> None:
+    from ecograph.report.phrases import _COUNTED, say
+
+    for key, (_, template) in TEXT.items():  # the oracle: each counted noun with one and with two
+        counted = [m[3] for m in _COUNTED.finditer(template)]
+        if not counted:
+            continue
+        for n in (1, 2):
+            said = say(key, "en", **{name: n for name in re.findall(r"\{(\w+)", template)})
+            for noun in counted:
+                plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+                assert re.search(rf"\b{n} {noun if n == 1 else plural}(?![a-z])", said), (key, said)

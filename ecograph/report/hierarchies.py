@@ -31,7 +31,7 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
     >>> eco = Ecosystem(); eco.add_org("n", kind="association"); eco.add_org("d", kind="district")
     >>> eco.add_relation("d", "n", "part_of")
     >>> [s.text for s in sections(eco)]
-    ['The hierarchy has 2 units in 2 levels; 1 root(s).']
+    ['The hierarchy has 2 units in 2 levels; 1 root.']
     """
     parents = eco.hierarchy().parent
     if not parents:

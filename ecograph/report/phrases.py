@@ -21,7 +21,7 @@ from typing import Any
 
 from ..labels import (
     KIND_LABELS, KIND_LABELS_SHOWN, LEVEL_LABELS, MONEY_FIELDS, RELATION_LABELS_SHOWN, RING_LABELS, ROLE_LABELS,
-    SECTOR_LABELS, STAGE_LABELS, attribute_label, is_chinese, label,
+    SECTOR_LABELS, STAGE_LABELS, attribute_label, is_chinese, label, plural,
 )
 from ..scoring import GRADE_LABELS
 
@@ -38,8 +38,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "overview.text": (
         "共 **{organisations:,}** 家机构、**{relations:,}** 项关系；平台 {platforms} 个，链式联盟 {alliances} 个，"
         "协会/学会 {associations} 个。",
-        "**{organisations:,}** organisations and **{relations:,}** relations; {platforms} platforms, "
-        "{alliances} chain alliances, {associations} associations/societies.",
+        "**{organisations:,}** organisations and **{relations:,}** relations; {platforms|platform}, "
+        "{alliances|chain alliance}, {associations|association}/societies.",
     ),
     # centrality
     "central": ("核心机构", "Central organisations"),
@@ -47,7 +47,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "按全部关系计算 PageRank 最高的十家机构（{view}，共 {n:,} 家机构），及其中介中心度、度中心度和各项排名"
         "（并列者名次相同，标“并列”）。PageRank 衡量被联系紧密的机构所联系的程度；中介中心度标出处在最短路径上的"
         "“桥梁”机构（{highest}）{sampled}。",
-        "The ten organisations with the highest PageRank over all relations ({view} view, {n:,} organisations), "
+        "The ten organisations with the highest PageRank over all relations ({view} view, {n:,|organisation}), "
         "with their betweenness and degree centrality and the rank on each (tied values share a rank, marked "
         "tied). PageRank rewards links from well-linked organisations; betweenness marks brokers on "
         "shortest paths ({highest}){sampled}.",
@@ -61,19 +61,19 @@ TEXT: dict[str, tuple[str, str]] = {
     # circle layers
     "circle_layers": ("圈层：{name}", "Circle layers: {name}"),
     "rings.members": ("**{name}** 的四个圈层共有 {total:,} 家成员（{sizes}）。",
-                      "**{name}** has {total:,} members in four circle layers ({sizes})."),
+                      "**{name}** has {total:,|member} in four circle layers ({sizes})."),
     "rings.radiation": ("辐射：{summary}。", "Radiation: {summary}."),
     "rings.no_target": ("没有可触达的目标群体", "no target population to reach"),
     "rings.reach_itself": ("核心本身是 {size:,} 家目标企业中的 {target:,} 家", "the core itself is {target:,} of {size:,} target firms"),
     "rings.reach_direct": ("核心直接触达 {size:,} 家目标企业中的 {target:,} 家（{share}）",
                            "the core reaches {target:,} of {size:,} target firms directly ({share})"),
-    "rings.reach_within": ("{hop} 跳内触达 {target:,} 家（{share}）", "{target:,} within {hop} hops ({share})"),
+    "rings.reach_within": ("{hop} 跳内触达 {target:,} 家（{share}）", "{target:,} within {hop|hop} ({share})"),
     "rings.no_radiation": ("未计算辐射：{reason}。", "Radiation not computed: {reason}."),
     "rings.inferred": (
         "按与核心的距离推断的圈层与申报的圈层对 {agreement} 的成员一致（Kendall τ-b = {tau:.2f}）；"
         "{disagreements:,} 家成员所处位置与申报不同。",
         "Rings inferred from distance to the core agree with the declared rings for {agreement} of the "
-        "members (Kendall τ-b = {tau:.2f}); {disagreements:,} members sit elsewhere than declared.",
+        "members (Kendall τ-b = {tau:.2f}); {disagreements:,|member} sit elsewhere than declared.",
     ),
     "rings.not_inferred": ("未推断圈层：{reason}。", "Rings not inferred: {reason}."),
     "rings.too_few": ("有成员的圈层少于两个", "fewer than two rings have members"),
@@ -92,7 +92,7 @@ TEXT: dict[str, tuple[str, str]] = {
     # chain alliances
     "chain": ("链式联盟：{name}", "Chain alliance: {name}"),
     "chain.members": ("**{name}**：{members} 家成员分布于 {n} 个环节（{stages}）。",
-                      "**{name}**: {members} members along {n} stages ({stages})."),
+                      "**{name}**: {members|member} along {n|stage} ({stages})."),
     "chain.gaps": ("缺口（无成员的环节）：{gaps}。单点依赖环节：{single}。",
                    "Gaps (no member): {gaps}. Single points of failure: {single}."),
     "chain.none": ("无", "none"),
@@ -102,40 +102,40 @@ TEXT: dict[str, tuple[str, str]] = {
                    "{stage} (demand {demand:,.0f} against capacity {capacity:,.1f}, load {load:.2f})"),
     "chain.anchor": ("依托单位 {name} 在工作网络中按中介中心度排第 {rank} 名（共 {members} 家成员），"
                      "跨环节中介 {cross:g} 对。",
-                     "The anchor unit {name} ranks {rank} of {members} members by betweenness in the working "
-                     "network and brokers {cross:g} pairs across stages."),
+                     "The anchor unit {name} ranks {rank} of {members|member} by betweenness in the working "
+                     "network and brokers {cross:g|pair} across stages."),
     "chain.request": ("覆盖全链的需求拆分为 {tasks} 项任务{unserved}。",
-                      "A request for the whole chain splits into {tasks} tasks{unserved}."),
+                      "A request for the whole chain splits into {tasks|task}{unserved}."),
     "chain.unserved": ("；无人承接：{stages}", "; unserved: {stages}"),
     "chain.figure": ("{name}：{members} 家成员分布于 {stages} 个环节；{gaps} 个环节没有成员（缺口，红色）。依托单位以星号标出。",
-                     "{name}: {members} members along {stages} stages; {gaps} stage(s) without any member (gaps, red). "
+                     "{name}: {members|member} along {stages|stage}; {gaps|stage} without any member (gaps, red). "
                      "The anchor unit is starred."),
     # associations
     "associations": ("协会与会员", "Associations and memberships"),
     "associations.text": (
         "{associations:,} 个协会共有会员 {memberships:,} 项，涉及 {members:,} 家不同会员单位：上市 {listed:,} 家、"
         "龙头 {leading:,} 家、专精特新 {specialized:,} 家、高新技术 {high_tech:,} 家。",
-        "{associations:,} associations hold {memberships:,} memberships of {members:,} distinct members: "
+        "{associations:,|association} hold {memberships:,|membership} of {members:,|distinct member}: "
         "{listed:,} listed, {leading:,} leading (龙头), {specialized:,} 专精特新 and {high_tech:,} high-tech.",
     ),
     "associations.overlap": ("{pairs:,} 对协会有共同会员；重叠最多的是 {a} – {b}（共同会员 {shared:,} 家，Jaccard {jaccard:.2f}）。",
-                             "{pairs:,} pairs of associations share members; the largest overlap is {a} – {b} "
+                             "{pairs:,|pair} of associations share members; the largest overlap is {a} – {b} "
                              "({shared:,} shared, Jaccard {jaccard:.2f})."),
     "associations.bridge": ("按{attr}跨组最多的会员：{name}（连接 {groups} 组）。",
-                            "Best bridge across {attr}: {name} (links {groups} groups)."),
+                            "Best bridge across {attr}: {name} (links {groups|group})."),
     "associations.figure": ("每对协会的共同会员数（热力图），以及各协会会员中上市、龙头、专精特新、高新技术企业的占比。",
                             "Members shared by each pair of associations (heat map) and the share of each "
                             "association's members that are listed, leading (龙头), 专精特新 or high-tech."),
     # hierarchy
     "hierarchy": ("层级结构", "Hierarchy"),
     "hierarchy.text": ("层级结构共 {units:,} 个单位、{levels} 级；顶层单位 {roots} 个。",
-                       "The hierarchy has {units:,} units in {levels} levels; {roots} root(s)."),
+                       "The hierarchy has {units:,|unit} in {levels|level}; {roots|root}."),
     "hierarchy.balance": ("{districts} 个片区，各含 {min:,.0f} 至 {max:,.0f} 家中心（平均 {mean:,.1f} 家，变异系数 {cv:.2f}，"
                           "基尼系数 {gini:.2f}）。",
-                          "{districts} districts of {min:,.0f} to {max:,.0f} centres (mean {mean:,.1f}, CV {cv:.2f}, "
+                          "{districts|district} of {min:,.0f} to {max:,.0f} centres (mean {mean:,.1f}, CV {cv:.2f}, "
                           "Gini {gini:.2f})."),
     "hierarchy.proposal": ("按地区和行业均衡划分为 {districts} 个片区，与现有片区的调整兰德指数为 {ari:.2f}。",
-                           "A balanced partition by region and industry into {districts} districts matches the "
+                           "A balanced partition by region and industry into {districts|district} matches the "
                            "declared districts with adjusted Rand index {ari:.2f}."),
     "hierarchy.figure": ("隶属（part_of）层级的旭日图：每一环为一级，每一扇区的大小与其下属单位数成正比；"
                          "单位过多的层级按类别（如中心级别）合并并注明数量。",
@@ -155,7 +155,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{centres} 家中心中有 {passed} 家符合天津市市级生产力促进中心培育体系的准入条件（在津注册并运营两年以上、"
         "名称含“生产力”、本科以上学历人员占 {bachelor_share:.0%}、通过 ISO 9001 认证，以及企业型或事业型的相应门槛）。"
         "逐条列出未满足的条件；无数据的定性条件留待评审专家判断。",
-        "{passed} of {centres} centres meet the admission conditions of Tianjin's cultivation system "
+        "{passed} of {centres|centre} meet the admission conditions of Tianjin's cultivation system "
         "(天津市市级生产力促进中心培育体系: registered in Tianjin and running {years}+ years, 生产力 in the name, {bachelor_share:.0%} "
         "bachelor's, ISO 9001, and the enterprise- or institution-type thresholds). Each failed condition is "
         "listed; qualitative conditions without data are left for the reviewers.",
@@ -163,7 +163,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "centre_evaluation.text": (
         "{centres} 家生产力促进中心按 {indicators} 项指标评分（最小–最大标准化，熵权：{weights}），并按比例评定等级——"
         "优秀 {excellent:.0%}、良好 {good:.0%}、合格 {pass:.0%}、其余不合格（示例政策；原文规定了四个等级，未规定比例）：{counts}。",
-        "{centres} productivity centres scored on {indicators} indicators (min–max normalisation, entropy "
+        "{centres|productivity centre} scored on {indicators|indicator} (min–max normalisation, entropy "
         "weights: {weights}) and graded by quota — {excellent:.0%} excellent, {good:.0%} good, {pass:.0%} pass, the rest fail (an "
         "illustrative policy; the source fixes the four grades, not their shares): {counts}.",
     ),
@@ -189,7 +189,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "按部门统计处于最多开放二步路径 a → v → c 中间的机构（{relations}关系）：协调者连接本部门内部，代表者把本部门的联系"
         "带出去，守门人把外部联系引进来，联络者和巡回者连接其他部门。“综合得分”将总数与同密度随机联系下的期望值相比"
         "（R sna 的 z 值）。",
-        "Organisations in the middle of the most open two-paths a → v → c over {relations} relations, by sector: "
+        "Organisations in the middle of the most open two-paths a → v → c over {relations|relation}, by sector: "
         "coordinators link their own sector, representatives carry their sector's contacts out, gatekeepers let "
         "outside contacts in, liaisons and itinerants link other sectors. `total_z` compares the total with its "
         "expectation under random ties of the same density (R sna's z-score).",
@@ -198,11 +198,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "onestop.counted": (
         "有申请数的 {counted:,} 项政策共 {applications:,} 件申请，没有一站式中心时需联系部门 {without:,} 次，有中心时 "
         "{with_:,} 次（少 {saved:,} 次，{share:.0%}）",
-        "{applications:,} applications over {scope} with an applicant count need {without:,} department contacts "
+        "{applications:,|application} over {scope} with an applicant count need {without:,} department contacts "
         "without the one-stop centre and {with_:,} with it ({saved:,} fewer, {share:.0%})",
     ),
     "onestop.scope_one": ("该项政策", "the policy"),
-    "onestop.scope": ("这 {n:,} 项政策", "the {n:,} policies"),
+    "onestop.scope": ("这 {n:,} 项政策", "the {n:,|policy}"),
     "onestop.fewer": ("{k:,} 项所需联系更少", "{k:,} of {n:,} {policies} fewer contacts with the centre"),
     "onestop.more": ("{k:,} 项所需联系更多", "{k:,} of {n:,} {policies} more contacts with the centre"),
     "onestop.per_claim": ("按每件申请计，{n:,} 项政策中{parts}", "per claim, {parts}"),
@@ -221,7 +221,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "**{problems:,}** 项技术难题中 **{matched:,}** 项已对接专家（{share:.1%}），由 {experts:,} 名专家经 {societies:,} 个"
         "学会承接；{reached:,} 家企业获得对接{coverage}。",
         "**{matched:,}** of **{problems:,}** technical problems are matched to experts ({share:.1%}), taken on by "
-        "{experts:,} experts through {societies:,} societies; {reached:,} enterprises are served{coverage}.",
+        "{experts:,|expert} through {societies:,|society}; {reached:,|enterprise} are served{coverage}.",
     ),
     "action.coverage": ("，占有难题企业的 {coverage:.1%}", ", {coverage:.1%} of the enterprises with problems"),
     "action.optimal": (
@@ -251,10 +251,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "changes.pair": ("变化：{t0} → {t1}", "Changes: {t0} → {t1}"),
     "changes.management": ("变化：动态管理", "Changes: dynamic management"),
     "changes.intro": ("本生态系统有 {n} 个时期（{periods}），以下逐期比较（`eg.changes`）。",
-                      "The ecosystem has {n} periods ({periods}); each is compared with the one before (`eg.changes`)."),
-    "changes.organisations": ("进入 {entered} 家单位，离开 {left} 家", "{entered} organisations entered, {left} left"),
+                      "The ecosystem has {n|period} ({periods}); each is compared with the one before (`eg.changes`)."),
+    "changes.organisations": ("进入 {entered} 家单位，离开 {left} 家", "{entered|organisation} entered, {left} left"),
     "changes.relations": ("新增关系 {relations_added} 条，减少 {relations_removed} 条",
-                          "{relations_added} relations added, {relations_removed} removed"),
+                          "{relations_added|relation} added, {relations_removed} removed"),
     "changes.rings": ("圈层：新进 {ring_entries}，退出 {ring_exits}，换圈 {ring_moves}",
                       "circle layers: {ring_entries} entered, {ring_exits} left, {ring_moves} moved"),
     "changes.stages": ("产业链环节：加入 {stage_joins}，退出 {stage_leaves}",
@@ -284,12 +284,12 @@ TEXT: dict[str, tuple[str, str]] = {
         "organisations only the most central connected ones are drawn, and the title says what is left out.",
     ),
     # writers
-    "rows": ("**{name}**（{n:,} 行；[CSV](tables/{slug}.csv)）", "**{name}** ({n:,} rows; [CSV](tables/{slug}.csv))"),
+    "rows": ("**{name}**（{n:,} 行；[CSV](tables/{slug}.csv)）", "**{name}** ({n:,|row}; [CSV](tables/{slug}.csv))"),
     "no_rows": ("*{name}：无数据*", "*{name}: no rows*"),
     "more_rows": ("… 另有 {n:,} 行", "… {n:,} more rows"),
     "rank.tied": ("{rank} (并列)", "{rank} (tied)"),
     "first_rows": ("，仅显示前 {n} 行，全部见 tables/{slug}.csv", " — first {n} shown, all in tables/{slug}.csv"),
-    "caption": ("**{name}**（{n:,} 行{more}）", "**{name}** ({n:,} rows{more})"),
+    "caption": ("**{name}**（{n:,} 行{more}）", "**{name}** ({n:,|row}{more})"),
 }
 
 #: Report table columns that are not planner file fields (those come from ``labels.FIELD_LABELS``).
@@ -427,16 +427,26 @@ _VALUE_TABLES = {
 }
 
 
+#: ``{count|noun}`` or ``{count:spec|noun}`` in an English template: the count and the noun, plural unless one.
+_COUNTED = re.compile(r"\{(\w+)(?::([^}|]*))?\|([^}]+)\}")
+
+
 def say(key: str, lang: str, /, **values: Any) -> str:
-    """The phrase ``key`` in ``lang`` ("zh" or "en"), filled with ``values``.
+    """The phrase ``key`` in ``lang`` ("zh" or "en"), filled with ``values``; a count written
+    ``{n|noun}`` shows as "1 noun" or "2 nouns" (:func:`ecograph.labels.plural`).
 
     Examples
     --------
     >>> say("overview.text", "zh", organisations=1200, relations=3, platforms=1, alliances=0, associations=2)
     '共 **1,200** 家机构、**3** 项关系；平台 1 个，链式联盟 0 个，协会/学会 2 个。'
+    >>> say("changes.organisations", "en", entered=1, left=2)
+    '1 organisation entered, 2 left'
     """
     zh, en = TEXT[key]
-    return (zh if lang == "zh" else en).format(**values)
+    template = _COUNTED.sub(
+        lambda m: f"{format(values[m[1]], m[2] or '')} {plural(values[m[1]], m[3])}".replace("{", "{{").replace("}", "}}"),
+        zh if lang == "zh" else en)
+    return template.format(**values)
 
 
 def column(name: str, lang: str) -> str:
