@@ -234,7 +234,7 @@ MEASURE_LABELS: dict[str, tuple[str, str]] = {
 #: Node metrics diagrams size by (``--size-by``) and panels follow over time.
 METRIC_LABELS: dict[str, tuple[str, str]] = {
     "degree": ("关系数", "degree"),
-    "pagerank": ("PageRank", "PageRank"),
+    "pagerank": ("PageRank（影响力）", "PageRank"),
     "betweenness": ("中介中心度", "betweenness"),
     "closeness": ("接近中心度", "closeness"),
     "harmonic": ("调和中心度", "harmonic centrality"),

@@ -10,7 +10,7 @@ Examples
 >>> say("overview", "zh"), say("circle_layers", "en", name="P")
 ('概况', 'Circle layers: P')
 >>> column("name", "zh"), column("pagerank", "zh"), value("kind", "university", "zh")
-('名称', 'PageRank', '高校')
+('名称', 'PageRank（影响力）', '高校')
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..labels import (
-    KIND_LABELS, KIND_LABELS_SHOWN, LEVEL_LABELS, MONEY_FIELDS, RELATION_LABELS_SHOWN, RING_LABELS, ROLE_LABELS,
-    SECTOR_LABELS, STAGE_LABELS, attribute_label, is_chinese, label, plural,
+    KIND_LABELS, KIND_LABELS_SHOWN, LEVEL_LABELS, METRIC_LABELS, MONEY_FIELDS, RELATION_LABELS_SHOWN, RING_LABELS,
+    ROLE_LABELS, SECTOR_LABELS, STAGE_LABELS, attribute_label, is_chinese, label, plural,
 )
 from ..scoring import GRADE_LABELS
 
@@ -44,8 +44,8 @@ TEXT: dict[str, tuple[str, str]] = {
     # centrality
     "central": ("核心机构", "Central organisations"),
     "central.text": (
-        "按全部关系计算 PageRank 最高的十家机构（{view}，共 {n:,} 家机构），及其中介中心度、度中心度和各项排名"
-        "（并列者名次相同，标“并列”）。PageRank 衡量被联系紧密的机构所联系的程度；中介中心度标出处在最短路径上的"
+        "按全部关系计算 PageRank（影响力）最高的十家机构（{view}，共 {n:,} 家机构），及其中介中心度、度中心度和各项排名"
+        "（并列者名次相同，标“并列”）。PageRank（影响力）衡量被联系紧密的机构所联系的程度；中介中心度标出处在最短路径上的"
         "“桥梁”机构（{highest}）{sampled}。",
         "The ten organisations with the highest PageRank over all relations ({view} view, {n:,|organisation}), "
         "with their betweenness and degree centrality and the rank on each (tied values share a rank, marked "
@@ -298,7 +298,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "relation": ("关系", "relation"),
     "rank": ("排名", "rank"),
     "performance": ("服务绩效", "performance"),
-    "pagerank": ("PageRank", "pagerank"),
+    "pagerank": (METRIC_LABELS["pagerank"][0], "pagerank"),
     "betweenness": ("中介中心度", "betweenness"),
     "betweenness_rank": ("中介中心度排名", "betweenness rank"),
     "degree": ("度中心度", "degree"),
