@@ -11,12 +11,13 @@ Parquet. Reading checks what the core loaders check where it matters for the ana
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..errors import AttributeTypeError, LoadError, UnknownRelationError
 from ..model import Ecosystem, Vocabulary
@@ -29,10 +30,6 @@ __all__ = ["SparkGraph", "from_ecosystem", "read", "write", "ORG_PARQUET", "REL_
 ORG_COLUMNS = ("id", "name", "kind", "sector")
 REL_COLUMNS = ("source", "target", "type", "key")
 ORG_PARQUET, REL_PARQUET = "organizations.parquet", "relations.parquet"
-#: Declared CSV column types Spark holds natively; every other type stays text.
-_SPARK_TYPES = {"int": "BIGINT", "float": "DOUBLE"}
-_TRUE_WORDS = ("true", "yes", "是", "t", "y")
-_FALSE_WORDS = ("false", "no", "否", "f", "n")
 #: Problems reported per check before reading stops looking (the loaders list every one;
 #: on 10^8 rows a sample names the fault well enough).
 _SHOWN = 10
@@ -145,10 +142,9 @@ def _weight_column(relations: DataFrame, weight: str | None) -> Column:
 
     if weight is None or weight not in relations.columns:
         return F.lit(1.0)
-    field = relations.schema[weight]
-    if isinstance(field.dataType, NumericType):
+    if isinstance(relations.schema[weight].dataType, NumericType):
         return F.coalesce(F.col(weight).cast("double"), F.lit(1.0))
-    parsed = F.expr(f"try_cast(`{weight}` AS DOUBLE)")
+    parsed = _number(F.col(weight))
     bad = relations.filter(F.col(weight).isNotNull() & parsed.isNull()).select(*REL_COLUMNS[:3], weight).first()
     if bad is not None:
         raise AttributeTypeError(
@@ -159,7 +155,8 @@ def _weight_column(relations: DataFrame, weight: str | None) -> Column:
 
 
 def truthy(df: DataFrame, column: str) -> Column:
-    """``bool(value)`` of the core for a column of any type (text reads true/yes/是 or a non-zero number)."""
+    """``bool(value)`` of the core for a column of any type (text: a true word of the core's
+    ``bool`` cells, true/yes/是 ..., or a non-zero number)."""
     from pyspark.sql import functions as F
     from pyspark.sql.types import BooleanType, NumericType
 
@@ -170,9 +167,26 @@ def truthy(df: DataFrame, column: str) -> Column:
         return F.coalesce(F.col(column), F.lit(False))
     if isinstance(kind, NumericType):
         return F.coalesce(F.col(column) != 0, F.lit(False))
-    text = F.lower(F.trim(F.col(column).cast("string")))
-    number = F.expr(f"try_cast(`{column}` AS DOUBLE)")
-    return F.coalesce(text.isin(list(_TRUE_WORDS)) | (number.isNotNull() & (number != 0)), F.lit(False))
+    from loaders._values import _BOOL_WORDS
+
+    text = F.lower(_stripped(F.col(column).cast("string")))
+    number = _number(F.col(column).cast("string"))
+    true_words = [word for word, value in _BOOL_WORDS.items() if value]
+    return F.coalesce(text.isin(true_words) | (number.isNotNull() & (number != 0)), F.lit(False))
+
+
+def _stripped(text: Column) -> Column:
+    """``str.strip()`` of a text column."""
+    from pyspark.sql import functions as F
+
+    return F.regexp_replace(text, r"^\s+|\s+$", "")
+
+
+def _number(text: Column) -> Column:
+    """A text cell as a double, thousands separators allowed as in the core (null if not a number)."""
+    from pyspark.sql import functions as F
+
+    return F.regexp_replace(_stripped(text), ",", "").try_cast("double")
 
 
 # ---------------------------------------------------------------------------- building
@@ -246,8 +260,13 @@ def read(spark: SparkSession, path: str, *, encoding: str | None = None, validat
     """Read a CSV folder (``organizations.csv``, ``relations.csv``) or a Parquet folder
     (``organizations.parquet``, ``relations.parquet``, as :func:`write` makes).
 
-    ``ecosystem.json`` (name and vocabulary) is read when present, as by the core loaders.
-    Local or any file system Spark reaches (``hdfs://``, ``s3a://`` ...).
+    What the core CSV loader accepts is accepted: Chinese headers (``编号``, ``类型``, ``起点``
+    ...) and Chinese kinds, sectors, relation types, rings and roles (``企业``, ``合作``), read as
+    their vocabulary keys; a blank cell is a missing value; a missing name is the id, a missing
+    kind ``enterprise`` and a missing sector the kind's, as in the core. Attribute columns of a
+    CSV file keep the text as written (money, dates and lists exactly, never through a float; a
+    list in the core's ``a;b`` syntax). ``ecosystem.json`` (name and vocabulary) is read when
+    present. Local or any file system Spark reaches (``hdfs://``, ``s3a://`` ...).
 
     Parameters
     ----------
@@ -255,10 +274,10 @@ def read(spark: SparkSession, path: str, *, encoding: str | None = None, validat
     path : str
         The folder.
     encoding : str, optional
-        CSV text encoding; detected (UTF-8, UTF-8 with BOM, UTF-16, GBK) for local files.
+        CSV text encoding; detected (UTF-8, UTF-8 with BOM, UTF-16, GBK) by default.
     validate : bool
-        Check the tables as the core loaders do (a few Spark jobs: a join for the endpoints,
-        a grouping for duplicate ids). ``False`` trusts the data.
+        Also check what needs a join or a grouping (duplicate ids, relations to unknown ids).
+        ``False`` trusts the data for those.
 
     Returns
     -------
@@ -267,12 +286,20 @@ def read(spark: SparkSession, path: str, *, encoding: str | None = None, validat
     Raises
     ------
     LoadError
-        No organisations table; a missing column; blank ids; duplicate ids; unknown kinds or
-        relation types; a relation to an unknown id; an unreadable typed cell. Every problem
-        names the file and the field (and the id), with the core loaders' wording.
+        No organisations table; a missing column; blank ids, endpoints or types; duplicate ids;
+        unknown kinds, sectors, relation types or rings; a relation to an unknown id; a cell
+        that does not read as its column's declared ``int``, ``float`` or ``bool``. Each problem
+        has the core loaders' wording and place: the file and, in a CSV file, the line.
+
+    Examples
+    --------
+    >>> from ecograph.spark import read, session
+    >>> g = read(session("local[2]"), "examples/data/planner_csv")  # doctest: +SKIP
+    >>> g.orgs.columns[:4]  # doctest: +SKIP
+    ['id', 'name', 'kind', 'sector']
     """
     import loaders.csvdir as csvdir
-    from loaders._build import summarise
+    from loaders._build import Builder, Where, summarise
 
     folder = path.rstrip("/")
     org_file = next((f"{folder}/{n}" for n in ("organizations.csv", "organisations.csv", ORG_PARQUET)
@@ -280,31 +307,287 @@ def read(spark: SparkSession, path: str, *, encoding: str | None = None, validat
     if org_file is None:
         raise LoadError(f"{folder}: no {csvdir.ORG_FILE} or {ORG_PARQUET} in this folder; expected one (and "
                         f"optionally {csvdir.REL_FILE} / {REL_PARQUET} and {csvdir.META_FILE})", path=folder)
-    parquet = org_file.endswith(".parquet")
-    rel_file = f"{folder}/{REL_PARQUET if parquet else csvdir.REL_FILE}"
+    rel_file = f"{folder}/{REL_PARQUET if org_file.endswith('.parquet') else csvdir.REL_FILE}"
     name, vocabulary = _read_meta(spark, f"{folder}/{csvdir.META_FILE}", folder)
     problems: list[LoadError] = []
-    if parquet:
-        orgs, org_cells = _header_checked(spark.read.parquet(org_file), org_file, ORG_COLUMNS, problems)
-        relations, rel_cells = (_header_checked(spark.read.parquet(rel_file), rel_file, REL_COLUMNS, problems)
-                                if _exists(spark, rel_file) else (None, None))
-    else:
-        orgs, org_cells = _read_csv(spark, org_file, encoding, ORG_COLUMNS, problems)
-        relations, rel_cells = (_read_csv(spark, rel_file, encoding, REL_COLUMNS, problems)
-                                if _exists(spark, rel_file) else (None, None))
+    orgs = _Table.open(spark, org_file, encoding, ORG_COLUMNS, problems)
+    rels = _Table.open(spark, rel_file, encoding, REL_COLUMNS, problems) if _exists(spark, rel_file) else None
     if problems:
         raise summarise(problems, folder)
-    if relations is None:
-        relations = _empty_relations(spark)
-    orgs = _with_columns(orgs, ORG_COLUMNS)
-    relations = _with_columns(relations, REL_COLUMNS)
-    graph = SparkGraph(orgs, relations, vocabulary, name)
+    builder = Builder(folder)
+    builder.start(name, vocabulary, {}, Where(""))
+    tables = [orgs] if rels is None else [orgs, rels]
+    orgs.canonical_orgs(builder)
+    if rels is not None:
+        rels.canonical_relations(builder)
     if validate:
-        problems += _check_orgs(graph, org_cells, org_file)
-        problems += _check_relations(graph, rel_cells, rel_file)
-        if problems:
-            raise summarise(problems, folder)
-    return graph
+        orgs.duplicates()
+        if rels is not None:
+            rels.dangling(orgs.table)
+    _raise(builder, tables)
+    return SparkGraph(orgs.table.drop(_RECORD, _BAD),
+                      _empty_relations(spark) if rels is None else rels.table.drop(_RECORD, _BAD), vocabulary, name)
+
+
+#: Hidden columns while reading: a row's record number in its CSV file (0 = the first record
+#: under the header) and ``[column, text]`` of its first typed cell that does not read.
+_RECORD, _BAD = "_ecograph_record", "_ecograph_bad_cell"
+#: How many leading structural columns a table must have (as the core loaders require).
+_REQUIRED = {ORG_COLUMNS: 1, REL_COLUMNS: 3}
+#: Declared column types whose cells reading checks (the analytics read numbers and flags).
+_CHECKED_TYPES = ("int", "float", "bool")
+
+
+@dataclass(frozen=True)
+class _Issue:
+    """A problem of one record, placed by its line once lines are counted (see :func:`_raise`)."""
+
+    record: int | None
+    rank: int  # the order of the core loaders' checks within a row; 2 and above: the model's, one per row
+    report: Callable[[Any, Any], None]  # (builder, where) -> records the problem
+
+
+@dataclass
+class _Table:
+    """One table being read: the DataFrame (structural columns first, then the attributes, and
+    :data:`_RECORD`, :data:`_BAD`), where it comes from and the problems found in it."""
+
+    table: DataFrame
+    file: str
+    delimiter: str | None = None  # None: a Parquet table (no lines)
+    encoding: str = "utf-8"
+    written: dict[str, str] = field(default_factory=dict)  # column -> its header as written (类型 for kind)
+    types: dict[str, str] = field(default_factory=dict)  # column -> declared type
+    issues: list[_Issue] = field(default_factory=list)
+
+    @classmethod
+    def open(cls, spark: SparkSession, file: str, encoding: str | None, structural: tuple[str, ...],
+             problems: list[LoadError]) -> _Table:
+        """Read a CSV file (every cell as text) or a Parquet folder; header problems go to ``problems``."""
+        from pyspark.sql import functions as F
+
+        if file.endswith(".parquet"):
+            raw = spark.read.parquet(file)
+            header = _header(raw, file, structural, problems)
+            if header is not None:
+                raw = raw.select(*[raw[f"`{old}`"].alias(name) for old, name in zip(raw.columns, header[0])])
+            return cls(_with_columns(raw, structural).withColumns(
+                {_RECORD: F.lit(None).cast("long"), _BAD: F.lit(None).cast("array<string>")}), file)
+        chosen, delimiter = _sniff(spark, file, encoding)
+        # no schema inference: every cell is the text as written. multiLine (quoted line breaks,
+        # as the core reads them) keeps a file in one partition: record numbers follow the file.
+        raw = (spark.read.option("header", True).option("encoding", chosen).option("sep", delimiter)
+               .option("multiLine", True).csv(file))  # short rows: the missing cells are blank
+        header = _header(raw, file, structural, problems)
+        if header is None:
+            return cls(raw, file)
+        names, types, written = header
+        cells = [F.when(~F.col(f"`{old}`").rlike(r"^\s*$"), F.col(f"`{old}`")).alias(name)  # blank: missing
+                 for old, name in zip(raw.columns, names)]
+        table = (raw.select(*cells, F.monotonically_increasing_id().alias(_RECORD))
+                 .filter(F.coalesce(*[F.col(n) for n in names]).isNotNull()))  # blank rows are skipped
+        checks = [F.when(F.col(n).isNotNull() & ~_reads_as(F.col(n), types[n]), F.array(F.lit(n), F.col(n)))
+                  for n in names if n not in structural and types.get(n) in _CHECKED_TYPES]
+        table = table.withColumn(_BAD, F.coalesce(*checks) if checks else F.lit(None).cast("array<string>"))
+        return cls(_with_columns(table, structural), file, delimiter, chosen, written, types)
+
+    # ------------------------------------------------------------ checks
+    def _field(self, name: str) -> str:
+        return self.written.get(name, name)
+
+    def _add(self, record: int | None, rank: int, message: str, **context: Any) -> None:
+        self.issues.append(_Issue(record, rank, lambda b, where: b.problem(where, message, **context)))
+
+    def _model(self, record: int | None, rank: int, exc: Exception) -> None:
+        """A problem the core's model raises, reported as the core's Builder reports it."""
+        from ..errors import DanglingEndpointError
+
+        if isinstance(exc, DanglingEndpointError):
+            self.issues.append(_Issue(record, rank, lambda b, where: b._unknown_endpoint(where, exc)))
+        else:
+            self.issues.append(_Issue(record, rank, lambda b, where: b.model_problem(where, exc)))
+
+    def _rows(self, condition: Column, *columns: Column | str, table: DataFrame | None = None) -> list[Any]:
+        """The record number and ``columns`` of the first rows (at most ``_SHOWN``) meeting ``condition``."""
+        return (self.table if table is None else table).filter(condition).select(_RECORD, *columns).limit(_SHOWN).collect()
+
+    def _terms(self, builder: Any, categories: dict[str, str]) -> dict[str, dict[str, str]]:
+        """Column -> {distinct word: vocabulary key} by the core loaders' rule (:meth:`Builder._term`);
+        one aggregation, which also counts the rows that need a closer look."""
+        from pyspark.sql import functions as F
+
+        present = [c for c in categories if c in self.table.columns]
+        row = self.table.agg(*[F.collect_set(c).alias(c) for c in present]).first()
+        return {c: {w: builder._term(categories[c], w) for w in (row[c] or [])} for c in present}
+
+    def _cells(self, ident: str) -> None:
+        """Typed cells that do not read, worded by the core's :func:`parse_cell`."""
+        from pyspark.sql import functions as F
+
+        from loaders._values import ValueProblem, parse_cell
+
+        for row in self._rows(F.col(_BAD).isNotNull(), ident, _BAD):
+            name, text = row[_BAD]
+            try:
+                parse_cell(text, self.types[name])
+            except ValueProblem as exc:
+                self._add(row[_RECORD], 0, f"{exc.text!r} is not valid: expected {exc.expected} "
+                          f"(column type {self.types[name]})", field=self._field(name), id=row[ident])
+
+    def canonical_orgs(self, builder: Any) -> None:
+        """Kinds and sectors as vocabulary keys and the core's defaults; checks cells, ids, kinds, sectors."""
+        from pyspark.sql import functions as F
+
+        from ..errors import UnknownKindError, UnknownSectorError
+
+        vocabulary = builder.eco.vocabulary
+        terms = self._terms(builder, {"kind": "kind", "sector": "sector"})
+        kind = F.coalesce(_mapped(F.col("kind"), terms["kind"]), F.lit("enterprise"))
+        sector = F.coalesce(_mapped(F.col("sector"), terms["sector"]),
+                            _mapped(kind, dict(vocabulary.kinds), keep=False))
+        self.table = self.table.withColumns({"name": F.coalesce("name", "id"), "kind": kind, "sector": sector})
+        self._cells("id")
+        for row in self._rows(F.col("id").isNull()):
+            self._add(row[_RECORD], 1, "missing the id", field=self._field("id"))
+        bad_kinds = sorted({k for k in terms["kind"].values() if k not in vocabulary.kinds})
+        bad_sectors = sorted({s for s in terms["sector"].values() if s not in vocabulary.sectors})
+        if bad_kinds or bad_sectors:
+            unknown = F.col("kind").isin(bad_kinds) | F.col("sector").isin(bad_sectors)
+            for row in self._rows(F.col("id").isNotNull() & unknown, "id", "kind", "sector"):
+                error, category = ((UnknownKindError, "kind") if row["kind"] in bad_kinds
+                                   else (UnknownSectorError, "sector"))
+                self._model(row[_RECORD], 3, error("", field=category, id=row["id"], value=row[category]))
+
+    def duplicates(self) -> None:
+        """Every occurrence of an id after its first (where the core finds the duplicate)."""
+        from pyspark.sql import functions as F
+
+        rows = (self.table.filter(F.col("id").isNotNull()).groupBy("id")
+                .agg(F.array_sort(F.collect_list(_RECORD)).alias("records"), F.count("*").alias("n"))
+                .filter(F.col("n") > 1).limit(_SHOWN).collect())
+        for row in rows:
+            for record in row["records"][1:] or [None] * (row["n"] - 1):  # Parquet rows have no record
+                self._add(record, 2, f"duplicate organisation id {row['id']!r}: ids must be unique",
+                          field="id", id=row["id"])
+
+    def canonical_relations(self, builder: Any) -> None:
+        """Types, rings (of ``in_ring``) and roles as vocabulary keys; checks cells, endpoints, types, rings."""
+        from pyspark.sql import functions as F
+
+        from ..errors import UnknownRelationError
+        from ..labels import canonical
+        from ..model import RINGS
+
+        terms = self._terms(builder, {"type": "type", "ring": "ring", "role": "role"})
+        type_ = _mapped(F.col("type"), terms["type"])
+        columns = {"type": type_}
+        if "ring" in terms:
+            columns["ring"] = F.when(type_ == "in_ring", _mapped(F.col("ring"), terms["ring"])).otherwise(F.col("ring"))
+        if "role" in terms:
+            columns["role"] = _mapped(F.col("role"), {w: canonical("role", w) or w for w in terms["role"]})
+        self.table = self.table.withColumns(columns)
+        self._cells("source")
+        blank = F.col("source").isNull() | F.col("target").isNull() | F.col("type").isNull()
+        for row in self._rows(blank, *REL_COLUMNS[:3]):
+            for name in REL_COLUMNS[:3]:
+                if row[name] is None:
+                    self._add(row[_RECORD], 1, f"missing the {name}", field=self._field(name))
+        known = builder.eco.vocabulary.relations
+        bad_types = sorted({t for t in terms["type"].values() if t not in known})
+        bad_rings = sorted({r for r in terms.get("ring", {}).values() if r not in RINGS})
+        if bad_types or bad_rings:
+            ring = F.col("ring") if "ring" in terms else F.lit(None).cast("string")
+            unknown = F.col("type").isin(bad_types) | ((F.col("type") == "in_ring") & ring.isin(bad_rings))
+            for row in self._rows(~blank & unknown, *REL_COLUMNS[:3], ring.alias("ring")):
+                if row["type"] in bad_types:
+                    self._model(row[_RECORD], 2, UnknownRelationError("", field="type", value=row["type"]))
+                else:
+                    message = builder._unknown_term("ring", row["ring"])
+                    self._add(row[_RECORD], 2, message, field="ring", id=row["source"], root=("ring", repr(row["ring"])))
+
+    def dangling(self, orgs: DataFrame) -> None:
+        """Relations to an id that is not an organisation (the source checked first, as in the core)."""
+        from pyspark.sql import functions as F
+
+        from ..errors import DanglingEndpointError
+
+        ids = orgs.filter(F.col("id").isNotNull()).select("id").distinct()
+        ends = self.table.filter(F.col("source").isNotNull() & F.col("target").isNotNull() & F.col("type").isNotNull())
+        for role in ("source", "target"):
+            ends = ends.join(ids.select(F.col("id").alias(role), F.lit(True).alias(f"_{role}")), role, "left")
+        for row in self._rows(F.col("_source").isNull() | F.col("_target").isNull(), *REL_COLUMNS[:3], "_source",
+                              table=ends):
+            role = "source" if row["_source"] is None else "target"
+            self._model(row[_RECORD], 3, DanglingEndpointError(
+                f"relation {row['source']!r} -[{row['type']}]-> {row['target']!r}: {role} {row[role]!r} is not an "
+                "organisation of the ecosystem", field=role, id=row[role]))
+
+    # ------------------------------------------------------------ lines
+    def lines(self, spark: SparkSession, records: set[int]) -> dict[int, int]:
+        """Record number -> line, as the core loaders number lines (the line where the record
+        ends). The file is read up to the last record asked for, only when there are problems."""
+        if self.delimiter is None or not records:
+            return {}
+        found: dict[int, int] = {}
+        last, record = max(records), 0
+        encoding = "utf-8-sig" if self.encoding == "utf-8" else self.encoding
+        with io.TextIOWrapper(_open(spark, self.file), encoding=encoding, errors="replace", newline="") as text:
+            reader = csv.reader(text, delimiter=self.delimiter)
+            next(reader, None)  # the header
+            for cells in reader:
+                if not cells:
+                    continue  # an empty line: Spark's reader skips it too
+                if record in records:
+                    found[record] = reader.line_num
+                if record >= last:
+                    break
+                record += 1
+        return found
+
+
+def _reads_as(cell: Column, type_: str) -> Column:
+    """Whether a text cell reads as ``type_`` by the core's rules (:func:`loaders._values.parse_cell`,
+    which also words the problem)."""
+    from pyspark.sql import functions as F
+
+    from loaders._values import _BOOL_WORDS, _INT
+
+    if type_ == "bool":
+        return F.lower(_stripped(cell)).isin(list(_BOOL_WORDS))
+    if type_ == "int":
+        return F.regexp_replace(_stripped(cell), ",", "").rlike(_INT.pattern)
+    return _number(cell).isNotNull()
+
+
+def _mapped(column: Column, mapping: dict[str, str], keep: bool = True) -> Column:
+    """``column`` with the words of ``mapping`` replaced (the others kept, or null if not ``keep``)."""
+    from pyspark.sql import functions as F
+
+    changed = {word: key for word, key in mapping.items() if word != key or not keep}
+    if not changed:
+        return column if keep else F.lit(None).cast("string")
+    looked_up = F.try_element_at(F.create_map(*[F.lit(x) for item in sorted(changed.items()) for x in item]), column)
+    return F.coalesce(looked_up, column) if keep else looked_up
+
+
+def _raise(builder: Any, tables: list[_Table]) -> None:
+    """Report the tables' issues as the core loaders do: in file order, each with its file and
+    line, at most one of the model's per row, repeated mistakes once with the other lines
+    (:meth:`Builder.finish`); raise the :class:`LoadError` when there is any."""
+    from loaders._build import Where
+
+    for table in tables:
+        issues = sorted(table.issues, key=lambda i: (i.record is None, i.record or 0, i.rank))
+        lines = table.lines(table.table.sparkSession, {i.record for i in issues if i.record is not None})
+        model_rows: set[int | None] = set()
+        for issue in issues:
+            if issue.rank >= 2:
+                if issue.record is not None and issue.record in model_rows:
+                    continue
+                model_rows.add(issue.record)
+            issue.report(builder, Where("", line=lines.get(issue.record), file=table.file))
+    if builder.problems:
+        builder.finish()
 
 
 def _with_columns(df: DataFrame, structural: tuple[str, ...]) -> DataFrame:
@@ -323,159 +606,59 @@ def _empty_relations(spark: SparkSession) -> DataFrame:
     return spark.createDataFrame([], T.StructType([T.StructField(c, T.StringType()) for c in REL_COLUMNS]))
 
 
-#: How many leading structural columns a table must have (as the core loaders require).
-_REQUIRED = {ORG_COLUMNS: 1, REL_COLUMNS: 3}
-
-
 def _header(raw: DataFrame, file: str, structural: tuple[str, ...],
-            problems: list[LoadError]) -> list[tuple[str, str | None]] | None:
-    """``(column, declared type)`` per column by the core loaders' header rules (Chinese names,
-    ``name:type``, required columns), their problems added to ``problems``; ``None`` when the
-    header has problems."""
+            problems: list[LoadError]) -> tuple[list[str], dict[str, str], dict[str, str]] | None:
+    """Column names, declared types and headers as written, by the core loaders' header rules
+    (Chinese names, ``name:type``, required columns); ``None`` (and the problems added to
+    ``problems``) when the header has problems."""
     from loaders._build import Builder
-    from loaders.csvdir import _Table
+    from loaders.csvdir import _Table as CoreTable
 
     empty = not raw.columns or raw.columns == ["_c0"] and not raw.head(1)
     builder = Builder(file)
-    table = _Table(file, None if empty else list(raw.columns), [], structural, _REQUIRED[structural], builder)
+    table = CoreTable(file, None if empty else list(raw.columns), [], structural, _REQUIRED[structural], builder)
     problems += builder.problems
-    return None if builder.problems else table.columns
+    if builder.problems:
+        return None
+    return ([name for name, _ in table.columns], {name: t for name, t in table.columns if t}, table.written)
 
 
-def _header_checked(raw: DataFrame, file: str, structural: tuple[str, ...],
-                    problems: list[LoadError]) -> tuple[DataFrame, None]:
-    """A Parquet table whose column names pass the core's header rules (its types are native)."""
-    columns = _header(raw, file, structural, problems)
-    if columns is None:
-        return raw, None
-    return raw.select(*[raw[f"`{old}`"].alias(name) for old, (name, _) in zip(raw.columns, columns)]), None
-
-
-def _read_csv(spark: SparkSession, file: str, encoding: str | None, structural: tuple[str, ...],
-              problems: list[LoadError]) -> tuple[DataFrame, DataFrame | None]:
-    """The typed table (declared ``:int`` / ``:float`` / ``:bool`` columns read natively) and,
-    when it has such columns, a table of ``(structural columns, _bad_cell)`` naming the first
-    typed cell of each row that does not read (null when all do)."""
-    from pyspark.sql import functions as F
-
-    chosen, delimiter = _sniff(file, encoding)
-    raw = (spark.read.option("header", True).option("encoding", chosen).option("sep", delimiter)
-           .option("multiLine", True).option("mode", "FAILFAST").csv(file))
-    header = _header(raw, file, structural, problems)
-    if header is None:
-        return raw, None
-    raw = raw.select(*[F.col(f"`{written}`").alias(name) for written, (name, _) in zip(raw.columns, header)])
-    columns, failures = [], []
-    for name, declared in header:
-        type_ = None if name in structural else declared
-        if type_ in _SPARK_TYPES:
-            value = F.expr(f"try_cast(`{name}` AS {_SPARK_TYPES[type_]})")
-        elif type_ == "bool":
-            text = F.lower(F.trim(F.col(name)))
-            value = F.when(text.isin(list(_TRUE_WORDS)), True).when(text.isin(list(_FALSE_WORDS)), False)
-        else:
-            columns.append(F.col(name))
-            continue
-        columns.append(value.alias(name))
-        failures.append(F.when(F.col(name).isNotNull() & value.isNull(),
-                               F.concat(F.lit(f"field {name!r}: '"), F.trim(F.col(name)),
-                                        F.lit(f"' is not valid: expected {_expected(type_)} (column type {type_})"))))
-    present = [c for c in structural if c in raw.columns]
-    cells = raw.select(*present, F.coalesce(*failures).alias("_bad_cell")) if failures else None
-    return raw.select(*columns), cells
-
-
-def _expected(type_: str) -> str:
-    """What the core loaders say a cell of this column type must be."""
-    from loaders._values import ValueProblem, parse_cell
-
-    try:
-        parse_cell("\x00", type_)
-    except ValueProblem as exc:
-        return exc.expected
-    return type_  # pragma: no cover - every typed column refuses a NUL cell
-
-
-def _sniff(file: str, encoding: str | None) -> tuple[str, str]:
-    """Encoding and delimiter of a local CSV file, as the core loaders detect them."""
+def _sniff(spark: SparkSession, file: str, encoding: str | None) -> tuple[str, str]:
+    """Encoding and delimiter of a CSV file, as the core loaders detect them."""
     from ecograph.documents import detect_encoding
 
-    local = Path(file[len("file:"):] if file.startswith("file:") else file)
-    if "://" in file and not file.startswith("file:") or not local.is_file():
-        return encoding or "utf-8", ","
-    head = local.open("rb").read(1 << 16)
+    with _open(spark, file) as stream:
+        head = stream.read(1 << 16)
     chosen = encoding or detect_encoding(head)
     first = head.decode(chosen, errors="replace").split("\n", 1)[0]
     return ("utf-8" if chosen == "utf-8-sig" else chosen), ("\t" if "\t" in first and "," not in first else ",")
 
 
-def _problem(file: str, message: str, *, field: str | None = None, id: str | None = None,
-             line: int | None = None) -> LoadError:
-    place = f"{file}, line {line}" if line is not None else file
-    prefix = f"field {field!r}: " if field is not None and f"'{field}'" not in message else ""
-    return LoadError(f"{place}: {prefix}{message}", path=file, line=line, field=field, id=id)
+def _open(spark: SparkSession, file: str) -> BinaryIO:
+    """A file on whatever file system Spark reads it from, opened on the driver for reading bytes."""
+    return io.BufferedReader(_HadoopStream(spark, file), 1 << 20)
 
 
-def _check_orgs(graph: SparkGraph, cells: DataFrame | None, file: str) -> list[LoadError]:
-    from pyspark.sql import functions as F
+class _HadoopStream(io.RawIOBase):
+    """Hadoop's input stream of a file (local, ``hdfs://``, ``s3a://`` ...) as a Python raw stream."""
 
-    problems = _cell_problems(cells, file)
-    kinds = sorted(graph.vocabulary.kinds)
-    bad = graph.orgs.filter(F.col("id").isNull() | (F.col("kind").isNotNull() & ~F.col("kind").isin(kinds))
-                            ).select("id", "kind").limit(_SHOWN).collect()
-    for row in bad:
-        if row["id"] is None:
-            problems.append(_problem(file, "missing the id", field="id"))
-        else:
-            problems.append(_problem(file, _unknown_term(graph, "kind", row["kind"]), field="kind", id=row["id"]))
-    duplicates = (graph.orgs.filter(F.col("id").isNotNull()).groupBy("id").count().filter(F.col("count") > 1)
-                  .select("id").limit(_SHOWN).collect())
-    problems += [_problem(file, f"duplicate organisation id {row['id']!r}: ids must be unique", field="id",
-                          id=row["id"]) for row in duplicates]
-    return problems
+    def __init__(self, spark: SparkSession, file: str) -> None:
+        jvm = spark.sparkContext._jvm
+        path = jvm.org.apache.hadoop.fs.Path(file)
+        self._stream = path.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).open(path)
 
+    def readable(self) -> bool:
+        return True
 
-def _check_relations(graph: SparkGraph, cells: DataFrame | None, file: str) -> list[LoadError]:
-    from pyspark.sql import functions as F
+    def readinto(self, buffer: Any) -> int:
+        data = self._stream.readNBytes(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
-    problems = _cell_problems(cells, file)
-    known = sorted(graph.vocabulary.relations)
-    blank = F.col("source").isNull() | F.col("target").isNull() | F.col("type").isNull()
-    bad = graph.relations.filter(blank | ~F.col("type").isin(known)).limit(_SHOWN).collect()
-    for row in bad:
-        missing = next((f for f in REL_COLUMNS[:3] if row[f] is None), None)
-        if missing is not None:
-            problems.append(_problem(file, f"missing the {missing}", field=missing))
-        else:
-            problems.append(_problem(file, _unknown_term(graph, "type", row["type"]), field="type", id=row["source"]))
-    ids = graph.orgs.select("id")
-    ends = graph.relations.filter(~blank).select(*REL_COLUMNS[:3])
-    for role in ("source", "target"):
-        dangling = ends.join(ids.withColumnRenamed("id", role), role, "left_anti").limit(_SHOWN).collect()
-        problems += [_problem(file, f"relation {row['source']!r} -[{row['type']}]-> {row['target']!r}: {role} "
-                                    f"{row[role]!r} is not an organisation of the ecosystem", field=role, id=row[role])
-                     for row in dangling]
-    return problems
-
-
-def _unknown_term(graph: SparkGraph, category: str, value: str) -> str:
-    """The core loaders' message for an unknown kind or relation type (with its suggestion)."""
-    from loaders._build import Builder, Where
-
-    builder = Builder(graph.name)
-    builder.start(graph.name, graph.vocabulary, {}, Where(""))
-    return builder._unknown_term(category, value)
-
-
-def _cell_problems(cells: DataFrame | None, file: str) -> list[LoadError]:
-    """Typed cells that did not read, named by their row (see :func:`_read_csv`)."""
-    from pyspark.sql import functions as F
-
-    if cells is None:
-        return []
-    rows = cells.filter(F.col("_bad_cell").isNotNull()).limit(_SHOWN).collect()
-    return [_problem(file, row["_bad_cell"], field=row["_bad_cell"].split("'")[1],
-                     id=row[cells.columns[0]]) for row in rows]
+    def close(self) -> None:
+        if not self.closed:
+            self._stream.close()
+        super().close()
 
 
 def _exists(spark: SparkSession, path: str) -> bool:
