@@ -231,13 +231,14 @@ def reach(
     while hops is None or hop < hops:
         hop += 1
         found = (frontier.join(adjacency, frontier.id == adjacency.src).select(F.col("dst").alias("id")).distinct()
-                 .join(reached, "id", "left_anti").localCheckpoint())
-        count = found.count()
+                 .join(reached, "id", "left_anti").localCheckpoint(eager=False))
+        count = found.count()  # materialises the checkpoint: one job a hop
         if progress is not None:
             progress(hop, count)
         if count == 0:
             break
-        reached = reached.unionByName(found.select("id", F.lit(hop).alias("hop"))).localCheckpoint()
+        # a union of checkpointed hops: the lineage stays one level deep without copying ``reached``
+        reached = reached.unionByName(found.select("id", F.lit(hop).alias("hop")))
         frontier = found
     return reached
 
@@ -376,7 +377,7 @@ def _large_star(edges: DataFrame) -> DataFrame:
     both = edges.unionByName(edges.select(F.col("v").alias("u"), F.col("u").alias("v")))
     smallest = both.groupBy("u").agg(F.least(F.min("v"), F.col("u")).alias("m"))
     return (both.filter(F.col("v") > F.col("u")).join(smallest, "u")
-            .select(F.col("m").alias("u"), "v").distinct().localCheckpoint())
+            .select(F.col("m").alias("u"), "v").distinct().localCheckpoint(eager=False))
 
 
 def _small_star(edges: DataFrame) -> DataFrame:
@@ -387,7 +388,7 @@ def _small_star(edges: DataFrame) -> DataFrame:
     joined = edges.join(smallest, "v")
     star = joined.select(F.col("m").alias("u"), F.col("u").alias("v")).filter(F.col("u") != F.col("v")).unionByName(
         joined.select(F.col("m").alias("u"), "v"))
-    return star.distinct().localCheckpoint()
+    return star.distinct().localCheckpoint(eager=False)  # both stars materialised by the round's signature
 
 
 def _signature(edges: DataFrame) -> tuple[int, int]:

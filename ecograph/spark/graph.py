@@ -411,14 +411,18 @@ class _Table:
         """The record number and ``columns`` of the first rows (at most ``_SHOWN``) meeting ``condition``."""
         return (self.table if table is None else table).filter(condition).select(_RECORD, *columns).limit(_SHOWN).collect()
 
-    def _terms(self, builder: Any, categories: dict[str, str]) -> dict[str, dict[str, str]]:
-        """Column -> {distinct word: vocabulary key} by the core loaders' rule (:meth:`Builder._term`);
-        one aggregation, which also counts the rows that need a closer look."""
+    def _scan(self, builder: Any, categories: dict[str, str],
+              missing: Column) -> tuple[dict[str, dict[str, str]], int, int]:
+        """One aggregation: column -> {distinct word: vocabulary key} by the core loaders' rule
+        (:meth:`Builder._term`), and how many rows have an unreadable cell and a ``missing`` value
+        (their rows are fetched only when there are some)."""
         from pyspark.sql import functions as F
 
         present = [c for c in categories if c in self.table.columns]
-        row = self.table.agg(*[F.collect_set(c).alias(c) for c in present]).first()
-        return {c: {w: builder._term(categories[c], w) for w in (row[c] or [])} for c in present}
+        row = self.table.agg(*[F.collect_set(c).alias(c) for c in present], F.count(_BAD).alias(_BAD),
+                             F.count_if(missing).alias("missing")).first()
+        terms = {c: {w: builder._term(categories[c], w) for w in (row[c] or [])} for c in present}
+        return terms, row[_BAD], row["missing"]
 
     def _cells(self, ident: str) -> None:
         """Typed cells that do not read, worded by the core's :func:`parse_cell`."""
@@ -441,13 +445,14 @@ class _Table:
         from ..errors import UnknownKindError, UnknownSectorError
 
         vocabulary = builder.eco.vocabulary
-        terms = self._terms(builder, {"kind": "kind", "sector": "sector"})
+        terms, bad_cells, missing = self._scan(builder, {"kind": "kind", "sector": "sector"}, F.col("id").isNull())
         kind = F.coalesce(_mapped(F.col("kind"), terms["kind"]), F.lit("enterprise"))
         sector = F.coalesce(_mapped(F.col("sector"), terms["sector"]),
                             _mapped(kind, dict(vocabulary.kinds), keep=False))
         self.table = self.table.withColumns({"name": F.coalesce("name", "id"), "kind": kind, "sector": sector})
-        self._cells("id")
-        for row in self._rows(F.col("id").isNull()):
+        if bad_cells:
+            self._cells("id")
+        for row in self._rows(F.col("id").isNull()) if missing else []:
             self._add(row[_RECORD], 1, "missing the id", field=self._field("id"))
         bad_kinds = sorted({k for k in terms["kind"].values() if k not in vocabulary.kinds})
         bad_sectors = sorted({s for s in terms["sector"].values() if s not in vocabulary.sectors})
@@ -478,7 +483,8 @@ class _Table:
         from ..labels import canonical
         from ..model import RINGS
 
-        terms = self._terms(builder, {"type": "type", "ring": "ring", "role": "role"})
+        blank = F.col("source").isNull() | F.col("target").isNull() | F.col("type").isNull()
+        terms, bad_cells, missing = self._scan(builder, {"type": "type", "ring": "ring", "role": "role"}, blank)
         type_ = _mapped(F.col("type"), terms["type"])
         columns = {"type": type_}
         if "ring" in terms:
@@ -486,9 +492,9 @@ class _Table:
         if "role" in terms:
             columns["role"] = _mapped(F.col("role"), {w: canonical("role", w) or w for w in terms["role"]})
         self.table = self.table.withColumns(columns)
-        self._cells("source")
-        blank = F.col("source").isNull() | F.col("target").isNull() | F.col("type").isNull()
-        for row in self._rows(blank, *REL_COLUMNS[:3]):
+        if bad_cells:
+            self._cells("source")
+        for row in self._rows(blank, *REL_COLUMNS[:3]) if missing else []:
             for name in REL_COLUMNS[:3]:
                 if row[name] is None:
                     self._add(row[_RECORD], 1, f"missing the {name}", field=self._field(name))
