@@ -386,7 +386,12 @@ def test_cli_errors_are_one_line(spark, tmp_path, capsys):
     assert not any("Traceback" in line for line in err) and len(err) == 2
     folder = write_folder(tmp_path / "in", "id\na\n", "source,target,type\na,ghost,serves\n")
     assert main(["spark", "reach", folder, "--out", str(tmp_path / "out"), "--source", "a"]) == 1
-    assert "'ghost' is not an organisation" in capsys.readouterr().err
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("ecograph spark: error:") and "relations.csv, line 2:" in err[-1]
+    assert "'ghost' is not an organisation" in err[-1] and not any("Traceback" in line for line in err)
+    with pytest.raises(SystemExit) as usage:  # a bad option value is a usage error, before Spark starts
+        main(["spark", "overlap", folder, "--out", str(tmp_path / "out"), "--salts", "0"])
+    assert usage.value.code == 2 and "--salts" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("analytic", ["pagerank", "reach", "components", "overlap"])

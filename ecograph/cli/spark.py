@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import EcographError, SparkJobError
-from ._common import parse_param, progress
+from ._common import parse_param, positive_int, positive_number, progress
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame
@@ -73,9 +73,9 @@ def _pagerank_arguments(parser: argparse.ArgumentParser) -> None:
                         help="relation attribute used as weight (default: weight; relations without it weigh 1)")
     parser.add_argument("--unweighted", action="store_true", help="ignore weights")
     parser.add_argument("--alpha", type=float, default=0.85, help="damping factor (default 0.85)")
-    parser.add_argument("--tol", type=float, default=1e-10,
+    parser.add_argument("--tol", type=positive_number, default=1e-10,
                         help="stop when the L1 change is below n * TOL (default 1e-10, as ecograph.pagerank)")
-    parser.add_argument("--max-iter", type=int, default=1000, help="maximum number of iterations (default 1000)")
+    parser.add_argument("--max-iter", type=positive_int, default=1000, help="maximum number of iterations (default 1000)")
 
 
 def _reach_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,9 +86,9 @@ def _reach_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _overlap_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--hot-member", type=int, default=1000, metavar="N",
+    parser.add_argument("--hot-member", type=positive_int, default=1000, metavar="N",
                         help="salt members of more than N associations (default 1000)")
-    parser.add_argument("--salts", type=int, default=16, help="ways a hot member is split (default 16)")
+    parser.add_argument("--salts", type=positive_int, default=16, help="ways a hot member is split (default 16)")
 
 
 def _relations(args: argparse.Namespace) -> list[str] | None:
