@@ -4,9 +4,11 @@
 ``source, target, type, key`` then one column per relation attribute (see
 ``docs/data-format.md``). A :class:`SparkGraph` is read from a CSV folder or a folder of
 Parquet files, built from an in-memory :class:`~ecograph.model.Ecosystem`, and written to
-Parquet. Reading checks what the core loaders check where it matters for the analytics
-(structural columns, ids, kinds, relation types, endpoints, typed cells) and raises the same
-:class:`~ecograph.errors.LoadError`, listing every problem found.
+Parquet. Reading accepts what the core CSV loader accepts (Chinese headers and vocabulary
+words), keeps attribute cells as text, checks what the core checks where it matters for the
+analytics (structural columns, ids, kinds, sectors, relation types, rings, endpoints, typed
+cells) and raises the core's :class:`~ecograph.errors.LoadError` with its messages, each
+placed by file and line.
 """
 
 from __future__ import annotations
