@@ -323,9 +323,9 @@ def read(spark: SparkSession, path: str, *, encoding: str | None = None, validat
     if rels is not None:
         rels.canonical_relations(builder)
     if validate:
-        orgs.duplicates()
+        orgs.duplicates(vocabulary)
         if rels is not None:
-            rels.dangling(orgs.table)
+            rels.dangling(orgs.table, vocabulary)
     _raise(builder, tables)
     return SparkGraph(orgs.table.drop(_RECORD, _BAD),
                       _empty_relations(spark) if rels is None else rels.table.drop(_RECORD, _BAD), vocabulary, name)
@@ -465,7 +465,7 @@ class _Table:
                                    else (UnknownSectorError, "sector"))
                 self._model(row[_RECORD], 3, error("", field=category, id=row["id"], value=row[category]))
 
-    def duplicates(self) -> None:
+    def duplicates(self, vocabulary: Vocabulary) -> None:
         """Every occurrence of an id after its first (where the core finds the duplicate)."""
         from pyspark.sql import functions as F
 
@@ -473,9 +473,10 @@ class _Table:
                 .agg(F.array_sort(F.collect_list(_RECORD)).alias("records"), F.count("*").alias("n"))
                 .filter(F.col("n") > 1).limit(_SHOWN).collect())
         for row in rows:
+            ident = row["id"]
+            exc = _refusal(vocabulary, [ident], lambda probe: probe.add_org(ident))
             for record in row["records"][1:] or [None] * (row["n"] - 1):  # Parquet rows have no record
-                self._add(record, 2, f"duplicate organisation id {row['id']!r}: ids must be unique",
-                          field="id", id=row["id"])
+                self._model(record, 2, exc)
 
     def canonical_relations(self, builder: Any) -> None:
         """Types, rings (of ``in_ring``) and roles as vocabulary keys; checks cells, endpoints, types, rings."""
@@ -513,22 +514,19 @@ class _Table:
                     message = builder._unknown_term("ring", row["ring"])
                     self._add(row[_RECORD], 2, message, field="ring", id=row["source"], root=("ring", repr(row["ring"])))
 
-    def dangling(self, orgs: DataFrame) -> None:
+    def dangling(self, orgs: DataFrame, vocabulary: Vocabulary) -> None:
         """Relations to an id that is not an organisation (the source checked first, as in the core)."""
         from pyspark.sql import functions as F
-
-        from ..errors import DanglingEndpointError
 
         ids = orgs.filter(F.col("id").isNotNull()).select("id").distinct()
         ends = self.table.filter(F.col("source").isNotNull() & F.col("target").isNotNull() & F.col("type").isNotNull())
         for role in ("source", "target"):
             ends = ends.join(ids.select(F.col("id").alias(role), F.lit(True).alias(f"_{role}")), role, "left")
         for row in self._rows(F.col("_source").isNull() | F.col("_target").isNull(), *REL_COLUMNS[:3], "_source",
-                              table=ends):
-            role = "source" if row["_source"] is None else "target"
-            self._model(row[_RECORD], 3, DanglingEndpointError(
-                f"relation {row['source']!r} -[{row['type']}]-> {row['target']!r}: {role} {row[role]!r} is not an "
-                "organisation of the ecosystem", field=role, id=row[role]))
+                              "_target", table=ends):
+            known = [row[role] for role in ("source", "target") if row[f"_{role}"]]
+            self._model(row[_RECORD], 3, _refusal(vocabulary, known, lambda probe, r=row: probe.add_relation(
+                r["source"], r["target"], r["type"])))
 
     # ------------------------------------------------------------ lines
     def lines(self, spark: SparkSession, records: set[int]) -> dict[int, int]:
@@ -551,6 +549,21 @@ class _Table:
                     break
                 record += 1
         return found
+
+
+def _refusal(vocabulary: Vocabulary, ids: list[str], change: Callable[[Ecosystem], Any]) -> Exception:
+    """The core model's error for a faulty row, in its words: ``change`` made to an ecosystem of
+    the organisations ``ids`` (what the row needs from the rest of the table)."""
+    from ..errors import ValidationError
+
+    probe = Ecosystem(vocabulary=vocabulary)
+    for ident in ids:
+        probe.add_org(ident)
+    try:
+        change(probe)
+    except ValidationError as exc:
+        return exc
+    raise AssertionError(f"the model accepts what reading refused ({change})")  # pragma: no cover
 
 
 def _reads_as(cell: Column, type_: str) -> Column:
