@@ -125,7 +125,7 @@ def test_hierarchy_of_districts_without_centres_is_reported() -> None:
         eco.add_org(d, kind="district")
         eco.add_relation(d, "n", "part_of")
     [section] = ecograph.report.hierarchies.sections(eco)
-    assert section.text == "The hierarchy has 3 units in 2 levels; 1 root(s)."
+    assert section.text == "The hierarchy has 3 units in 2 levels; 1 root."
     assert list(section.tables) == ["hierarchy_rollup"]
 
 
