@@ -227,3 +227,24 @@ def test_english_counts_agree_with_their_nouns() -> None:
             for noun in counted:
                 plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
                 assert re.search(rf"\b{n} {noun if n == 1 else plural}(?![a-z])", said), (key, said)
+
+
+def test_district_tables_say_district_not_circle_layer(reports) -> None:
+    zh, en, _, eco = reports
+    for report, header in ((zh, "现有片区"), (en, "current district")):
+        tables = _preview_tables(render_markdown(report))
+        if "district_proposal_confusion" not in tables:
+            continue
+        _, headers, rows = tables["district_proposal_confusion"]
+        assert headers[0] == header and all(h != "申报圈层" for h in headers)
+        districts = {eco.node(d)["name"] for d in eco.nodes("district")}  # the oracle: the districts' names
+        assert {row[0] for row in rows} <= districts and rows
+
+
+def test_zh_headers_name_what_the_columns_hold() -> None:
+    from ecograph.report.phrases import column
+
+    # a column in the sense of its table: reach counts target firms, societies reach provinces
+    assert column("target", "zh") == "触达目标企业数" and column("target_share", "zh") == "目标企业触达率"
+    assert column("radiation_share", "zh") == "辐射省份占比" and column("outside_share", "zh") == "组外会员占比"
+    assert column("from", "zh") == "起点圈层"

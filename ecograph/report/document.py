@@ -35,6 +35,9 @@ class Section:
     facts : dict
         The key figures ``text`` states that no table holds, by name (``"organisations"``), exact;
         written to ``report.json`` so that every number the prose shows has a home there.
+    headers : dict
+        column -> header where this section's tables use a column in their own sense (the declared
+        district of a centre, not a declared circle layer); other headers come from the phrases.
     """
 
     title: str
@@ -44,6 +47,7 @@ class Section:
     level: int = 2
     labels: dict[str, dict[Any, str]] = field(default_factory=dict)
     facts: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,6 +81,7 @@ class Report:
                 for name, labels in section.labels.items():
                     earlier.labels.setdefault(name, {}).update(labels)
                 earlier.facts.update(section.facts)
+                earlier.headers.update(section.headers)
                 return
         self.sections.append(section)
 

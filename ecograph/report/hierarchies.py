@@ -56,7 +56,9 @@ def sections(eco: Ecosystem, lang: str = "en") -> list[Section]:
             text.append(say("hierarchy.proposal", lang, **facts["proposal"]))
             tables["district_proposal"] = proposal.regions
             tables["district_proposal_confusion"] = proposal.confusion
-    return [Section(say("hierarchy", lang), "\n\n".join(text), tables=tables, facts=facts)]
+    # the proposal's "declared" is a centre's current district, not a declared circle layer
+    headers = {"declared": say("hierarchy.current_district", lang)} if "district_proposal" in tables else {}
+    return [Section(say("hierarchy", lang), "\n\n".join(text), tables=tables, facts=facts, headers=headers)]
 
 
 def figures(eco: Ecosystem, lang: str = "en") -> list[Section]:

@@ -137,6 +137,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "hierarchy.proposal": ("按地区和行业均衡划分为 {districts} 个片区，与现有片区的调整兰德指数为 {ari:.2f}。",
                            "A balanced partition by region and industry into {districts|district} matches the "
                            "declared districts with adjusted Rand index {ari:.2f}."),
+    "hierarchy.current_district": ("现有片区", "current district"),
     "hierarchy.figure": ("隶属（part_of）层级的旭日图：每一环为一级，每一扇区的大小与其下属单位数成正比；"
                          "单位过多的层级按类别（如中心级别）合并并注明数量。",
                          "The part_of hierarchy as a sunburst: each ring is one level, each wedge is proportional "
@@ -313,6 +314,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "share": ("占比", "share"),
     "density": ("密度", "density"),
     "hops": ("跳数", "hops"),
+    "target": ("触达目标企业数", "target"), "target_share": ("目标企业触达率", "target share"),
+    "radiation_share": ("辐射省份占比", "radiation share"), "outside_share": ("组外会员占比", "outside share"),
     "reached": ("触达数", "reached"),
     "organisation": ("机构", "organisation"),
     "association": ("协会", "association"),
@@ -336,7 +339,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "after": ("之后", "after"), "before": ("之前", "before"), "change": ("变化", "change"),
     "aspect": ("方面", "aspect"), "measure": ("指标", "measure"), "group": ("组", "group"),
     "growth": ("增长", "growth"), "new": ("新增", "new"), "node": ("单位", "node"), "parent": ("上级", "parent"),
-    "depth": ("层级深度", "depth"), "from": ("起", "from"), "to": ("止", "to"), "from_ring": ("原圈层", "from ring"),
+    "depth": ("层级深度", "depth"), "from": ("起点圈层", "from"), "to": ("止", "to"), "from_ring": ("原圈层", "from ring"),
     "to_ring": ("现圈层", "to ring"), "hop": ("跳数", "hop"), "reach": ("触达", "reach"),
     "outside": ("圈外", "outside"), "clients": ("服务对象数", "clients"), "sme_clients": ("中小企业服务对象数", "SME clients"),
     "services": ("服务次数", "services"), "serves_count": ("服务次数", "services"),

@@ -297,19 +297,20 @@ def render_markdown(report: Report) -> str:
         if section.text:
             lines += [section.text.strip(), ""]
         for name, rows in section.tables.items():
-            lines += _markdown_table(name, rows, report.lang, section.labels, report.names)
+            lines += _markdown_table(name, rows, report.lang, section.labels, report.names, section.headers)
         for name in section.figures:
             lines += [f"![{name}](figures/{_slug(name)}.png)", ""]
     return "\n".join(lines)
 
 
 def _markdown_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
-                    labels: dict[str, dict[Any, str]] | None = None, names: dict[str, str] | None = None) -> list[str]:
+                    labels: dict[str, dict[Any, str]] | None = None, names: dict[str, str] | None = None,
+                    headers: dict[str, str] | None = None) -> list[str]:
     columns = shown_columns(rows, names)
     if not columns:
         return [say("no_rows", lang, name=caption(name, lang)), ""]
     out = [say("rows", lang, name=caption(name, lang), n=len(rows), slug=_slug(name)), ""]
-    out.append("| " + " | ".join(column(c, lang) for c in columns) + " |")
+    out.append("| " + " | ".join((headers or {}).get(c) or column(c, lang) for c in columns) + " |")
     out.append("|" + "---|" * len(columns))
     for row in rows[:PREVIEW_ROWS]:
         out.append("| " + " | ".join(_shown_cell(c, row, lang, labels, names).replace("|", "\\|") for c in columns) + " |")
@@ -350,7 +351,7 @@ def render_html(report: Report, images: dict[str, bytes]) -> str:
         parts.append(f'<h{section.level} id="s{i}">{html.escape(section.title)}</h{section.level}>')
         parts.append(_html_text(section.text))
         for name, rows in section.tables.items():
-            parts.append(_html_table(name, rows, report.lang, section.labels, report.names))
+            parts.append(_html_table(name, rows, report.lang, section.labels, report.names, section.headers))
         for name in section.figures:
             data = base64.b64encode(images[name]).decode("ascii")
             parts.append(f'<img alt="{html.escape(name)}" src="data:image/png;base64,{data}">')
@@ -381,9 +382,10 @@ def _html_text(text: str) -> str:
 
 
 def _html_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
-                labels: dict[str, dict[Any, str]] | None = None, names: dict[str, str] | None = None) -> str:
+                labels: dict[str, dict[Any, str]] | None = None, names: dict[str, str] | None = None,
+                headers: dict[str, str] | None = None) -> str:
     columns = shown_columns(rows, names)
-    head = "".join(f"<th>{html.escape(column(c, lang))}</th>" for c in columns)
+    head = "".join(f"<th>{html.escape((headers or {}).get(c) or column(c, lang))}</th>" for c in columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_shown_cell(c, row, lang, labels, names))}</td>" for c in columns) + "</tr>"
         for row in rows[:PREVIEW_ROWS]
