@@ -68,7 +68,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Ecosystem
 
 __all__ = ["match", "Matching", "DEFAULT_WEIGHTS", "MAX_PROBLEMS", "MAX_CAPACITY", "POINTS", "MATCH_COLUMNS",
-           "MATCH_COLUMN_LABELS", "STATUS_LABELS"]
+           "MATCH_COLUMN_LABELS", "STATUS_LABELS", "REFUSAL_LABELS"]
 
 #: Default weights of the score components (normalised to sum 1).
 DEFAULT_WEIGHTS: dict[str, float] = {"field": 0.5, "proximity": 0.3, "region": 0.2}
@@ -91,6 +91,11 @@ MATCH_COLUMN_LABELS: dict[str, tuple[str, str]] = {
 MATCH_COLUMNS: tuple[str, ...] = tuple(MATCH_COLUMN_LABELS)
 #: Chinese words for the ``status`` column.
 STATUS_LABELS: dict[str, tuple[str, str]] = {"matched": ("已对接", "matched"), "unmatched": ("未对接", "unmatched")}
+#: Chinese words for the ``refusal`` codes (why a problem is not matched).
+REFUSAL_LABELS: dict[str, tuple[str, str]] = {
+    "no_fields": ("未注明所需领域", "no fields"), "no_expert_in_field": ("所需领域无可用专家", "no expert in field"),
+    "capacity_exhausted": ("所需领域专家容量已满", "capacity exhausted"),
+}
 
 @dataclass(frozen=True)
 class Matching(TableResult):

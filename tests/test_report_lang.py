@@ -248,3 +248,14 @@ def test_zh_headers_name_what_the_columns_hold() -> None:
     assert column("target", "zh") == "触达目标企业数" and column("target_share", "zh") == "目标企业触达率"
     assert column("radiation_share", "zh") == "辐射省份占比" and column("outside_share", "zh") == "组外会员占比"
     assert column("from", "zh") == "起点圈层"
+
+
+def test_zh_shows_matching_codes_and_group_captions_in_chinese(reports) -> None:
+    from ecograph.matching import REFUSAL_LABELS, STATUS_LABELS
+
+    zh, *_ = reports
+    tables = _preview_tables(render_markdown(zh))
+    codes = set(STATUS_LABELS) | set(REFUSAL_LABELS)
+    for name, (caption, _, rows) in tables.items():
+        assert not re.search(r"[A-Za-z]{3,}", caption.replace("Jaccard", "")), (name, caption)
+        assert not codes & {cell for row in rows for cell in row}, name

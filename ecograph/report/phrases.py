@@ -23,6 +23,7 @@ from ..labels import (
     KIND_LABELS, KIND_LABELS_SHOWN, LEVEL_LABELS, METRIC_LABELS, MONEY_FIELDS, RELATION_LABELS_SHOWN, RING_LABELS,
     ROLE_LABELS, SECTOR_LABELS, STAGE_LABELS, attribute_label, is_chinese, label, plural,
 )
+from ..matching import REFUSAL_LABELS, STATUS_LABELS
 from ..scoring import GRADE_LABELS
 
 __all__ = ["LANGS", "TEXT", "COLUMNS", "CAPTIONS", "say", "column", "value", "caption", "is_money", "default_lang"]
@@ -426,7 +427,8 @@ _VALUE_TABLES = {
     "kind": KIND_LABELS_SHOWN, "sector": SECTOR_LABELS, "ring": RING_LABELS, "declared": RING_LABELS,
     "inferred": RING_LABELS, "relation": RELATION_LABELS_SHOWN, "type": RELATION_LABELS_SHOWN, "role": ROLE_LABELS,
     "level": LEVEL_LABELS, "stage": STAGE_LABELS, "from_ring": RING_LABELS, "to_ring": RING_LABELS, "from": RING_LABELS,
-    "grade": _GRADES, "previous_grade": _GRADES, "top_sector": SECTOR_LABELS,
+    "grade": _GRADES, "previous_grade": _GRADES, "top_sector": SECTOR_LABELS, "status": STATUS_LABELS,
+    "refusal": REFUSAL_LABELS,
 }
 
 
@@ -518,7 +520,7 @@ def caption(name: str, lang: str) -> str:
             x = found.groupdict().get("x", "")
             if pattern.startswith("rings_"):
                 x = label(RELATION_LABELS_SHOWN, x, lang)
-            elif pattern.startswith("bridging_"):
+            elif pattern.startswith(("bridging_", "composition_by_")):
                 x = _header(x) if lang == "zh" else x
             return (zh if lang == "zh" else en).format(x=x)
     return name
