@@ -230,6 +230,7 @@ MEASURE_LABELS: dict[str, tuple[str, str]] = {
     "clients": ("服务对象数", "clients"),
     "clients.sme": ("中小企业服务对象数", "SME clients"),
     "revenue": ("收入", "revenue"),
+    "rd_expense": ("研发费用（元）", "R&D expense"),
 }
 #: Node metrics diagrams size by (``--size-by``) and panels follow over time.
 METRIC_LABELS: dict[str, tuple[str, str]] = {

@@ -259,3 +259,17 @@ def test_zh_shows_matching_codes_and_group_captions_in_chinese(reports) -> None:
     for name, (caption, _, rows) in tables.items():
         assert not re.search(r"[A-Za-z]{3,}", caption.replace("Jaccard", "")), (name, caption)
         assert not codes & {cell for row in rows for cell in row}, name
+
+
+def test_zh_growth_measures_are_labelled(reports) -> None:
+    from ecograph.labels import MEASURE_LABELS
+
+    zh, *_ = reports
+    exact = {name: rows for s in json.loads(render_json(zh))["sections"] for name, rows in s["tables"].items()}
+    for name, (_, headers, rows) in _preview_tables(render_markdown(zh)).items():
+        if "指标" not in headers or not name.endswith("_growth"):
+            continue
+        at = headers.index("指标")
+        for cells, row in zip(rows, exact[name]):  # the oracle: each row's measure key in the label table
+            zh_label, _ = MEASURE_LABELS.get(row["measure"], (row["measure"], None))
+            assert cells[at] == zh_label and not re.fullmatch(r"[a-z_]+", cells[at]), (name, cells[at])
