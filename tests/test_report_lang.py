@@ -273,3 +273,13 @@ def test_zh_growth_measures_are_labelled(reports) -> None:
         for cells, row in zip(rows, exact[name]):  # the oracle: each row's measure key in the label table
             zh_label, _ = MEASURE_LABELS.get(row["measure"], (row["measure"], None))
             assert cells[at] == zh_label and not re.fullmatch(r"[a-z_]+", cells[at]), (name, cells[at])
+
+
+def test_a_column_of_ids_shown_as_names_is_headed_as_names(reports) -> None:
+    zh, *_ = reports
+    exact = {name: rows for s in json.loads(render_json(zh))["sections"] for name, rows in s["tables"].items()}
+    for name, (_, headers, rows) in _preview_tables(render_markdown(zh)).items():
+        columns = shown_columns(exact[name], zh.names)
+        if "id" in columns:  # the oracle: the ids of the table, all organisations with a name
+            assert all(row.get("id") in zh.names for row in exact[name])
+            assert headers[columns.index("id")] == "名称", name

@@ -288,6 +288,17 @@ def _slug(name: str) -> str:
     return re.sub(r"[^\w\-]+", "_", name, flags=re.UNICODE).strip("_") or "item"
 
 
+def _heading(name: str, rows: Sequence[dict[str, Any]], lang: str, headers: dict[str, str] | None,
+             names: dict[str, str] | None) -> str:
+    """A column's header: the section's own, else the phrases'; an ``id`` column whose cells all show
+    as names is headed as names."""
+    if headers and name in headers:
+        return headers[name]
+    if name == "id" and names and rows and all(row.get("id") in names for row in rows):
+        return column("name", lang)
+    return column(name, lang)
+
+
 # ---------------------------------------------------------------------- Markdown
 def render_markdown(report: Report) -> str:
     """The report as Markdown (tables previewed, figures linked)."""
@@ -310,7 +321,7 @@ def _markdown_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
     if not columns:
         return [say("no_rows", lang, name=caption(name, lang)), ""]
     out = [say("rows", lang, name=caption(name, lang), n=len(rows), slug=_slug(name)), ""]
-    out.append("| " + " | ".join((headers or {}).get(c) or column(c, lang) for c in columns) + " |")
+    out.append("| " + " | ".join(_heading(c, rows, lang, headers, names) for c in columns) + " |")
     out.append("|" + "---|" * len(columns))
     for row in rows[:PREVIEW_ROWS]:
         out.append("| " + " | ".join(_shown_cell(c, row, lang, labels, names).replace("|", "\\|") for c in columns) + " |")
@@ -385,7 +396,7 @@ def _html_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
                 labels: dict[str, dict[Any, str]] | None = None, names: dict[str, str] | None = None,
                 headers: dict[str, str] | None = None) -> str:
     columns = shown_columns(rows, names)
-    head = "".join(f"<th>{html.escape((headers or {}).get(c) or column(c, lang))}</th>" for c in columns)
+    head = "".join(f"<th>{html.escape(_heading(c, rows, lang, headers, names))}</th>" for c in columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_shown_cell(c, row, lang, labels, names))}</td>" for c in columns) + "</tr>"
         for row in rows[:PREVIEW_ROWS]
