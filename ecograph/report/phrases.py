@@ -26,7 +26,7 @@ from ..labels import (
 from ..matching import REFUSAL_LABELS, STATUS_LABELS
 from ..scoring import GRADE_LABELS
 
-__all__ = ["LANGS", "TEXT", "COLUMNS", "CAPTIONS", "say", "column", "value", "caption", "is_money", "default_lang"]
+__all__ = ["LANGS", "TEXT", "COLUMNS", "CAPTIONS", "say", "column", "value", "caption", "is_money", "is_rate", "default_lang"]
 
 #: Languages of a report.
 LANGS = ("zh", "en")
@@ -502,6 +502,17 @@ def is_money(name: str) -> bool:
     (True, True, False)
     """
     return name in MONEY_FIELDS or name.endswith("_yuan")
+
+
+def is_rate(name: str) -> bool:
+    """Whether the column ``name`` holds a fraction shown in per cent (a share or a growth rate).
+
+    Examples
+    --------
+    >>> is_rate("target_share"), is_rate("growth"), is_rate("revenue")
+    (True, True, False)
+    """
+    return name == "growth" or name.endswith("share")
 
 
 def caption(name: str, lang: str) -> str:

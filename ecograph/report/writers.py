@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from ..documents import spreadsheet_text
 from ..diagrams.webfont import EMBEDDED_FAMILY, font_face_css
 from .document import Report
-from .phrases import caption, column, is_money, say, value
+from .phrases import caption, column, is_money, is_rate, say, value
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -187,8 +187,8 @@ def _cell(value: Any) -> str:
 def _shown(column_name: str, cell: Any, lang: str, labels: dict[str, dict[Any, str]] | None = None,
            names: dict[str, str] | None = None) -> str:
     """A cell as shown in summary.md and report.html: organisation ids (alone or in a list) as their
-    ``names``; in Chinese, labels for vocabulary keys (and the section's own ``labels``), money in 万元
-    and numbers rounded for reading (three significant digits, thousands grouped, years as such); the
+    ``names``; in Chinese, labels for vocabulary keys (and the section's own ``labels``), money in 万元,
+    shares and growth rates in per cent, and numbers rounded for reading (three significant digits, thousands grouped, years as such); the
     CSV keeps them exact."""
     if lang == "zh" and labels and isinstance(cell, str | int) and cell in labels.get(column_name, {}):
         return labels[column_name][cell]
@@ -207,6 +207,8 @@ def _shown(column_name: str, cell: Any, lang: str, labels: dict[str, dict[Any, s
         return str(cell) if isinstance(cell, str) else _cell(cell)
     if is_money(column_name):
         return f"{Decimal(cell) / 10000:,.2f}".rstrip("0").rstrip(".")
+    if is_rate(column_name):
+        return f"{float(cell) * 100:{'+' if column_name == 'growth' else ''},.1f}%"
     if isinstance(cell, int) or (isinstance(cell, Decimal) and cell == cell.to_integral_value()):
         return str(cell) if _is_year(column_name, cell) else f"{cell:,}"
     return f"{cell:,.3g}" if abs(cell) < 1000 else f"{cell:,.0f}"
