@@ -14,7 +14,7 @@ import pytest
 from ecograph.cli import main
 from ecograph.labels import EXTENDED_KIND_LABELS, KIND_LABELS, RELATION_LABELS, is_chinese
 from ecograph.report import SECTIONS, build, render_json, render_markdown
-from ecograph.report.phrases import TEXT, default_lang, is_money
+from ecograph.report.phrases import TEXT, default_lang, is_money, is_rate
 from ecograph.report.writers import shown_columns
 from loaders.datasets import DATASETS, load_dataset
 
@@ -91,6 +91,11 @@ def test_numbers_in_the_zh_summary_agree_with_report_json(reports) -> None:
                     checked += 1
                     continue
                 if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+                    continue
+                if is_rate(column):  # a share or growth rate in per cent, one decimal
+                    assert cell.endswith("%"), (name, cell, value)
+                    assert abs(float(cell.removesuffix("%").replace(",", "")) - 100 * value) <= 0.05 + 1e-9, (name, cell, value)
+                    checked += 1
                     continue
                 read = float(cell.replace(",", "").removesuffix(" (并列)"))
                 if isinstance(value, int):
