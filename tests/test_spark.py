@@ -239,6 +239,7 @@ def test_csv_and_parquet_folders_keep_the_text_and_give_the_core_numbers(spark, 
     for i, node in enumerate(list(eco.graph)[:20]):  # money, dates, lists: the core's exact types
         eco.update_org(node, revenue=Decimal("12345678901234.56") + i, founded=dt.date(2001, 1, 1 + i),
                        tags=["药物", f"t{i}"], years=[2000 + i, 2020], staff=10 ** 18 + i, share=0.1 * i)
+    eco.add_relation("f001", "a0", "member_of", key="with-role", role="member")  # a role column
     loaders.write(eco, tmp_path / "csv")
     org_table, rel_table, _ = csvdir.tables_of(eco)
     expected_orgs, expected_rels = text_rows(org_table), text_rows(rel_table)

@@ -18,6 +18,7 @@ import io
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -413,17 +414,17 @@ class _Table:
         """The record number and ``columns`` of the first rows (at most ``_SHOWN``) meeting ``condition``."""
         return (self.table if table is None else table).filter(condition).select(_RECORD, *columns).limit(_SHOWN).collect()
 
-    def _scan(self, builder: Any, categories: dict[str, str],
+    def _scan(self, categories: dict[str, Callable[[str], str]],
               missing: Column) -> tuple[dict[str, dict[str, str]], int, int]:
-        """One aggregation: column -> {distinct word: vocabulary key} by the core loaders' rule
-        (:meth:`Builder._term`), and how many rows have an unreadable cell and a ``missing`` value
-        (their rows are fetched only when there are some)."""
+        """One aggregation: column -> {distinct word: its key by ``categories[column]``}, and how
+        many rows have an unreadable cell and a ``missing`` value (their rows are fetched only
+        when there are some)."""
         from pyspark.sql import functions as F
 
         present = [c for c in categories if c in self.table.columns]
         row = self.table.agg(*[F.collect_set(c).alias(c) for c in present], F.count(_BAD).alias(_BAD),
                              F.count_if(missing).alias("missing")).first()
-        terms = {c: {w: builder._term(categories[c], w) for w in (row[c] or [])} for c in present}
+        terms = {c: {w: categories[c](w) for w in (row[c] or [])} for c in present}
         return terms, row[_BAD], row["missing"]
 
     def _cells(self, ident: str) -> None:
@@ -447,7 +448,8 @@ class _Table:
         from ..errors import UnknownKindError, UnknownSectorError
 
         vocabulary = builder.eco.vocabulary
-        terms, bad_cells, missing = self._scan(builder, {"kind": "kind", "sector": "sector"}, F.col("id").isNull())
+        terms, bad_cells, missing = self._scan({c: partial(builder._term, c) for c in ("kind", "sector")},
+                                               F.col("id").isNull())
         kind = F.coalesce(_mapped(F.col("kind"), terms["kind"]), F.lit("enterprise"))
         sector = F.coalesce(_mapped(F.col("sector"), terms["sector"]),
                             _mapped(kind, dict(vocabulary.kinds), keep=False))
@@ -487,13 +489,15 @@ class _Table:
         from ..model import RINGS
 
         blank = F.col("source").isNull() | F.col("target").isNull() | F.col("type").isNull()
-        terms, bad_cells, missing = self._scan(builder, {"type": "type", "ring": "ring", "role": "role"}, blank)
+        words = {"type": partial(builder._term, "type"), "ring": partial(builder._term, "ring"),
+                 "role": lambda word: canonical("role", word) or word}  # as the core's Builder.add_relation
+        terms, bad_cells, missing = self._scan(words, blank)
         type_ = _mapped(F.col("type"), terms["type"])
         columns = {"type": type_}
         if "ring" in terms:
             columns["ring"] = F.when(type_ == "in_ring", _mapped(F.col("ring"), terms["ring"])).otherwise(F.col("ring"))
         if "role" in terms:
-            columns["role"] = _mapped(F.col("role"), {w: canonical("role", w) or w for w in terms["role"]})
+            columns["role"] = _mapped(F.col("role"), terms["role"])
         self.table = self.table.withColumns(columns)
         if bad_cells:
             self._cells("source")
