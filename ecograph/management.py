@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from .compiled import compiled
@@ -112,6 +113,7 @@ class Decision:
     grade: str | None = None
     previous_grade: str | None = None
     detail: str = ""
+    reward_yuan: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ class Management(TableResult):
     decisions: list[Decision]
     rules: str
 
-    columns = ("period", "id", "name", "decision", "rule", "clause", "text", "grade", "previous_grade", "detail")
+    columns = ("period", "id", "name", "decision", "rule", "clause", "text", "grade", "previous_grade", "detail",
+               "reward_yuan")
 
     def rows(self) -> list[dict[str, Any]]:
         """The entry/exit list: one row per centre and period."""
@@ -238,10 +241,10 @@ def manage(
         return {u for u, _v, _k, d in eco.relations(programme) if d.get("until") is not None and time_key(d["until"]) <= key}
 
     def decide(period: TimePoint, unit: str, rule: str, grade: str | None = None, previous: str | None = None,
-               detail: str = "") -> None:
+               detail: str = "", reward_yuan: Decimal | None = None) -> None:
         r = by_id[rule]
         decisions.append(Decision(period, unit, record(unit)["name"], r["decision"], rule, str(r["clause"]),
-                                  r["text"], grade, previous, detail))
+                                  r["text"], grade, previous, detail, reward_yuan))
 
     for period in periods:
         snap = eco.at(period)
@@ -289,7 +292,7 @@ def manage(
                 decide(period, unit, "materials_not_submitted" if report[unit].get("submitted") is False else "fail_grade",
                        grade, previous)
             elif grade == "excellent":
-                decide(period, unit, "excellent_reward", grade, previous, detail=f"{ruleset['reward_yuan']} yuan")
+                decide(period, unit, "excellent_reward", grade, previous, reward_yuan=Decimal(ruleset["reward_yuan"]))
             elif grade == "pass" and previous is not None and _GRADE_ORDER[previous] < _GRADE_ORDER["pass"]:
                 decide(period, unit, "declining_pass", grade, previous)
             else:

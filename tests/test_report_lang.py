@@ -5,6 +5,7 @@ still available; report.json the same in both languages apart from titles."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 import random
 import re
 from pathlib import Path
@@ -80,7 +81,7 @@ def test_numbers_in_the_zh_summary_agree_with_report_json(reports) -> None:
     assert shown and set(shown) <= set(exact)
     checked = 0
     for name, (_, headers, rows) in shown.items():
-        columns = shown_columns(exact[name], zh.names)
+        columns = shown_columns(exact[name], zh.names, "zh")
         assert len(columns) == len(headers), name
         for cells, row in zip(rows, exact[name]):
             for cell, header, column in zip(cells, headers, columns):
@@ -284,7 +285,21 @@ def test_a_column_of_ids_shown_as_names_is_headed_as_names(reports) -> None:
     zh, *_ = reports
     exact = {name: rows for s in json.loads(render_json(zh))["sections"] for name, rows in s["tables"].items()}
     for name, (_, headers, rows) in _preview_tables(render_markdown(zh)).items():
-        columns = shown_columns(exact[name], zh.names)
+        columns = shown_columns(exact[name], zh.names, "zh")
         if "id" in columns:  # the oracle: the ids of the table, all organisations with a name
             assert all(row.get("id") in zh.names for row in exact[name])
             assert headers[columns.index("id")] == "名称", name
+
+
+def test_zh_tables_word_rules_and_rewards_instead_of_codes(reports) -> None:
+    """A Chinese page shows a rule's wording, not its id, and a reward in 万元; the files keep both."""
+    zh, *_ = reports
+    markdown = render_markdown(zh)
+    exact = {name: rows for s in json.loads(render_json(zh))["sections"] for name, rows in s["tables"].items()}
+    for name, rows in exact.items():
+        for row in rows:
+            if row.get("rule") and row.get("text"):
+                assert f"| {row['rule']} |" not in markdown, (name, row["rule"])
+            if row.get("reward_yuan") is not None:  # exact yuan in the file, 万元 on the page
+                assert f"| {Decimal(row['reward_yuan']) / 10000:,.2f}".rstrip("0").rstrip(".") + " |" in markdown
+    assert " yuan" not in markdown

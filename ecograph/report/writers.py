@@ -140,11 +140,12 @@ def _columns(rows: Iterable[dict[str, Any]]) -> list[str]:
     return list(seen)
 
 
-def shown_columns(rows: Sequence[dict[str, Any]], names: dict[str, str] | None = None) -> list[str]:
+def shown_columns(rows: Sequence[dict[str, Any]], names: dict[str, str] | None = None, lang: str = "en") -> list[str]:
     """The columns summary.md and report.html show, in order: not a ``<x>_zh`` twin of a shown
     ``<x>`` (the report labels ``<x>`` in its own language), and not a column of ids that the
     row's own ``name`` (or ``<column>_name``) already shows (the files keep both), nor a rank's
-    ``<rank>_tied`` flag (it joins its rank's cell: "3 (tied)").
+    ``<rank>_tied`` flag (it joins its rank's cell: "3 (tied)"); in Chinese, no column of rule
+    codes beside the rule's own wording (:data:`WORDED_CODES`).
 
     Parameters
     ----------
@@ -152,6 +153,8 @@ def shown_columns(rows: Sequence[dict[str, Any]], names: dict[str, str] | None =
         A table.
     names : dict, optional
         Organisation id -> name (:attr:`Report.names`).
+    lang : {"en", "zh"}
+        The report's language.
 
     Returns
     -------
@@ -170,7 +173,12 @@ def shown_columns(rows: Sequence[dict[str, Any]], names: dict[str, str] | None =
             isinstance(row.get(c), str) and names.get(row[c]) == row.get(n) for row in rows) for n in (f"{c}_name", "name"))
 
     return [c for c in columns if not any(c.endswith(twin) and c.removesuffix(twin) in columns for twin in ("_zh", "_tied"))
-            and not named_elsewhere(c)]
+            and not named_elsewhere(c) and not (lang == "zh" and WORDED_CODES.get(c) in columns)]
+
+
+#: Code columns (rule ids) -> the column that words them in the rule set's Chinese: a Chinese page
+#: shows the wording only, the files keep both.
+WORDED_CODES = {"rule": "text", "failed": "reasons"}
 
 
 def _cell(value: Any) -> str:
@@ -319,7 +327,7 @@ def render_markdown(report: Report) -> str:
 def _markdown_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
                     labels: dict[str, dict[Any, str]] | None = None, names: dict[str, str] | None = None,
                     headers: dict[str, str] | None = None) -> list[str]:
-    columns = shown_columns(rows, names)
+    columns = shown_columns(rows, names, lang)
     if not columns:
         return [say("no_rows", lang, name=caption(name, lang)), ""]
     out = [say("rows", lang, name=caption(name, lang), n=len(rows), slug=_slug(name)), ""]
@@ -397,7 +405,7 @@ def _html_text(text: str) -> str:
 def _html_table(name: str, rows: Sequence[dict[str, Any]], lang: str,
                 labels: dict[str, dict[Any, str]] | None = None, names: dict[str, str] | None = None,
                 headers: dict[str, str] | None = None) -> str:
-    columns = shown_columns(rows, names)
+    columns = shown_columns(rows, names, lang)
     head = "".join(f"<th>{html.escape(_heading(c, rows, lang, headers, names))}</th>" for c in columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_shown_cell(c, row, lang, labels, names))}</td>" for c in columns) + "</tr>"
