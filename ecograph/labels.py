@@ -27,6 +27,7 @@ __all__ = [
     "plural",
     "KIND_LABELS",
     "SECTOR_LABELS",
+    "INDUSTRY_LABELS",
     "RING_LABELS",
     "RELATION_LABELS",
     "ROLE_LABELS",
@@ -84,6 +85,14 @@ SECTOR_LABELS: dict[str, tuple[str, str]] = {
     "research": ("科研", "research"),
     "intermediary": ("中介服务", "intermediary"),
     "finance": ("金融", "finance"),
+}
+#: The built-in datasets' industry codes (the ``industry`` attribute of firms).
+INDUSTRY_LABELS: dict[str, tuple[str, str]] = {
+    "motor": ("电机", "motor"),
+    "motor_control": ("电机控制", "motor control"),
+    "motor_user": ("电机用户", "motor users"),
+    "driven_equipment": ("被驱动设备", "driven equipment"),
+    "biopharma": ("生物医药", "biopharma"),
 }
 RING_LABELS: dict[str, tuple[str, str]] = {
     "core": ("核心", "core"),

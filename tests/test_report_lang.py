@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ecograph.cli import main
-from ecograph.labels import EXTENDED_KIND_LABELS, KIND_LABELS, RELATION_LABELS, is_chinese
+from ecograph.labels import EXTENDED_KIND_LABELS, INDUSTRY_LABELS, KIND_LABELS, RELATION_LABELS, is_chinese
 from ecograph.report import SECTIONS, build, render_json, render_markdown
 from ecograph.report.phrases import TEXT, default_lang, is_money, is_rate
 from ecograph.report.writers import shown_columns
@@ -303,3 +303,11 @@ def test_zh_tables_word_rules_and_rewards_instead_of_codes(reports) -> None:
             if row.get("reward_yuan") is not None:  # exact yuan in the file, 万元 on the page
                 assert f"| {Decimal(row['reward_yuan']) / 10000:,.2f}".rstrip("0").rstrip(".") + " |" in markdown
     assert " yuan" not in markdown
+
+
+def test_every_industry_code_of_the_data_has_a_chinese_label(reports) -> None:
+    """The zh tables show industries by name: every industry code a firm carries is labelled."""
+    *_, eco = reports
+    codes = {eco.node(org).get("industry") for org in eco.nodes()} - {None}
+    for code in codes:
+        assert is_chinese(code) or is_chinese(INDUSTRY_LABELS[code][0]), code

@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..labels import (
-    KIND_LABELS, KIND_LABELS_SHOWN, LEVEL_LABELS, METRIC_LABELS, MONEY_FIELDS, RELATION_LABELS_SHOWN, RING_LABELS,
+    INDUSTRY_LABELS, KIND_LABELS, KIND_LABELS_SHOWN, LEVEL_LABELS, METRIC_LABELS, MONEY_FIELDS, RELATION_LABELS_SHOWN, RING_LABELS,
     ROLE_LABELS, SECTOR_LABELS, STAGE_LABELS, attribute_label, is_chinese, label, plural,
 )
 from ..matching import REFUSAL_LABELS, STATUS_LABELS
@@ -428,7 +428,7 @@ _VALUE_TABLES = {
     "inferred": RING_LABELS, "relation": RELATION_LABELS_SHOWN, "type": RELATION_LABELS_SHOWN, "role": ROLE_LABELS,
     "level": LEVEL_LABELS, "stage": STAGE_LABELS, "from_ring": RING_LABELS, "to_ring": RING_LABELS, "from": RING_LABELS,
     "grade": _GRADES, "previous_grade": _GRADES, "top_sector": SECTOR_LABELS, "status": STATUS_LABELS,
-    "refusal": REFUSAL_LABELS,
+    "refusal": REFUSAL_LABELS, "industry": INDUSTRY_LABELS, "top_industry": INDUSTRY_LABELS,
 }
 
 
