@@ -311,3 +311,10 @@ def test_every_industry_code_of_the_data_has_a_chinese_label(reports) -> None:
     codes = {eco.node(org).get("industry") for org in eco.nodes()} - {None}
     for code in codes:
         assert is_chinese(code) or is_chinese(INDUSTRY_LABELS[code][0]), code
+
+
+def test_zh_headers_of_a_table_are_distinct(reports) -> None:
+    """No two columns of a Chinese table share a header (a count of members is not headed like a list)."""
+    zh, *_ = reports
+    for _, headers, _ in _preview_tables(render_markdown(zh)).values():
+        assert len(set(headers)) == len(headers), headers

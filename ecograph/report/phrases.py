@@ -364,7 +364,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "enterprises_served": ("服务企业数", "enterprises served"), "enterprises_reached": ("触达企业数", "enterprises reached"),
     "new_enterprises": ("新增企业数", "new enterprises"), "mean_score": ("平均得分", "mean score"),
     "radiation_provinces": ("辐射省份数", "radiation provinces"), "field_fit": ("领域契合", "field fit"),
-    "region_fit": ("地域契合", "region fit"), "proximity": ("网络邻近", "proximity"), "points": ("分数", "points"),
+    "region_fit": ("地域契合", "region fit"), "proximity": ("网络邻近", "proximity"), "points": ("千分制分值", "points"),
     "refusal": ("未对接原因", "refusal"), "fields": ("领域", "fields"), "overlap": ("重叠", "overlap"),
     "field": ("产业领域", "field"),
     "problem_coverage": ("难题覆盖率", "problem coverage"), "with_problems": ("有难题企业数", "with problems"),
@@ -463,7 +463,7 @@ def column(name: str, lang: str) -> str:
     >>> column("kind", "zh"), column("betweenness_rank", "en"), column("x_1", "zh")
     ('类型', 'betweenness_rank', 'x_1')
     >>> column("n_enterprise", "zh"), column("listed_share", "zh"), column("ties_core_ring", "zh")
-    ('企业数', '上市占比', '与核心圈联系')
+    ('下属企业数', '上市占比', '与核心圈联系')
     >>> column("trainings_2011", "zh"), column("revenue", "zh")
     ('2011年培训场次', '收入（万元）')
     """
@@ -482,7 +482,7 @@ def _header(name: str) -> str:
     # composed names: n_<kind>, proposed_<i>, ties_<ring>, <word>_share, <word>_name
     head, _, tail = name.partition("_")
     if head == "n" and tail in KIND_LABELS:
-        return f"{KIND_LABELS[tail][0]}数"
+        return f"下属{KIND_LABELS[tail][0]}数"  # the hierarchy roll-up: units of that kind below
     if head == "proposed" and tail.isdigit():
         return f"建议片区 {tail}"
     if head == "ties" and tail in RING_LABELS:

@@ -301,11 +301,13 @@ def _slug(name: str) -> str:
 def _heading(name: str, rows: Sequence[dict[str, Any]], lang: str, headers: dict[str, str] | None,
              names: dict[str, str] | None) -> str:
     """A column's header: the section's own, else the phrases'; an ``id`` column whose cells all show
-    as names is headed as names."""
+    as names is headed as names, a ``members`` column of counts as a count."""
     if headers and name in headers:
         return headers[name]
     if name == "id" and names and rows and all(row.get("id") in names for row in rows):
         return column("name", lang)
+    if name == "members" and rows and all(isinstance(row.get(name), int) for row in rows):
+        return column("n_members", lang)  # a count of members, not a list of them
     return column(name, lang)
 
 
