@@ -511,6 +511,16 @@ def test_network_at_500_nodes_is_fast(datasets: dict[str, Ecosystem]) -> None:
     assert time.perf_counter() - start < 20
 
 
+def test_network_title_names_the_ecosystem_in_the_page_language(datasets: dict[str, Ecosystem]) -> None:
+    from ecograph.labels import ecosystem_title
+
+    eco = datasets["shanghai_motor"]
+    for lang in ("zh", "en"):
+        title = network(eco, lang=lang).axes[0].get_title()
+        assert title.startswith(f"{ecosystem_title(eco, lang)}: "), title
+        assert ecosystem_title(eco, lang) != eco.name
+
+
 # --------------------------------------------------------------------------------------- charts
 def test_reach_chart_bars_are_new_per_hop() -> None:
     fig = reach_chart({"A": [1, 5, 9], "B": [2, 2, 7]}, total=100)

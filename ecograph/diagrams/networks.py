@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 
 from ..compiled import node_attribute
 from ..matrix import SparseGraph
+from ..labels import ecosystem_title
 from ._base import (
     EDGE_COLOUR,
     SECTOR_COLOURS,
@@ -340,6 +341,6 @@ def network(
         sized = metric_label(size_by, lang)
         if sized:
             shown += "\n" + bilingual(f"节点大小：{sized}", f"size: {sized}", lang)
-        ax.set_title(title or f"{eco.name}: {bilingual('生态网络全景', 'ecosystem network', lang)}\n{shown}",
+        ax.set_title(title or f"{ecosystem_title(eco, lang)}: {bilingual('生态网络全景', 'ecosystem network', lang)}\n{shown}",
                      fontsize=13)
     return fig
